@@ -1,0 +1,11 @@
+"""The Celery application. Broker and eager mode come from settings (``CELERY_*``)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("little_giants")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

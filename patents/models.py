@@ -1,0 +1,88 @@
+"""Patents (专利) and the applicants printed on them, linked to enterprises where we can."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LegalStatus, PatentType
+
+
+class Patent(models.Model):
+    """One patent application at one office (jurisdiction), identified by its first publication number.
+
+    A ``WO`` jurisdiction is a PCT international application; any other office than ``CN`` and ``WO`` is an
+    overseas market. ``legal_status`` is today's status, whatever snapshot date the indicators use.
+    """
+
+    publication_number = models.CharField(_("公开号"), max_length=32, unique=True)
+    application_number = models.CharField(_("申请号"), max_length=40)
+    jurisdiction = models.CharField(_("受理局"), max_length=2, db_index=True)
+    patent_type = models.CharField(_("专利类型"), max_length=16, choices=PatentType.choices)
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    application_date = models.DateField(_("申请日"))
+    publication_date = models.DateField(_("公开日"), db_index=True)
+    grant_date = models.DateField(_("授权日"), null=True, blank=True)
+    legal_status = models.CharField(_("法律状态"), max_length=10, choices=LegalStatus.choices)
+    ipc_main = models.CharField(_("主IPC分类号"), max_length=32, blank=True)
+    cited_by_count = models.PositiveIntegerField(_("被引次数"), default=0)
+    license_count = models.PositiveIntegerField(_("许可次数"), default=0)
+    transfer_count = models.PositiveIntegerField(_("转让次数"), default=0)
+
+    class Meta:
+        ordering = ["-publication_date", "publication_number"]
+        verbose_name = _("专利")
+        verbose_name_plural = _("专利")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "application_number"], name="patent_application_unique_per_office"),
+            models.CheckConstraint(condition=models.Q(publication_date__gte=models.F("application_date")), name="patent_published_after_filing"),
+            models.CheckConstraint(
+                condition=models.Q(grant_date__isnull=True) | models.Q(grant_date__gte=models.F("application_date")),
+                name="patent_granted_after_filing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_number} {self.title}".strip()
+
+
+class PatentApplicant(models.Model):
+    """An applicant (申请人) as printed on a patent, in print order, linked to an enterprise when matched.
+
+    Unmatched applicants keep their printed name (never dropped) so that a later enterprise import can
+    link them; ``name_normalized`` is the key for that.
+    """
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicants", verbose_name=_("专利"))
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("申请人名称"), max_length=300)
+    name_normalized = models.CharField(_("规范化名称"), max_length=300, editable=False)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patent_applications",
+        verbose_name=_("企业"),
+    )
+
+    class Meta:
+        ordering = ["patent", "position"]
+        verbose_name = _("专利申请人")
+        verbose_name_plural = _("专利申请人")
+        constraints = [
+            models.UniqueConstraint(fields=["patent", "position"], name="applicant_position_unique"),
+            # An enterprise printed twice on one patent (say, under its current and a former name) is
+            # linked once, so that it counts the patent once.
+            models.UniqueConstraint(
+                fields=["patent", "enterprise"], condition=models.Q(enterprise__isnull=False), name="applicant_enterprise_once_per_patent"
+            ),
+        ]
+        indexes = [
+            # The indicator engine's per-enterprise pass reads (enterprise -> patent) pairs.
+            models.Index(fields=["enterprise", "patent"], name="applicant_enterprise_idx"),
+            # Unmatched applicants, looked up by name when a later enterprise import brings that name.
+            models.Index(fields=["name_normalized"], condition=models.Q(enterprise__isnull=True), name="applicant_unmatched_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import City, Province
+
+
+class CityInline(admin.TabularInline):
+    model = City
+    fields = ("code", "name", "short_name", "kind", "is_separately_planned", "cluster")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "name_en", "is_municipality")
+    search_fields = ("code", "name", "short_name", "slug", "name_en")
+    list_filter = ("is_municipality",)
+    inlines = [CityInline]
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "province", "kind", "is_municipality", "is_separately_planned", "cluster")
+    list_filter = ("kind", "is_municipality", "is_separately_planned", "cluster", "province")
+    search_fields = ("code", "name", "short_name", "slug", "name_en")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)

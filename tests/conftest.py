@@ -1,0 +1,73 @@
+"""Suite-wide fixtures and the rule for real services.
+
+Without DATABASE_URL/REDIS_URL the suite runs on SQLite with in-process tasks and skips the tests
+marked ``postgres``/``redis``, saying why. Under CI=true those services are required: an unreachable
+PostgreSQL or Redis fails the run instead of skipping it.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _redis_problem() -> str | None:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at {url} is unreachable: {exc}"
+    return None
+
+
+def pytest_configure(config) -> None:
+    if not CI:
+        return
+    problems = []
+    if not _uses_postgres():
+        problems.append("CI=true but DATABASE_URL does not point at PostgreSQL")
+    problem = _redis_problem()
+    if problem:
+        problems.append(f"CI=true but {problem}")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    skip_pg = None if _uses_postgres() else pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    problem = _redis_problem()
+    skip_redis = pytest.mark.skip(reason=f"needs Redis: {problem}") if problem else None
+    for item in items:
+        if skip_pg and "postgres" in item.keywords:
+            item.add_marker(skip_pg)
+        if skip_redis and "redis" in item.keywords:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real divisions once per test database: almost every test needs provinces and cities."""
+    from regions.services import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture
+def regions(db):
+    """Every province and city, as `load_regions` leaves them (reloaded after a transactional test's flush)."""
+    from regions.models import Province
+    from regions.services import regions_load
+
+    if not Province.objects.exists():
+        regions_load()
