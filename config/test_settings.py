@@ -8,12 +8,12 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Tests run tasks in-process unless a test starts a real worker explicitly (tests/reports/test_celery_worker.py).
-CELERY_TASK_ALWAYS_EAGER = True  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 MEDIA_ROOT = __import__("tempfile").mkdtemp(prefix="lg-test-media-")

@@ -13,8 +13,24 @@ class DesignationInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "credit_code", "province", "city", "industry_field", "listing_board", "employees", "updated_at")
-    list_filter = ("designations__batch", "designations__status", "industry_field", "listing_board", "primary_financing", "province")
+    list_display = (
+        "name",
+        "credit_code",
+        "province",
+        "city",
+        "industry_field",
+        "listing_board",
+        "employees",
+        "updated_at",
+    )
+    list_filter = (
+        "designations__batch",
+        "designations__status",
+        "industry_field",
+        "listing_board",
+        "primary_financing",
+        "province",
+    )
     search_fields = ("name", "former_names", "=credit_code", "stock_code")
     list_select_related = ("province", "city")
     autocomplete_fields = ("province", "city")

@@ -36,4 +36,6 @@ def credit_code_problem(code: str) -> str | None:
 def validate_credit_code(value: str) -> None:
     problem = credit_code_problem(value)
     if problem:
-        raise ValidationError(_("统一社会信用代码无效：%(problem)s"), code="invalid_credit_code", params={"problem": problem})
+        raise ValidationError(
+            _("统一社会信用代码无效：%(problem)s"), code="invalid_credit_code", params={"problem": problem}
+        )

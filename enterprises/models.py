@@ -40,11 +40,20 @@ class Enterprise(models.Model):
         "regions.Province", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("省份")
     )
     city = models.ForeignKey(
-        "regions.City", on_delete=models.PROTECT, related_name="enterprises", null=True, blank=True, verbose_name=_("城市")
+        "regions.City",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        null=True,
+        blank=True,
+        verbose_name=_("城市"),
     )
-    industry_field = models.CharField(_("产业领域"), max_length=20, choices=IndustryField.choices, blank=True, db_index=True)
+    industry_field = models.CharField(
+        _("产业领域"), max_length=20, choices=IndustryField.choices, blank=True, db_index=True
+    )
     employees = models.PositiveIntegerField(_("参保人数"), null=True, blank=True)
-    listing_board = models.CharField(_("上市板块"), max_length=20, choices=ListingBoard.choices, blank=True, db_index=True)
+    listing_board = models.CharField(
+        _("上市板块"), max_length=20, choices=ListingBoard.choices, blank=True, db_index=True
+    )
     stock_code = models.CharField(_("股票代码"), max_length=16, blank=True)
     primary_financing = models.BooleanField(_("一级市场融资"), null=True, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
@@ -99,10 +108,14 @@ class Designation(models.Model):
     three-year review) or 撤销 (revoked). Revoked designations leave the indicator population.
     """
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="designations", verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="designations", verbose_name=_("企业")
+    )
     program = models.CharField(_("项目"), max_length=20, choices=Program.choices, default=Program.LITTLE_GIANT)
     batch = models.PositiveSmallIntegerField(_("批次"), validators=[MinValueValidator(1)])
-    status = models.CharField(_("认定状态"), max_length=10, choices=DesignationStatus.choices, default=DesignationStatus.CONFIRMED)
+    status = models.CharField(
+        _("认定状态"), max_length=10, choices=DesignationStatus.choices, default=DesignationStatus.CONFIRMED
+    )
     designated_on = models.DateField(_("认定日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
@@ -155,7 +168,12 @@ class ImportRecord(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     errors = models.JSONField(_("错误（前200条）"), default=list, blank=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("导入人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导入人"),
     )
     via = models.CharField(_("途径"), max_length=20, default="command")
     started_at = models.DateTimeField(_("开始时间"))

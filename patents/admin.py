@@ -12,7 +12,16 @@ class PatentApplicantInline(admin.TabularInline):
 
 @admin.register(Patent)
 class PatentAdmin(admin.ModelAdmin):
-    list_display = ("publication_number", "title", "jurisdiction", "patent_type", "application_date", "publication_date", "grant_date", "legal_status")
+    list_display = (
+        "publication_number",
+        "title",
+        "jurisdiction",
+        "patent_type",
+        "application_date",
+        "publication_date",
+        "grant_date",
+        "legal_status",
+    )
     list_filter = ("patent_type", "legal_status", "jurisdiction")
     # Prefix and exact searches use the unique indexes; a free-text title search would scan the table.
     search_fields = ("^publication_number", "=application_number", "=applicants__name")

@@ -32,8 +32,13 @@ class Patent(models.Model):
         verbose_name = _("专利")
         verbose_name_plural = _("专利")
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "application_number"], name="patent_application_unique_per_office"),
-            models.CheckConstraint(condition=models.Q(publication_date__gte=models.F("application_date")), name="patent_published_after_filing"),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "application_number"], name="patent_application_unique_per_office"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(publication_date__gte=models.F("application_date")),
+                name="patent_published_after_filing",
+            ),
             models.CheckConstraint(
                 condition=models.Q(grant_date__isnull=True) | models.Q(grant_date__gte=models.F("application_date")),
                 name="patent_granted_after_filing",
@@ -74,14 +79,20 @@ class PatentApplicant(models.Model):
             # An enterprise printed twice on one patent (say, under its current and a former name) is
             # linked once, so that it counts the patent once.
             models.UniqueConstraint(
-                fields=["patent", "enterprise"], condition=models.Q(enterprise__isnull=False), name="applicant_enterprise_once_per_patent"
+                fields=["patent", "enterprise"],
+                condition=models.Q(enterprise__isnull=False),
+                name="applicant_enterprise_once_per_patent",
             ),
         ]
         indexes = [
             # The indicator engine's per-enterprise pass reads (enterprise -> patent) pairs.
             models.Index(fields=["enterprise", "patent"], name="applicant_enterprise_idx"),
             # Unmatched applicants, looked up by name when a later enterprise import brings that name.
-            models.Index(fields=["name_normalized"], condition=models.Q(enterprise__isnull=True), name="applicant_unmatched_name_idx"),
+            models.Index(
+                fields=["name_normalized"],
+                condition=models.Q(enterprise__isnull=True),
+                name="applicant_unmatched_name_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,16 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "short_name", "province", "kind", "is_municipality", "is_separately_planned", "cluster")
+    list_display = (
+        "code",
+        "name",
+        "short_name",
+        "province",
+        "kind",
+        "is_municipality",
+        "is_separately_planned",
+        "cluster",
+    )
     list_filter = ("kind", "is_municipality", "is_separately_planned", "cluster", "province")
     search_fields = ("code", "name", "short_name", "slug", "name_en")
     list_select_related = ("province",)

@@ -34,7 +34,11 @@ def _upsert(model, code: str, values: dict) -> str:
     if obj is None:
         model.objects.create(code=code, **values)
         return "created"
-    changed = {k: v for k, v in values.items() if getattr(obj, k if k != "province" else "province_id") != (v.code if k == "province" else v)}
+    changed = {
+        k: v
+        for k, v in values.items()
+        if getattr(obj, k if k != "province" else "province_id") != (v.code if k == "province" else v)
+    }
     if not changed:
         return "unchanged"
     for key, value in changed.items():

@@ -114,7 +114,9 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
     try:
         yield from reader
     except UnicodeDecodeError as exc:
-        raise FileRejected(_single_error(reader.line_num + 1, f"文件编码不一致（按 {encoding} 读取失败）: {exc.reason}")) from exc
+        raise FileRejected(
+            _single_error(reader.line_num + 1, f"文件编码不一致（按 {encoding} 读取失败）: {exc.reason}")
+        ) from exc
     except csv.Error as exc:
         raise FileRejected(_single_error(reader.line_num, f"CSV 格式错误: {exc}")) from exc
 
@@ -175,7 +177,9 @@ class Table:
             yield index, {key: cells[i] for i, key in enumerate(self.keys) if key is not None and i < len(cells)}
 
 
-def open_table(stream: IO[bytes], columns: Iterable[Column], *, ignore_unknown: bool = False, allow_xlsx: bool = True) -> Table:
+def open_table(
+    stream: IO[bytes], columns: Iterable[Column], *, ignore_unknown: bool = False, allow_xlsx: bool = True
+) -> Table:
     """Read the header of a CSV or XLSX file and map it to column keys; raise FileRejected on a bad header."""
     columns = list(columns)
     head = stream.read(4)

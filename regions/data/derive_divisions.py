@@ -19,17 +19,58 @@ from pypinyin import lazy_pinyin
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
 OUTSIDE_MIIT_LISTS = {"710000", "810000", "820000"}
 ETHNIC_SUFFIXES = (
-    "朝鲜族", "土家族", "苗族", "藏族", "羌族", "彝族", "哈尼族", "壮族", "傣族", "白族", "景颇族",
-    "傈僳族", "回族", "蒙古族", "侗族", "布依族", "蒙古", "哈萨克", "柯尔克孜",
+    "朝鲜族",
+    "土家族",
+    "苗族",
+    "藏族",
+    "羌族",
+    "彝族",
+    "哈尼族",
+    "壮族",
+    "傣族",
+    "白族",
+    "景颇族",
+    "傈僳族",
+    "回族",
+    "蒙古族",
+    "侗族",
+    "布依族",
+    "蒙古",
+    "哈萨克",
+    "柯尔克孜",
 )
 # pypinyin reads a few place names with the wrong reading of a polyphonic character.
-PINYIN_FIXES = {"重庆": "chongqing", "蚌埠": "bengbu", "六安": "luan", "丽水": "lishui", "长治": "changzhi",
-                "长沙": "changsha", "长春": "changchun", "厦门": "xiamen", "乐山": "leshan", "陕西": "shaanxi", "朝阳": "chaoyang",
-                "漯河": "luohe", "昌都": "changdu", "吕梁": "lvliang"}
+PINYIN_FIXES = {
+    "重庆": "chongqing",
+    "蚌埠": "bengbu",
+    "六安": "luan",
+    "丽水": "lishui",
+    "长治": "changzhi",
+    "长沙": "changsha",
+    "长春": "changchun",
+    "厦门": "xiamen",
+    "乐山": "leshan",
+    "陕西": "shaanxi",
+    "朝阳": "chaoyang",
+    "漯河": "luohe",
+    "昌都": "changdu",
+    "吕梁": "lvliang",
+}
 
 
 def short_name(name: str) -> str:
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "特别行政区", "地区", "省", "市", "盟"):
+    for suffix in (
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "自治区",
+        "自治州",
+        "特别行政区",
+        "地区",
+        "省",
+        "市",
+        "盟",
+    ):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             name = name[: -len(suffix)]
             break
@@ -66,8 +107,22 @@ def main(upstream: Path) -> None:
         if "直辖县级行政区划" in name:
             # Counties governed directly by the province (济源, 仙桃, 石河子...) have no prefecture; the
             # MCA file files them under a pseudo-prefecture, which we keep so that such firms have a city.
-            name = re.sub(r"^.*-", "", name).replace("自治区直辖", "省直辖") if province_code != "650000" else "自治区直辖县级行政区划"
-            out.writerow([row["code"], "county_group", name, name, f"{row['code']}", "County-level units under the province", province_code])
+            name = (
+                re.sub(r"^.*-", "", name).replace("自治区直辖", "省直辖")
+                if province_code != "650000"
+                else "自治区直辖县级行政区划"
+            )
+            out.writerow(
+                [
+                    row["code"],
+                    "county_group",
+                    name,
+                    name,
+                    f"{row['code']}",
+                    "County-level units under the province",
+                    province_code,
+                ]
+            )
             continue
         short = short_name(name)
         slug = pinyin(short)

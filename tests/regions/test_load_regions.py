@@ -22,7 +22,12 @@ def test_every_prefecture_level_city_is_loaded_under_its_province(regions):
 
 
 def test_municipalities_are_their_own_city(regions):
-    for province_code, city_code in [("110000", "110100"), ("120000", "120100"), ("310000", "310100"), ("500000", "500100")]:
+    for province_code, city_code in [
+        ("110000", "110100"),
+        ("120000", "120100"),
+        ("310000", "310100"),
+        ("500000", "500100"),
+    ]:
         city = City.objects.get(code=city_code)
         assert city.province_id == province_code
         assert city.is_municipality

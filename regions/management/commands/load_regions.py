@@ -8,6 +8,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         result = regions_load()
-        self.stdout.write(
-            f"regions: created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
-        )
+        self.stdout.write(f"regions: created {result.created}, updated {result.updated}, unchanged {result.unchanged}")
