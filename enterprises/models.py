@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
 from .credit_codes import validate_credit_code
+from .fields import UnicodeJSONEncoder
 from .names import normalize_name
 
 
@@ -35,7 +36,7 @@ class Enterprise(models.Model):
     name = models.CharField(_("企业名称"), max_length=200, validators=[MaxLengthValidator(200)])
     # Derived from ``name`` on save; the key applicant linking and list matching look names up by.
     name_normalized = models.CharField(_("规范化名称"), max_length=200, db_index=True, editable=False)
-    former_names = models.JSONField(_("曾用名"), default=list, blank=True)
+    former_names = models.JSONField(_("曾用名"), default=list, blank=True, encoder=UnicodeJSONEncoder)
     province = models.ForeignKey(
         "regions.Province", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("省份")
     )
@@ -80,6 +81,15 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        if self.credit_code == "":
+            self.credit_code = None
+        self.name_normalized = normalize_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_normalized"}
+        super().save(*args, **kwargs)
+
     @property
     def is_incomplete(self) -> bool:
         return not self.credit_code
@@ -90,15 +100,6 @@ class Enterprise(models.Model):
             self.credit_code = None
         if self.city_id and self.province_id and self.city_id[:2] != self.province_id[:2]:
             raise ValidationError({"city": _("城市不属于所选省份 (the city is not in the province)")})
-
-    def save(self, *args, **kwargs) -> None:
-        if self.credit_code == "":
-            self.credit_code = None
-        self.name_normalized = normalize_name(self.name)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_normalized"}
-        super().save(*args, **kwargs)
 
 
 class Designation(models.Model):

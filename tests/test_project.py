@@ -1,0 +1,95 @@
+"""Project-wide checks: admin pages, migrations, and the real services CI runs against."""
+
+import io
+import uuid
+
+import pytest
+from django.contrib import admin
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import DesignationFactory, PatentApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _registered_models():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.fixture
+def some_data(regions):
+    designation = DesignationFactory()
+    PatentApplicantFactory(enterprise=designation.enterprise, name=designation.enterprise.name)
+
+
+@pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)
+def test_every_admin_changelist_renders_for_a_superuser(admin_client, some_data, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = admin_client.get(url)
+    assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)
+def test_every_admin_add_page_renders_for_a_superuser(admin_client, rf, admin_user, some_data, model):
+    request = rf.get("/")
+    request.user = admin_user
+    if not admin.site._registry[model].has_add_permission(request):
+        pytest.skip(f"{model._meta.label} cannot be added by hand")
+    response = admin_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)
+def test_every_admin_change_page_renders_for_a_superuser(admin_client, some_data, model):
+    obj = model._default_manager.first()
+    if obj is None:
+        pytest.skip(f"no {model._meta.label} row in the sample data")
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+    assert admin_client.get(url).status_code == 200
+
+
+def test_admin_search_of_enterprises_by_former_name(admin_client, regions):
+    designation = DesignationFactory(enterprise__former_names=["苏州旧名科技有限公司"])
+    response = admin_client.get(reverse("admin:enterprises_enterprise_changelist"), {"q": "旧名"})
+    assert designation.enterprise.name in response.content.decode()
+
+
+def test_the_admin_requires_login(client):
+    response = client.get(reverse("admin:enterprises_enterprise_changelist"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_migrations_match_the_models():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+
+@pytest.mark.postgres
+def test_postgresql_answers_a_query():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert "PostgreSQL" in cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_the_city_in_province_rule_holds_on_postgresql(regions):
+    from django.db import IntegrityError, transaction
+
+    from regions.models import City, Province
+    from tests.factories import EnterpriseFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnterpriseFactory(province=Province.objects.get(code="320000"), city=City.objects.get(code="330100"))
+
+
+@pytest.mark.redis
+def test_a_value_round_trips_through_the_redis_cache(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    key = f"round-trip-{uuid.uuid4()}"
+    cache.set(key, {"省份": "江苏省", "n": 1477}, timeout=30)
+    assert cache.get(key) == {"省份": "江苏省", "n": 1477}
+    cache.delete(key)
