@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 call_command("import_enterprises", os.path.join(out, "enterprises.csv"), stdout=self.stdout)
                 call_command("import_patents", os.path.join(out, "patents.csv"), stdout=self.stdout)
             for as_of in (REPORT_AS_OF, date.today()):
-                call_command("recompute_indicators", as_of=as_of.isoformat(), sync=True, stdout=self.stdout)
+                call_command("recompute_indicators", "--as-of", as_of.isoformat(), "--sync", stdout=self.stdout)
         if settings.DEBUG:
             # A known admin password is only for a developer's own machine, never for production.
             self._ensure_admin()
