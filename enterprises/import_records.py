@@ -76,6 +76,15 @@ def recorded_import(
         record.finished_at = timezone.now()
         record.save(update_fields=["outcome", "error_count", "errors", "finished_at"])
         raise
+    except Exception as exc:
+        # An unexpected failure (a bug, a lost connection) also ends the attempt: the data rolled back, and
+        # the record must not stay "previewed" forever.
+        record.outcome = ImportRecord.Outcome.REJECTED
+        record.error_count = 1
+        record.errors = [{"row": 0, "column": "", "value": "", "reason": f"内部错误 (internal error): {exc}"[:500]}]
+        record.finished_at = timezone.now()
+        record.save(update_fields=["outcome", "error_count", "errors", "finished_at"])
+        raise
     record.outcome = ImportRecord.Outcome.DRY_RUN if dry_run else ImportRecord.Outcome.APPLIED
     record.counts = outcome.counts
     record.finished_at = timezone.now()

@@ -1,0 +1,53 @@
+"""`import_designation_list PATH --batch N [--dry-run] [--status S]`: thin wrapper around the service."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from enterprises.choices import DesignationStatus
+from enterprises.services import designation_list_import, import_change_lines, import_counts_lines
+from utilities.tabular import FileRejected
+
+
+class Command(BaseCommand):
+    help = (
+        "导入工信部公布的小巨人名单（序号, 省份, 企业名称[, 统一社会信用代码]） "
+        "(import an official MIIT batch list; all rows or none, idempotent)"
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--batch",
+            type=int,
+            help="批次 N；文件含“批次”列时可省略，两者须一致 (batch; optional when the file has a 批次 column)",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入 (report only)")
+        parser.add_argument(
+            "--status",
+            choices=DesignationStatus.values,
+            default=DesignationStatus.CONFIRMED,
+            help="名单中企业的认定状态 (status of the listed designations; default confirmed)",
+        )
+
+    def handle(self, *args, path: Path, batch: int | None, dry_run: bool, status: str, **options) -> None:
+        if not path.is_file():
+            raise CommandError(f"文件不存在 (no such file): {path}")
+        if batch is not None and batch < 1:
+            raise CommandError("--batch 应为正整数 (must be >= 1)")
+        with path.open("rb") as stream:
+            try:
+                outcome = designation_list_import(
+                    stream=stream, file_name=path.name, batch=batch, dry_run=dry_run, status=status
+                )
+            except FileRejected as rejected:
+                self.stderr.write("\n".join(rejected.report.lines()))
+                raise CommandError(
+                    f"文件被拒绝，未写入任何数据：{rejected.report.total} 个错误 "
+                    f"(file rejected, nothing written: {rejected.report.total} errors)"
+                ) from None
+        if dry_run or options["verbosity"] >= 2:
+            # A dry run shows exactly what would change, row by row.
+            for line in import_change_lines(outcome.changes):
+                self.stdout.write(line)
+        self.stdout.write("\n".join(import_counts_lines(outcome.counts, dry_run=dry_run)))

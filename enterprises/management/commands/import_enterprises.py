@@ -1,0 +1,37 @@
+"""`import_enterprises PATH [--dry-run] [--ignore-unknown]`: thin wrapper around ``enterprise_import``."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from enterprises.services import enterprise_import, import_change_lines, import_counts_lines
+from utilities.tabular import FileRejected
+
+
+class Command(BaseCommand):
+    help = "导入企业名单 enterprises.csv / .xlsx (import enterprises; all rows or none, idempotent)"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入 (report only)")
+        parser.add_argument("--ignore-unknown", action="store_true", help="忽略未知列 (ignore unknown columns)")
+
+    def handle(self, *args, path: Path, dry_run: bool, ignore_unknown: bool, **options) -> None:
+        if not path.is_file():
+            raise CommandError(f"文件不存在 (no such file): {path}")
+        with path.open("rb") as stream:
+            try:
+                outcome = enterprise_import(
+                    stream=stream, file_name=path.name, dry_run=dry_run, ignore_unknown=ignore_unknown
+                )
+            except FileRejected as rejected:
+                self.stderr.write("\n".join(rejected.report.lines()))
+                raise CommandError(
+                    f"文件被拒绝，未写入任何数据：{rejected.report.total} 个错误 "
+                    f"(file rejected, nothing written: {rejected.report.total} errors)"
+                ) from None
+        if dry_run or options["verbosity"] >= 2:
+            # A dry run shows exactly what would change, row by row.
+            for line in import_change_lines(outcome.changes):
+                self.stdout.write(line)
+        self.stdout.write("\n".join(import_counts_lines(outcome.counts, dry_run=dry_run)))

@@ -1,0 +1,201 @@
+"""The officials' import in the admin: upload → preview (dry run) → confirm or cancel."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from enterprises.models import Designation, Enterprise, ImportRecord
+from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes
+from tests.factories import EnterpriseFactory, make_credit_code
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "admin:enterprises_enterprise_import"
+
+
+def upload(client: Client, data: bytes, *, kind: str = "enterprises", name: str = "enterprises.csv", **fields):
+    return client.post(
+        reverse(IMPORT_URL),
+        {"kind": kind, "file": SimpleUploadedFile(name, data), "status": "confirmed", **fields},
+    )
+
+
+def decide(client: Client, record: ImportRecord, action: str):
+    return client.post(reverse("admin:enterprises_enterprise_import_decide", args=[record.pk]), {action: "1"})
+
+
+def kept_file(record: ImportRecord) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / record.sha256
+
+
+def test_the_changelist_links_to_the_import_page(regions, admin_client):
+    response = admin_client.get(reverse("admin:enterprises_enterprise_changelist"))
+
+    assert reverse(IMPORT_URL) in response.content.decode()
+
+
+def test_the_import_page_shows_the_upload_form(regions, admin_client):
+    response = admin_client.get(reverse(IMPORT_URL))
+
+    assert response.status_code == 200
+    assert 'name="file"' in response.content.decode()
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_an_upload_shows_a_preview_and_writes_nothing(regions, admin_client, admin_user):
+    EnterpriseFactory(credit_code=make_credit_code(1), name="苏州导入测试1科技有限公司", employees=5)
+
+    response = upload(admin_client, csv_bytes([enterprise_row(1), enterprise_row(2)]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "企业 (enterprises): 新建 created 1, 更新 updated 1, 未变 unchanged 0" in page
+    assert "参保人数 5 → 120" in page
+    assert "确认导入" in page
+    assert Enterprise.objects.count() == 1
+    record = ImportRecord.objects.get()
+    assert record.outcome == ImportRecord.Outcome.PREVIEWED
+    assert (record.imported_by, record.via, record.file_name) == (admin_user, "admin", "enterprises.csv")
+    assert kept_file(record).read_bytes() == csv_bytes([enterprise_row(1), enterprise_row(2)])
+
+
+def test_confirming_a_preview_applies_it_through_the_service(regions, admin_client, admin_user):
+    upload(admin_client, csv_bytes([enterprise_row(1), enterprise_row(2)]))
+    record = ImportRecord.objects.get()
+
+    response = decide(admin_client, record, "confirm")
+
+    assert response.status_code == 302
+    assert Enterprise.objects.count() == 2
+    assert Enterprise.history.filter(history_user=admin_user).count() == 2
+    record.refresh_from_db()
+    assert record.outcome == ImportRecord.Outcome.APPLIED
+    assert record.counts["enterprises_created"] == 2
+    applied = ImportRecord.objects.get(pk=record.options["applied_record_id"])
+    assert (applied.outcome, applied.via, applied.imported_by) == (ImportRecord.Outcome.APPLIED, "admin", admin_user)
+    assert not kept_file(record).exists()
+
+
+def test_cancelling_a_preview_writes_nothing_and_deletes_the_file(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+
+    response = decide(admin_client, record, "cancel")
+
+    assert response.status_code == 302
+    assert not Enterprise.objects.exists()
+    record.refresh_from_db()
+    assert record.outcome == ImportRecord.Outcome.CANCELLED
+    assert not kept_file(record).exists()
+
+
+def test_a_preview_cannot_be_confirmed_twice(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+    decide(admin_client, record, "confirm")
+
+    response = decide(admin_client, record, "confirm")
+
+    assert response.status_code == 404
+    assert ImportRecord.objects.filter(outcome=ImportRecord.Outcome.APPLIED).count() == 2  # preview + apply run
+
+
+def test_an_invalid_upload_shows_every_error_and_offers_no_confirmation(regions, admin_client):
+    response = upload(admin_client, csv_bytes([enterprise_row(1, employees="-1"), enterprise_row(2, city="杭州")]))
+
+    page = response.content.decode()
+    assert "文件被拒绝" in page
+    assert "<td>2</td><td>employees</td><td>-1</td>" in page
+    assert "<td>3</td><td>city</td><td>杭州</td>" in page
+    assert "确认导入" not in page
+    assert ImportRecord.objects.get().outcome == ImportRecord.Outcome.REJECTED
+    assert not (Path(settings.MEDIA_ROOT) / "imports" / ImportRecord.objects.get().sha256).exists()
+
+
+def test_an_official_list_is_previewed_and_confirmed_with_its_batch(regions, admin_client):
+    upload(
+        admin_client,
+        list_bytes([(1, "大连市", "大连测试有限公司")]),
+        kind="designation_list",
+        name="list.csv",
+        batch="4",
+    )
+    record = ImportRecord.objects.get()
+    assert record.options["batch"] == 4
+
+    decide(admin_client, record, "confirm")
+
+    designation = Designation.objects.get()
+    assert designation.batch == 4
+    assert (designation.enterprise.province_id, designation.enterprise.city_id) == ("210000", "210200")
+
+
+def test_a_staff_user_without_permissions_is_refused(regions, client):
+    staff = get_user_model().objects.create_user("clerk", password="x", is_staff=True)
+    client.force_login(staff)
+
+    assert client.get(reverse(IMPORT_URL)).status_code == 403
+    assert upload(client, csv_bytes([enterprise_row(1)])).status_code == 403
+    assert not Enterprise.objects.exists()
+
+
+def test_a_staff_user_who_may_only_change_cannot_import_or_decide(regions, client, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="change_enterprise"))
+    client.force_login(staff)
+
+    assert client.get(reverse(IMPORT_URL)).status_code == 403
+    assert decide(client, record, "confirm").status_code == 403
+    assert not Enterprise.objects.exists()
+
+
+def test_a_staff_user_with_add_and_change_permissions_may_import(regions, client):
+    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_enterprise", "change_enterprise"]))
+    client.force_login(staff)
+
+    upload(client, csv_bytes([enterprise_row(1)]))
+    decide(client, ImportRecord.objects.get(), "confirm")
+
+    assert Enterprise.objects.count() == 1
+
+
+def test_an_upload_without_the_csrf_token_is_refused(regions, admin_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+
+    response = upload(client, csv_bytes([enterprise_row(1)]))
+
+    assert response.status_code == 403
+    assert not ImportRecord.objects.exists()
+
+
+def test_import_records_are_listed_read_only(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+
+    listing = admin_client.get(reverse("admin:enterprises_importrecord_changelist"))
+    detail = admin_client.get(reverse("admin:enterprises_importrecord_change", args=[record.pk]))
+
+    assert "enterprises.csv" in listing.content.decode()
+    assert detail.status_code == 200
+    assert 'name="file_name"' not in detail.content.decode()  # read-only: no input fields
+    assert admin_client.get(reverse("admin:enterprises_importrecord_add")).status_code == 403
+
+
+def test_the_changelist_filters_incomplete_enterprises(regions, admin_client):
+    EnterpriseFactory(credit_code=None, name="待补全企业有限公司", city=None)
+    EnterpriseFactory(name="完整企业有限公司")
+
+    page = admin_client.get(reverse("admin:enterprises_enterprise_changelist") + "?complete=no").content.decode()
+
+    assert "待补全企业有限公司" in page
+    assert "完整企业有限公司" not in page
