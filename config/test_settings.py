@@ -4,6 +4,7 @@ DATABASE_URL and REDIS_URL are honoured, so the same suite runs on SQLite or Pos
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -14,9 +15,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Tests run tasks in-process unless a test starts a real worker explicitly (tests/reports/test_celery_worker.py).
-CELERY_TASK_ALWAYS_EAGER = True
+# The worker that test spawns runs with CELERY_TASK_ALWAYS_EAGER=false in its environment.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-MEDIA_ROOT = __import__("tempfile").mkdtemp(prefix="lg-test-media-")
+MEDIA_ROOT = tempfile.mkdtemp(prefix="lg-test-media-")
 # Serve static files from the finders in tests, so no collectstatic run is needed.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -11,6 +11,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("reports.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

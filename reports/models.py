@@ -1,1 +1,189 @@
+"""Stored indicator results (科创力指标): snapshots, per-enterprise measures and scope indicators.
 
+Following the Zulip-analytics idea, the definitions live in code (``reports/services.py``) and the
+results are rows: one ``Snapshot`` per computation, one ``EnterpriseMeasure`` per population member and one
+``ScopeIndicator`` per (scope, code). Pages and the API only ever read these rows.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import YEAR_SPAN, Scope, SnapshotStatus
+
+
+class Snapshot(models.Model):
+    """One computation of every indicator at a cut-off date (截止日期 ``as_of``).
+
+    A snapshot becomes visible to readers only when ``complete``. Several snapshots may exist for one
+    ``as_of`` (a running or failed attempt next to the complete one), but at most one of them is complete:
+    a recompute replaces the previous complete snapshot in the transaction that completes it.
+    """
+
+    as_of = models.DateField(_("截止日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=SnapshotStatus.choices, default=SnapshotStatus.RUNNING)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    duration = models.DurationField(_("耗时"), null=True, blank=True)
+    # When the data behind the numbers was read: the full run's start, moved forward by every incremental
+    # refresh. Data changed after this instant may be missing ("stale", see DataState).
+    computed_at = models.DateTimeField(_("数据读取时间"), null=True, blank=True)
+    enterprise_count = models.PositiveIntegerField(_("企业数"), default=0)
+    patent_count = models.PositiveIntegerField(_("专利数"), default=0, help_text=_("公开日不晚于截止日期的专利"))
+    scope_count = models.PositiveIntegerField(_("统计口径数"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    task_id = models.CharField(_("任务"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-as_of", "-started_at"]
+        verbose_name = _("指标快照")
+        verbose_name_plural = _("指标快照")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of"],
+                condition=models.Q(status=SnapshotStatus.COMPLETE),
+                name="snapshot_one_complete_per_as_of",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "as_of"], name="snapshot_status_as_of_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d} · {self.get_status_display()} (#{self.pk})"
+
+    @property
+    def years(self) -> list[int]:
+        """The calendar years of the stored series, oldest first, ending with ``as_of``'s year."""
+        return list(range(self.as_of.year - YEAR_SPAN + 1, self.as_of.year + 1))
+
+
+class EnterpriseMeasure(models.Model):
+    """The per-enterprise measures of metrics.md for one population member in one snapshot.
+
+    Region, cluster, industry, board, batch, employees and financing are copied from the enterprise at
+    computation time, so that every scope roll-up reads this table alone and old snapshots keep the
+    grouping they were computed with. Year series are columns ``applications_y0`` … ``applications_y9``
+    (``y9`` = ``as_of``'s year) so that roll-ups are plain ``SUM``s.
+    """
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="measures", verbose_name=_("快照"))
+    # No database constraint: a snapshot is a historical record and keeps its rows when an enterprise is
+    # deleted later (the next refresh removes it from the current snapshot).
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("企业"),
+    )
+    province_code = models.CharField(_("省份代码"), max_length=6)
+    city_code = models.CharField(_("城市代码"), max_length=6, null=True, blank=True)
+    cluster = models.CharField(_("城市群"), max_length=3, blank=True)
+    industry_field = models.CharField(_("产业领域"), max_length=20, blank=True)
+    board = models.CharField(_("上市板块"), max_length=20, help_text=_("未上市为 unlisted"))
+    batch = models.PositiveSmallIntegerField(_("批次"))
+    employees = models.PositiveIntegerField(_("参保人数"), null=True, blank=True)
+    primary_financing = models.BooleanField(_("一级市场融资"), null=True, blank=True)
+
+    applications = models.PositiveIntegerField(_("专利申请"), default=0)
+    invention_applications = models.PositiveIntegerField(_("发明申请"), default=0)
+    granted_inventions = models.PositiveIntegerField(_("发明授权"), default=0)
+    valid_inventions = models.PositiveIntegerField(_("有效发明"), default=0)
+    citations = models.BigIntegerField(_("被引次数"), default=0)
+    licenses = models.BigIntegerField(_("许可次数"), default=0)
+    transfers = models.BigIntegerField(_("转让次数"), default=0)
+    pct_applications = models.PositiveIntegerField(_("PCT申请"), default=0)
+    overseas_markets = models.PositiveIntegerField(_("海外布局市场数"), default=0)
+
+    class Meta:
+        verbose_name = _("企业指标")
+        verbose_name_plural = _("企业指标")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "enterprise"], name="measure_one_row_per_enterprise"),
+        ]
+        indexes = [
+            # Enterprise pages: percentile rank within the industry.
+            models.Index(fields=["snapshot", "industry_field", "applications"], name="measure_industry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.enterprise_id} @ {self.snapshot_id}"
+
+    def applications_by_year(self) -> dict[int, int]:
+        return {year: getattr(self, f"applications_y{i}") for i, year in enumerate(self.snapshot.years)}
+
+    def pct_by_year(self) -> dict[int, int]:
+        return {year: getattr(self, f"pct_y{i}") for i, year in enumerate(self.snapshot.years)}
+
+
+# applications_in_year / pct_in_year of metrics.md, one column per year of the window.
+for _i in range(YEAR_SPAN):
+    EnterpriseMeasure.add_to_class(f"applications_y{_i}", models.PositiveIntegerField(default=0))
+    EnterpriseMeasure.add_to_class(f"pct_y{_i}", models.PositiveIntegerField(default=0))
+del _i
+
+YEAR_COLUMNS = [f"applications_y{i}" for i in range(YEAR_SPAN)] + [f"pct_y{i}" for i in range(YEAR_SPAN)]
+
+
+class ScopeIndicator(models.Model):
+    """The indicators of metrics.md for one scope and code (e.g. province 320000) in one snapshot.
+
+    ``metrics`` holds exactly the keys of metrics.md; the columns beside it repeat a few of them so that
+    lists can be sorted and filtered without reading JSON.
+    """
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("快照"))
+    scope = models.CharField(_("统计口径"), max_length=10, choices=Scope.choices)
+    code = models.CharField(_("代码"), max_length=20)
+    name = models.CharField(_("名称"), max_length=60)
+    enterprise_count = models.PositiveIntegerField(_("企业数"), default=0)
+    applications_total = models.BigIntegerField(_("专利申请总量"), default=0)
+    applications_per_enterprise = models.FloatField(_("企均专利申请"), null=True, blank=True)
+    metrics = models.JSONField(_("指标"), default=dict)
+
+    class Meta:
+        ordering = ["scope", "code"]
+        verbose_name = _("口径指标")
+        verbose_name_plural = _("口径指标")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "scope", "code"], name="indicator_one_row_per_scope_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.code} {self.name}"
+
+
+class DataState(models.Model):
+    """When the population or its patent links last changed (a single row, pk 1).
+
+    Bumped once per committed transaction by the receivers in ``reports/receivers.py``; a snapshot whose
+    ``computed_at`` is older is *stale* (shown in the admin) until the queued refresh has run.
+    """
+
+    changed_at = models.DateTimeField(_("数据变更时间"))
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RecomputeLock(models.Model):
+    """A computation in progress for ``as_of``: at most one full or incremental run per date at a time.
+
+    A database row works everywhere (SQLite in-process tasks, PostgreSQL with several workers). A worker
+    killed mid-run leaves its row behind; it expires after ``expires_at``, and a redelivery of the same
+    Celery task (same ``owner``) may take it over at once.
+    """
+
+    as_of = models.DateField(_("截止日期"), primary_key=True)
+    owner = models.CharField(_("持有者"), max_length=64)
+    acquired_at = models.DateTimeField(_("获取时间"))
+    expires_at = models.DateTimeField(_("过期时间"))
+
+    class Meta:
+        verbose_name = _("计算锁")
+        verbose_name_plural = _("计算锁")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d} · {self.owner}"

@@ -1,0 +1,127 @@
+"""Admin for officials: snapshots with their status and staleness, read-only indicators, recompute now."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Q, Subquery, Value, When
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .choices import SnapshotStatus
+from .models import DataState, ScopeIndicator, Snapshot
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Computed rows are written by the engine only."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "as_of",
+        "status",
+        "started_at",
+        "duration",
+        "enterprise_count",
+        "patent_count",
+        "scope_count",
+        "stale_mark",
+    ]
+    list_filter = ["status", "as_of"]
+    date_hierarchy = "as_of"
+    actions = ["recompute_now"]
+    readonly_fields = [f.name for f in Snapshot._meta.fields]
+
+    def get_queryset(self, request):
+        # Staleness for the whole page in the list query itself, not one query per row.
+        changed_at = Subquery(DataState.objects.filter(pk=1).values("changed_at")[:1])
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                stale=Case(
+                    When(Q(status=SnapshotStatus.COMPLETE) & Q(computed_at__lt=changed_at), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "recompute-today/",
+                self.admin_site.admin_view(self.recompute_today_view),
+                name="reports_snapshot_recompute_today",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def recompute_today_view(self, request):
+        """The changelist's "recompute now" button: queue a full recompute at today's date."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        task_id = services.snapshot_recompute_enqueue(as_of=today)
+        self.message_user(request, _("已排队重新计算 %(as_of)s（任务 %(task)s）") % {"as_of": today, "task": task_id})
+        return redirect("admin:reports_snapshot_changelist")
+
+    @admin.display(boolean=True, description=_("数据已变更"), ordering="stale")
+    def stale_mark(self, obj) -> bool:
+        return getattr(obj, "stale", False)
+
+    @admin.action(description=_("立即重新计算所选快照的截止日期"))
+    def recompute_now(self, request, queryset):
+        for as_of in sorted(set(queryset.values_list("as_of", flat=True))):
+            task_id = services.snapshot_recompute_enqueue(as_of=as_of)
+            self.message_user(
+                request,
+                _("已排队重新计算 %(as_of)s（任务 %(task)s）") % {"as_of": as_of, "task": task_id},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(ScopeIndicator)
+class ScopeIndicatorAdmin(ReadOnlyAdmin):
+    list_display = [
+        "scope",
+        "code",
+        "name",
+        "enterprise_count",
+        "applications_total",
+        "applications_per_enterprise",
+        "snapshot",
+    ]
+    list_filter = ["scope", "snapshot"]
+    search_fields = ["code", "name"]
+    list_select_related = ["snapshot"]
+    readonly_fields = [
+        "snapshot",
+        "scope",
+        "code",
+        "name",
+        "enterprise_count",
+        "applications_total",
+        "applications_per_enterprise",
+        "metrics",
+    ]
+
+
+@admin.register(DataState)
+class DataStateAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

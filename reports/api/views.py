@@ -1,0 +1,115 @@
+"""Indicator and snapshot endpoints. Thin: parse the request, call a selector, serialize."""
+
+import datetime
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors
+from ..choices import Scope, SnapshotStatus
+from ..models import Snapshot
+from .renderers import CSVRenderer
+from .serializers import ScopeIndicatorListSerializer, ScopeIndicatorSerializer, SnapshotSerializer
+
+RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of", OpenApiTypes.DATE, description="Cut-off date YYYY-MM-DD (default: the newest complete snapshot)"
+)
+
+
+def _as_of_param(request) -> datetime.date | None:
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({"as_of": f"'{raw}' is not a date in the form YYYY-MM-DD."}) from None
+
+
+def _scope_param(scope: str) -> str:
+    if scope not in Scope.values:
+        raise NotFound(f"Unknown scope '{scope}'. Scopes: {', '.join(Scope.values)}.")
+    return scope
+
+
+def _snapshot(request) -> Snapshot:
+    as_of = _as_of_param(request)
+    snapshot = selectors.snapshot_visible(as_of=as_of)
+    if snapshot is None:
+        if as_of is None:
+            raise NotFound("No indicators have been computed yet (no complete snapshot).")
+        raise NotFound(
+            f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/ for the available dates."
+        )
+    return snapshot
+
+
+class ScopeIndicatorListView(APIView):
+    """The indicators of every code in a scope (e.g. all provinces), for one snapshot."""
+
+    renderer_classes = RENDERERS
+
+    @extend_schema(operation_id="indicators_list", parameters=[AS_OF_PARAMETER], responses=ScopeIndicatorListSerializer)
+    def get(self, request, scope: str):
+        scope = _scope_param(scope)
+        snapshot = _snapshot(request)
+        rows = list(selectors.scope_indicator_list(snapshot=snapshot, scope=scope))
+        for row in rows:
+            row.snapshot = snapshot  # already loaded: no query per row
+        return Response(
+            {
+                "scope": scope,
+                "as_of": snapshot.as_of,
+                "computed_at": snapshot.computed_at,
+                "count": len(rows),
+                "results": ScopeIndicatorSerializer(rows, many=True).data,
+            }
+        )
+
+
+class ScopeIndicatorDetailView(APIView):
+    """One scope code's indicators, e.g. /api/v1/indicators/province/320000/."""
+
+    renderer_classes = RENDERERS
+
+    @extend_schema(operation_id="indicators_retrieve", parameters=[AS_OF_PARAMETER], responses=ScopeIndicatorSerializer)
+    def get(self, request, scope: str, code: str):
+        scope = _scope_param(scope)
+        snapshot = _snapshot(request)
+        row = selectors.scope_indicator_get(snapshot=snapshot, scope=scope, code=code)
+        if row is None:
+            raise NotFound(f"No {scope} with code '{code}' in the snapshot of {snapshot.as_of.isoformat()}.")
+        row.snapshot = snapshot
+        return Response(ScopeIndicatorSerializer(row).data)
+
+
+class SnapshotPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+
+
+class SnapshotListView(generics.ListAPIView):
+    """Computed snapshots, newest first; ``?status=complete`` for the ones readers can select."""
+
+    serializer_class = SnapshotSerializer
+    renderer_classes = RENDERERS
+    pagination_class = SnapshotPagination
+    filter_backends: list = []
+
+    @extend_schema(parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        status = self.request.query_params.get("status")
+        if status and status not in SnapshotStatus.values:
+            raise ValidationError({"status": f"Expected one of {', '.join(SnapshotStatus.values)}."})
+        return selectors.snapshot_list(status=status)

@@ -1,0 +1,70 @@
+"""Reading stored indicators. Pages and the API never aggregate patents: they read these rows."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from .choices import SnapshotStatus
+from .models import DataState, EnterpriseMeasure, ScopeIndicator, Snapshot
+
+
+def snapshot_visible(*, as_of: datetime.date | None = None) -> Snapshot | None:
+    """The complete snapshot readers see: for ``as_of`` if given, else the one with the newest ``as_of``."""
+    snapshots = Snapshot.objects.filter(status=SnapshotStatus.COMPLETE)
+    if as_of is not None:
+        snapshots = snapshots.filter(as_of=as_of)
+    return snapshots.order_by("-as_of").first()
+
+
+def snapshot_list(*, status: str | None = None) -> QuerySet[Snapshot]:
+    snapshots = Snapshot.objects.all()
+    if status:
+        snapshots = snapshots.filter(status=status)
+    return snapshots
+
+
+def snapshot_is_stale(*, snapshot: Snapshot) -> bool:
+    """True when the data changed after the snapshot read it (a refresh is queued or due)."""
+    state = DataState.objects.filter(pk=1).first()
+    if state is None or snapshot.computed_at is None:
+        return False
+    return state.changed_at > snapshot.computed_at
+
+
+def data_changed_at() -> datetime.datetime | None:
+    return DataState.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+
+
+def scope_indicator_list(*, snapshot: Snapshot, scope: str) -> QuerySet[ScopeIndicator]:
+    return ScopeIndicator.objects.filter(snapshot=snapshot, scope=scope).order_by("code")
+
+
+def scope_indicator_get(*, snapshot: Snapshot, scope: str, code: str) -> ScopeIndicator | None:
+    return ScopeIndicator.objects.filter(snapshot=snapshot, scope=scope, code=code).first()
+
+
+def enterprise_measure_get(*, snapshot: Snapshot, enterprise_id: int) -> EnterpriseMeasure | None:
+    return (
+        EnterpriseMeasure.objects.filter(snapshot=snapshot, enterprise_id=enterprise_id)
+        .select_related("snapshot")
+        .first()
+    )
+
+
+PERCENTILE_MEASURES = ("applications", "valid_inventions", "citations")
+
+
+def enterprise_percentiles(*, measure: EnterpriseMeasure) -> dict[str, float | None]:
+    """Percentile rank (0-1) of an enterprise within its industry for the measures of the enterprise page.
+
+    The rank is the share of the industry's members whose value is at most the enterprise's (1.0 for
+    the leader); null for an enterprise without an industry field. One query for the three measures.
+    """
+    if not measure.industry_field:
+        return dict.fromkeys(PERCENTILE_MEASURES)
+    peers = EnterpriseMeasure.objects.filter(snapshot_id=measure.snapshot_id, industry_field=measure.industry_field)
+    counts = peers.aggregate(
+        total=Count("pk"),
+        **{key: Count("pk", filter=Q(**{f"{key}__lte": getattr(measure, key)})) for key in PERCENTILE_MEASURES},
+    )
+    return {key: counts[key] / counts["total"] for key in PERCENTILE_MEASURES}
