@@ -1,6 +1,22 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from .models import Patent, PatentApplicant
+from .selectors import enterprises_without_credit_code, enterprises_without_patents, unmatched_applicant_names
+
+# Who may open the data-quality page: it lists applicants and enterprises, so both view permissions.
+DATA_QUALITY_PERMISSIONS = ("patents.view_patentapplicant", "enterprises.view_enterprise")
+DATA_QUALITY_PAGE_SIZE = 50
+
+
+def _page_number(request, name: str) -> int:
+    try:
+        return max(1, int(request.GET.get(name, "1")))
+    except ValueError:
+        return 1
 
 
 class PatentApplicantInline(admin.TabularInline):
@@ -29,6 +45,37 @@ class PatentAdmin(admin.ModelAdmin):
     # The table holds millions of rows: don't count them all on every changelist page.
     show_full_result_count = False
     list_per_page = 50
+
+    def get_urls(self):
+        # The data-quality page lives under the patent admin (/admin/patents/patent/data-quality/) and is
+        # linked from the admin index (templates/admin/index.html).
+        view = self.admin_site.admin_view(self.data_quality_view)
+        return [path("data-quality/", view, name="patents_data_quality"), *super().get_urls()]
+
+    def data_quality_view(self, request):
+        """Unmatched applicants, enterprises without credit code, enterprises without any linked patent."""
+        if not request.user.has_perms(DATA_QUALITY_PERMISSIONS):
+            raise PermissionDenied
+        search = request.GET.get("q", "").strip()
+        page = _page_number(request, "page")
+        rows = unmatched_applicant_names(
+            search=search, offset=(page - 1) * DATA_QUALITY_PAGE_SIZE, limit=DATA_QUALITY_PAGE_SIZE + 1
+        )
+        without_code = Paginator(enterprises_without_credit_code(), DATA_QUALITY_PAGE_SIZE)
+        without_patents = Paginator(enterprises_without_patents(), DATA_QUALITY_PAGE_SIZE)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "数据质量",
+            "opts": self.model._meta,
+            "search": search,
+            "unmatched": rows[:DATA_QUALITY_PAGE_SIZE],
+            "unmatched_page": page,
+            "unmatched_previous": page - 1 if page > 1 else None,
+            "unmatched_next": page + 1 if len(rows) > DATA_QUALITY_PAGE_SIZE else None,
+            "without_code": without_code.get_page(request.GET.get("page_code")),
+            "without_patents": without_patents.get_page(request.GET.get("page_nopat")),
+        }
+        return TemplateResponse(request, "admin/patents/data_quality.html", context)
 
 
 @admin.register(PatentApplicant)

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class PatentsConfig(AppConfig):
     name = "patents"
     verbose_name = _("专利")
+
+    def ready(self) -> None:
+        from enterprises.signals import enterprises_changed
+
+        from .services import link_on_enterprises_changed
+
+        # Keeps data consistent, so it runs synchronously inside the enterprise import's transaction: an
+        # enterprise imported after its patents is linked to them in the same commit.
+        enterprises_changed.connect(link_on_enterprises_changed, dispatch_uid="patents.link_on_enterprises_changed")

@@ -17,7 +17,9 @@ def test_a_city_outside_the_province_is_rejected_by_the_database(regions):
 
 
 def test_a_city_outside_the_province_is_rejected_by_validation(regions):
-    enterprise = EnterpriseFactory.build(province=Province.objects.get(code="320000"), city=City.objects.get(code="330100"))
+    enterprise = EnterpriseFactory.build(
+        province=Province.objects.get(code="320000"), city=City.objects.get(code="330100")
+    )
     with pytest.raises(ValidationError) as excinfo:
         enterprise.full_clean()
     assert "city" in excinfo.value.message_dict

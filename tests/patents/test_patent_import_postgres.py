@@ -1,0 +1,41 @@
+"""PostgreSQL-only paths of the patent import: COPY staging and the bulk foreign-key check."""
+
+import pytest
+from django.db import connection
+
+from patents import services
+from patents.models import PatentApplicant
+from tests.factories import EnterpriseFactory
+from tests.patents.conftest import patent_row
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def applicant_foreign_keys() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+               WHERE conrelid = 'patents_patentapplicant'::regclass AND contype = 'f' ORDER BY conname"""
+        )
+        return cursor.fetchall()
+
+
+def test_a_bulk_import_keeps_the_applicant_foreign_keys_as_they_were(import_rows, monkeypatch):
+    before = applicant_foreign_keys()
+    assert len(before) == 2
+    monkeypatch.setattr(services, "_BULK_FOREIGN_KEY_ROWS", 1)
+    enterprise = EnterpriseFactory(name="甲公司")
+    outcome = import_rows([patent_row(n, applicant_names="甲公司;乙") for n in range(1, 20)])
+    assert outcome.counts["applicants_written"] == 38
+    assert applicant_foreign_keys() == before
+    assert PatentApplicant.objects.filter(enterprise=enterprise).count() == 19
+
+
+def test_new_patents_take_their_ids_from_the_sequence(import_rows):
+    import_rows([patent_row(1), patent_row(2)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM patents_patent_id_seq")
+        last = cursor.fetchone()[0]
+    assert max(PatentApplicant.objects.values_list("patent_id", flat=True)) <= last
+    import_rows([patent_row(3)])
+    assert PatentApplicant.objects.get(patent__publication_number="CN112000003A").patent_id > last
