@@ -51,8 +51,8 @@ from typing import IO
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
-from django.utils import timezone, translation
+from django.db import connection, transaction
+from django.utils import timezone
 
 from regions.choices import CityKind
 from regions.selectors import RegionNotFound, RegionResolver, ResolvedRegion
@@ -60,6 +60,7 @@ from utilities.tabular import (
     Column,
     ErrorReport,
     FileRejected,
+    choice_parser,
     open_table,
     parse_bool,
     parse_date,
@@ -224,32 +225,6 @@ def parse_batch(value: str) -> int:
             f"批次应为 1..{BATCH_MAX} 或 第一批、第二批…… (batch must be 1..{BATCH_MAX} or 第一批, 第二批, ...)"
         )
     return number
-
-
-def _choice_parser(choices: type[models.TextChoices]):
-    """Key or Chinese label (or the label in the active language) → key; a dict built once per import.
-
-    ``utilities.tabular.parse_choice`` compares against ``str(label)``, which is the English label when
-    a request runs in English; an official's file always carries the Chinese label.
-    """
-    lookup: dict[str, str] = {}
-    for key, label in choices.choices:
-        lookup[key.casefold()] = key
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                lookup[str(label).casefold()] = key
-    with translation.override("zh-hans"):
-        allowed = "、".join(f"{key} {label}" for key, label in choices.choices)
-
-    def parse(value: str) -> str:
-        if not value:
-            return ""
-        try:
-            return lookup[value.casefold()]
-        except KeyError:
-            raise ValueError(f"不是允许的取值 (must be one of: {allowed})") from None
-
-    return parse
 
 
 def _parse_credit_code(value: str) -> str:
@@ -676,14 +651,14 @@ def _enterprise_parsers() -> dict:
         "credit_code": _parse_credit_code,
         "name": _parse_name,
         "former_names": _parse_former_names,
-        "industry_field": _choice_parser(IndustryField),
+        "industry_field": choice_parser(IndustryField),
         "employees": _parse_employees,
-        "listing_board": _choice_parser(ListingBoard),
+        "listing_board": choice_parser(ListingBoard),
         "stock_code": _parse_stock_code,
         "primary_financing": parse_bool,
         "founded_on": _parse_past_date,
         "batch": parse_batch,
-        "designation_status": _choice_parser(DesignationStatus),
+        "designation_status": choice_parser(DesignationStatus),
         "designated_on": _parse_past_date,
     }
 

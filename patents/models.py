@@ -15,7 +15,9 @@ class Patent(models.Model):
 
     publication_number = models.CharField(_("公开号"), max_length=32, unique=True)
     application_number = models.CharField(_("申请号"), max_length=40)
-    jurisdiction = models.CharField(_("受理局"), max_length=2, db_index=True)
+    # No index of its own: a handful of office codes over millions of rows; the unique
+    # (jurisdiction, application_number) index serves lookups by office.
+    jurisdiction = models.CharField(_("受理局"), max_length=2)
     patent_type = models.CharField(_("专利类型"), max_length=16, choices=PatentType.choices)
     title = models.CharField(_("标题"), max_length=500, blank=True)
     application_date = models.DateField(_("申请日"))
@@ -56,7 +58,11 @@ class PatentApplicant(models.Model):
     link them; ``name_normalized`` is the key for that.
     """
 
-    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicants", verbose_name=_("专利"))
+    # Both foreign keys lead a composite index below, so their own single-column indexes would only
+    # slow the bulk import of millions of applicants.
+    patent = models.ForeignKey(
+        Patent, on_delete=models.CASCADE, related_name="applicants", verbose_name=_("专利"), db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("顺序"))
     name = models.CharField(_("申请人名称"), max_length=300)
     name_normalized = models.CharField(_("规范化名称"), max_length=300, editable=False)
@@ -68,6 +74,7 @@ class PatentApplicant(models.Model):
         blank=True,
         related_name="patent_applications",
         verbose_name=_("企业"),
+        db_index=False,
     )
 
     class Meta:

@@ -15,7 +15,7 @@ growing tables again, and the report-scale import got slower, not faster.)
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import IO
@@ -30,8 +30,8 @@ from utilities.tabular import (
     Column,
     ErrorReport,
     FileRejected,
+    choice_parser,
     open_table,
-    parse_choice,
     parse_date,
     parse_list,
     parse_non_negative_int,
@@ -118,12 +118,8 @@ _cached_normalize = lru_cache(maxsize=1 << 17)(normalize_name)
 _REQUIRED = "必填项为空 (required)"
 
 
-def _choice_keys(choices) -> dict[str, str]:
-    return {**{key: key for key in choices.values}, **{str(label): key for key, label in choices.choices}}
-
-
-_PATENT_TYPES = _choice_keys(PatentType)
-_LEGAL_STATUSES = _choice_keys(LegalStatus)
+_parse_patent_type = choice_parser(PatentType)
+_parse_legal_status = choice_parser(LegalStatus)
 
 
 def _too_long(key: str) -> str:
@@ -176,8 +172,8 @@ class _RowValidator:
                 f"公开号前缀 {publication_number[:2]} 与受理局 {jurisdiction} 不一致 (must start with the jurisdiction)",
             )
 
-        patent_type = self._choice(number, "patent_type", get("patent_type", ""), _PATENT_TYPES, PatentType)
-        legal_status = self._choice(number, "legal_status", get("legal_status", ""), _LEGAL_STATUSES, LegalStatus)
+        patent_type = self._choice(number, "patent_type", get("patent_type", ""), _parse_patent_type)
+        legal_status = self._choice(number, "legal_status", get("legal_status", ""), _parse_legal_status)
         title = get("title", "")
         if len(title) > _MAX_LENGTH["title"]:
             add(number, "title", title, _too_long("title"))
@@ -236,15 +232,12 @@ class _RowValidator:
         )
         return values, applicants
 
-    def _choice(self, number: int, key: str, value: str, known: dict[str, str], choices) -> str:
-        found = known.get(value)
-        if found:
-            return found
+    def _choice(self, number: int, key: str, value: str, parse: Callable[[str], str]) -> str:
         if not value:
             self.report.add(number, key, "", _REQUIRED)
             return ""
         try:
-            return parse_choice(value, choices)  # case-insensitive keys; explains the allowed values
+            return parse(value)
         except ValueError as exc:
             self.report.add(number, key, value, str(exc))
             return ""

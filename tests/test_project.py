@@ -1,5 +1,6 @@
 """Project-wide checks: admin pages, migrations, and the real services CI runs against."""
 
+import datetime
 import io
 import uuid
 
@@ -21,8 +22,11 @@ def _registered_models():
 
 @pytest.fixture
 def some_data(regions):
+    from reports.services import snapshot_compute
+
     designation = DesignationFactory()
     PatentApplicantFactory(enterprise=designation.enterprise, name=designation.enterprise.name)
+    snapshot_compute(as_of=datetime.date(2023, 7, 31))
 
 
 @pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)

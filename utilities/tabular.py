@@ -12,11 +12,12 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import models
+from django.utils import translation
 
 MAX_REPORTED_ERRORS = 200
 _SNIFF_BYTES = 1 << 20
@@ -273,13 +274,27 @@ def parse_list(value: str) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATOR.split(value)] if value else []
 
 
-def parse_choice(value: str, choices: type[models.TextChoices]) -> str:
-    """A choice given by its key or its label (Chinese); '' stays ''."""
-    if not value:
-        return ""
-    folded = value.casefold()
+def choice_parser(choices: type[models.TextChoices]) -> Callable[[str], str]:
+    """A parser turning a key or label into the key ('' stays ''), built once per import.
+
+    Labels are matched in Chinese and in English whatever language the request runs in: an official's
+    file carries the Chinese label even when the admin is used in English.
+    """
+    lookup: dict[str, str] = {}
     for key, label in choices.choices:
-        if folded == key.casefold() or value == str(label):
-            return key
-    allowed = "、".join(f"{key} {label}" for key, label in choices.choices)
-    raise ValueError(f"不是允许的取值 (must be one of: {allowed})")
+        lookup[key.casefold()] = key
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                lookup[str(label).casefold()] = key
+    with translation.override("zh-hans"):
+        allowed = "、".join(f"{key} {label}" for key, label in choices.choices)
+
+    def parse(value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return lookup[value.casefold()]
+        except KeyError:
+            raise ValueError(f"不是允许的取值 (must be one of: {allowed})") from None
+
+    return parse
