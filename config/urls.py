@@ -2,19 +2,22 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-admin.site.site_header = "小巨人科创力门户 · 管理"
-admin.site.site_title = "小巨人科创力门户"
-admin.site.index_title = "数据管理"
+admin.site.site_header = _("小巨人科创力门户 · 管理")
+admin.site.site_title = _("小巨人科创力门户")
+admin.site.index_title = _("数据管理")
 
+# The API speaks no language of its own; everything a person reads is Chinese at / and English at /en/.
 urlpatterns = [
-    path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("reports.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", RedirectView.as_view(url=f"/{settings.ADMIN_URL}", permanent=False), name="home"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    # Until the public pages land, the home page leads officials to the admin in the visitor's language.
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     prefix_default_language=False,
 )

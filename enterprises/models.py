@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
@@ -67,7 +68,7 @@ class Enterprise(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("企业")
-        verbose_name_plural = _("企业")
+        verbose_name_plural = pgettext_lazy("plural", "企业")
         constraints = [
             # A division code's first two digits name its province, so "city lies in its province" is a
             # column comparison the database itself can enforce.
@@ -128,7 +129,7 @@ class Designation(models.Model):
     class Meta:
         ordering = ["program", "batch", "enterprise__name"]
         verbose_name = _("认定")
-        verbose_name_plural = _("认定")
+        verbose_name_plural = pgettext_lazy("plural", "认定")
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "program", "batch"], name="designation_unique_batch"),
             models.CheckConstraint(condition=models.Q(batch__gte=1), name="designation_batch_positive"),
@@ -183,7 +184,7 @@ class ImportRecord(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("导入记录")
-        verbose_name_plural = _("导入记录")
+        verbose_name_plural = pgettext_lazy("plural", "导入记录")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name} · {self.get_outcome_display()}"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import LegalStatus, PatentType
 
@@ -32,7 +33,7 @@ class Patent(models.Model):
     class Meta:
         ordering = ["-publication_date", "publication_number"]
         verbose_name = _("专利")
-        verbose_name_plural = _("专利")
+        verbose_name_plural = pgettext_lazy("plural", "专利")
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "application_number"], name="patent_application_unique_per_office"
@@ -80,7 +81,7 @@ class PatentApplicant(models.Model):
     class Meta:
         ordering = ["patent", "position"]
         verbose_name = _("专利申请人")
-        verbose_name_plural = _("专利申请人")
+        verbose_name_plural = pgettext_lazy("plural", "专利申请人")
         constraints = [
             models.UniqueConstraint(fields=["patent", "position"], name="applicant_position_unique"),
             # An enterprise printed twice on one patent (say, under its current and a former name) is

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import CityKind, Cluster
 
@@ -19,7 +20,7 @@ class Province(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("省级行政区")
-        verbose_name_plural = _("省级行政区")
+        verbose_name_plural = pgettext_lazy("plural", "省级行政区")
 
     def __str__(self) -> str:
         return self.name
@@ -45,7 +46,7 @@ class City(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("地级行政区")
-        verbose_name_plural = _("地级行政区")
+        verbose_name_plural = pgettext_lazy("plural", "地级行政区")
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="city_name_unique_in_province"),
         ]

@@ -7,6 +7,7 @@ results are rows: one ``Snapshot`` per computation, one ``EnterpriseMeasure`` pe
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import YEAR_SPAN, Scope, SnapshotStatus
 
@@ -36,7 +37,7 @@ class Snapshot(models.Model):
     class Meta:
         ordering = ["-as_of", "-started_at"]
         verbose_name = _("指标快照")
-        verbose_name_plural = _("指标快照")
+        verbose_name_plural = pgettext_lazy("plural", "指标快照")
         constraints = [
             models.UniqueConstraint(
                 fields=["as_of"],
@@ -95,7 +96,7 @@ class EnterpriseMeasure(models.Model):
 
     class Meta:
         verbose_name = _("企业指标")
-        verbose_name_plural = _("企业指标")
+        verbose_name_plural = pgettext_lazy("plural", "企业指标")
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "enterprise"], name="measure_one_row_per_enterprise"),
         ]
@@ -142,7 +143,7 @@ class ScopeIndicator(models.Model):
     class Meta:
         ordering = ["scope", "code"]
         verbose_name = _("口径指标")
-        verbose_name_plural = _("口径指标")
+        verbose_name_plural = pgettext_lazy("plural", "口径指标")
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "scope", "code"], name="indicator_one_row_per_scope_code"),
         ]
@@ -162,7 +163,7 @@ class DataState(models.Model):
 
     class Meta:
         verbose_name = _("数据版本")
-        verbose_name_plural = _("数据版本")
+        verbose_name_plural = pgettext_lazy("plural", "数据版本")
 
     def __str__(self) -> str:
         return f"{self.changed_at:%Y-%m-%d %H:%M:%S}"
@@ -183,7 +184,7 @@ class RecomputeLock(models.Model):
 
     class Meta:
         verbose_name = _("计算锁")
-        verbose_name_plural = _("计算锁")
+        verbose_name_plural = pgettext_lazy("plural", "计算锁")
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d} · {self.owner}"

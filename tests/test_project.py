@@ -97,3 +97,21 @@ def test_a_value_round_trips_through_the_redis_cache(settings):
     cache.set(key, {"省份": "江苏省", "n": 1477}, timeout=30)
     assert cache.get(key) == {"省份": "江苏省", "n": 1477}
     cache.delete(key)
+
+
+def test_the_admin_speaks_english_under_en(admin_client, some_data):
+    response = admin_client.get("/en/admin/enterprises/enterprise/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Unified social credit code" in page
+    assert "Enterprises" in page
+
+
+def test_the_admin_speaks_chinese_by_default(admin_client, some_data):
+    page = admin_client.get("/admin/enterprises/enterprise/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "统一社会信用代码" in page
+
+
+def test_the_home_page_leads_to_the_admin_in_the_same_language(client):
+    assert client.get("/")["Location"] == "/admin/"
+    assert client.get("/en/")["Location"] == "/en/admin/"
