@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from .choices import PATENT_OFFICES
 from .models import Patent, PatentApplicant
 from .selectors import enterprises_without_credit_code, enterprises_without_patents, unmatched_applicant_names
 
@@ -17,6 +20,19 @@ def _page_number(request, name: str) -> int:
         return max(1, int(request.GET.get(name, "1")))
     except ValueError:
         return 1
+
+
+class JurisdictionFilter(admin.SimpleListFilter):
+    """The patent offices as a fixed list: asking the table for its distinct offices scans every row."""
+
+    title = _("受理局")
+    parameter_name = "jurisdiction"
+
+    def lookups(self, request, model_admin):
+        return [(code, f"{code} {label}") for code, label in PATENT_OFFICES.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(jurisdiction=self.value()) if self.value() else queryset
 
 
 class PatentApplicantInline(admin.TabularInline):
@@ -38,13 +54,23 @@ class PatentAdmin(admin.ModelAdmin):
         "grant_date",
         "legal_status",
     )
-    list_filter = ("patent_type", "legal_status", "jurisdiction")
-    # Prefix and exact searches use the unique indexes; a free-text title search would scan the table.
-    search_fields = ("^publication_number", "=application_number", "=applicants__name")
+    list_filter = ("patent_type", "legal_status", JurisdictionFilter)
+    # Searched by publication-number prefix or exact application number only (see get_search_results);
+    # applicants are searched on their own changelist, whose join would make this one DISTINCT.
+    search_fields = ("publication_number", "application_number")
+    search_help_text = _("公开号前缀（如 CN1123）或完整申请号")
     inlines = [PatentApplicantInline]
     # The table holds millions of rows: don't count them all on every changelist page.
     show_full_result_count = False
     list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        # Numbers are stored upper-case, so a case-sensitive prefix match can use the unique index's
+        # pattern twin; the admin's default istartswith (UPPER(...) LIKE) would scan millions of rows.
+        term = search_term.strip().upper()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(publication_number__startswith=term) | Q(application_number=term)), False
 
     def get_urls(self):
         # The data-quality page lives under the patent admin (/admin/patents/patent/data-quality/) and is
@@ -65,7 +91,7 @@ class PatentAdmin(admin.ModelAdmin):
         without_patents = Paginator(enterprises_without_patents(), DATA_QUALITY_PAGE_SIZE)
         context = {
             **self.admin_site.each_context(request),
-            "title": "数据质量",
+            "title": _("数据质量"),
             "opts": self.model._meta,
             "search": search,
             "unmatched": rows[:DATA_QUALITY_PAGE_SIZE],

@@ -36,3 +36,19 @@ def test_an_enterprise_is_linked_at_most_once_per_patent(regions):
     with pytest.raises(IntegrityError), transaction.atomic():
         PatentApplicantFactory(patent=patent, position=3, enterprise=enterprise)
     assert PatentApplicant.objects.filter(patent=patent).count() == 2
+
+
+def test_admin_finds_patents_by_publication_number_prefix_in_any_case(admin_client, regions):
+    PatentFactory(publication_number="CN112345678A")
+    PatentFactory(publication_number="CN998877665A")
+    page = admin_client.get("/admin/patents/patent/", {"q": "cn1123"}).content.decode()
+    assert "CN112345678A" in page
+    assert "CN998877665A" not in page
+
+
+def test_admin_filters_patents_by_office_without_scanning_for_distinct_values(admin_client, regions):
+    PatentFactory(publication_number="CN112345678A")
+    PatentFactory(publication_number="WO2021123456A1", jurisdiction="WO")
+    page = admin_client.get("/admin/patents/patent/", {"jurisdiction": "WO"}).content.decode()
+    assert "WO2021123456A1" in page
+    assert "CN112345678A" not in page
