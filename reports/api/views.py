@@ -4,7 +4,7 @@ import datetime
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -68,7 +68,8 @@ class ScopeIndicatorListView(APIView):
             {
                 "scope": scope,
                 "as_of": snapshot.as_of,
-                "computed_at": snapshot.computed_at,
+                # Same rendering as each result's computed_at (the site's time zone), not a raw datetime.
+                "computed_at": serializers.DateTimeField().to_representation(snapshot.computed_at),
                 "count": len(rows),
                 "results": ScopeIndicatorSerializer(rows, many=True).data,
             }

@@ -75,6 +75,7 @@ def test_scope_list_returns_every_code(client, snapshots):
     assert (body["scope"], body["as_of"], body["count"]) == ("cluster", "2023-07-31", 3)
     assert [row["code"] for row in body["results"]] == ["gba", "jjj", "yrd"]
     assert all(list(row["metrics"]) == METRIC_KEYS for row in body["results"])
+    assert all(row["computed_at"] == body["computed_at"] for row in body["results"])
 
 
 def test_scope_list_reads_a_bounded_number_of_queries(client, snapshots, django_assert_max_num_queries):
