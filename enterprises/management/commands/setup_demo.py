@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from enterprises.models import Enterprise
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
                 call_command("generate_dataset", scale="demo", seed=DEMO_SEED, out=out, stdout=self.stdout)
                 call_command("import_enterprises", os.path.join(out, "enterprises.csv"), stdout=self.stdout)
                 call_command("import_patents", os.path.join(out, "patents.csv"), stdout=self.stdout)
-            for as_of in (REPORT_AS_OF, date.today()):
+            for as_of in (REPORT_AS_OF, timezone.localdate()):
                 call_command("recompute_indicators", "--as-of", as_of.isoformat(), "--sync", stdout=self.stdout)
         if settings.DEBUG:
             # A known admin password is only for a developer's own machine, never for production.
