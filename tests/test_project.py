@@ -10,7 +10,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from enterprises.models import ImportRecord
+from reports.models import DataState
 from tests.factories import DesignationFactory, PatentApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +30,17 @@ def some_data(regions):
     designation = DesignationFactory()
     PatentApplicantFactory(enterprise=designation.enterprise, name=designation.enterprise.name)
     snapshot_compute(as_of=datetime.date(2023, 7, 31))
+    DataState.objects.create(changed_at=timezone.now())
+    ImportRecord.objects.create(
+        kind=ImportRecord.Kind.ENTERPRISES,
+        outcome=ImportRecord.Outcome.REJECTED,
+        file_name="企业名单.csv",
+        file_size=10,
+        sha256="0" * 64,
+        error_count=1,
+        errors=[{"row": 2, "column": "credit_code", "value": "x", "reason": "应为18位"}],
+        started_at=timezone.now(),
+    )
 
 
 @pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)
