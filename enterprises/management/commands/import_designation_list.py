@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from enterprises.choices import DesignationStatus
 from enterprises.services import designation_list_import, import_change_lines, import_counts_lines
-from utilities.tabular import FileRejected
+from utilities.commands import run_file_import
 
 
 class Command(BaseCommand):
@@ -31,21 +31,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, batch: int | None, dry_run: bool, status: str, **options) -> None:
-        if not path.is_file():
-            raise CommandError(f"文件不存在 (no such file): {path}")
         if batch is not None and batch < 1:
             raise CommandError("--batch 应为正整数 (must be >= 1)")
-        with path.open("rb") as stream:
-            try:
-                outcome = designation_list_import(
-                    stream=stream, file_name=path.name, batch=batch, dry_run=dry_run, status=status
-                )
-            except FileRejected as rejected:
-                self.stderr.write("\n".join(rejected.report.lines()))
-                raise CommandError(
-                    f"文件被拒绝，未写入任何数据：{rejected.report.total} 个错误 "
-                    f"(file rejected, nothing written: {rejected.report.total} errors)"
-                ) from None
+        outcome = run_file_import(
+            self,
+            path,
+            lambda stream: designation_list_import(
+                stream=stream, file_name=path.name, batch=batch, dry_run=dry_run, status=status
+            ),
+        )
         if dry_run or options["verbosity"] >= 2:
             # A dry run shows exactly what would change, row by row.
             for line in import_change_lines(outcome.changes):

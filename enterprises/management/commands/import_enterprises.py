@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from enterprises.services import enterprise_import, import_change_lines, import_counts_lines
-from utilities.tabular import FileRejected
+from utilities.commands import run_file_import
 
 
 class Command(BaseCommand):
@@ -17,19 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("--ignore-unknown", action="store_true", help="忽略未知列 (ignore unknown columns)")
 
     def handle(self, *args, path: Path, dry_run: bool, ignore_unknown: bool, **options) -> None:
-        if not path.is_file():
-            raise CommandError(f"文件不存在 (no such file): {path}")
-        with path.open("rb") as stream:
-            try:
-                outcome = enterprise_import(
-                    stream=stream, file_name=path.name, dry_run=dry_run, ignore_unknown=ignore_unknown
-                )
-            except FileRejected as rejected:
-                self.stderr.write("\n".join(rejected.report.lines()))
-                raise CommandError(
-                    f"文件被拒绝，未写入任何数据：{rejected.report.total} 个错误 "
-                    f"(file rejected, nothing written: {rejected.report.total} errors)"
-                ) from None
+        outcome = run_file_import(
+            self,
+            path,
+            lambda stream: enterprise_import(
+                stream=stream, file_name=path.name, dry_run=dry_run, ignore_unknown=ignore_unknown
+            ),
+        )
         if dry_run or options["verbosity"] >= 2:
             # A dry run shows exactly what would change, row by row.
             for line in import_change_lines(outcome.changes):

@@ -1,10 +1,10 @@
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from patents.services import patent_import
-from utilities.tabular import FileRejected
+from utilities.commands import run_file_import
 
 
 class Command(BaseCommand):
@@ -21,21 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--ignore-unknown", action="store_true", help="ignore columns that are not in the spec")
 
     def handle(self, *args, path: Path, dry_run: bool, ignore_unknown: bool, **options) -> None:
-        if not path.is_file():
-            raise CommandError(f"文件不存在 (no such file): {path}")
         started = time.monotonic()
-        try:
-            with path.open("rb") as stream:
-                outcome = patent_import(
-                    stream=stream, file_name=path.name, dry_run=dry_run, ignore_unknown=ignore_unknown
-                )
-        except FileRejected as rejected:
-            for line in rejected.report.lines():
-                self.stderr.write(line)
-            raise CommandError(
-                f"文件被拒绝，未写入任何数据 (file rejected, nothing written): {rejected.report.total} 个错误",
-                returncode=1,
-            ) from None
+        outcome = run_file_import(
+            self,
+            path,
+            lambda stream: patent_import(
+                stream=stream, file_name=path.name, dry_run=dry_run, ignore_unknown=ignore_unknown
+            ),
+        )
         for warning in outcome.warnings:
             self.stderr.write(warning)
         prefix = "dry run — would be " if dry_run else ""
