@@ -275,18 +275,8 @@ def _scope_dimensions() -> list[tuple[str, str, str]]:
     ]
 
 
-_SUM_COLUMNS = [
-    "applications",
-    "invention_applications",
-    "granted_inventions",
-    "valid_inventions",
-    "citations",
-    "licenses",
-    "transfers",
-    "pct_applications",
-    "overseas_markets",
-    *YEAR_COLUMNS,
-]
+# Every per-enterprise measure is summed over a scope's members.
+_SUM_COLUMNS = MEASURE_COLUMNS
 
 
 Codes = dict[str, set[str]]
