@@ -12,7 +12,7 @@ from typing import IO
 
 from django.utils import timezone
 
-from utilities.tabular import FileRejected
+from utilities.tabular import ErrorReport, FileRejected
 
 from .models import ImportRecord
 
@@ -36,6 +36,15 @@ def file_fingerprint(stream: IO[bytes]) -> tuple[int, str]:
         size += len(chunk)
     stream.seek(0)
     return size, digest.hexdigest()
+
+
+def import_record_reject(record: ImportRecord, *, report: ErrorReport) -> None:
+    """Close an import attempt as rejected, keeping its error report."""
+    record.outcome = ImportRecord.Outcome.REJECTED
+    record.error_count = report.total
+    record.errors = report.as_json()
+    record.finished_at = timezone.now()
+    record.save(update_fields=["outcome", "error_count", "errors", "finished_at"])
 
 
 @contextmanager
@@ -70,20 +79,14 @@ def recorded_import(
     try:
         yield outcome
     except FileRejected as rejected:
-        record.outcome = ImportRecord.Outcome.REJECTED
-        record.error_count = rejected.report.total
-        record.errors = rejected.report.as_json()
-        record.finished_at = timezone.now()
-        record.save(update_fields=["outcome", "error_count", "errors", "finished_at"])
+        import_record_reject(record, report=rejected.report)
         raise
     except Exception as exc:
         # An unexpected failure (a bug, a lost connection) also ends the attempt: the data rolled back, and
         # the record must not stay "previewed" forever.
-        record.outcome = ImportRecord.Outcome.REJECTED
-        record.error_count = 1
-        record.errors = [{"row": 0, "column": "", "value": "", "reason": f"内部错误 (internal error): {exc}"[:500]}]
-        record.finished_at = timezone.now()
-        record.save(update_fields=["outcome", "error_count", "errors", "finished_at"])
+        report = ErrorReport()
+        report.add(0, "", "", f"内部错误 (internal error): {exc}"[:500])
+        import_record_reject(record, report=report)
         raise
     record.outcome = ImportRecord.Outcome.DRY_RUN if dry_run else ImportRecord.Outcome.APPLIED
     record.counts = outcome.counts

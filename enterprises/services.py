@@ -70,7 +70,7 @@ from utilities.tabular import (
 
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
 from .credit_codes import credit_code_problem
-from .import_records import ImportOutcome, file_fingerprint, recorded_import
+from .import_records import ImportOutcome, file_fingerprint, import_record_reject, recorded_import
 from .models import Designation, Enterprise, ImportRecord
 from .names import normalize_name
 from .signals import enterprises_changed
@@ -1311,11 +1311,7 @@ def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
                 via="admin",
             )
     except FileRejected as rejected:
-        record.outcome = ImportRecord.Outcome.REJECTED
-        record.error_count = rejected.report.total
-        record.errors = rejected.report.as_json()
-        record.finished_at = timezone.now()
-        record.save(update_fields=["outcome", "error_count", "errors", "finished_at"])
+        import_record_reject(record, report=rejected.report)
         _discard_stored_file(record)
         raise
     applied = outcome.record
