@@ -9,7 +9,7 @@ class PatentsConfig(AppConfig):
     def ready(self) -> None:
         from enterprises.signals import enterprises_changed
 
-        from .services import link_on_enterprises_changed
+        from .receivers import link_on_enterprises_changed
 
         # Keeps data consistent, so it runs synchronously inside the enterprise import's transaction: an
         # enterprise imported after its patents is linked to them in the same commit.

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from patents import services
 from patents.models import PatentApplicant
+from patents.services import patent_file as services
 from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row
 

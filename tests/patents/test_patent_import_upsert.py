@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import ImportRecord
-from patents import services
 from patents.models import Patent, PatentApplicant
+from patents.services import patent_file as services
 from patents.signals import patent_links_changed
 from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row

@@ -1,0 +1,123 @@
+"""Cell parsers and limits of the enterprise file and the MIIT lists (beyond those in ``utilities.tabular``)."""
+
+import datetime
+import functools
+import re
+
+from django.utils import timezone
+
+from utilities.tabular import ErrorReport, parse_date, parse_list, parse_non_negative_int
+
+from ..credit_codes import credit_code_problem
+
+NAME_MAX_LENGTH = 200
+STOCK_CODE_MAX_LENGTH = 16
+# PositiveIntegerField's range on every backend we run on.
+EMPLOYEES_MAX = 2_147_483_647
+# MIIT had announced seven batches by 2025; a two-digit ceiling accepts every realistic later batch
+# while still catching a typo such as "33" for "3".
+BATCH_MAX = 99
+_STOCK_CODE = re.compile(r"^[0-9A-Z]{1,10}(\.[A-Z]{1,4})?$")
+
+
+_CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 .. 九十九 (十二, 二十, 二十三); None when ``text`` is not such a numeral."""
+    if not text or any(char not in _CHINESE_DIGITS and char != "十" for char in text):
+        return None
+    if "十" not in text:
+        return _CHINESE_DIGITS[text] if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return None
+    return (_CHINESE_DIGITS[tens] if tens else 1) * 10 + (_CHINESE_DIGITS[units] if units else 0)
+
+
+def parse_batch(value: str) -> int:
+    """`3`, `第3批`, `第三批`, `第十二批` → the batch number; raises ValueError with the reason."""
+    text = value.strip()
+    if not text:
+        raise ValueError("批次不能为空 (batch is required)")
+    inner = text.removeprefix("第").removesuffix("批").strip()
+    number = int(inner) if inner.isdigit() else _chinese_number(inner)
+    if number is None or not 1 <= number <= BATCH_MAX:
+        raise ValueError(
+            f"批次应为 1..{BATCH_MAX} 或 第一批、第二批…… (batch must be 1..{BATCH_MAX} or 第一批, 第二批, ...)"
+        )
+    return number
+
+
+def parse_credit_code(value: str) -> str:
+    code = value.upper()
+    if not code:
+        raise ValueError("统一社会信用代码不能为空 (credit code is required)")
+    problem = credit_code_problem(code)
+    if problem:
+        raise ValueError(f"统一社会信用代码无效：{problem}")
+    return code
+
+
+def parse_name(value: str) -> str:
+    if not value:
+        raise ValueError("企业名称不能为空 (name is required)")
+    if len(value) > NAME_MAX_LENGTH:
+        raise ValueError(f"企业名称超过{NAME_MAX_LENGTH}字（{len(value)}字） (name longer than {NAME_MAX_LENGTH})")
+    return value
+
+
+def parse_former_names(value: str) -> list[str]:
+    names = [name for name in parse_list(value) if name]
+    for name in names:
+        if len(name) > NAME_MAX_LENGTH:
+            raise ValueError(f"曾用名 “{name[:20]}…” 超过{NAME_MAX_LENGTH}字 (former name too long)")
+    return names
+
+
+def parse_employees(value: str) -> int | None:
+    number = parse_non_negative_int(value)
+    if number is not None and number > EMPLOYEES_MAX:
+        raise ValueError(f"参保人数过大（最大 {EMPLOYEES_MAX}） (too large)")
+    return number
+
+
+def parse_stock_code(value: str) -> str:
+    code = value.upper()
+    if code and (len(code) > STOCK_CODE_MAX_LENGTH or not _STOCK_CODE.match(code)):
+        raise ValueError("股票代码应形如 688001 或 688001.SH (stock code must look like 688001 or 688001.SH)")
+    return code
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_past_date(value: str) -> datetime.date | None:
+    # Cached: a file repeats the same few thousand dates (a ValueError is not cached, so each bad row
+    # is still reported).
+    date = parse_date(value)
+    if date is not None and date > timezone.localdate():
+        raise ValueError("日期不能晚于今天 (date is in the future)")
+    return date
+
+
+def report_duplicates(report: ErrorReport, column: str, rows_by_key: dict[str, list[int]], values: dict) -> None:
+    for key, rows in rows_by_key.items():
+        if len(rows) < 2:
+            continue
+        listed = "、".join(str(row) for row in rows)
+        for row in rows:
+            report.add(
+                row, column, values[key], f"在文件中重复出现（第{listed}行） (duplicate in the file: rows {listed})"
+            )

@@ -1,0 +1,332 @@
+"""Importing an enterprise file (enterprises.csv / .xlsx of the spec's data-formats.md): upsert by credit code."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+from django.db import transaction
+
+from regions.selectors import RegionCache, RegionResolver
+from utilities.bulk import chunks
+from utilities.tabular import Column, ErrorReport, FileRejected, choice_parser, open_table, parse_bool
+
+from ..choices import DesignationStatus, IndustryField, ListingBoard
+from ..import_records import recorded_import
+from ..models import Enterprise, ImportRecord
+from ..names import normalize_name
+from .cells import (
+    parse_batch,
+    parse_credit_code,
+    parse_employees,
+    parse_former_names,
+    parse_name,
+    parse_past_date,
+    parse_stock_code,
+    report_duplicates,
+)
+from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+
+ENTERPRISE_COLUMNS = (
+    Column("credit_code", "统一社会信用代码", required=True),
+    Column("name", "企业名称", required=True),
+    Column("former_names", "曾用名"),
+    Column("province", "省份", required=True),
+    Column("city", "城市"),
+    Column("industry_field", "产业领域"),
+    Column("employees", "参保人数"),
+    Column("listing_board", "上市板块"),
+    Column("stock_code", "股票代码"),
+    Column("primary_financing", "一级市场融资"),
+    Column("founded_on", "成立日期"),
+    Column("batch", "批次", required=True),
+    Column("designation_status", "认定状态"),
+    Column("designated_on", "认定日期"),
+)
+
+
+@dataclass
+class _EnterpriseRow:
+    row: int
+    credit_code: str
+    name: str
+    former_names: list[str]
+    province_id: str
+    city_id: str | None
+    industry_field: str
+    employees: int | None
+    listing_board: str
+    stock_code: str
+    primary_financing: bool | None
+    founded_on: datetime.date | None
+    batch: int
+    designation_status: str
+    designated_on: datetime.date | None
+
+
+def _enterprise_parsers() -> dict:
+    return {
+        "credit_code": parse_credit_code,
+        "name": parse_name,
+        "former_names": parse_former_names,
+        "industry_field": choice_parser(IndustryField),
+        "employees": parse_employees,
+        "listing_board": choice_parser(ListingBoard),
+        "stock_code": parse_stock_code,
+        "primary_financing": parse_bool,
+        "founded_on": parse_past_date,
+        "batch": parse_batch,
+        "designation_status": choice_parser(DesignationStatus),
+        "designated_on": parse_past_date,
+    }
+
+
+def _parse_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport) -> list[_EnterpriseRow]:
+    parsed: list[_EnterpriseRow] = []
+    rows_by_code: dict[str, list[int]] = defaultdict(list)
+    parsers = _enterprise_parsers()
+    regions = RegionCache(resolver)
+    for number, cells in table.rows():
+        values: dict[str, object] = {}
+        ok = True
+        for key, parser in parsers.items():
+            raw = cells.get(key, "")
+            try:
+                values[key] = parser(raw)
+            except ValueError as exc:
+                report.add(number, key, raw, str(exc))
+                ok = False
+        province, city = cells.get("province", ""), cells.get("city", "")
+        region = regions.resolve(report, number, province, city)
+        if region is not None and region.city_code is None:
+            report.add(
+                number,
+                "city",
+                city,
+                "城市不能为空（省份列为直辖市或计划单列市时可省略） (city is required unless implied by the province)",
+            )
+            region = None
+        if ok and values["former_names"] and values["name"]:
+            own = normalize_name(values["name"])
+            if any(normalize_name(former) == own for former in values["former_names"]):
+                report.add(
+                    number,
+                    "former_names",
+                    cells.get("former_names"),
+                    "曾用名不能与现名相同 (a former name equals the name)",
+                )
+                ok = False
+        if values.get("credit_code"):
+            rows_by_code[values["credit_code"]].append(number)
+        if not ok or region is None:
+            continue
+        parsed.append(
+            _EnterpriseRow(
+                row=number,
+                province_id=region.province_code,
+                city_id=region.city_code,
+                **values,  # type: ignore[arg-type]
+            )
+        )
+    report_duplicates(report, "credit_code", rows_by_code, {code: code for code in rows_by_code})
+    return parsed
+
+
+def _merge_former_names(stored: list[str], additions: Iterable[str], current_name: str) -> list[str]:
+    """Stored former names first, then new ones; none equal (normalised) to the current name or each other."""
+    merged: list[str] = []
+    seen = {normalize_name(current_name)}
+    for name in (*stored, *additions):
+        key = normalize_name(name)
+        if key not in seen:
+            seen.add(key)
+            merged.append(name)
+    return merged
+
+
+def _enterprise_diff(enterprise: Enterprise, row: _EnterpriseRow, resolver: RegionResolver) -> list[tuple[str, str]]:
+    """Apply ``row`` to ``enterprise`` in memory; return (field, human-readable change) for every change.
+
+    Empty optional cells keep the stored value (see the module docstring).
+    """
+    changes: list[tuple[str, str]] = []
+
+    def put(field_name: str, value, label: str, shown_old=None, shown_new=None) -> None:
+        old = getattr(enterprise, field_name)
+        if old != value:
+            setattr(enterprise, field_name, value)
+            before = old if shown_old is None else shown_old
+            after = value if shown_new is None else shown_new
+            changes.append((field_name, f"{label} {before if before not in (None, '') else '—'} → {after}"))
+
+    if enterprise.credit_code != row.credit_code:
+        put("credit_code", row.credit_code, "统一社会信用代码")
+    stored_former = list(enterprise.former_names or [])
+    if enterprise.name != row.name:
+        if normalize_name(enterprise.name) != normalize_name(row.name):
+            stored_former.append(enterprise.name)
+        put("name", row.name, "企业名称")
+    former = _merge_former_names(stored_former, row.former_names, row.name)
+    if former != list(enterprise.former_names or []):
+        put("former_names", former, "曾用名", "；".join(enterprise.former_names or []), "；".join(former))
+    put(
+        "province_id",
+        row.province_id,
+        "省份",
+        resolver.provinces[enterprise.province_id].name if enterprise.province_id else None,
+        resolver.provinces[row.province_id].name,
+    )
+    put(
+        "city_id",
+        row.city_id,
+        "城市",
+        resolver.cities[enterprise.city_id].name if enterprise.city_id else None,
+        resolver.cities[row.city_id].name if row.city_id else None,
+    )
+    if row.industry_field:
+        put("industry_field", row.industry_field, "产业领域")
+    if row.employees is not None:
+        put("employees", row.employees, "参保人数")
+    if row.listing_board:
+        put("listing_board", row.listing_board, "上市板块")
+    if row.stock_code:
+        put("stock_code", row.stock_code, "股票代码")
+    if row.primary_financing is not None:
+        put("primary_financing", row.primary_financing, "一级市场融资")
+    if row.founded_on is not None:
+        put("founded_on", row.founded_on, "成立日期")
+    return changes
+
+
+def _plan_enterprise_import(rows: list[_EnterpriseRow], resolver: RegionResolver, report: ErrorReport) -> Plan:
+    plan = Plan()
+    by_code: dict[str, Enterprise] = {}
+    for chunk in chunks({row.credit_code for row in rows}):
+        for enterprise in Enterprise.objects.filter(credit_code__in=chunk).defer("created_at", "updated_at"):
+            by_code[enterprise.credit_code] = enterprise
+
+    # Incomplete enterprises (from official lists) that a row may complete, by normalised name.
+    wanted_names: dict[str, list[_EnterpriseRow]] = defaultdict(list)
+    for row in rows:
+        if row.credit_code not in by_code:
+            for name in {normalize_name(n) for n in (row.name, *row.former_names)}:
+                wanted_names[name].append(row)
+    incomplete: dict[str, list[Enterprise]] = defaultdict(list)
+    for chunk in chunks(wanted_names):
+        for enterprise in Enterprise.objects.filter(credit_code__isnull=True, name_normalized__in=chunk).order_by("pk"):
+            incomplete[enterprise.name_normalized].append(enterprise)
+
+    completes: dict[int, Enterprise] = {}
+    claimed_by: dict[int, int] = {}
+    for row in rows:
+        if row.credit_code in by_code:
+            continue
+        candidates = {
+            e.pk: e
+            for name in {normalize_name(n) for n in (row.name, *row.former_names)}
+            for e in incomplete.get(name, ())
+        }
+        if not candidates:
+            continue
+        # The same firm listed twice in different provinces is unlikely; prefer the row's province.
+        in_province = [e for e in candidates.values() if e.province_id == row.province_id]
+        enterprise = (in_province or list(candidates.values()))[0]
+        if enterprise.pk in claimed_by:
+            report.add(
+                row.row,
+                "name",
+                row.name,
+                f"与第{claimed_by[enterprise.pk]}行匹配到同一家待补全企业 “{enterprise.name}” "
+                f"(two rows match the same incomplete enterprise)",
+            )
+            continue
+        claimed_by[enterprise.pk] = row.row
+        completes[row.row] = enterprise
+    if report:
+        return plan
+
+    existing_ids = [e.pk for e in by_code.values()] + [e.pk for e in completes.values()]
+    designations = designations_of(existing_ids)
+    for row in rows:
+        enterprise = by_code.get(row.credit_code) or completes.get(row.row)
+        if enterprise is None:
+            enterprise = Enterprise(
+                credit_code=row.credit_code,
+                name=row.name,
+                former_names=_merge_former_names([], row.former_names, row.name),
+                province_id=row.province_id,
+                city_id=row.city_id,
+                industry_field=row.industry_field,
+                employees=row.employees,
+                listing_board=row.listing_board,
+                stock_code=row.stock_code,
+                primary_financing=row.primary_financing,
+                founded_on=row.founded_on,
+            )
+            plan.new_enterprises.append(enterprise)
+            plan.counts["enterprises_created"] += 1
+            created, enterprise_changes = True, ()
+            existing_designation = None
+        else:
+            diff = _enterprise_diff(enterprise, row, resolver)
+            if diff:
+                plan.changed_enterprises.append(enterprise)
+                plan.enterprise_fields.update(name for name, _ in diff)
+                plan.counts["enterprises_updated"] += 1
+                if row.row in completes:
+                    plan.counts["enterprises_completed"] += 1
+            else:
+                plan.counts["enterprises_unchanged"] += 1
+            created, enterprise_changes = False, tuple(text for _, text in diff)
+            existing_designation = designations.get((enterprise.pk, row.batch))
+        designation_changes = plan_designation(
+            plan=plan,
+            enterprise=enterprise,
+            existing=existing_designation,
+            batch=row.batch,
+            status=row.designation_status,
+            designated_on=row.designated_on,
+        )
+        plan.record(row.row, row.credit_code, row.name, enterprise_changes, designation_changes, created=created)
+    return plan
+
+
+def enterprise_import(
+    *,
+    stream: IO[bytes],
+    file_name: str,
+    dry_run: bool = False,
+    ignore_unknown: bool = False,
+    user=None,
+    via: str = "command",
+) -> DetailedImportOutcome:
+    """Import an enterprises.csv/.xlsx file: all rows or none, idempotent upsert by credit code.
+
+    Raises ``FileRejected`` (with the full error report) when any row is invalid; nothing is written
+    then, but the ImportRecord keeps the errors. A dry run computes exactly what would change and
+    writes no data row.
+    """
+    with recorded_import(
+        kind=ImportRecord.Kind.ENTERPRISES,
+        stream=stream,
+        file_name=file_name,
+        dry_run=dry_run,
+        user=user,
+        via=via,
+        options={"ignore_unknown": ignore_unknown},
+    ) as recorded:
+        report = ErrorReport()
+        table = open_table(stream, ENTERPRISE_COLUMNS, ignore_unknown=ignore_unknown)
+        resolver = RegionResolver()
+        rows = _parse_enterprise_rows(table, resolver, report)
+        if report:
+            raise FileRejected(report)
+        with transaction.atomic():
+            plan = _plan_enterprise_import(rows, resolver, report)
+            if report:
+                raise FileRejected(report)
+            if not dry_run:
+                plan.apply(user=user, record=recorded.record)
+        recorded.counts = plan.counts
+    return detailed_outcome(recorded, plan)

@@ -1,0 +1,312 @@
+"""Importing an official MIIT batch list (`序号, 省份, 企业名称[, 统一社会信用代码]`): designations of a batch.
+
+Official lists never change an enterprise's own data except to give an incomplete one the list's credit
+code; they create or update the designation of the batch. Where the list gives no city, the city is
+inferred from the name (``regions.selectors.CityGuesser``).
+"""
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import IO
+
+from django.db import transaction
+
+from regions.selectors import CityGuesser, RegionCache, RegionResolver
+from utilities.bulk import chunks
+from utilities.tabular import Column, ErrorReport, FileRejected, open_table
+
+from ..choices import DesignationStatus
+from ..import_records import recorded_import
+from ..models import Enterprise, ImportRecord
+from ..names import normalize_name
+from .cells import parse_batch, parse_credit_code, parse_name, report_duplicates
+from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+
+# The official MIIT shape `序号, 省份, 企业名称[, 统一社会信用代码]`, plus two optional columns a list
+# sometimes carries: 城市 and 批次 (a file spanning several batches).
+DESIGNATION_LIST_COLUMNS = (
+    Column("sequence", "序号"),
+    Column("province", "省份", required=True),
+    Column("name", "企业名称", required=True),
+    Column("credit_code", "统一社会信用代码"),
+    Column("city", "城市"),
+    Column("batch", "批次"),
+)
+
+# The research sample of real MIIT rows (tests/data/little_giants_key_support_sample.csv) carries the
+# official columns under other names next to columns derived from them. Its `province`/`city` columns
+# are a later join, not what MIIT printed, so the adapter takes the printed region (`source_region`,
+# which holds 厦门市 / 大连市 for the 计划单列市 exactly as the official table does).
+_RESEARCH_SAMPLE_COLUMNS = {
+    "source_sequence": "序号",
+    "source_region": "省份",
+    "enterprise_name": "企业名称",
+    "designation_batch": "批次",
+}
+_RESEARCH_SAMPLE_DERIVED = {
+    "province",
+    "province_code",
+    "city",
+    "city_code",
+    "designation_batch_cn",
+    "source_list_key",
+    "source_list_title",
+    "source_pdf_url",
+}
+
+
+@dataclass
+class _ListRow:
+    row: int
+    name: str
+    credit_code: str | None
+    province_id: str
+    city_id: str | None
+    batch: int
+
+
+_IGNORED = "__ignored__:"
+
+
+def _research_sample_adapter(stream: IO[bytes]) -> tuple[IO[bytes], bool]:
+    """The research sample's header renamed to the official shape; any other file is returned as is.
+
+    Only the header row changes, so row numbers in error reports still match the original file. The
+    sample's derived columns are marked as deliberately ignored; any other column stays unknown.
+    """
+    stream.seek(0)
+    first_line = stream.readline().decode("utf-8-sig", errors="replace").strip()
+    names = [name.strip() for name in first_line.split(",")]
+    if not set(_RESEARCH_SAMPLE_COLUMNS) <= set(names):
+        stream.seek(0)
+        return stream, False
+    renamed = [
+        _RESEARCH_SAMPLE_COLUMNS.get(name, f"{_IGNORED}{name}" if name in _RESEARCH_SAMPLE_DERIVED else name)
+        for name in names
+    ]
+    adapted = io.BytesIO(",".join(renamed).encode("utf-8") + b"\n" + stream.read())
+    stream.seek(0)
+    return adapted, True
+
+
+def _open_designation_list(stream: IO[bytes]):
+    source, adapted = _research_sample_adapter(stream)
+    table = open_table(source, DESIGNATION_LIST_COLUMNS, ignore_unknown=adapted)
+    if adapted:
+        unknown = [name for name in table.unknown if not name.startswith(_IGNORED)]
+        if unknown:
+            report = ErrorReport()
+            for name in unknown:
+                report.add(1, name, name, "未知列 (unknown column)")
+            raise FileRejected(report)
+    return table
+
+
+def _parse_list_rows(
+    table, resolver: RegionResolver, guesser: CityGuesser, batch: int | None, report: ErrorReport
+) -> list[_ListRow]:
+    parsed: list[_ListRow] = []
+    rows_by_code: dict[str, list[int]] = defaultdict(list)
+    rows_by_name: dict[str, list[int]] = defaultdict(list)
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    has_batch_column = "batch" in table.keys
+    regions = RegionCache(resolver)
+    if batch is None and not has_batch_column:
+        report.add(1, "batch", "", "缺少批次：请指定 --batch N 或在文件中提供“批次”列 (batch is required)")
+        return parsed
+    for number, cells in table.rows():
+        ok = True
+        sequence = cells.get("sequence", "")
+        if sequence and not sequence.isdigit():
+            report.add(number, "sequence", sequence, "序号应为正整数 (sequence must be a positive integer)")
+            ok = False
+        try:
+            name = parse_name(cells.get("name", ""))
+        except ValueError as exc:
+            report.add(number, "name", cells.get("name", ""), str(exc))
+            name, ok = "", False
+        credit_code = None
+        if cells.get("credit_code"):
+            try:
+                credit_code = parse_credit_code(cells["credit_code"])
+            except ValueError as exc:
+                report.add(number, "credit_code", cells["credit_code"], str(exc))
+                ok = False
+        row_batch = batch
+        if has_batch_column and cells.get("batch"):
+            try:
+                row_batch = parse_batch(cells["batch"])
+            except ValueError as exc:
+                report.add(number, "batch", cells["batch"], str(exc))
+                ok = False
+            else:
+                if batch is not None and row_batch != batch:
+                    report.add(
+                        number,
+                        "batch",
+                        cells["batch"],
+                        f"与指定的第{batch}批不一致 (contradicts --batch {batch})",
+                    )
+                    ok = False
+        elif row_batch is None:
+            report.add(number, "batch", "", "批次不能为空 (batch is required)")
+            ok = False
+        region = regions.resolve(report, number, cells.get("province", ""), cells.get("city", ""))
+        if credit_code:
+            # A file spanning batches names a firm once per batch it was designated in.
+            rows_by_code[f"{row_batch}:{credit_code}"].append(number)
+            codes[f"{row_batch}:{credit_code}"] = credit_code
+        if name:
+            key = normalize_name(name)
+            rows_by_name[f"{row_batch}:{key}"].append(number)
+            names[f"{row_batch}:{key}"] = name
+        if not ok or region is None:
+            continue
+        city_id = region.city_code or guesser.guess(region.province_code, name)
+        parsed.append(_ListRow(number, name, credit_code, region.province_code, city_id, row_batch))  # type: ignore[arg-type]
+    report_duplicates(report, "credit_code", rows_by_code, codes)
+    report_duplicates(report, "name", rows_by_name, names)
+    return parsed
+
+
+def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) -> Plan:
+    plan = Plan()
+    by_code: dict[str, Enterprise] = {}
+    for chunk in chunks({row.credit_code for row in rows if row.credit_code}):
+        for enterprise in Enterprise.objects.filter(credit_code__in=chunk):
+            by_code[enterprise.credit_code] = enterprise
+    by_name: dict[str, dict[int, Enterprise]] = defaultdict(dict)
+    for chunk in chunks({normalize_name(row.name) for row in rows}):
+        for enterprise in Enterprise.objects.filter(name_normalized__in=chunk):
+            by_name[enterprise.name_normalized][enterprise.pk] = enterprise
+    # Former names live in a JSON list; the enterprises that have any are a small minority.
+    for enterprise in Enterprise.objects.exclude(former_names=[]).only("pk", "name", "former_names", "province_id"):
+        for former in enterprise.former_names or []:
+            by_name[normalize_name(former)].setdefault(enterprise.pk, enterprise)
+
+    matched: dict[int, Enterprise] = {}
+    matched_by: dict[tuple[int, int], int] = {}
+    for row in rows:
+        enterprise = by_code.get(row.credit_code) if row.credit_code else None
+        if enterprise is None:
+            candidates = list(by_name.get(normalize_name(row.name), {}).values())
+            if row.credit_code:
+                # A code unknown to us may complete an incomplete enterprise of that name, nothing else.
+                candidates = [e for e in candidates if e.credit_code is None]
+            in_province = [e for e in candidates if e.province_id == row.province_id]
+            candidates = in_province or candidates
+            if len(candidates) > 1:
+                listed = "、".join(e.credit_code or f"待补全#{e.pk}" for e in candidates[:5])
+                report.add(
+                    row.row,
+                    "name",
+                    row.name,
+                    f"名称匹配到多家企业（{listed}），请补充统一社会信用代码 (ambiguous name)",
+                )
+                continue
+            enterprise = candidates[0] if candidates else None
+        if enterprise is not None:
+            key = (enterprise.pk, row.batch)
+            if key in matched_by:
+                report.add(
+                    row.row,
+                    "name",
+                    row.name,
+                    f"与第{matched_by[key]}行匹配到同一家企业 “{enterprise.name}” (two rows match the same enterprise)",
+                )
+                continue
+            matched_by[key] = row.row
+            matched[row.row] = enterprise
+    if report:
+        return plan
+
+    designations = designations_of({e.pk for e in matched.values()})
+    changed: dict[int, Enterprise] = {}
+    # A file spanning batches names a new firm once per batch: all its rows share one new enterprise.
+    created_here: dict[str, Enterprise] = {}
+    for row in rows:
+        enterprise = matched.get(row.row) or created_here.get(normalize_name(row.name))
+        if enterprise is not None and enterprise.pk is None:
+            if row.credit_code and not enterprise.credit_code:
+                enterprise.credit_code = row.credit_code
+            created, enterprise_changes = False, ()
+        elif enterprise is None:
+            enterprise = Enterprise(
+                credit_code=row.credit_code,
+                name=row.name,
+                former_names=[],
+                province_id=row.province_id,
+                city_id=row.city_id,
+            )
+            created_here[normalize_name(row.name)] = enterprise
+            plan.new_enterprises.append(enterprise)
+            plan.counts["enterprises_created"] += 1
+            created, enterprise_changes = True, ()
+            if not row.credit_code:
+                plan.counts["enterprises_incomplete_created"] = plan.counts.get("enterprises_incomplete_created", 0) + 1
+        elif row.credit_code and enterprise.credit_code is None:
+            enterprise.credit_code = row.credit_code
+            changed[enterprise.pk] = enterprise
+            plan.enterprise_fields.add("credit_code")
+            plan.counts["enterprises_updated"] += 1
+            plan.counts["enterprises_completed"] += 1
+            created, enterprise_changes = False, (f"补全统一社会信用代码 {row.credit_code}",)
+        else:
+            plan.counts["enterprises_unchanged"] += 1
+            created, enterprise_changes = False, ()
+        designation_changes = plan_designation(
+            plan=plan,
+            enterprise=enterprise,
+            existing=designations.get((enterprise.pk, row.batch)) if enterprise.pk else None,
+            batch=row.batch,
+            status=status,
+            designated_on=None,
+        )
+        plan.record(row.row, enterprise.credit_code, row.name, enterprise_changes, designation_changes, created=created)
+    plan.changed_enterprises = list(changed.values())
+    return plan
+
+
+def designation_list_import(
+    *,
+    stream: IO[bytes],
+    file_name: str,
+    batch: int | None,
+    dry_run: bool = False,
+    status: str = DesignationStatus.CONFIRMED,
+    user=None,
+    via: str = "command",
+) -> DetailedImportOutcome:
+    """Import an official MIIT batch list (`序号, 省份, 企业名称[, 统一社会信用代码]`), all rows or none.
+
+    ``batch`` applies to every row; a file with a 批次 column may omit it (each row then names its own
+    batch), and when both are given they must agree. Enterprises are matched by credit code, else by
+    normalised current or former name (the row's province first); unmatched rows create incomplete
+    enterprises. The designation of the batch is created or set to ``status``.
+    """
+    status = DesignationStatus(status).value
+    with recorded_import(
+        kind=ImportRecord.Kind.DESIGNATION_LIST,
+        stream=stream,
+        file_name=file_name,
+        dry_run=dry_run,
+        user=user,
+        via=via,
+        options={"batch": batch, "status": status},
+    ) as recorded:
+        report = ErrorReport()
+        table = _open_designation_list(stream)
+        resolver = RegionResolver()
+        rows = _parse_list_rows(table, resolver, CityGuesser(resolver), batch, report)
+        if report:
+            raise FileRejected(report)
+        with transaction.atomic():
+            plan = _plan_list_import(rows, status, report)
+            if report:
+                raise FileRejected(report)
+            if not dry_run:
+                plan.apply(user=user, record=recorded.record)
+        recorded.counts = plan.counts
+    return detailed_outcome(recorded, plan)

@@ -1,0 +1,127 @@
+"""Admin previews: upload → dry run → confirm or cancel. The preview is the import service run dry."""
+
+from typing import IO
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from utilities.tabular import FileRejected
+
+from ..choices import DesignationStatus
+from ..import_records import file_fingerprint, import_record_reject
+from ..models import ImportRecord
+from .enterprise_file import enterprise_import
+from .miit_list import designation_list_import
+from .plan import DetailedImportOutcome
+
+IMPORT_STORAGE_DIR = "imports"
+
+
+def _run_import(*, kind: str, stream: IO[bytes], file_name: str, options: dict, dry_run: bool, user, via: str):
+    if kind == ImportRecord.Kind.ENTERPRISES:
+        return enterprise_import(
+            stream=stream,
+            file_name=file_name,
+            dry_run=dry_run,
+            ignore_unknown=bool(options.get("ignore_unknown")),
+            user=user,
+            via=via,
+        )
+    if kind == ImportRecord.Kind.DESIGNATION_LIST:
+        return designation_list_import(
+            stream=stream,
+            file_name=file_name,
+            batch=options.get("batch"),
+            status=options.get("status") or DesignationStatus.CONFIRMED,
+            dry_run=dry_run,
+            user=user,
+            via=via,
+        )
+    raise ValueError(f"unknown import kind {kind!r}")
+
+
+def _stored_name(sha256: str) -> str:
+    return f"{IMPORT_STORAGE_DIR}/{sha256}"
+
+
+def _discard_stored_file(record: ImportRecord) -> None:
+    """Delete the kept upload unless another preview still waits on the same bytes."""
+    still_needed = (
+        ImportRecord.objects.filter(outcome=ImportRecord.Outcome.PREVIEWED, sha256=record.sha256)
+        .exclude(pk=record.pk)
+        .exists()
+    )
+    name = _stored_name(record.sha256)
+    if not still_needed and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def import_preview(*, kind: str, stream: IO[bytes], file_name: str, options: dict, user) -> DetailedImportOutcome:
+    """Dry-run an uploaded file and keep it (MEDIA_ROOT/imports/<sha256>) until confirmed or cancelled.
+
+    Raises ``FileRejected`` for an invalid file (its record is then ``rejected`` and nothing is kept).
+    """
+    outcome = _run_import(
+        kind=kind, stream=stream, file_name=file_name, options=options, dry_run=True, user=user, via="admin"
+    )
+    record = outcome.record
+    name = _stored_name(record.sha256)
+    if not default_storage.exists(name):
+        stream.seek(0)
+        # Content-addressed: the same bytes are stored once, under exactly this name.
+        default_storage.save(name, File(stream, name=record.sha256))
+    record.outcome = ImportRecord.Outcome.PREVIEWED
+    record.options = {**record.options, **options, "stored_file": name}
+    record.save(update_fields=["outcome", "options"])
+    return outcome
+
+
+def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
+    """Apply a previewed upload through the same service; the preview's record becomes ``applied``.
+
+    The apply run writes its own ImportRecord (the data changes' audit entry); the preview record links
+    to it. If the data changed since the preview so that the file is now invalid, ``FileRejected`` is
+    raised, nothing is written and the preview is closed as ``rejected``.
+    """
+    if record.outcome != ImportRecord.Outcome.PREVIEWED:
+        raise ValueError("只能确认待确认的导入 (only a previewed import can be confirmed)")
+    name = _stored_name(record.sha256)
+    try:
+        with default_storage.open(name, "rb") as stream:
+            if file_fingerprint(stream)[1] != record.sha256:
+                raise ValueError("保存的文件与预览时不一致 (the kept file does not match the preview)")
+            outcome = _run_import(
+                kind=record.kind,
+                stream=stream,
+                file_name=record.file_name,
+                options=record.options,
+                dry_run=False,
+                user=user,
+                via="admin",
+            )
+    except FileRejected as rejected:
+        import_record_reject(record, report=rejected.report)
+        _discard_stored_file(record)
+        raise
+    applied = outcome.record
+    applied.options = {**applied.options, "preview_record_id": record.pk}
+    applied.save(update_fields=["options"])
+    record.outcome = ImportRecord.Outcome.APPLIED
+    record.counts = outcome.counts
+    record.options = {**record.options, "applied_record_id": applied.pk}
+    record.finished_at = timezone.now()
+    record.save(update_fields=["outcome", "counts", "options", "finished_at"])
+    _discard_stored_file(record)
+    return outcome
+
+
+def import_cancel(*, record: ImportRecord, user) -> None:
+    """Close a previewed upload without applying it and delete the kept file."""
+    if record.outcome != ImportRecord.Outcome.PREVIEWED:
+        raise ValueError("只能取消待确认的导入 (only a previewed import can be cancelled)")
+    record.outcome = ImportRecord.Outcome.CANCELLED
+    record.finished_at = timezone.now()
+    record.options = {**record.options, "cancelled_by": getattr(user, "pk", None)}
+    record.save(update_fields=["outcome", "finished_at", "options"])
+    _discard_stored_file(record)

@@ -1,0 +1,113 @@
+"""Linking patent applicants to enterprises: the rule shared by the patent import and the relinking.
+
+An applicant's credit code, when an enterprise has it, decides. Otherwise the normalised name decides, if
+exactly one enterprise bears it (current or former name) and that enterprise does not contradict a credit
+code the applicant carries. Everything is set-based SQL over TEMP tables, the same on both backends.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_name_index
+from utilities.bulk import analyze, drop_tables, insert_rows, table_name
+
+from ..models import PatentApplicant
+from ..signals import patent_links_changed
+
+# TEMP tables, private to this connection; dropped explicitly at the end because an operation inside an
+# outer transaction (tests, a caller's atomic block) must be able to run twice.
+NAMES = "_patent_link_names"
+_LINK_IDS = "_patent_link_ids"
+_LINK_CANDIDATES = "_patent_link_candidates"
+
+
+def load_names(cursor, names: dict[str, tuple[int | None, bool]]) -> None:
+    """Fill the TEMP table ``NAMES`` (name_normalized, enterprise_id or NULL when ambiguous, has_code)."""
+    drop_tables(cursor, NAMES)
+    cursor.execute(
+        f"CREATE TEMP TABLE {NAMES} (name_normalized text PRIMARY KEY, enterprise_id bigint, has_code integer NOT NULL)"
+    )
+    rows = [(key, enterprise_id, int(has_code)) for key, (enterprise_id, has_code) in names.items()]
+    insert_rows(cursor, NAMES, ("name_normalized", "enterprise_id", "has_code"), rows)
+    analyze(cursor, NAMES)
+
+
+# The linking rule, shared by the import and the relinking: an applicant's credit code, when an enterprise
+# has it, decides. Otherwise the normalised name decides, if exactly one enterprise bears it (current or
+# former name) and that enterprise does not contradict a credit code the applicant carries (only an
+# enterprise still missing its code may be matched by name when the applicant's code is unknown to us).
+# ``ec`` is the enterprise with the applicant's credit code, ``nm`` its row of ``NAMES``.
+def name_match_allowed(applicant: str) -> str:
+    return f"({applicant}.credit_code = '' OR (ec.id IS NULL AND nm.has_code = 0))"
+
+
+@transaction.atomic
+def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Link still-unmatched applicants to the given enterprises (all enterprises when None).
+
+    Uses the import's linking rule (credit code first, else an unambiguous current or former normalised
+    name) and its once-per-patent rule: an applicant is not linked to an enterprise that already has a
+    link on the same patent, and of several unmatched applicants naming it, the first position wins.
+    Existing links are never changed. Sends ``patent_links_changed`` for the enterprises that gained links.
+    Returns ``{"linked": applicants linked, "enterprises": enterprises that gained links}``.
+    """
+    ids = None if enterprise_ids is None else {int(pk) for pk in enterprise_ids}
+    if ids is not None and not ids:
+        return {"linked": 0, "enterprises": 0}
+    names = enterprise_name_index()
+    if ids is not None:
+        names = {key: value for key, value in names.items() if value[0] in ids}
+    applicants, enterprises = table_name(PatentApplicant), table_name(Enterprise)
+    with connection.cursor() as cursor:
+        load_names(cursor, names)
+        drop_tables(cursor, _LINK_IDS, _LINK_CANDIDATES)
+        if ids is None:
+            code_filter = ""
+        else:
+            cursor.execute(f"CREATE TEMP TABLE {_LINK_IDS} (enterprise_id bigint PRIMARY KEY)")
+            insert_rows(cursor, _LINK_IDS, ("enterprise_id",), [(pk,) for pk in sorted(ids)])
+            analyze(cursor, _LINK_IDS)
+            code_filter = f"AND eg.id IN (SELECT enterprise_id FROM {_LINK_IDS})"
+        # ec: the enterprise (any) with the applicant's code; eg: the same, restricted to those being linked.
+        cursor.execute(
+            f"""CREATE TEMP TABLE {_LINK_CANDIDATES} AS
+                SELECT id, patent_id, position, candidate FROM (
+                    SELECT a.id, a.patent_id, a.position,
+                           CASE WHEN ec.id IS NOT NULL THEN eg.id
+                                WHEN {name_match_allowed("a")} THEN nm.enterprise_id END AS candidate
+                    FROM {applicants} a
+                    LEFT JOIN {enterprises} ec ON a.credit_code <> '' AND ec.credit_code = a.credit_code
+                    LEFT JOIN {enterprises} eg ON eg.id = ec.id {code_filter}
+                    LEFT JOIN {NAMES} nm ON nm.name_normalized = a.name_normalized
+                    WHERE a.enterprise_id IS NULL AND (eg.id IS NOT NULL OR nm.enterprise_id IS NOT NULL)
+                ) c
+                WHERE candidate IS NOT NULL"""
+        )
+        cursor.execute(
+            f"""UPDATE {applicants} SET enterprise_id = f.candidate
+                FROM (
+                    SELECT id, candidate FROM (
+                        SELECT c.id, c.candidate, ROW_NUMBER() OVER (
+                            PARTITION BY c.patent_id, c.candidate ORDER BY c.position) AS rank
+                        FROM {_LINK_CANDIDATES} c
+                        WHERE NOT EXISTS (
+                            SELECT 1 FROM {applicants} b
+                            WHERE b.patent_id = c.patent_id AND b.enterprise_id = c.candidate)
+                    ) ranked WHERE rank = 1
+                ) f
+                WHERE {applicants}.id = f.id"""
+        )
+        linked = cursor.rowcount
+        gained: set[int] = set()
+        if linked:
+            cursor.execute(
+                f"""SELECT DISTINCT a.enterprise_id FROM {applicants} a
+                    JOIN {_LINK_CANDIDATES} c ON c.id = a.id AND a.enterprise_id = c.candidate"""
+            )
+            gained = {row[0] for row in cursor.fetchall()}
+        drop_tables(cursor, NAMES, _LINK_IDS, _LINK_CANDIDATES)
+    if gained:
+        patent_links_changed.send(sender=PatentApplicant, enterprise_ids=frozenset(gained))
+    return {"linked": linked, "enterprises": len(gained)}

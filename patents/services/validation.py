@@ -1,0 +1,235 @@
+"""Validating the rows of patents.csv: one row at a time, in Python, with the duplicates inside the file.
+
+A million rows make the Python side of the import its largest cost, so the common case is kept flat:
+dictionary look-ups for the cached parsers (dates, credit codes and names repeat a lot; the caches are
+bounded so a file of unique values cannot grow them without limit) and no function call per cell.
+"""
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from enterprises.credit_codes import credit_code_problem
+from enterprises.names import normalize_name
+from utilities.tabular import ErrorReport, choice_parser, parse_date, parse_list, parse_non_negative_int
+
+from ..choices import LegalStatus, PatentType
+from ..models import Patent, PatentApplicant
+
+# PositiveIntegerField's upper bound on every backend Django supports.
+_MAX_INT = 2_147_483_647
+_JURISDICTION = re.compile(r"[A-Z]{2}")
+_PUBLICATION_NUMBER = re.compile(r"[A-Z]{2}\S+")
+_MAX_LENGTH = {
+    field.name: field.max_length
+    for model in (Patent, PatentApplicant)
+    for field in model._meta.concrete_fields
+    if getattr(field, "max_length", None)
+}
+
+# The patent fields a row gives, in the order ``RowValidator`` returns them (and the staging tables hold them).
+PATENT_FIELDS = (
+    "publication_number",
+    "application_number",
+    "jurisdiction",
+    "patent_type",
+    "title",
+    "application_date",
+    "publication_date",
+    "grant_date",
+    "legal_status",
+    "ipc_main",
+    "cited_by_count",
+    "license_count",
+    "transfer_count",
+)
+_cached_date = lru_cache(maxsize=1 << 16)(parse_date)
+_cached_code_problem = lru_cache(maxsize=1 << 16)(credit_code_problem)
+_cached_normalize = lru_cache(maxsize=1 << 17)(normalize_name)
+_REQUIRED = "必填项为空 (required)"
+
+
+_parse_patent_type = choice_parser(PatentType)
+_parse_legal_status = choice_parser(LegalStatus)
+
+
+def _too_long(key: str) -> str:
+    return f"超过{_MAX_LENGTH[key]}个字符 (longer than {_MAX_LENGTH[key]} characters)"
+
+
+class RowValidator:
+    """Validates one row at a time; remembers natural keys to find duplicates inside the file."""
+
+    def __init__(self, report: ErrorReport) -> None:
+        self.report = report
+        self.publication_numbers: set[str] = set()
+        self.applications: set[str] = set()
+
+    def __call__(self, number: int, row: dict[str, str]) -> tuple[tuple, list[tuple[str, str, str]]] | None:
+        """(patent values in PATENT_FIELDS order, [(name, name_normalized, credit_code)]) or None."""
+        errors_before = self.report.total
+        add = self.report.add
+        get = row.get
+
+        publication_number = get("publication_number", "").upper()
+        application_number = get("application_number", "")
+        jurisdiction = get("jurisdiction", "").upper()
+        for key, value in (("publication_number", publication_number), ("application_number", application_number)):
+            if not value:
+                add(number, key, "", _REQUIRED)
+            elif len(value) > _MAX_LENGTH[key]:
+                add(number, key, value, _too_long(key))
+        if not jurisdiction:
+            add(number, "jurisdiction", "", _REQUIRED)
+        elif not _JURISDICTION.fullmatch(jurisdiction):
+            add(
+                number,
+                "jurisdiction",
+                jurisdiction,
+                "受理局应为两位字母代码，如 CN、WO、US (must be a two-letter office code)",
+            )
+        elif publication_number and not _PUBLICATION_NUMBER.fullmatch(publication_number):
+            add(
+                number,
+                "publication_number",
+                publication_number,
+                "公开号应以两位受理局代码开头且不含空格 (must start with the office code)",
+            )
+        elif publication_number and publication_number[:2] != jurisdiction:
+            add(
+                number,
+                "publication_number",
+                publication_number,
+                f"公开号前缀 {publication_number[:2]} 与受理局 {jurisdiction} 不一致 (must start with the jurisdiction)",
+            )
+
+        patent_type = self._choice(number, "patent_type", get("patent_type", ""), _parse_patent_type)
+        legal_status = self._choice(number, "legal_status", get("legal_status", ""), _parse_legal_status)
+        title = get("title", "")
+        if len(title) > _MAX_LENGTH["title"]:
+            add(number, "title", title, _too_long("title"))
+        ipc_main = get("ipc_main", "")
+        if len(ipc_main) > _MAX_LENGTH["ipc_main"]:
+            add(number, "ipc_main", ipc_main, _too_long("ipc_main"))
+
+        application_date = self._date(number, "application_date", get("application_date", ""), required=True)
+        publication_date = self._date(number, "publication_date", get("publication_date", ""), required=True)
+        grant_date = self._date(number, "grant_date", get("grant_date", ""), required=False)
+        if application_date:
+            if publication_date and publication_date < application_date:
+                add(number, "publication_date", row["publication_date"], "公开日早于申请日 (before application_date)")
+            if grant_date and grant_date < application_date:
+                add(number, "grant_date", row["grant_date"], "授权日早于申请日 (before application_date)")
+
+        cited_by_count = self._count(number, "cited_by_count", get("cited_by_count", ""))
+        license_count = self._count(number, "license_count", get("license_count", ""))
+        transfer_count = self._count(number, "transfer_count", get("transfer_count", ""))
+        applicants = self._applicants(number, get("applicant_names", ""), get("applicant_credit_codes", ""))
+
+        if publication_number:
+            if publication_number in self.publication_numbers:
+                add(number, "publication_number", publication_number, "公开号在文件中重复 (duplicate in the file)")
+            else:
+                self.publication_numbers.add(publication_number)
+        if jurisdiction and application_number:
+            key = f"{jurisdiction}\x00{application_number}"
+            if key in self.applications:
+                add(
+                    number,
+                    "application_number",
+                    application_number,
+                    f"同一受理局 {jurisdiction} 的申请号在文件中重复 "
+                    "(duplicate jurisdiction + application_number in the file)",
+                )
+            else:
+                self.applications.add(key)
+
+        if self.report.total != errors_before:
+            return None
+        values = (
+            publication_number,
+            application_number,
+            jurisdiction,
+            patent_type,
+            title,
+            application_date,
+            publication_date,
+            grant_date,
+            legal_status,
+            ipc_main,
+            cited_by_count,
+            license_count,
+            transfer_count,
+        )
+        return values, applicants
+
+    def _choice(self, number: int, key: str, value: str, parse: Callable[[str], str]) -> str:
+        if not value:
+            self.report.add(number, key, "", _REQUIRED)
+            return ""
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.report.add(number, key, value, str(exc))
+            return ""
+
+    def _date(self, number: int, key: str, value: str, *, required: bool):
+        if not value:
+            if required:
+                self.report.add(number, key, "", _REQUIRED)
+            return None
+        try:
+            return _cached_date(value)
+        except ValueError as exc:
+            self.report.add(number, key, value, str(exc))
+            return None
+
+    def _count(self, number: int, key: str, value: str) -> int:
+        if not value:
+            return 0
+        if value.isascii() and value.isdigit():
+            result = int(value)
+        else:
+            try:
+                result = parse_non_negative_int(value)  # also accepts "1,234" and "12.0" as Excel writes them
+            except ValueError as exc:
+                self.report.add(number, key, value, str(exc))
+                return 0
+        if result > _MAX_INT:
+            self.report.add(number, key, value, f"数值过大 (larger than {_MAX_INT})")
+            return 0
+        return result
+
+    def _applicants(self, number: int, raw_names: str, codes_cell: str) -> list[tuple[str, str, str]]:
+        add = self.report.add
+        names = parse_list(raw_names)
+        if not names:
+            add(number, "applicant_names", "", "至少需要一个申请人 (at least one applicant)")
+            return []
+        codes = parse_list(codes_cell.upper()) if codes_cell else [""] * len(names)
+        if len(codes) != len(names):
+            add(
+                number,
+                "applicant_credit_codes",
+                codes_cell,
+                f"信用代码个数 {len(codes)} 与申请人个数 {len(names)} 不一致；不知道的用空项占位，如 “;代码” "
+                "(must have as many entries as applicant_names; leave an entry empty to match by name)",
+            )
+            return []
+        limit = _MAX_LENGTH["name"]
+        applicants = []
+        for position, (name, code) in enumerate(zip(names, codes, strict=True), start=1):
+            if not name:
+                add(
+                    number,
+                    "applicant_names",
+                    raw_names,
+                    f"第{position}个申请人名称为空 (applicant {position} is empty)",
+                )
+            elif len(name) > limit:
+                add(number, "applicant_names", name, f"申请人名称超过{limit}个字符 (longer than {limit} characters)")
+            elif code and (problem := _cached_code_problem(code)):
+                add(number, "applicant_credit_codes", code, f"第{position}个申请人的统一社会信用代码无效：{problem}")
+            else:
+                applicants.append((name, _cached_normalize(name), code))
+        return applicants
