@@ -1,6 +1,7 @@
 """Reads of enterprises that other apps use (HackSoft's selectors): they go through here, not the models."""
 
-from .models import Enterprise
+from .choices import Program
+from .models import Designation, Enterprise
 from .names import normalize_name
 
 
@@ -25,3 +26,8 @@ def enterprise_name_index() -> dict[str, tuple[int | None, bool]]:
                 # Two enterprises share this name: linking by it would be a guess.
                 names[key] = (None, False)
     return names
+
+
+def little_giant_batches() -> list[int]:
+    """The 小巨人 batch numbers that have any designation, ascending."""
+    return sorted(set(Designation.objects.filter(program=Program.LITTLE_GIANT).values_list("batch", flat=True)))

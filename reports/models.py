@@ -1,8 +1,9 @@
 """Stored indicator results (科创力指标): snapshots, per-enterprise measures and scope indicators.
 
-Following the Zulip-analytics idea, the definitions live in code (``reports/services.py``) and the
-results are rows: one ``Snapshot`` per computation, one ``EnterpriseMeasure`` per population member and one
-``ScopeIndicator`` per (scope, code). Pages and the API only ever read these rows.
+Following the Zulip-analytics idea, the definitions live in code (``reports/metrics.py``, computed in SQL
+by ``reports/rollups.py``) and the results are rows: one ``Snapshot`` per computation, one
+``EnterpriseMeasure`` per population member and one ``ScopeIndicator`` per (scope, code). Pages and the
+API only ever read these rows.
 """
 
 from django.db import models

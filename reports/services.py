@@ -1,15 +1,7 @@
-"""Computing the indicators of metrics.md (writes). Reads live in ``reports/selectors.py``.
+"""The snapshot lifecycle (writes): compute, refresh, queue, prune. Reads live in ``reports/selectors.py``.
 
-The heavy lifting is SQL, the same on PostgreSQL and SQLite:
-
-1. ``_measures_insert``: ONE aggregation pass over PatentApplicant ⋈ Patent (published by ``as_of``),
-   grouped per (enterprise, office, year) and then per enterprise, so that the distinct overseas offices
-   and the ten-year series come out of the same pass, joined with the
-   population (earliest non-revoked 小巨人 designation) and inserted as one row per member. On
-   PostgreSQL the SELECT is staged through ``CREATE TEMPORARY TABLE … AS`` to get a parallel plan.
-2. ``_scope_rows``: roll-ups from the per-enterprise rows (about 13,000) to every scope with four
-   ``UNION ALL`` queries; Python only shapes the few hundred resulting rows into the metrics JSON.
-   An incremental refresh re-rolls only the codes its enterprises belong to (``_scope_rows_refresh``).
+The definitions of the metrics are in ``metrics.py``, the SQL that computes them in ``rollups.py`` and the
+one-run-per-date lock in ``locks.py``.
 
 Visibility: the snapshot row is created ``running`` and committed, the rows are written and the snapshot
 is switched to ``complete`` (replacing the previous complete one for the same ``as_of``) in one
@@ -17,47 +9,44 @@ transaction, so readers see the old numbers or the new ones, never a half.
 """
 
 import datetime
-import enum
 import logging
 import traceback
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
-from enterprises.choices import BATCH_LABELS, DesignationStatus, IndustryField, ListingBoard, Program
-from enterprises.models import Designation, Enterprise
-from patents.choices import HOME_OFFICE, PCT_OFFICE, LegalStatus, PatentType
-from patents.models import Patent, PatentApplicant
-from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES, Cluster
-from regions.models import City, Province
+from patents.models import Patent
 
-from .choices import (
-    NATIONAL_CODE,
-    NATIONAL_NAME,
-    OVERSEAS_BUCKETS,
-    PCT_BUCKETS,
-    UNLISTED_NAME,
-    YEAR_SPAN,
-    Scope,
-    SnapshotStatus,
-)
-from .models import YEAR_COLUMNS, DataState, EnterpriseMeasure, RecomputeLock, ScopeIndicator, Snapshot
+from .choices import SnapshotStatus
+from .locks import LOCK_TTL, SnapshotLocked, snapshot_lock
+from .metrics import last_complete_year, scope_metrics
+from .models import DataState, EnterpriseMeasure, ScopeIndicator, Snapshot
+from .rollups import MEASURE_COLUMNS, _measures_insert, _member_codes, _scope_rows, _scope_rows_refresh
+
+__all__ = [
+    "LOCK_TTL",
+    "MEASURE_COLUMNS",
+    "REFRESH_MAX_IDS",
+    "RecomputeOutcome",
+    "SnapshotLocked",
+    "data_changed_mark",
+    "last_complete_year",
+    "scope_metrics",
+    "snapshot_compute",
+    "snapshot_recompute_enqueue",
+    "snapshot_recompute_requested",
+    "snapshot_refresh_enterprises",
+    "snapshots_prune",
+]
 
 logger = logging.getLogger(__name__)
 
-# A lock older than this belongs to a dead run (a full report-scale run takes seconds).
-LOCK_TTL = datetime.timedelta(minutes=30)
 # Beyond this many enterprise ids an incremental refresh recomputes the whole snapshot instead: the full
 # run costs seconds, and the id list stays below every database's bound-parameter limit.
 REFRESH_MAX_IDS = getattr(settings, "REPORTS_REFRESH_MAX_IDS", 500)
-
-
-class SnapshotLocked(Exception):
-    """Another run holds the lock for this ``as_of``."""
 
 
 @dataclass(frozen=True)
@@ -76,470 +65,6 @@ class RecomputeOutcome:
             "snapshot_id": self.snapshot_id,
             "reason": self.reason,
         }
-
-
-# --- locking ---------------------------------------------------------------------------------
-
-
-def _lock_acquire(*, as_of: datetime.date, owner: str) -> bool:
-    now = timezone.now()
-    # Expired rows belong to killed runs; a redelivered task (same owner) resumes its own lock.
-    RecomputeLock.objects.filter(as_of=as_of, expires_at__lt=now).delete()
-    RecomputeLock.objects.filter(as_of=as_of, owner=owner).delete()
-    try:
-        with transaction.atomic():
-            RecomputeLock.objects.create(as_of=as_of, owner=owner, acquired_at=now, expires_at=now + LOCK_TTL)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _lock_release(*, as_of: datetime.date, owner: str) -> None:
-    RecomputeLock.objects.filter(as_of=as_of, owner=owner).delete()
-
-
-# --- SQL -------------------------------------------------------------------------------------
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _year_bounds(as_of: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """[start, end) of each calendar year of the window, oldest first."""
-    first = as_of.year - YEAR_SPAN + 1
-    return [(datetime.date(y, 1, 1), datetime.date(y + 1, 1, 1)) for y in range(first, as_of.year + 1)]
-
-
-MEASURE_COLUMNS = [
-    "applications",
-    "invention_applications",
-    "granted_inventions",
-    "valid_inventions",
-    "citations",
-    "licenses",
-    "transfers",
-    "pct_applications",
-    "overseas_markets",
-    *YEAR_COLUMNS,
-]
-MEMBER_COLUMNS = [
-    "snapshot_id",
-    "enterprise_id",
-    "province_code",
-    "city_code",
-    "cluster",
-    "industry_field",
-    "board",
-    "batch",
-    "employees",
-    "primary_financing",
-]
-
-
-def _measures_select(*, snapshot: Snapshot, enterprise_ids: list[int] | None) -> tuple[str, dict]:
-    """The SELECT giving one measure row per population member, columns named as MEMBER + MEASURE_COLUMNS.
-
-    Patents are read once and grouped per (enterprise, office, year index), which keeps the per-patent
-    work to one CASE and a few counts; the per-enterprise level then spreads the years into columns and
-    counts the offices other than CN/WO over those few groups.
-    """
-    as_of = snapshot.as_of
-    # Named parameters: the SQL is assembled inside-out, so positional ones would not line up.
-    params: dict = {}
-
-    def p(value) -> str:
-        name = f"p{len(params)}"
-        params[name] = value.value if isinstance(value, enum.Enum) else value
-        return f"%({name})s"
-
-    def in_list(values) -> str:
-        return "(" + ", ".join(p(v) for v in values) + ")"
-
-    def id_list(values) -> str:
-        # Inlined integers (int() makes them safe): a refresh's id list stays clear of parameter limits.
-        return "(" + ", ".join(str(int(v)) for v in values) + ")"
-
-    # Index of the publication year in the ten-year window (0 = oldest), -1 before it; newest first
-    # because most patents are recent.
-    year_index = (
-        "CASE "
-        + " ".join(
-            f"WHEN p.publication_date >= {p(lo)} THEN {i}"
-            for i, (lo, _hi) in reversed(list(enumerate(_year_bounds(as_of))))
-        )
-        + " ELSE -1 END"
-    )
-    inv = p(PatentType.INVENTION)
-    # SQLite would walk the publication-date index and fetch patents in date order (random reads, 17 s
-    # at report scale); unary + hides that index, so it reads links by enterprise and patents by key (11 s).
-    published = "+p.publication_date" if connection.vendor == "sqlite" else "p.publication_date"
-    only = f"AND pa.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
-    # Sums are cast to INTEGER at each level: PostgreSQL sums BIGINT into NUMERIC, which is several times
-    # slower to add up (per-enterprise values fit an INTEGER by far).
-    by_year = f"""
-        SELECT pa.enterprise_id AS enterprise_id, p.jurisdiction AS jurisdiction, {year_index} AS yi,
-            CAST(COUNT(*) AS INTEGER) AS n,
-            CAST(COUNT(*) FILTER (WHERE p.patent_type = {inv}) AS INTEGER) AS inv,
-            CAST(COUNT(*) FILTER (WHERE p.patent_type = {inv} AND p.grant_date <= {p(as_of)}) AS INTEGER) AS granted,
-            CAST(COUNT(*) FILTER (WHERE p.patent_type = {inv} AND p.grant_date <= {p(as_of)}
-                                  AND p.legal_status = {p(LegalStatus.VALID)}) AS INTEGER) AS valid,
-            CAST(SUM(p.cited_by_count) AS INTEGER) AS cit, CAST(SUM(p.license_count) AS INTEGER) AS lic,
-            CAST(SUM(p.transfer_count) AS INTEGER) AS tra
-        FROM {_table(PatentApplicant)} pa JOIN {_table(Patent)} p ON p.id = pa.patent_id
-        WHERE pa.enterprise_id IS NOT NULL AND {published} <= {p(as_of)} {only}
-        GROUP BY 1, 2, 3
-    """
-    wo = p(PCT_OFFICE)
-
-    def total(expr: str) -> str:
-        return f"CAST(SUM({expr}) AS INTEGER)"
-
-    # The distinct offices are counted over the (enterprise, office, year) groups, a few per enterprise.
-    per_enterprise = f"""
-        SELECT y.enterprise_id AS enterprise_id, {total("y.n")} AS applications, {total("y.inv")} AS inv,
-            {total("y.granted")} AS granted, {total("y.valid")} AS valid, {total("y.cit")} AS cit,
-            {total("y.lic")} AS lic, {total("y.tra")} AS tra,
-            {total(f"CASE WHEN y.jurisdiction = {wo} THEN y.n ELSE 0 END")} AS pct,
-            COUNT(DISTINCT CASE WHEN y.jurisdiction NOT IN ({p(HOME_OFFICE)}, {wo}) THEN y.jurisdiction END) AS overseas,
-            {", ".join(f"{total(f'CASE WHEN y.yi = {i} THEN y.n ELSE 0 END')} AS ay{i}" for i in range(YEAR_SPAN))},
-            {", ".join(f"{total(f'CASE WHEN y.yi = {i} AND y.jurisdiction = {wo} THEN y.n ELSE 0 END')} AS py{i}" for i in range(YEAR_SPAN))}
-        FROM ({by_year}) y
-        GROUP BY 1
-    """
-    pop_only = f"AND d.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
-    population = f"""
-        SELECT d.enterprise_id AS enterprise_id, MIN(d.batch) AS batch
-        FROM {_table(Designation)} d
-        WHERE d.program = {p(Program.LITTLE_GIANT)} AND d.status <> {p(DesignationStatus.REVOKED)}
-            AND (d.designated_on IS NULL OR d.designated_on <= {p(as_of)}) {pop_only}
-        GROUP BY d.enterprise_id
-    """
-    cluster = (
-        f"CASE WHEN e.province_id IN {in_list(CLUSTER_PROVINCES[Cluster.JJJ])} THEN {p(Cluster.JJJ)}"
-        f" WHEN e.province_id IN {in_list(CLUSTER_PROVINCES[Cluster.YRD])} THEN {p(Cluster.YRD)}"
-        f" WHEN e.city_id IN {in_list(CLUSTER_CITIES[Cluster.GBA])} THEN {p(Cluster.GBA)} ELSE '' END"
-    )
-    sources = ["applications", "inv", "granted", "valid", "cit", "lic", "tra", "pct", "overseas"]
-    sources += [f"ay{i}" for i in range(YEAR_SPAN)] + [f"py{i}" for i in range(YEAR_SPAN)]
-    measures = ", ".join(
-        f"COALESCE(a.{src}, 0) AS {column}" for src, column in zip(sources, MEASURE_COLUMNS, strict=True)
-    )
-    sql = f"""
-        SELECT {p(snapshot.pk)} AS snapshot_id, e.id AS enterprise_id, e.province_id AS province_code,
-            e.city_id AS city_code, {cluster} AS cluster, e.industry_field AS industry_field,
-            CASE WHEN e.listing_board = '' THEN {p("unlisted")} ELSE e.listing_board END AS board,
-            pop.batch AS batch, e.employees AS employees, e.primary_financing AS primary_financing,
-            {measures}
-        FROM ({population}) pop
-        JOIN {_table(Enterprise)} e ON e.id = pop.enterprise_id
-        LEFT JOIN ({per_enterprise}) a ON a.enterprise_id = e.id
-    """
-    return sql, params
-
-
-def _measures_insert(*, snapshot: Snapshot, enterprise_ids: list[int] | None = None) -> int:
-    """Insert the measure rows of every population member (or of ``enterprise_ids``)."""
-    select, params = _measures_select(snapshot=snapshot, enterprise_ids=enterprise_ids)
-    columns = ", ".join(MEMBER_COLUMNS + MEASURE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and enterprise_ids is None:
-            # PostgreSQL plans INSERT … SELECT without parallel workers, but CREATE TABLE … AS with them:
-            # stage the full pass in a temporary table (dropped at commit), then copy it over. The hash
-            # aggregates need more than the default 4 MB to stay in memory.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            # The query's cost triggers JIT compilation with inlining and optimisation, which took ~3 s of
-            # a ~6 s run at report scale (measured with EXPLAIN ANALYZE) for no gain in execution.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("DROP TABLE IF EXISTS reports_measure_stage")
-            cursor.execute(f"CREATE TEMPORARY TABLE reports_measure_stage ON COMMIT DROP AS {select}", params)
-            cursor.execute(
-                f"INSERT INTO {_table(EnterpriseMeasure)} ({columns}) SELECT {columns} FROM reports_measure_stage"
-            )
-        else:
-            cursor.execute(f"INSERT INTO {_table(EnterpriseMeasure)} ({columns}) {select}", params)
-        return cursor.rowcount
-
-
-def _scope_dimensions() -> list[tuple[str, str, str]]:
-    """(scope, SQL expression giving the code, SQL condition for membership) over measure rows ``m``."""
-    return [
-        (Scope.NATIONAL, f"'{NATIONAL_CODE}'", "1 = 1"),
-        (Scope.PROVINCE, "m.province_code", "1 = 1"),
-        (Scope.CITY, "m.city_code", "m.city_code IS NOT NULL"),
-        (Scope.CLUSTER, "m.cluster", "m.cluster <> ''"),
-        (Scope.INDUSTRY, "m.industry_field", "m.industry_field <> ''"),
-        # Cast so that every branch of the UNION yields text codes.
-        (Scope.BATCH, "CAST(m.batch AS VARCHAR(5))", "1 = 1"),
-        (Scope.BOARD, "m.board", "1 = 1"),
-    ]
-
-
-# Every per-enterprise measure is summed over a scope's members.
-_SUM_COLUMNS = MEASURE_COLUMNS
-
-
-Codes = dict[str, set[str]]
-
-
-def _rollup_query(
-    *, snapshot_id: int, select: str, group_extra: str = "", where_extra: str = "", only: Codes | None = None
-) -> tuple[str, list]:
-    """The same aggregate for every scope, as one UNION ALL over the per-enterprise rows.
-
-    ``only`` limits the roll-up to some codes per scope (an incremental refresh re-rolls the scopes its
-    enterprises belong to, before and after the change).
-    """
-    parts, params = [], []
-    for scope, code_expr, member_cond in _scope_dimensions():
-        codes = None if only is None else sorted(only.get(scope.value, ()))
-        if codes is not None and not codes:
-            continue
-        # PostgreSQL refuses a constant in GROUP BY, so the national code is grouped by nothing.
-        group_by = [e for e in (code_expr, group_extra) if e and not e.startswith("'")]
-        code_filter = ""
-        params.append(snapshot_id)
-        if codes is not None and scope != Scope.NATIONAL:
-            code_filter = f"AND {code_expr} IN ({', '.join(['%s'] * len(codes))})"
-            params.extend(codes)
-        parts.append(
-            f"SELECT '{scope.value}' AS scope, {code_expr} AS code{group_extra and ', ' + group_extra}, {select}"
-            f" FROM {_table(EnterpriseMeasure)} m WHERE m.snapshot_id = %s AND {member_cond} {code_filter} {where_extra}"
-            + (f" GROUP BY {', '.join(group_by)}" if group_by else "")
-        )
-    return " UNION ALL ".join(parts), params
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _scope_aggregates(snapshot_id: int, only: Codes | None = None) -> dict[tuple[str, str], dict]:
-    sums = ", ".join(f"SUM(m.{c})" for c in _SUM_COLUMNS)
-    select = f"""COUNT(*), {sums},
-        COUNT(m.employees), SUM(m.employees),
-        SUM(CASE WHEN m.employees > 0 THEN m.valid_inventions ELSE 0 END),
-        SUM(CASE WHEN m.employees > 0 THEN m.employees ELSE 0 END),
-        COUNT(*) FILTER (WHERE m.primary_financing),
-        COUNT(*) FILTER (WHERE m.pct_applications = 0),
-        COUNT(*) FILTER (WHERE m.pct_applications BETWEEN 1 AND 9),
-        COUNT(*) FILTER (WHERE m.pct_applications BETWEEN 10 AND 99),
-        COUNT(*) FILTER (WHERE m.pct_applications >= 100),
-        COUNT(*) FILTER (WHERE m.overseas_markets = 0),
-        COUNT(*) FILTER (WHERE m.overseas_markets BETWEEN 1 AND 5),
-        COUNT(*) FILTER (WHERE m.overseas_markets BETWEEN 6 AND 10),
-        COUNT(*) FILTER (WHERE m.overseas_markets >= 11)"""
-    names = [
-        "n",
-        *_SUM_COLUMNS,
-        "employees_known",
-        "employees_sum",
-        "dense_valid",
-        "dense_employees",
-        "primary_financing_count",
-        *(f"pct_bucket_{b}" for b in PCT_BUCKETS),
-        *(f"overseas_bucket_{b}" for b in OVERSEAS_BUCKETS),
-    ]
-    sql, params = _rollup_query(snapshot_id=snapshot_id, select=select, only=only)
-    result = {}
-    for row in _fetch(sql, params):
-        scope, code, *values = row
-        result[(scope, code)] = {name: int(v or 0) for name, v in zip(names, values, strict=True)}
-    return result
-
-
-def _scope_breakdowns(snapshot_id: int, only: Codes | None = None) -> dict[tuple[str, str], dict[str, dict]]:
-    """board_counts, industry_counts, industry_applications and batch_counts of every scope code."""
-    result: dict[tuple[str, str], dict[str, dict]] = {}
-
-    def put(key: str, scope: str, code: str, sub, value) -> None:
-        result.setdefault((scope, code), {}).setdefault(key, {})[str(sub)] = int(value)
-
-    sql, params = _rollup_query(snapshot_id=snapshot_id, select="COUNT(*)", group_extra="m.board", only=only)
-    for scope, code, board, n in _fetch(sql, params):
-        put("board_counts", scope, code, board, n)
-    sql, params = _rollup_query(
-        snapshot_id=snapshot_id,
-        select="COUNT(*), SUM(m.applications)",
-        group_extra="m.industry_field",
-        where_extra="AND m.industry_field <> ''",
-        only=only,
-    )
-    for scope, code, industry, n, applications in _fetch(sql, params):
-        put("industry_counts", scope, code, industry, n)
-        put("industry_applications", scope, code, industry, applications or 0)
-    sql, params = _rollup_query(snapshot_id=snapshot_id, select="COUNT(*)", group_extra="m.batch", only=only)
-    for scope, code, batch, n in _fetch(sql, params):
-        put("batch_counts", scope, code, batch, n)
-    return result
-
-
-def _ratio(numerator: int | float, denominator: int | float) -> float | None:
-    """metrics.md: a ratio whose denominator is 0 is null, never 0 and never an error."""
-    return numerator / denominator if denominator else None
-
-
-def _cagr(series: dict[str, int], last_year: int) -> float | None:
-    later, earlier = series.get(str(last_year), 0), series.get(str(last_year - 2), 0)
-    if not earlier:
-        return None
-    return (later / earlier) ** 0.5 - 1
-
-
-def last_complete_year(as_of: datetime.date) -> int:
-    """``Y`` of metrics.md: the last calendar year that has ended at ``as_of`` (2023-07-31 → 2022, 12-31 → 2023)."""
-    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-
-
-def scope_metrics(*, as_of: datetime.date, aggregates: dict | None, breakdowns: dict | None) -> dict:
-    """The metrics JSON of one scope code, with exactly the keys of metrics.md, from its SQL sums."""
-    a = aggregates or {"n": 0}
-
-    def s(key: str) -> int:
-        return a.get(key, 0)
-
-    n = s("n")
-    years = list(range(as_of.year - YEAR_SPAN + 1, as_of.year + 1))
-    applications_by_year = {str(y): s(f"applications_y{i}") for i, y in enumerate(years)}
-    pct_by_year = {str(y): s(f"pct_y{i}") for i, y in enumerate(years)}
-    y = last_complete_year(as_of)
-    b = breakdowns or {}
-    return {
-        "enterprise_count": n,
-        "applications_total": s("applications"),
-        "applications_per_enterprise": _ratio(s("applications"), n),
-        "invention_applications_total": s("invention_applications"),
-        "invention_share": _ratio(s("invention_applications"), s("applications")),
-        "granted_inventions_total": s("granted_inventions"),
-        "invention_grant_rate": _ratio(s("granted_inventions"), s("invention_applications")),
-        "valid_inventions_total": s("valid_inventions"),
-        "valid_inventions_per_enterprise": _ratio(s("valid_inventions"), n),
-        "citations_total": s("citations"),
-        "citations_per_enterprise": _ratio(s("citations"), n),
-        "licenses_total": s("licenses"),
-        "licenses_per_enterprise": _ratio(s("licenses"), n),
-        "transfers_total": s("transfers"),
-        "transfers_per_enterprise": _ratio(s("transfers"), n),
-        "pct_total": s("pct_applications"),
-        "pct_per_enterprise": _ratio(s("pct_applications"), n),
-        "pct_share": _ratio(s("pct_applications"), s("applications")),
-        "overseas_markets_per_enterprise": _ratio(s("overseas_markets"), n),
-        "employees_known": s("employees_known"),
-        "employees_per_enterprise": _ratio(s("employees_sum"), s("employees_known")),
-        "invention_density": _ratio(1000 * s("dense_valid"), s("dense_employees")),
-        "applications_by_year": applications_by_year,
-        "growth_cagr": _cagr(applications_by_year, y),
-        "pct_by_year": pct_by_year,
-        "pct_growth_cagr": _cagr(pct_by_year, y),
-        "pct_buckets": {k: s(f"pct_bucket_{k}") for k in PCT_BUCKETS},
-        "overseas_buckets": {k: s(f"overseas_bucket_{k}") for k in OVERSEAS_BUCKETS},
-        "board_counts": b.get("board_counts", {}),
-        "primary_financing_count": s("primary_financing_count"),
-        "industry_counts": b.get("industry_counts", {}),
-        "industry_applications": b.get("industry_applications", {}),
-        "batch_counts": b.get("batch_counts", {}),
-    }
-
-
-def _scope_codes() -> list[tuple[str, str, str]]:
-    """Every (scope, code, name) of metrics.md, members or not: an empty province still gets its row."""
-    batches = sorted(set(Designation.objects.filter(program=Program.LITTLE_GIANT).values_list("batch", flat=True)))
-    codes = [(Scope.NATIONAL.value, NATIONAL_CODE, str(NATIONAL_NAME))]
-    codes += [(Scope.PROVINCE.value, code, name) for code, name in Province.objects.values_list("code", "name")]
-    codes += [(Scope.CITY.value, code, name) for code, name in City.objects.values_list("code", "name")]
-    codes += [(Scope.CLUSTER.value, c.value, str(c.label)) for c in Cluster]
-    codes += [(Scope.INDUSTRY.value, c.value, str(c.label)) for c in IndustryField]
-    codes += [(Scope.BATCH.value, str(b), BATCH_LABELS.get(b, f"第{b}批")) for b in batches]
-    codes += [(Scope.BOARD.value, c.value, str(c.label)) for c in ListingBoard]
-    codes.append((Scope.BOARD.value, "unlisted", str(UNLISTED_NAME)))
-    return codes
-
-
-def _scope_rows(snapshot: Snapshot) -> int:
-    """Replace the snapshot's scope rows with fresh roll-ups of its measure rows."""
-    aggregates = _scope_aggregates(snapshot.pk)
-    breakdowns = _scope_breakdowns(snapshot.pk)
-    codes = _scope_codes()
-    known = {(scope, code) for scope, code, _ in codes}
-    # A member whose city or batch is not among the listed codes still needs a row.
-    codes += [(scope, code, code) for scope, code in sorted(set(aggregates) - known)]
-    rows = []
-    for scope, code, name in codes:
-        metrics = scope_metrics(
-            as_of=snapshot.as_of, aggregates=aggregates.get((scope, code)), breakdowns=breakdowns.get((scope, code))
-        )
-        rows.append(
-            ScopeIndicator(
-                snapshot=snapshot,
-                scope=scope,
-                code=code,
-                name=name[:60],
-                enterprise_count=metrics["enterprise_count"],
-                applications_total=metrics["applications_total"],
-                applications_per_enterprise=metrics["applications_per_enterprise"],
-                metrics=metrics,
-            )
-        )
-    ScopeIndicator.objects.filter(snapshot=snapshot).delete()
-    ScopeIndicator.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
-
-
-def _member_codes(snapshot: Snapshot, enterprise_ids: list[int]) -> Codes:
-    """The scope codes the given enterprises' measure rows belong to."""
-    codes: Codes = {scope.value: set() for scope in Scope}
-    rows = EnterpriseMeasure.objects.filter(snapshot=snapshot, enterprise_id__in=enterprise_ids).values_list(
-        "province_code", "city_code", "cluster", "industry_field", "batch", "board"
-    )
-    for province, city, cluster, industry, batch, board in rows:
-        codes[Scope.NATIONAL].add(NATIONAL_CODE)
-        codes[Scope.PROVINCE].add(province)
-        codes[Scope.BATCH].add(str(batch))
-        codes[Scope.BOARD].add(board)
-        for scope, code in ((Scope.CITY, city), (Scope.CLUSTER, cluster), (Scope.INDUSTRY, industry)):
-            if code:
-                codes[scope].add(code)
-    return codes
-
-
-def _scope_rows_refresh(snapshot: Snapshot, only: Codes) -> int:
-    """Re-roll the scope codes in ``only`` from the measure rows; returns how many rows were written.
-
-    Unchanged rows are not rewritten: a one-enterprise edit touches about seven rows.
-    """
-    aggregates = _scope_aggregates(snapshot.pk, only=only)
-    breakdowns = _scope_breakdowns(snapshot.pk, only=only)
-    wanted = {(scope, code) for scope, codes in only.items() for code in codes}
-    which = Q()
-    for scope, codes in only.items():
-        if codes:
-            which |= Q(scope=scope, code__in=codes)
-    existing = {(r.scope, r.code): r for r in ScopeIndicator.objects.filter(which, snapshot=snapshot)}
-    changed, created = [], []
-    for scope, code in sorted(wanted):
-        metrics = scope_metrics(
-            as_of=snapshot.as_of, aggregates=aggregates.get((scope, code)), breakdowns=breakdowns.get((scope, code))
-        )
-        row = existing.get((scope, code))
-        if row is None:
-            names = {(s, c): n for s, c, n in _scope_codes()}
-            row = ScopeIndicator(snapshot=snapshot, scope=scope, code=code, name=names.get((scope, code), code)[:60])
-            created.append(row)
-        elif row.metrics == metrics:
-            continue
-        else:
-            changed.append(row)
-        row.metrics = metrics
-        row.enterprise_count = metrics["enterprise_count"]
-        row.applications_total = metrics["applications_total"]
-        row.applications_per_enterprise = metrics["applications_per_enterprise"]
-    ScopeIndicator.objects.bulk_update(
-        changed, ["metrics", "enterprise_count", "applications_total", "applications_per_enterprise"]
-    )
-    ScopeIndicator.objects.bulk_create(created)
-    return len(changed) + len(created)
 
 
 # --- snapshots -------------------------------------------------------------------------------
@@ -563,9 +88,7 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
     stays in place, the attempt is recorded as ``failed`` with the error text, and the error is re-raised.
     """
     owner = owner or uuid.uuid4().hex
-    if not _lock_acquire(as_of=as_of, owner=owner):
-        raise SnapshotLocked(f"indicators at {as_of} are being computed by another run")
-    try:
+    with snapshot_lock(as_of, owner):
         # We hold the lock, so a "running" attempt for this date is a run that died without cleaning up.
         Snapshot.objects.filter(as_of=as_of, status=SnapshotStatus.RUNNING).update(
             status=SnapshotStatus.FAILED, error="interrupted (the worker stopped before finishing)"
@@ -592,8 +115,6 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
             snapshot.save(update_fields=["status", "finished_at", "duration", "error"])
             logger.exception("indicator snapshot %s at %s failed", snapshot.pk, as_of)
             raise
-    finally:
-        _lock_release(as_of=as_of, owner=owner)
     logger.info("indicator snapshot %s at %s complete in %s", snapshot.pk, as_of, snapshot.duration)
     return snapshot
 
@@ -636,9 +157,7 @@ def snapshot_refresh_enterprises(*, enterprise_ids, owner: str | None = None) ->
     if len(ids) > REFRESH_MAX_IDS:
         return snapshot_compute(as_of=current.as_of, owner=owner)
     owner = owner or uuid.uuid4().hex
-    if not _lock_acquire(as_of=current.as_of, owner=owner):
-        raise SnapshotLocked(f"indicators at {current.as_of} are being computed by another run")
-    try:
+    with snapshot_lock(current.as_of, owner):
         started = timezone.now()
         with transaction.atomic():
             # Re-read under the lock: a full run may have replaced the snapshot since.
@@ -659,8 +178,6 @@ def snapshot_refresh_enterprises(*, enterprise_ids, owner: str | None = None) ->
             snapshot.computed_at = started
             # patent_count stays the full run's: counting 1.5M patents would dominate a one-row refresh.
             snapshot.save(update_fields=["scope_count", "enterprise_count", "computed_at"])
-    finally:
-        _lock_release(as_of=current.as_of, owner=owner)
     return snapshot
 
 
