@@ -3,7 +3,7 @@
     .venv/bin/python bench/generate_dataset.py [--out DIR] [--seed N] [--scale report|demo] [--skip-generate]
 
 Prints wall time, peak RSS and row counts, then every calibrated indicator computed from the generated CSVs
-(streaming, per metrics.md, by enterprises.dataset.verify) next to the report's value with the deviation.
+(streaming, per metrics.md, by demo.dataset.verify) next to the report's value with the deviation.
 Tolerances: 3% national and per batch, 5% city pages and clusters (bucket counts and population exact).
 """
 
@@ -23,8 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from enterprises.dataset import generate_dataset  # noqa: E402
-from enterprises.dataset.verify import comparison_table, compute  # noqa: E402
+from demo.dataset import generate_dataset  # noqa: E402
+from demo.dataset.verify import comparison_table, compute  # noqa: E402
 
 ABSOLUTE = ("enterprise_count", "applications_total", " industry ", "buckets", "applications_2022")
 

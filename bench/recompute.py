@@ -29,65 +29,83 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-AS_OF = datetime.date(2023, 7, 31)
+sys.path.insert(0, str(BASE_DIR))
+
+from demo.dataset import calibration as cal  # noqa: E402  (needs no Django)
+
+AS_OF = cal.AS_OF
 
 # --- the published figures (report-figures.md), printed next to the computed ones ---------------
+# One source: the generator's calibration (demo/dataset/calibration.py) holds every figure of the report.
+_NATIONAL_KEYS = (
+    "applications_per_enterprise",
+    "valid_inventions_per_enterprise",
+    "invention_share",
+    "invention_grant_rate",
+    "citations_per_enterprise",
+    "licenses_per_enterprise",
+    "pct_per_enterprise",
+    "pct_share",
+    "overseas_markets_per_enterprise",
+    "growth_cagr",
+    "pct_growth_cagr",
+    "employees_per_enterprise",
+)
 REPORT_NATIONAL = {
-    "enterprise_count": 12192,
-    "applications_per_enterprise": 115,
-    "valid_inventions_per_enterprise": 20,
-    "invention_share": 0.454,
-    "invention_grant_rate": 0.402,
-    "citations_per_enterprise": 234.08,
-    "licenses_per_enterprise": 0.43,
-    "pct_per_enterprise": 1.65,
-    "pct_share": 0.014,
-    "overseas_markets_per_enterprise": 0.8,
-    "growth_cagr": 0.156,
-    "pct_growth_cagr": 0.226,
-    "employees_per_enterprise": 251,
-    "primary_financing_count": 5062,
+    "enterprise_count": sum(cal.batch_population().values()),
+    **{key: {**cal.NATIONAL, "pct_share": cal.PCT_SHARE}[key] for key in _NATIONAL_KEYS},
+    "primary_financing_count": cal.PRIMARY_FINANCING,
 }
 REPORT_BATCHES = {
-    "1": {"n": 155, "apps": 183, "valid": 28, "cit": 373.84, "lic": 0.61},
-    "2": {"n": 1079, "apps": 152, "valid": 25, "cit": 295.63, "lic": 0.47},
-    "3": {"n": 2930, "apps": 122, "valid": 19, "cit": 236.42, "lic": 0.48},
-    "4": {"n": 4357, "apps": 111, "valid": 19, "cit": 225.60, "lic": 0.36},
-    "5": {"n": 3671, "apps": 100, "valid": 18, "cit": 218.28, "lic": 0.44},
+    str(batch): {
+        "n": n,
+        "apps": cal.BATCH_INDICATORS["applications_per_enterprise"][batch],
+        "valid": cal.BATCH_INDICATORS["valid_inventions_per_enterprise"][batch],
+        "cit": cal.BATCH_INDICATORS["citations_per_enterprise"][batch],
+        "lic": cal.BATCH_INDICATORS["licenses_per_enterprise"][batch],
+    }
+    for batch, n in cal.batch_population().items()
 }
+_CITY_NAMES = {"110100": "北京", "440300": "深圳", "310100": "上海", "330200": "宁波", "500100": "重庆"}
+_CITY_KEYS = (
+    "growth_cagr",
+    "invention_share",
+    "invention_grant_rate",
+    "citations_per_enterprise",
+    "licenses_per_enterprise",
+    "pct_per_enterprise",
+    "overseas_markets_per_enterprise",
+)
 REPORT_CITIES = {  # N, per firm, growth, invention share, grant rate, citations, licenses, PCT, overseas
-    "110100": ("北京", 793, 120, 0.256, 0.652, 0.429, 325.62, 0.6, 2.24, 1.1),
-    "440300": ("深圳", 744, 152, 0.218, 0.485, 0.352, 283.87, 0.16, 6.47, 1.4),
-    "310100": ("上海", 687, 138, 0.152, 0.559, 0.376, 347.51, 0.79, 2.84, 1.5),
-    "330200": ("宁波", 349, 105, 0.172, 0.294, 0.476, 171.43, 0.66, 0.5, 0.9),
-    "500100": ("重庆", 290, 107, 0.203, 0.327, 0.407, 168.81, 0.17, 0.63, 0.4),
+    code: (
+        _CITY_NAMES[code],
+        cal.CITY_COUNTS[code],
+        cal.CITY_PER_FIRM[code],
+        *(cal.CITY_INDICATORS[code][key] for key in _CITY_KEYS),
+    )
+    for code in cal.FIVE_CITIES
 }
 
 # --- synthetic population, allocated as the report's tables -----------------------------------
-PROVINCES = {
-    "320000": 1477, "440000": 1466, "330000": 1436, "370000": 1034, "110000": 793, "310000": 687, "420000": 682,
-    "340000": 601, "430000": 496, "510000": 425, "410000": 396, "130000": 386, "350000": 353, "210000": 295,
-    "500000": 290, "360000": 258, "120000": 246, "610000": 188, "140000": 136, "450000": 101, "530000": 75,
-    "520000": 73, "220000": 67, "650000": 60, "230000": 59, "620000": 37, "150000": 27, "640000": 25,
-    "460000": 10, "630000": 9, "540000": 4,
-}  # fmt: skip
-CITIES = {
-    "110100": 793, "440300": 744, "310100": 687, "320500": 398, "330200": 349, "330100": 328, "420100": 309,
-    "500100": 290, "510100": 273, "120100": 246, "440100": 237, "320200": 232, "320100": 208, "340100": 189,
-    "430100": 185, "370200": 177, "441900": 172, "320400": 166, "330400": 152, "350200": 150,
-}  # fmt: skip
+PROVINCES = cal.PROVINCE_COUNTS
+CITIES = cal.CITY_COUNTS
+# The fill's own split of 高端机械装备 (the report prints only the 2,405 total).
 INDUSTRIES = {
     "new_materials": 2953, "next_gen_it": 2788, "cnc_robotics": 1000, "power": 805, "agri_machinery": 600,
     "nev": 1131, "biomedicine": 641, "aerospace": 307, "marine": 213, "rail": 211, "other": 1543,
 }  # fmt: skip
-BOARDS = {"main": 171, "chinext": 301, "star": 274, "bse": 97, "hkex": 12, "sgx": 1}
+# Listed boards only: the fill leaves the rest unlisted (新三板 is not a listing here).
+BOARDS = {board: n for board, n in cal.BOARD_COUNTS.items() if board != "neeq"}
 # (batch, announced, revoked, still only announced, designated_on)
 BATCHES = [
-    (1, 248, 93, 0, datetime.date(2019, 6, 1)),
-    (2, 1744, 665, 0, datetime.date(2020, 12, 1)),
-    (3, 2930, 0, 0, datetime.date(2021, 7, 1)),
-    (4, 4357, 0, 29, datetime.date(2022, 8, 1)),
-    (5, 3671, 0, 0, datetime.date(2023, 7, 1)),
+    (
+        batch,
+        announced,
+        cal.BATCH_REVOKED.get(batch, 0),
+        cal.BATCH4_ANNOUNCED_ONLY if batch == 4 else 0,
+        cal.BATCH_DESIGNATED_ON[batch],
+    )
+    for batch, announced in cal.BATCH_ANNOUNCED.items()
 ]
 # Share of applications published per year (2022 ≈ 241,600 of ~1.40M; 2020→2022 CAGR ≈ 15.6%).
 YEAR_WEIGHTS = {
@@ -102,7 +120,6 @@ def setup_django(database_url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.pop("REDIS_URL", None)  # tasks run in-process: the bench measures the engine, not a broker
-    sys.path.insert(0, str(BASE_DIR))
     import django
 
     django.setup()

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "enterprises",
     "patents",
     "reports",
+    # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
+    "demo",
 ]
 
 MIDDLEWARE = [

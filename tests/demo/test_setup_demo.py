@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from enterprises.management.commands import setup_demo
+from demo.management.commands import setup_demo
 from enterprises.models import Enterprise
 from reports.models import Snapshot
 

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
+from demo.dataset import ENTERPRISE_HEADER, PATENT_HEADER, generate_dataset
+from demo.dataset import calibration as cal
+from demo.dataset.verify import compute, read_enterprises
 from enterprises.choices import DesignationStatus, IndustryField, ListingBoard
 from enterprises.credit_codes import credit_code_problem
-from enterprises.dataset import ENTERPRISE_HEADER, PATENT_HEADER, generate_dataset
-from enterprises.dataset import calibration as cal
-from enterprises.dataset.verify import compute, read_enterprises
 from patents.choices import LegalStatus, PatentType
 from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES, Cluster
 

@@ -114,6 +114,8 @@ NATIONAL = {
     "employees_per_enterprise": 251,
     "applications_2022": 241_600,
 }
+# PCT applications as a share of all applications, nationally (printed, not a calibration target).
+PCT_SHARE = 0.014
 PCT_BUCKETS = {"0": 9334, "1-9": 2404, "10-99": 431, "100+": 23}
 OVERSEAS_BUCKETS = {"0": 8898, "1-5": 2790, "6-10": 368, "11+": 136}
 

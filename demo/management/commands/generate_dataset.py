@@ -1,10 +1,10 @@
-"""Write a synthetic enterprises.csv and patents.csv calibrated to the 2023 report (see enterprises/dataset)."""
+"""Write a synthetic enterprises.csv and patents.csv calibrated to the 2023 report (see demo/dataset)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.dataset import SCALES, generate_dataset
+from demo.dataset import SCALES, generate_dataset
 
 
 class Command(BaseCommand):
