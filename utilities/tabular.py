@@ -244,6 +244,11 @@ def parse_date(value: str) -> datetime.date | None:
         raise ValueError("日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)") from None
 
 
+# PositiveIntegerField's upper bound on every backend we run on (Django's integer_field_ranges): the
+# largest count a cell may give.
+POSITIVE_INT_MAX = 2_147_483_647
+
+
 def parse_non_negative_int(value: str) -> int | None:
     if not value:
         return None

@@ -11,12 +11,14 @@ import math
 from datetime import date
 from pathlib import Path
 
+from regions.choices import SEPARATELY_PLANNED_CITIES
+
 from . import calibration as cal
 from .names import NameBook
 
 DIVISIONS_CSV = Path(__file__).resolve().parents[2] / "regions" / "data" / "divisions.csv"
-MUNICIPALITIES = ("110000", "120000", "310000", "500000")
-SEPARATELY_PLANNED = ("210200", "330200", "350200", "370200", "440300")
+# 计划单列市: printed in the province column of MIIT lists (the regions app's list).
+SEPARATELY_PLANNED = SEPARATELY_PLANNED_CITIES
 LISTED_BOARDS = ("main", "chinext", "star", "bse", "hkex", "sgx")
 
 

@@ -11,11 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from enterprises.names import normalize_name
+from regions.choices import CLUSTER_PROVINCES
 
 from . import calibration as cal
 from .population import SEPARATELY_PLANNED, load_divisions
-
-CLUSTER_PROVINCES = {"jjj": ("110000", "120000", "130000"), "yrd": ("310000", "320000", "330000", "340000")}
 
 
 def _names_index(divisions) -> dict[str, list]:

@@ -6,14 +6,14 @@ import re
 
 from django.utils import timezone
 
-from utilities.tabular import ErrorReport, parse_date, parse_list, parse_non_negative_int
+from utilities.tabular import POSITIVE_INT_MAX, ErrorReport, parse_date, parse_list, parse_non_negative_int
 
 from ..credit_codes import credit_code_problem
+from ..models import Enterprise
 
-NAME_MAX_LENGTH = 200
-STOCK_CODE_MAX_LENGTH = 16
-# PositiveIntegerField's range on every backend we run on.
-EMPLOYEES_MAX = 2_147_483_647
+NAME_MAX_LENGTH = Enterprise._meta.get_field("name").max_length
+STOCK_CODE_MAX_LENGTH = Enterprise._meta.get_field("stock_code").max_length
+EMPLOYEES_MAX = POSITIVE_INT_MAX
 # MIIT had announced seven batches by 2025; a two-digit ceiling accepts every realistic later batch
 # while still catching a typo such as "33" for "3".
 BATCH_MAX = 99

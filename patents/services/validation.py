@@ -11,13 +11,18 @@ from functools import lru_cache
 
 from enterprises.credit_codes import credit_code_problem
 from enterprises.names import normalize_name
-from utilities.tabular import ErrorReport, choice_parser, parse_date, parse_list, parse_non_negative_int
+from utilities.tabular import (
+    POSITIVE_INT_MAX,
+    ErrorReport,
+    choice_parser,
+    parse_date,
+    parse_list,
+    parse_non_negative_int,
+)
 
 from ..choices import LegalStatus, PatentType
 from ..models import Patent, PatentApplicant
 
-# PositiveIntegerField's upper bound on every backend Django supports.
-_MAX_INT = 2_147_483_647
 _JURISDICTION = re.compile(r"[A-Z]{2}")
 _PUBLICATION_NUMBER = re.compile(r"[A-Z]{2}\S+")
 _MAX_LENGTH = {
@@ -195,8 +200,8 @@ class RowValidator:
             except ValueError as exc:
                 self.report.add(number, key, value, str(exc))
                 return 0
-        if result > _MAX_INT:
-            self.report.add(number, key, value, f"数值过大 (larger than {_MAX_INT})")
+        if result > POSITIVE_INT_MAX:
+            self.report.add(number, key, value, f"数值过大 (larger than {POSITIVE_INT_MAX})")
             return 0
         return result
 
