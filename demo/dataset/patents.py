@@ -8,7 +8,8 @@ import math
 from datetime import date
 
 from . import calibration as cal
-from .model import Plan, spread
+from .fitting import spread
+from .model import Plan
 from .names import UNIVERSITIES, NameBook
 from .population import SyntheticEnterprise
 

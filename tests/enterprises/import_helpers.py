@@ -3,8 +3,11 @@
 import csv
 import io
 
-from enterprises.services import ENTERPRISE_COLUMNS
+import pytest
+
+from enterprises.services import ENTERPRISE_COLUMNS, enterprise_import
 from tests.factories import make_credit_code
+from utilities.tabular import FileRejected
 
 HEADER = [column.key for column in ENTERPRISE_COLUMNS]
 
@@ -61,3 +64,25 @@ def list_bytes(rows: list[tuple], *, header=("序号", "省份", "企业名称")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode(encoding)
+
+
+# --- running enterprise_import ------------------------------------------------------------------------
+
+
+def run(data: bytes, **options):
+    return enterprise_import(stream=io.BytesIO(data), file_name=options.pop("file_name", "enterprises.csv"), **options)
+
+
+def rejected(data: bytes, **options):
+    with pytest.raises(FileRejected) as excinfo:
+        run(data, **options)
+    return excinfo.value.report
+
+
+def one_error(report):
+    assert report.total == 1, report.lines()
+    return report.errors[0]
+
+
+def with_wrong_check_character(code: str) -> str:
+    return code[:17] + ("0" if code[17] != "0" else "1")
