@@ -67,6 +67,7 @@ REPORT_BATCHES = {
     for batch, n in cal.batch_population().items()
 }
 _CITY_NAMES = {"110100": "北京", "440300": "深圳", "310100": "上海", "330200": "宁波", "500100": "重庆"}
+# The city indicators printed after N and per firm, in REPORT_CITIES' order.
 _CITY_KEYS = (
     "growth_cagr",
     "invention_share",
@@ -408,17 +409,7 @@ def print_indicators(as_of: datetime.date) -> None:
         "\nCities: n, per firm, growth, invention share, grant rate, citations, licenses, PCT, overseas (computed | report):"
     )
     cities = {row.code: row.metrics for row in selectors.scope_indicator_list(snapshot=snapshot, scope="city")}
-    keys = [
-        "enterprise_count",
-        "applications_per_enterprise",
-        "growth_cagr",
-        "invention_share",
-        "invention_grant_rate",
-        "citations_per_enterprise",
-        "licenses_per_enterprise",
-        "pct_per_enterprise",
-        "overseas_markets_per_enterprise",
-    ]
+    keys = ["enterprise_count", "applications_per_enterprise", *_CITY_KEYS]
     for code, (name, *published) in REPORT_CITIES.items():
         m = cities[code]
         print(f"  {name} {code}: {' / '.join(fmt(m[k]) for k in keys)}")
