@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "regions",
     "enterprises",
@@ -199,6 +200,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Little Giants innovation portal: enterprises, patents and indicators.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ serves Swagger UI from the sidecar package's static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Production hardening (active whenever DEBUG is off) -------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = _("小巨人科创力门户 · 管理")
 admin.site.site_title = _("小巨人科创力门户")
@@ -13,6 +14,13 @@ admin.site.index_title = _("数据管理")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("enterprises.api.urls")),
+    path("api/v1/", include("patents.api.urls")),
+    path("api/v1/", include("regions.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI's files come from drf-spectacular-sidecar through the static files: no CDN, works offline
+    # (Redoc's template would load web fonts from Google).
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns += i18n_patterns(

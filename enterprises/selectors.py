@@ -1,4 +1,8 @@
-"""Reads of enterprises that other apps use (HackSoft's selectors): they go through here, not the models."""
+"""Reads of enterprises (HackSoft's selectors): other apps, the API and the pages go through here, not the models."""
+
+from collections.abc import Iterator
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from .choices import Program
 from .models import Designation, Enterprise
@@ -31,3 +35,89 @@ def enterprise_name_index() -> dict[str, tuple[int | None, bool]]:
 def little_giant_batches() -> list[int]:
     """The 小巨人 batch numbers that have any designation, ascending."""
     return sorted(set(Designation.objects.filter(program=Program.LITTLE_GIANT).values_list("batch", flat=True)))
+
+
+# The columns of enterprises.csv (data-formats.md), in the order the importer's header lists them.
+ENTERPRISE_EXPORT_HEADER = (
+    "credit_code",
+    "name",
+    "former_names",
+    "province",
+    "city",
+    "industry_field",
+    "employees",
+    "listing_board",
+    "stock_code",
+    "primary_financing",
+    "founded_on",
+    "batch",
+    "designation_status",
+    "designated_on",
+)
+
+
+def _little_giant_designations() -> QuerySet[Designation]:
+    return Designation.objects.filter(program=Program.LITTLE_GIANT).order_by("batch")
+
+
+def enterprise_list() -> QuerySet[Enterprise]:
+    """Every enterprise with its region and 小巨人 designations (two queries per page whatever its size)."""
+    return (
+        Enterprise.objects.select_related("province", "city")
+        .prefetch_related(Prefetch("designations", queryset=_little_giant_designations()))
+        .order_by("name", "pk")
+    )
+
+
+def enterprise_get(*, credit_code: str) -> Enterprise | None:
+    return enterprise_list().filter(credit_code=credit_code.upper()).first()
+
+
+def enterprise_export_rows(queryset: QuerySet[Enterprise]) -> Iterator[tuple]:
+    """``queryset`` as rows of enterprises.csv, read in chunks (constant memory).
+
+    The file holds one designation per enterprise: its first 小巨人 designation (lowest batch). Region
+    cells are the names the importer resolves back to the same codes (a city by name within its province).
+    Booleans are written 1/0, lists ``;``-separated, dates ``YYYY-MM-DD``, unknown values empty.
+    """
+    first = _little_giant_designations().filter(enterprise=OuterRef("pk"))
+    rows = (
+        queryset.order_by(*(queryset.query.order_by or ("name", "pk")))
+        .annotate(
+            first_batch=Subquery(first.values("batch")[:1]),
+            first_status=Subquery(first.values("status")[:1]),
+            first_designated_on=Subquery(first.values("designated_on")[:1]),
+        )
+        .values_list(
+            "credit_code",
+            "name",
+            "former_names",
+            "province__name",
+            "city__name",
+            "industry_field",
+            "employees",
+            "listing_board",
+            "stock_code",
+            "primary_financing",
+            "founded_on",
+            "first_batch",
+            "first_status",
+            "first_designated_on",
+        )
+    )
+    for row in rows.iterator(chunk_size=2000):
+        (code, name, former, province, city, industry, employees, board, stock, financing, founded, *designation) = row
+        yield (
+            code or "",
+            name,
+            ";".join(former or []),
+            province,
+            city or "",
+            industry,
+            employees,
+            board,
+            stock,
+            "" if financing is None else int(financing),
+            founded,
+            *designation,
+        )

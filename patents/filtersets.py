@@ -26,6 +26,7 @@ class PatentFilterSet(filters.FilterSet):
     )
     province = filters.ModelChoiceFilter(
         queryset=Province.objects.all(),
+        field_name="applicants__enterprise__province",  # documents the type; filtered by filter_province
         method="filter_province",
         label=_("申请人省份"),
         help_text="Province code (e.g. 320000): patents with at least one linked applicant enterprise located "

@@ -1,11 +1,14 @@
 """Reads over patents for the officials' data-quality view (the indicator engine reads its own way)."""
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet
+from collections.abc import Iterator
+
+from django.db import connection, transaction
+from django.db.models import Aggregate, CharField, Count, Exists, Max, Min, OuterRef, Prefetch, QuerySet
 
 from enterprises.models import Enterprise
 from enterprises.names import normalize_name
 
-from .models import PatentApplicant
+from .models import Patent, PatentApplicant
 
 
 def unmatched_applicant_names(*, search: str = "", offset: int = 0, limit: int = 50) -> list[dict]:
@@ -41,3 +44,72 @@ def enterprises_without_patents() -> QuerySet[Enterprise]:
     """Enterprises no patent applicant is linked to: a missing name variant or a truly patent-less firm."""
     linked = PatentApplicant.objects.filter(enterprise=OuterRef("pk"))
     return Enterprise.objects.filter(~Exists(linked)).select_related("province", "city").order_by("name", "pk")
+
+
+# --- the public API -----------------------------------------------------------------------------------
+
+# The columns of patents.csv (data-formats.md), in the importer's order.
+PATENT_EXPORT_HEADER = (
+    "publication_number",
+    "application_number",
+    "jurisdiction",
+    "patent_type",
+    "title",
+    "application_date",
+    "publication_date",
+    "grant_date",
+    "legal_status",
+    "ipc_main",
+    "cited_by_count",
+    "license_count",
+    "transfer_count",
+    "applicant_names",
+    "applicant_credit_codes",
+)
+
+
+def patent_list() -> QuerySet[Patent]:
+    """Every patent, newest publication first, with its applicants and their linked enterprises prefetched."""
+    applicants = PatentApplicant.objects.select_related("enterprise").order_by("position")
+    return Patent.objects.prefetch_related(Prefetch("applicants", queryset=applicants)).order_by(
+        "-publication_date", "-pk"
+    )
+
+
+def patent_get(*, publication_number: str) -> Patent | None:
+    return patent_list().filter(publication_number=publication_number.upper()).first()
+
+
+class _GroupConcat(Aggregate):
+    """SQLite's GROUP_CONCAT with ``;``; a patent's applicants are visited in position order through the
+    unique (patent, position) index, which is the order the file needs."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ';')"
+    output_field = CharField()
+
+
+def _applicant_list(column: str):
+    """The applicants' ``column`` in print order, ``;``-separated, as one aggregate per patent."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.aggregates import StringAgg
+
+        return StringAgg(f"applicants__{column}", ";", ordering="applicants__position", output_field=CharField())
+    return _GroupConcat(f"applicants__{column}")
+
+
+def patent_export_rows(queryset: QuerySet[Patent], *, ordering: list[str] | None = None) -> Iterator[tuple]:
+    """``queryset`` as rows of patents.csv, with their applicants, read in chunks (constant memory).
+
+    One grouped query: patents joined to their applicants and aggregated per patent, in ``ordering``
+    (default: by id, which PostgreSQL streams with a merge join and no sort). Read through a server-side
+    cursor on PostgreSQL (``iterator``), inside a transaction so that the cursor streams instead of being
+    materialised first (``WITH HOLD``).
+    """
+    rows = (
+        queryset.order_by(*(ordering or ["pk"]))
+        .annotate(applicant_names=_applicant_list("name"), applicant_credit_codes=_applicant_list("credit_code"))
+        .values_list(*PATENT_EXPORT_HEADER)
+    )
+    with transaction.atomic():
+        yield from rows.iterator(chunk_size=10_000)

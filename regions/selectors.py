@@ -160,3 +160,14 @@ class CityGuesser:
                 if text.startswith(prefix):
                     return code
         return None
+
+
+# --- lists for the API and the pages ---------------------------------------------------------------
+
+
+def province_list():
+    return Province.objects.order_by("code")
+
+
+def city_list():
+    return City.objects.select_related("province").order_by("code")

@@ -81,8 +81,18 @@ class FileRejected(Exception):
         super().__init__("\n".join(report.lines()))
 
 
+# A spreadsheet runs a cell starting with one of these as a formula. Exports write such a text cell with a
+# leading apostrophe (utilities/export.py), the spreadsheets' own mark for "text"; the reader removes it again,
+# so that an exported file imports back unchanged.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+NEUTRALISING_PREFIX = "'"
+
+
 def clean_cell(value: object) -> str:
-    """Trim and NFKC-normalise a cell (full-width digits and letters become half-width)."""
+    """Trim and NFKC-normalise a cell (full-width digits and letters become half-width).
+
+    An apostrophe that neutralises a formula prefix (``'=SUM(…)``, written by the exports) is removed.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -92,10 +102,11 @@ def clean_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    if text.isascii():
-        # NFKC leaves ASCII unchanged; skipping it saves a third of the parse time of a large file.
-        return text.strip()
-    return unicodedata.normalize("NFKC", text).strip()
+    # NFKC leaves ASCII unchanged; skipping it saves a third of the parse time of a large file.
+    text = text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+    if text.startswith(NEUTRALISING_PREFIX) and text[1:2] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -1,6 +1,8 @@
 """Importing an enterprise file (enterprises.csv / .xlsx of the spec's data-formats.md): upsert by credit code."""
 
+import csv
 import datetime
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -330,3 +332,27 @@ def enterprise_import(
                 plan.apply(user=user, record=recorded.record)
         recorded.counts = plan.counts
     return detailed_outcome(recorded, plan)
+
+
+# --- single-row writes (the API) ---------------------------------------------------------------------
+
+
+def enterprise_row_write(*, cells: dict[str, str], user, via: str = "api", label: str = "") -> DetailedImportOutcome:
+    """Create or update one enterprise and its designation of ``cells["batch"]`` as a one-row enterprise file.
+
+    The API writes through the importer rather than beside it, so that a write made there is parsed,
+    validated, recorded (ImportRecord, history rows naming the user) and refreshes the indicators exactly
+    as an import or admin upload does. ``cells`` are the interchange columns as text; an empty optional
+    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value.
+    """
+    keys = [column.key for column in ENTERPRISE_COLUMNS]
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(keys)
+    writer.writerow([cells.get(key, "") for key in keys])
+    return enterprise_import(
+        stream=io.BytesIO(text.getvalue().encode("utf-8")),
+        file_name=(label or f"{via}:{cells.get('credit_code', '')}")[:255],
+        user=user,
+        via=via,
+    )

@@ -1,0 +1,175 @@
+"""Shapes of the enterprise endpoints. Reads are ModelSerializers; writes take the interchange columns."""
+
+from rest_framework import serializers
+
+from reports.models import EnterpriseMeasure
+
+from ..models import Designation, Enterprise
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Designation
+        fields = ["program", "batch", "status", "designated_on", "revoked_on", "updated_at"]
+        extra_kwargs = {
+            "program": {"help_text": "MIIT programme: little_giant 专精特新“小巨人”企业 (the portal's population)."},
+            "batch": {"help_text": "Batch number (1 = first batch, 2019; 5 = fifth batch, 2023)."},
+            "status": {"help_text": "announced 公示, confirmed 认定通过, reviewed 复核通过, revoked 撤销."},
+            "designated_on": {"help_text": "Date the designation took effect (YYYY-MM-DD); null if unknown."},
+            "revoked_on": {"help_text": "Date of revocation (YYYY-MM-DD); null unless revoked."},
+            "updated_at": {"help_text": "When this designation last changed (ISO 8601 date-time)."},
+        }
+
+
+_ENTERPRISE_HELP = {
+    "credit_code": "Unified social credit code (统一社会信用代码, GB 32100-2015, 18 characters); null for an "
+    "incomplete enterprise named on an MIIT list but not matched yet.",
+    "name": "Registered name (企业名称).",
+    "former_names": "Earlier registered names (曾用名), oldest first.",
+    "province": "Province-level division code (GB/T 2260), e.g. 320000.",
+    "city": "Prefecture-level city code, e.g. 320500; null if unknown.",
+    "industry_field": "十大重点产业领域 key (data-formats.md), e.g. next_gen_it; empty if unknown.",
+    "employees": "Insured employees (参保人数), persons; null if unknown.",
+    "listing_board": "Capital-market board key (main, chinext, star, bse, neeq, hkex, sgx, overseas_other); "
+    "empty = not listed.",
+    "stock_code": "Security code, e.g. 688001 or 688001.SH; empty if not listed.",
+    "primary_financing": "Has raised primary-market funding (一级市场融资); null if unknown.",
+    "founded_on": "Date of establishment (成立日期), YYYY-MM-DD; null if unknown.",
+    "updated_at": "When the enterprise's own data last changed (ISO 8601); designation changes carry their own.",
+}
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    province = serializers.CharField(source="province_id", help_text=_ENTERPRISE_HELP["province"])
+    province_name = serializers.CharField(source="province.name", help_text="Province name, e.g. 江苏省.")
+    city = serializers.CharField(source="city_id", allow_null=True, help_text=_ENTERPRISE_HELP["city"])
+    city_name = serializers.CharField(source="city.name", allow_null=True, default=None, help_text="City name.")
+    designations = DesignationSerializer(
+        many=True, read_only=True, help_text="小巨人 designations, oldest batch first."
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "credit_code",
+            "name",
+            "former_names",
+            "province",
+            "province_name",
+            "city",
+            "city_name",
+            "industry_field",
+            "employees",
+            "listing_board",
+            "stock_code",
+            "primary_financing",
+            "founded_on",
+            "designations",
+            "updated_at",
+        ]
+        extra_kwargs = {name: {"help_text": text} for name, text in _ENTERPRISE_HELP.items()}
+
+
+class MeasuresSerializer(serializers.ModelSerializer):
+    """The enterprise's per-enterprise measures of metrics.md in one snapshot."""
+
+    as_of = serializers.DateField(source="snapshot.as_of", help_text="The snapshot's cut-off date.")
+    computed_at = serializers.DateTimeField(
+        source="snapshot.computed_at", help_text="When the snapshot read the data (ISO 8601)."
+    )
+
+    class Meta:
+        model = EnterpriseMeasure
+        fields = [
+            "as_of",
+            "computed_at",
+            "batch",
+            "applications",
+            "invention_applications",
+            "granted_inventions",
+            "valid_inventions",
+            "citations",
+            "licenses",
+            "transfers",
+            "pct_applications",
+            "overseas_markets",
+        ]
+        extra_kwargs = {
+            "batch": {"help_text": "The batch the enterprise counts in for this snapshot."},
+            "applications": {"help_text": "Patent applications published up to as_of (applications)."},
+            "invention_applications": {"help_text": "Invention applications among them (applications)."},
+            "granted_inventions": {"help_text": "Granted inventions up to as_of (patents)."},
+            "valid_inventions": {"help_text": "Inventions in force today (patents)."},
+            "citations": {"help_text": "Times its patents were cited (citations)."},
+            "licenses": {"help_text": "Times its patents were licensed (licences)."},
+            "transfers": {"help_text": "Times its patents were assigned (transfers)."},
+            "pct_applications": {"help_text": "PCT international applications, jurisdiction WO (applications)."},
+            "overseas_markets": {"help_text": "Distinct offices other than CN and WO it filed at (markets)."},
+        }
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    measures = serializers.SerializerMethodField(
+        help_text="Measures in the snapshot chosen by ?as_of= (default: newest); null when the enterprise is "
+        "not in that snapshot's population or no snapshot exists."
+    )
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "measures"]
+
+    def get_measures(self, obj) -> MeasuresSerializer(allow_null=True):  # type: ignore[valid-type]
+        measure = self.context.get("measure")
+        return MeasuresSerializer(measure).data if measure is not None else None
+
+
+# --- writes: the columns of enterprises.csv --------------------------------------------------------
+
+
+class EnterpriseWriteSerializer(serializers.Serializer):
+    """One row of enterprises.csv. Values are checked by the enterprise importer itself (same rules, same
+    messages); an omitted or empty optional value keeps the stored one (values are cleared in the admin)."""
+
+    credit_code = serializers.CharField(max_length=40, help_text=_ENTERPRISE_HELP["credit_code"])
+    name = serializers.CharField(max_length=400, help_text=_ENTERPRISE_HELP["name"])
+    former_names = serializers.ListField(
+        child=serializers.CharField(max_length=400), required=False, help_text="Former names to add."
+    )
+    province = serializers.CharField(
+        max_length=40, help_text="Province: full name, short name or code (also a 计划单列市, see data-formats.md)."
+    )
+    city = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="City name or code within the province."
+    )
+    industry_field = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    employees = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    listing_board = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    stock_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    primary_financing = serializers.BooleanField(required=False, allow_null=True)
+    founded_on = serializers.DateField(required=False, allow_null=True)
+    batch = serializers.IntegerField(min_value=1, help_text="小巨人 batch (1..).")
+    designation_status = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="announced, confirmed (default), reviewed, revoked."
+    )
+    designated_on = serializers.DateField(required=False, allow_null=True)
+
+
+class EnterpriseUpdateSerializer(EnterpriseWriteSerializer):
+    """Partial: what is omitted keeps its stored value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class DesignationWriteSerializer(serializers.Serializer):
+    batch = serializers.IntegerField(min_value=1, help_text="小巨人 batch (1..).")
+    designation_status = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="announced, confirmed (default), reviewed, revoked."
+    )
+    designated_on = serializers.DateField(required=False, allow_null=True)
+
+
+class DesignationUpdateSerializer(serializers.Serializer):
+    designation_status = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    designated_on = serializers.DateField(required=False, allow_null=True)

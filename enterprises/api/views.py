@@ -1,0 +1,238 @@
+"""Enterprise endpoints: list, detail, and token writes of enterprises and designations. Thin: a FilterSet
+and selectors in, serializers out; writes go through ``services.enterprise_row_write``."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from regions.selectors import RegionNotFound, RegionResolver
+from reports import selectors as report_selectors
+from utilities.api import (
+    AS_OF_PARAMETER,
+    DETAIL_RENDERERS,
+    EXPORT_PARAMETERS,
+    PortalListAPIView,
+    StrictParametersMixin,
+    as_of_parameter,
+)
+from utilities.tabular import FileRejected
+
+from .. import selectors, services
+from ..filtersets import EnterpriseFilterSet
+from ..models import Designation, Enterprise
+from .permissions import EnterpriseWritePermission
+from .serializers import (
+    DesignationSerializer,
+    DesignationUpdateSerializer,
+    DesignationWriteSerializer,
+    EnterpriseDetailSerializer,
+    EnterpriseSerializer,
+    EnterpriseUpdateSerializer,
+    EnterpriseWriteSerializer,
+)
+
+
+def _cells(data: dict) -> dict[str, str]:
+    """Validated API values as interchange cells (text), the importer's input."""
+    cells = {}
+    for key, value in data.items():
+        if value is None:
+            cells[key] = ""
+        elif isinstance(value, bool):
+            cells[key] = "1" if value else "0"
+        elif isinstance(value, list):
+            cells[key] = ";".join(value)
+        else:
+            cells[key] = str(value)
+    return cells
+
+
+def _stored_cells(enterprise: Enterprise, batch: int | None) -> dict[str, str]:
+    """The required cells of a row for an existing enterprise (what a partial write does not repeat)."""
+    return {
+        "credit_code": enterprise.credit_code or "",
+        "name": enterprise.name,
+        "province": enterprise.province_id,
+        "city": enterprise.city_id or "",
+        "batch": "" if batch is None else str(batch),
+    }
+
+
+def _write(request, cells: dict[str, str]) -> None:
+    try:
+        services.enterprise_row_write(cells=cells, user=request.user, label=f"api {request.method} {request.path}")
+    except FileRejected as rejected:
+        errors: dict[str, list[str]] = {}
+        for error in rejected.report.errors:
+            errors.setdefault(error.column or "non_field_errors", []).append(
+                f"{error.reason} (value: {error.value})" if error.value else error.reason
+            )
+        raise ValidationError(errors) from None
+
+
+class _EnterpriseWriteMixin:
+    permission_classes = [EnterpriseWritePermission]
+
+    def get_enterprise(self, credit_code: str) -> Enterprise:
+        enterprise = selectors.enterprise_get(credit_code=credit_code)
+        if enterprise is None:
+            raise NotFound(f"No enterprise with credit code '{credit_code}'.")
+        return enterprise
+
+    def detail_response(self, credit_code: str, status_code: int = status.HTTP_200_OK) -> Response:
+        enterprise = selectors.enterprise_get(credit_code=credit_code)
+        return Response(EnterpriseSerializer(enterprise).data, status=status_code)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=EXPORT_PARAMETERS),
+    post=extend_schema(
+        request=EnterpriseWriteSerializer,
+        responses={201: EnterpriseSerializer, 400: OpenApiResponse(description="Invalid values, by column.")},
+        description="Create an enterprise with its 小巨人 designation (needs a token and enterprises.add_enterprise). "
+        "Validated, recorded and refreshed exactly like a one-row enterprises.csv import.",
+    ),
+)
+class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
+    """小巨人 enterprises, filtered; ?format=csv exports the selection as enterprises.csv."""
+
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    export_name = "enterprises"
+    export_header = selectors.ENTERPRISE_EXPORT_HEADER
+    write_model = Enterprise
+
+    def get_queryset(self):
+        return selectors.enterprise_list()
+
+    def export_rows(self, queryset):
+        return selectors.enterprise_export_rows(queryset)
+
+    def post(self, request, *args, **kwargs):
+        serializer = EnterpriseWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cells = _cells(serializer.validated_data)
+        code = cells["credit_code"].strip().upper()
+        if selectors.enterprise_get(credit_code=code) is not None:
+            raise ValidationError({"credit_code": [f"An enterprise with credit code {code} exists: PATCH it."]})
+        try:
+            province = RegionResolver().province(cells.get("province", "")).province_code
+        except RegionNotFound:
+            province = None  # the importer reports it, with its message
+        self.check_object_permissions(request, Enterprise(province_id=province))
+        _write(request, cells)
+        return self.detail_response(code, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[AS_OF_PARAMETER]),
+    patch=extend_schema(
+        request=EnterpriseUpdateSerializer,
+        responses={200: EnterpriseSerializer},
+        description="Update an enterprise (needs a token and enterprises.change_enterprise). Omitted or empty "
+        "values keep the stored ones; a rename keeps the old name as a former name. Same rules as the importer.",
+    ),
+)
+class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
+    """One enterprise with its designations and its measures in the snapshot of ?as_of=."""
+
+    serializer_class = EnterpriseDetailSerializer
+    renderer_classes = DETAIL_RENDERERS
+    extra_query_parameters = ("as_of",)
+    write_model = Enterprise
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get(self, request, credit_code: str):
+        enterprise = self.get_enterprise(credit_code)
+        as_of = as_of_parameter(request)
+        snapshot = report_selectors.snapshot_visible(as_of=as_of)
+        if as_of is not None and snapshot is None:
+            raise NotFound(f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/.")
+        measure = None
+        if snapshot is not None:
+            measure = report_selectors.enterprise_measure_get(snapshot=snapshot, enterprise_id=enterprise.pk)
+        return Response(EnterpriseDetailSerializer(enterprise, context={"measure": measure}).data)
+
+    def patch(self, request, credit_code: str):
+        enterprise = self.get_enterprise(credit_code)
+        self.check_object_permissions(request, enterprise)
+        serializer = EnterpriseUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        designations = list(enterprise.designations.all())
+        cells = _stored_cells(enterprise, designations[0].batch if designations else None)
+        cells.update({key: value for key, value in _cells(serializer.validated_data).items() if value != ""})
+        _write(request, cells)
+        return self.detail_response(cells["credit_code"])
+
+
+@extend_schema_view(
+    get=extend_schema(responses=DesignationSerializer(many=True)),
+    post=extend_schema(
+        request=DesignationWriteSerializer,
+        responses={201: EnterpriseSerializer},
+        description="Add (or update) the enterprise's designation of a batch (needs a token and "
+        "enterprises.add_designation).",
+    ),
+)
+class DesignationListView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
+    """The 小巨人 designations of one enterprise."""
+
+    serializer_class = DesignationSerializer
+    renderer_classes = DETAIL_RENDERERS
+    queryset = Designation.objects.none()  # for the schema; the views read through selectors
+    write_model = Designation
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get(self, request, credit_code: str):
+        enterprise = self.get_enterprise(credit_code)
+        return Response(DesignationSerializer(enterprise.designations.all(), many=True).data)
+
+    def post(self, request, credit_code: str):
+        enterprise = self.get_enterprise(credit_code)
+        self.check_object_permissions(request, enterprise)
+        serializer = DesignationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cells = _stored_cells(enterprise, None)
+        cells.update(_cells(serializer.validated_data))
+        _write(request, cells)
+        return self.detail_response(enterprise.credit_code, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(responses=DesignationSerializer),
+    patch=extend_schema(
+        request=DesignationUpdateSerializer,
+        responses={200: EnterpriseSerializer},
+        description="Change a designation's status or date, e.g. revoke it (needs a token and "
+        "enterprises.change_designation).",
+    ),
+)
+class DesignationDetailView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
+    serializer_class = DesignationSerializer
+    renderer_classes = DETAIL_RENDERERS
+    queryset = Designation.objects.none()  # for the schema; the views read through selectors
+    write_model = Designation
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_designation(self, enterprise: Enterprise, batch: int) -> Designation:
+        for designation in enterprise.designations.all():
+            if designation.batch == batch:
+                return designation
+        raise NotFound(f"{enterprise.credit_code} has no designation of batch {batch}.")
+
+    def get(self, request, credit_code: str, batch: int):
+        enterprise = self.get_enterprise(credit_code)
+        return Response(DesignationSerializer(self.get_designation(enterprise, batch)).data)
+
+    def patch(self, request, credit_code: str, batch: int):
+        enterprise = self.get_enterprise(credit_code)
+        designation = self.get_designation(enterprise, batch)
+        self.check_object_permissions(request, designation)
+        serializer = DesignationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cells = _stored_cells(enterprise, batch)
+        cells.update(_cells(serializer.validated_data))
+        _write(request, cells)
+        return self.detail_response(enterprise.credit_code)

@@ -1,0 +1,46 @@
+"""Patent endpoints: list (keyset-paginated, exported whole as patents.csv) and detail. Thin."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from utilities.api import DETAIL_RENDERERS, EXPORT_PARAMETERS, PortalListAPIView, StrictParametersMixin
+
+from .. import selectors
+from ..filtersets import PatentFilterSet
+from .serializers import PatentSerializer
+
+
+@extend_schema(parameters=EXPORT_PARAMETERS)
+class PatentListView(PortalListAPIView):
+    """Patents with their applicants, newest publication first; ?format=csv exports the selection as
+    patents.csv (in id order unless ?ordering= is given)."""
+
+    serializer_class = PatentSerializer
+    filterset_class = PatentFilterSet
+    export_name = "patents"
+    export_header = selectors.PATENT_EXPORT_HEADER
+
+    def get_queryset(self):
+        return selectors.patent_list()
+
+    def export_rows(self, queryset):
+        ordering = self.request.query_params.get("ordering")
+        # The FilterSet already ordered the queryset when ?ordering= was given; otherwise stream in id order.
+        return selectors.patent_export_rows(
+            queryset.prefetch_related(None), ordering=list(queryset.query.order_by) if ordering else None
+        )
+
+
+class PatentDetailView(StrictParametersMixin, GenericAPIView):
+    """One patent with its applicants and the enterprises they are linked to."""
+
+    serializer_class = PatentSerializer
+    renderer_classes = DETAIL_RENDERERS
+
+    def get(self, request, publication_number: str):
+        patent = selectors.patent_get(publication_number=publication_number)
+        if patent is None:
+            raise NotFound(f"No patent with publication number '{publication_number}'.")
+        return Response(PatentSerializer(patent).data)
