@@ -139,6 +139,14 @@ class StrictParametersMixin:
             raise ValidationError({"format": [f"Expected one of {', '.join(self.formats)}, got '{requested}'."]})
         super().initial(request, *args, **kwargs)
 
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(getattr(self.request, "accepted_renderer", None), _ExportRenderer):
+            # An error of an export request is still a JSON error body, not a file.
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
 
 # --- keyset pagination --------------------------------------------------------------------------------
 

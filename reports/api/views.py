@@ -11,6 +11,8 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from utilities.api import SnapshotETagMixin
+
 from .. import selectors
 from ..choices import Scope, SnapshotStatus
 from ..models import Snapshot
@@ -52,7 +54,7 @@ def _snapshot(request) -> Snapshot:
     return snapshot
 
 
-class ScopeIndicatorListView(APIView):
+class ScopeIndicatorListView(SnapshotETagMixin, APIView):
     """The indicators of every code in a scope (e.g. all provinces), for one snapshot."""
 
     renderer_classes = RENDERERS
@@ -61,6 +63,9 @@ class ScopeIndicatorListView(APIView):
     def get(self, request, scope: str):
         scope = _scope_param(scope)
         snapshot = _snapshot(request)
+        unchanged = self.not_modified(request, snapshot)
+        if unchanged is not None:
+            return unchanged
         rows = list(selectors.scope_indicator_list(snapshot=snapshot, scope=scope))
         for row in rows:
             row.snapshot = snapshot  # already loaded: no query per row
@@ -76,7 +81,7 @@ class ScopeIndicatorListView(APIView):
         )
 
 
-class ScopeIndicatorDetailView(APIView):
+class ScopeIndicatorDetailView(SnapshotETagMixin, APIView):
     """One scope code's indicators, e.g. /api/v1/indicators/province/320000/."""
 
     renderer_classes = RENDERERS
@@ -85,6 +90,9 @@ class ScopeIndicatorDetailView(APIView):
     def get(self, request, scope: str, code: str):
         scope = _scope_param(scope)
         snapshot = _snapshot(request)
+        unchanged = self.not_modified(request, snapshot)
+        if unchanged is not None:
+            return unchanged
         row = selectors.scope_indicator_get(snapshot=snapshot, scope=scope, code=code)
         if row is None:
             raise NotFound(f"No {scope} with code '{code}' in the snapshot of {snapshot.as_of.isoformat()}.")

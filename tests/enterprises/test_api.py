@@ -1,0 +1,212 @@
+"""/api/v1/enterprises/: list, detail with measures, token writes through the importer, query counts."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from enterprises.models import Designation, Enterprise, ImportRecord
+from reports import services as report_services
+from tests.api_helpers import fresh_throttles  # noqa: F401
+from tests.factories import (
+    DesignationFactory,
+    EnterpriseFactory,
+    PatentApplicantFactory,
+    PatentFactory,
+    make_credit_code,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
+
+URL = "/api/v1/enterprises/"
+
+
+@pytest.fixture
+def enterprise(regions):
+    enterprise = EnterpriseFactory(
+        credit_code=make_credit_code(1), name="苏州测试科技股份有限公司", former_names=["苏州测试有限公司"]
+    )
+    DesignationFactory(enterprise=enterprise, batch=3)
+    return enterprise
+
+
+def _token_client(*permissions: str) -> APIClient:
+    user = User.objects.create_user("api-writer")
+    for codename in permissions:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+NEW = {
+    "credit_code": make_credit_code(2, "440300"),
+    "name": "深圳新建科技有限公司",
+    "province": "广东省",
+    "city": "深圳市",
+    "industry_field": "next_gen_it",
+    "employees": 120,
+    "primary_financing": True,
+    "founded_on": "2015-03-01",
+    "batch": 4,
+}
+
+
+# --- reads --------------------------------------------------------------------------------------------
+
+
+def test_list_shape(client, enterprise):
+    body = client.get(URL).json()
+    assert body["next"] is None
+    row = body["results"][0]
+    assert row["credit_code"] == enterprise.credit_code
+    assert (row["province"], row["province_name"], row["city"], row["city_name"]) == (
+        "320000",
+        "江苏省",
+        "320500",
+        "苏州市",
+    )
+    assert row["former_names"] == ["苏州测试有限公司"]
+    assert row["designations"][0]["batch"] == 3
+
+
+def test_detail_has_designations_and_the_measures_of_the_chosen_snapshot(client, enterprise):
+    patent = PatentFactory(publication_date=datetime.date(2022, 5, 1))
+    PatentApplicantFactory(patent=patent, enterprise=enterprise)
+    report_services.snapshot_compute(as_of=datetime.date(2021, 12, 31))
+    report_services.snapshot_compute(as_of=datetime.date(2023, 7, 31))
+    newest = client.get(f"{URL}{enterprise.credit_code}/").json()
+    assert newest["measures"]["as_of"] == "2023-07-31"
+    assert newest["measures"]["applications"] == 1
+    earlier = client.get(f"{URL}{enterprise.credit_code.lower()}/", {"as_of": "2021-12-31"}).json()
+    assert earlier["measures"]["as_of"] == "2021-12-31"
+    assert earlier["measures"]["applications"] == 0
+    assert client.get(f"{URL}{enterprise.credit_code}/", {"as_of": "2020-01-01"}).status_code == 404
+    assert client.get(f"{URL}{enterprise.credit_code}/", {"as_of": "2020-13-01"}).status_code == 400
+
+
+def test_detail_without_a_snapshot_has_null_measures(client, enterprise):
+    assert client.get(f"{URL}{enterprise.credit_code}/").json()["measures"] is None
+
+
+def test_unknown_enterprise_is_404(client, regions):
+    assert client.get(f"{URL}{make_credit_code(77)}/").status_code == 404
+
+
+def test_designations_of_an_enterprise(client, enterprise):
+    assert [d["batch"] for d in client.get(f"{URL}{enterprise.credit_code}/designations/").json()] == [3]
+    assert client.get(f"{URL}{enterprise.credit_code}/designations/3/").json()["status"] == "confirmed"
+    assert client.get(f"{URL}{enterprise.credit_code}/designations/4/").status_code == 404
+
+
+@pytest.mark.parametrize("url", [URL, "/api/v1/patents/"])
+def test_query_count_does_not_grow_with_the_page_size(client, regions, url):
+    for n in range(12):
+        enterprise = EnterpriseFactory(credit_code=make_credit_code(10 + n))
+        DesignationFactory(enterprise=enterprise)
+        for position in (1, 2):
+            PatentApplicantFactory(patent=PatentFactory(), enterprise=enterprise if position == 1 else None, position=1)
+
+    def queries(size: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"page_size": size}).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(10)
+
+
+# --- writes -------------------------------------------------------------------------------------------
+
+
+def test_anonymous_writes_are_refused(client, enterprise):
+    assert client.post(URL, NEW, content_type="application/json").status_code in (401, 403)
+    assert client.patch(
+        f"{URL}{enterprise.credit_code}/", {"employees": 5}, content_type="application/json"
+    ).status_code in (401, 403)
+    assert not Enterprise.objects.filter(credit_code=NEW["credit_code"]).exists()
+
+
+def test_a_token_without_the_permission_cannot_write(enterprise):
+    client = _token_client("change_designation")
+    assert client.post(URL, NEW, format="json").status_code == 403
+    assert client.patch(f"{URL}{enterprise.credit_code}/", {"employees": 5}, format="json").status_code == 403
+    assert Enterprise.objects.get(pk=enterprise.pk).employees == 100
+
+
+def test_a_token_with_the_permission_creates_through_the_importer(regions):
+    client = _token_client("add_enterprise")
+    response = client.post(URL, NEW, format="json")
+    assert response.status_code == 201, response.content
+    created = Enterprise.objects.get(credit_code=NEW["credit_code"])
+    assert (created.province_id, created.city_id, created.employees) == ("440000", "440300", 120)
+    assert created.designations.get().batch == 4
+    record = ImportRecord.objects.get()
+    assert (record.via, record.outcome, record.imported_by.username) == ("api", "applied", "api-writer")
+    history = created.history.get()
+    assert history.history_user.username == "api-writer"
+    assert response.json()["designations"][0]["batch"] == 4
+
+
+def test_invalid_values_are_the_importers_errors_by_column(regions):
+    client = _token_client("add_enterprise")
+    response = client.post(URL, {**NEW, "credit_code": "91440300000000000X", "city": "苏州市"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"credit_code", "city"}
+    assert ImportRecord.objects.get().outcome == "rejected"
+    assert client.post(URL, {"name": "x"}, format="json").status_code == 400
+
+
+def test_creating_an_existing_enterprise_is_refused(enterprise):
+    client = _token_client("add_enterprise")
+    response = client.post(URL, {**NEW, "credit_code": enterprise.credit_code}, format="json")
+    assert response.status_code == 400
+    assert "PATCH" in response.json()["credit_code"][0]
+
+
+def test_a_token_with_the_permission_updates_keeping_history(enterprise):
+    client = _token_client("change_enterprise")
+    response = client.patch(
+        f"{URL}{enterprise.credit_code}/", {"name": "苏州改名科技股份有限公司", "employees": 300}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    enterprise.refresh_from_db()
+    assert (enterprise.name, enterprise.employees) == ("苏州改名科技股份有限公司", 300)
+    assert "苏州测试科技股份有限公司" in enterprise.former_names  # a rename keeps the old name, as imports do
+    latest = enterprise.history.first()
+    assert (latest.history_type, latest.history_user.username) == ("~", "api-writer")
+    assert latest.history_change_reason.startswith("导入 api PATCH")
+
+
+def test_designations_are_added_and_revoked_with_the_designation_permissions(enterprise):
+    client = _token_client("add_designation", "change_designation")
+    assert (
+        client.post(
+            f"{URL}{enterprise.credit_code}/designations/",
+            {"batch": 5, "designation_status": "announced"},
+            format="json",
+        ).status_code
+        == 201
+    )
+    assert (
+        client.patch(
+            f"{URL}{enterprise.credit_code}/designations/3/", {"designation_status": "revoked"}, format="json"
+        ).status_code
+        == 200
+    )
+    statuses = dict(Designation.objects.filter(enterprise=enterprise).values_list("batch", "status"))
+    assert statuses == {3: "revoked", 5: "announced"}
+    assert _token_client_without_designation_rights(enterprise).status_code == 403
+
+
+def _token_client_without_designation_rights(enterprise):
+    user = User.objects.create_user("enterprise-only")
+    user.user_permissions.add(Permission.objects.get(codename="change_enterprise"))
+    client = APIClient()
+    client.force_authenticate(user)
+    return client.patch(
+        f"{URL}{enterprise.credit_code}/designations/3/", {"designation_status": "confirmed"}, format="json"
+    )
