@@ -1,0 +1,58 @@
+"""The API against its own OpenAPI schema: schemathesis generates requests from /api/schema/.
+
+Bounded (a few examples per operation) so that it runs in CI. It must find no server error and no
+response that contradicts the schema (status codes the schema does not list, such as 400, 401 and 404,
+are not schema violations; their bodies are checked where they are documented).
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, given, settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.factories import DesignationFactory, EnterpriseFactory, PatentApplicantFactory, PatentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_schema(regions, monkeypatch):
+    # Generated requests come fast: throttling them would only test the throttle.
+    monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
+    monkeypatch.setattr(UserRateThrottle, "allow_request", lambda self, request, view: True)
+    enterprise = EnterpriseFactory()
+    DesignationFactory(enterprise=enterprise)
+    PatentApplicantFactory(patent=PatentFactory(), enterprise=enterprise)
+    document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    schema = schemathesis.openapi.from_dict(document)
+    schema.app = get_wsgi_application()
+    return schema
+
+
+SETTINGS = settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_the_api_honours_its_schema(api_schema):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 12
+    for operation in operations:
+
+        @SETTINGS
+        @given(case=operation.as_strategy())
+        def check(case):
+            case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+
+        check()
