@@ -66,6 +66,11 @@ PATENT_EXPORT_HEADER = (
     "applicant_names",
     "applicant_credit_codes",
 )
+_DATES = {"application_date", "publication_date", "grant_date"}
+_NUMBERS = {"cited_by_count", "license_count", "transfer_count"}
+PATENT_EXPORT_COLUMN_KINDS = {
+    name: "date" if name in _DATES else "plain" if name in _NUMBERS else "text" for name in PATENT_EXPORT_HEADER
+}
 
 
 def patent_list() -> QuerySet[Patent]:
@@ -94,22 +99,27 @@ def _applicant_list(column: str):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.aggregates import StringAgg
 
-        return StringAgg(f"applicants__{column}", ";", ordering="applicants__position", output_field=CharField())
+        return StringAgg(f"applicants__{column}", ";", order_by="applicants__position", output_field=CharField())
     return _GroupConcat(f"applicants__{column}")
 
 
-def patent_export_rows(queryset: QuerySet[Patent], *, ordering: list[str] | None = None) -> Iterator[tuple]:
-    """``queryset`` as rows of patents.csv, with their applicants, read in chunks (constant memory).
-
-    One grouped query: patents joined to their applicants and aggregated per patent, in ``ordering``
-    (default: by id, which PostgreSQL streams with a merge join and no sort). Read through a server-side
-    cursor on PostgreSQL (``iterator``), inside a transaction so that the cursor streams instead of being
-    materialised first (``WITH HOLD``).
-    """
-    rows = (
-        queryset.order_by(*(ordering or ["pk"]))
+def patent_export_queryset(queryset: QuerySet[Patent], *, ordering: list[str] | None = None) -> QuerySet:
+    """``queryset`` as the rows of patents.csv: one grouped query, patents joined to their applicants and
+    aggregated per patent, in ``ordering`` (default: by id, which PostgreSQL streams with a merge join and
+    no sort)."""
+    return (
+        queryset.prefetch_related(None)
+        .order_by(*(ordering or ["pk"]))
         .annotate(applicant_names=_applicant_list("name"), applicant_credit_codes=_applicant_list("credit_code"))
         .values_list(*PATENT_EXPORT_HEADER)
     )
+
+
+def patent_export_rows(queryset: QuerySet[Patent], *, ordering: list[str] | None = None) -> Iterator[tuple]:
+    """The rows of ``patent_export_queryset``, read in chunks (constant memory).
+
+    Read through a server-side cursor on PostgreSQL (``iterator``), inside a transaction so that the cursor
+    streams instead of being materialised first (outside one, Django declares it ``WITH HOLD``).
+    """
     with transaction.atomic():
-        yield from rows.iterator(chunk_size=10_000)
+        yield from patent_export_queryset(queryset, ordering=ordering).iterator(chunk_size=10_000)

@@ -33,7 +33,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from .export import XLSX_MAX_ROWS, csv_response, export_filename, neutralise, xlsx_response
+from .export import XLSX_MAX_ROWS, copy_csv_response, csv_response, export_filename, neutralise, xlsx_response
 
 # --- renderers --------------------------------------------------------------------------------------
 
@@ -371,6 +371,11 @@ class PortalListAPIView(StrictParametersMixin, generics.ListAPIView):
     def export_rows(self, queryset) -> Iterable[Sequence]:
         raise NotImplementedError
 
+    def export_copy(self, queryset) -> tuple[QuerySet, dict[str, str]] | None:
+        """Optionally, on PostgreSQL: (a ``values_list`` of the export rows, the kind of each column) for
+        ``COPY … TO STDOUT``, which writes a large CSV several times faster than Python can."""
+        return None
+
     def export_scope(self) -> str:
         """What the file holds, for its name: ``patents-jurisdiction-WO-province-320000``."""
         parts = [self.export_name]
@@ -390,6 +395,9 @@ class PortalListAPIView(StrictParametersMixin, generics.ListAPIView):
             queryset = self.filter_queryset(self.get_queryset())
             filename = export_filename(self.export_scope(), requested)
             if requested == "csv":
+                copy = self.export_copy(queryset) if connection.vendor == "postgresql" else None
+                if copy is not None:
+                    return copy_csv_response(*copy, filename=filename, bom=bom)
                 return csv_response(
                     self.export_header,
                     lambda: self._neutralised(self.export_rows(queryset)),

@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -76,6 +78,65 @@ def csv_response(
 
     def content() -> Iterator[bytes]:
         yield from csv_chunks(header, rows(), bom=bom)
+
+    response = StreamingHttpResponse(content(), content_type=CSV_MEDIA_TYPE)
+    response["Content-Disposition"] = _content_disposition(filename)
+    return response
+
+
+# Bytes gathered from COPY before they are handed to the server as one chunk (COPY sends a row at a time).
+COPY_CHUNK_BYTES = 1 << 18
+
+
+def _copy_select(queryset: QuerySet, columns: dict[str, str]) -> tuple[str, tuple]:
+    """The COPY statement for ``queryset`` (a ``values_list``), columns in ``columns`` order.
+
+    ``columns`` maps each output column to its kind: ``text`` cells are neutralised as ``neutralise`` does
+    and written empty when empty (COPY would quote an empty string as ``""``), ``date`` cells are written
+    ``YYYY-MM-DD`` whatever the session's DateStyle, ``plain`` cells as PostgreSQL formats them.
+    """
+    sql, params = queryset.query.sql_with_params()
+    quote = connection.ops.quote_name
+    prefixes = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
+    expressions = []
+    for name, kind in columns.items():
+        column = f"r.{quote(name)}"
+        if kind == "text":
+            expression = (
+                f"CASE WHEN left({column}, 1) IN ({prefixes}) THEN '{NEUTRALISING_PREFIX * 2}' || {column} "
+                f"ELSE NULLIF({column}, '') END"
+            )
+        elif kind == "date":
+            expression = f"to_char({column}, 'YYYY-MM-DD')"
+        else:
+            expression = column
+        expressions.append(f"{expression} AS {quote(name)}")
+    select = f"SELECT {', '.join(expressions)} FROM ({sql}) AS r"
+    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", params
+
+
+def copy_csv_response(
+    queryset: QuerySet, columns: dict[str, str], *, filename: str, bom: bool = False
+) -> StreamingHttpResponse:
+    """PostgreSQL only: the CSV of ``queryset`` written by the database itself (``COPY … TO STDOUT``).
+
+    The rows, the header and the neutralised cells are those ``csv_response`` writes from Python, at the
+    speed of COPY: the server only forwards the bytes in chunks of ``COPY_CHUNK_BYTES``.
+    """
+    statement, params = _copy_select(queryset, columns)
+
+    def content() -> Iterator[bytes]:
+        if bom:
+            yield BOM.encode("utf-8")
+        buffer = bytearray()
+        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+            for data in copy:
+                buffer += data
+                if len(buffer) >= COPY_CHUNK_BYTES:
+                    yield bytes(buffer)
+                    buffer.clear()
+        if buffer:
+            yield bytes(buffer)
 
     response = StreamingHttpResponse(content(), content_type=CSV_MEDIA_TYPE)
     response["Content-Disposition"] = _content_disposition(filename)

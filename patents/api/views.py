@@ -25,12 +25,16 @@ class PatentListView(PortalListAPIView):
     def get_queryset(self):
         return selectors.patent_list()
 
-    def export_rows(self, queryset):
-        ordering = self.request.query_params.get("ordering")
+    def _export_ordering(self, queryset) -> list[str] | None:
         # The FilterSet already ordered the queryset when ?ordering= was given; otherwise stream in id order.
-        return selectors.patent_export_rows(
-            queryset.prefetch_related(None), ordering=list(queryset.query.order_by) if ordering else None
-        )
+        return list(queryset.query.order_by) if self.request.query_params.get("ordering") else None
+
+    def export_rows(self, queryset):
+        return selectors.patent_export_rows(queryset, ordering=self._export_ordering(queryset))
+
+    def export_copy(self, queryset):
+        rows = selectors.patent_export_queryset(queryset, ordering=self._export_ordering(queryset))
+        return rows, selectors.PATENT_EXPORT_COLUMN_KINDS
 
 
 class PatentDetailView(StrictParametersMixin, GenericAPIView):

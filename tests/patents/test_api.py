@@ -62,3 +62,23 @@ def test_deep_pages_of_the_default_order(client, regions):
     keys = [(row["publication_date"], row["publication_number"]) for row in rows]
     assert len(set(keys)) == 30
     assert [key[0] for key in keys] == sorted((key[0] for key in keys), reverse=True)
+
+
+@pytest.mark.postgres
+def test_postgres_copy_export_writes_the_same_bytes_as_the_python_writer(client, regions, monkeypatch):
+    from patents.api.views import PatentListView
+    from tests.api_helpers import body_of
+
+    enterprise = EnterpriseFactory(credit_code=make_credit_code(5), name='=带"引号",逗号的公司')
+    awkward = PatentFactory(title='多行\n标题，"引号", 逗号', ipc_main="", grant_date=datetime.date(2021, 2, 3))
+    PatentApplicantFactory(patent=awkward, enterprise=enterprise, position=1, credit_code=enterprise.credit_code)
+    PatentApplicantFactory(patent=awkward, enterprise=None, name="-个人", position=2)
+    PatentApplicantFactory(patent=PatentFactory(title="@at"), enterprise=None, name="+plus", position=1)
+    PatentApplicantFactory(patent=PatentFactory(title=""), enterprise=None, name="无标题申请人", position=1)
+    by_copy = body_of(client.get(URL, {"format": "csv", "bom": "1"}))
+    monkeypatch.setattr(PatentListView, "export_copy", lambda self, queryset: None)
+    by_python = body_of(client.get(URL, {"format": "csv", "bom": "1"}))
+    assert by_copy == by_python
+    text = by_copy.decode("utf-8-sig")
+    assert '"\'=带""引号"",逗号的公司;-个人"' in text  # the cell starts with =, its second name does not
+    assert ",'@at," in text and ",'+plus," in text
