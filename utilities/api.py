@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -97,7 +96,7 @@ def refuse_unknown_parameters(request, allowed: Iterable[str]) -> None:
     if unknown:
         raise ValidationError(
             {
-                "detail": _("未知的查询参数：%(names)s (unknown query parameters)") % {"names": ", ".join(unknown)},
+                "detail": f"未知的查询参数 (unknown query parameters): {', '.join(unknown)}",
                 "unknown_parameters": unknown,
             }
         )
