@@ -29,7 +29,7 @@ class CodeFilter(filters.CharFilter):
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """``?ordering=field,-other``, completed by a unique field so that the order is total.
+    """``?ordering=field,-other``, completed by a unique field (the primary key) so that the order is total.
 
     A total order is what keyset (cursor) pagination needs and what keeps page N of a server-rendered list
     from repeating or skipping rows that tie on the chosen field.
@@ -44,5 +44,8 @@ class StableOrderingFilter(filters.OrderingFilter):
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
         if self.tiebreaker.lstrip("-") not in {name.lstrip("-") for name in ordering}:
-            ordering.append(self.tiebreaker)
+            # In the direction of the last term: one direction throughout lets an index serve the order
+            # (and the keyset pagination compare whole rows).
+            descending = ordering[-1].startswith("-")
+            ordering.append(("-" if descending else "") + self.tiebreaker.lstrip("-"))
         return qs.order_by(*ordering)

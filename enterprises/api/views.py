@@ -160,6 +160,10 @@ class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, Generic
         self.check_object_permissions(request, enterprise)
         serializer = EnterpriseUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        given_code = serializer.validated_data.get("credit_code", "").strip().upper()
+        if given_code and given_code != enterprise.credit_code:
+            # The importer upserts by credit code: a different one would create another enterprise.
+            raise ValidationError({"credit_code": ["The credit code is the enterprise's key and cannot be changed."]})
         designations = list(enterprise.designations.all())
         cells = _stored_cells(enterprise, designations[0].batch if designations else None)
         cells.update({key: value for key, value in _cells(serializer.validated_data).items() if value != ""})

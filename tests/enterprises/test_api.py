@@ -210,3 +210,10 @@ def _token_client_without_designation_rights(enterprise):
     return client.patch(
         f"{URL}{enterprise.credit_code}/designations/3/", {"designation_status": "confirmed"}, format="json"
     )
+
+
+def test_the_credit_code_cannot_be_changed_by_a_patch(enterprise):
+    client = _token_client("change_enterprise")
+    response = client.patch(f"{URL}{enterprise.credit_code}/", {"credit_code": make_credit_code(3)}, format="json")
+    assert response.status_code == 400
+    assert not Enterprise.objects.filter(credit_code=make_credit_code(3)).exists()

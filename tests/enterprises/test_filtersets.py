@@ -157,7 +157,7 @@ def test_updated_after_covers_the_enterprise_and_its_designations(world):
 def test_ordering_is_total_and_validated(world):
     filterset = EnterpriseFilterSet(QueryDict("ordering=-employees"), queryset=Enterprise.objects.all())
     assert filterset.is_valid()
-    assert filterset.qs.query.order_by == ("-employees", "pk")
+    assert filterset.qs.query.order_by == ("-employees", "-pk")
     names = [
         e.credit_code for e in EnterpriseFilterSet(QueryDict("ordering=name"), queryset=Enterprise.objects.all()).qs
     ]
