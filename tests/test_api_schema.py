@@ -9,7 +9,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -23,13 +25,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api_schema(regions, monkeypatch):
+def api_schema(regions, monkeypatch, request):
     # Generated requests come fast: throttling them would only test the throttle.
     monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
     monkeypatch.setattr(UserRateThrottle, "allow_request", lambda self, request, view: True)
     enterprise = EnterpriseFactory()
     DesignationFactory(enterprise=enterprise)
     PatentApplicantFactory(patent=PatentFactory(), enterprise=enterprise)
+    # The WSGI handler closes "old" connections around each request; inside the test's transaction that
+    # would close the test database connection itself (Django's test client disconnects it the same way).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    request.addfinalizer(
+        lambda: [signal.connect(close_old_connections) for signal in (request_started, request_finished)]
+    )
     document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
     schema = schemathesis.openapi.from_dict(document)
     schema.app = get_wsgi_application()
