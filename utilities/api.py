@@ -323,7 +323,7 @@ class KeysetPagination(BasePagination):
                     "description": "URL of the next page (same filters, a cursor after this page's last row); "
                     "null on the last page. There is no total count.",
                 },
-                "results": schema,
+                "results": {**schema, "description": "This page's rows, in the requested order."},
             },
         }
 

@@ -1,5 +1,6 @@
 """Shapes of the enterprise endpoints. Reads are ModelSerializers; writes take the interchange columns."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from reports.models import EnterpriseMeasure
@@ -117,7 +118,8 @@ class EnterpriseDetailSerializer(EnterpriseSerializer):
     class Meta(EnterpriseSerializer.Meta):
         fields = [*EnterpriseSerializer.Meta.fields, "measures"]
 
-    def get_measures(self, obj) -> MeasuresSerializer(allow_null=True):  # type: ignore[valid-type]
+    @extend_schema_field(MeasuresSerializer(allow_null=True))
+    def get_measures(self, obj):
         measure = self.context.get("measure")
         return MeasuresSerializer(measure).data if measure is not None else None
 
@@ -140,17 +142,29 @@ class EnterpriseWriteSerializer(serializers.Serializer):
     city = serializers.CharField(
         max_length=40, required=False, allow_blank=True, help_text="City name or code within the province."
     )
-    industry_field = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    employees = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    listing_board = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    stock_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    primary_financing = serializers.BooleanField(required=False, allow_null=True)
-    founded_on = serializers.DateField(required=False, allow_null=True)
+    industry_field = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="Industry key or label, e.g. next_gen_it."
+    )
+    employees = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="Insured employees (persons)."
+    )
+    listing_board = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="Board key or label, e.g. star; empty = keep."
+    )
+    stock_code = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="Security code, e.g. 688001.SH."
+    )
+    primary_financing = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Has raised primary-market funding."
+    )
+    founded_on = serializers.DateField(required=False, allow_null=True, help_text="Date of establishment.")
     batch = serializers.IntegerField(min_value=1, help_text="小巨人 batch (1..).")
     designation_status = serializers.CharField(
         max_length=20, required=False, allow_blank=True, help_text="announced, confirmed (default), reviewed, revoked."
     )
-    designated_on = serializers.DateField(required=False, allow_null=True)
+    designated_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Date the designation took effect (YYYY-MM-DD)."
+    )
 
 
 class EnterpriseUpdateSerializer(EnterpriseWriteSerializer):
@@ -167,9 +181,15 @@ class DesignationWriteSerializer(serializers.Serializer):
     designation_status = serializers.CharField(
         max_length=20, required=False, allow_blank=True, help_text="announced, confirmed (default), reviewed, revoked."
     )
-    designated_on = serializers.DateField(required=False, allow_null=True)
+    designated_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Date the designation took effect (YYYY-MM-DD)."
+    )
 
 
 class DesignationUpdateSerializer(serializers.Serializer):
-    designation_status = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    designated_on = serializers.DateField(required=False, allow_null=True)
+    designation_status = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="announced, confirmed, reviewed or revoked."
+    )
+    designated_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Date the designation took effect (YYYY-MM-DD)."
+    )

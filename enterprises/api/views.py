@@ -1,7 +1,8 @@
 """Enterprise endpoints: list, detail, and token writes of enterprises and designations. Thin: a FilterSet
 and selectors in, serializers out; writes go through ``services.enterprise_row_write``."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -32,6 +33,15 @@ from .serializers import (
     EnterpriseUpdateSerializer,
     EnterpriseWriteSerializer,
 )
+
+CREDIT_CODE = OpenApiParameter(
+    "credit_code",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The enterprise's unified social credit code (18 characters, case-insensitive).",
+)
+BATCH = OpenApiParameter("batch", OpenApiTypes.INT, OpenApiParameter.PATH, description="小巨人 batch number.")
+NO_FORMAT = OpenApiParameter("format", exclude=True)
 
 
 def _cells(data: dict) -> dict[str, str]:
@@ -89,6 +99,7 @@ class _EnterpriseWriteMixin:
 @extend_schema_view(
     get=extend_schema(parameters=EXPORT_PARAMETERS),
     post=extend_schema(
+        parameters=[NO_FORMAT],
         request=EnterpriseWriteSerializer,
         responses={201: EnterpriseSerializer, 400: OpenApiResponse(description="Invalid values, by column.")},
         description="Create an enterprise with its 小巨人 designation (needs a token and enterprises.add_enterprise). "
@@ -127,8 +138,9 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(parameters=[AS_OF_PARAMETER]),
+    get=extend_schema(parameters=[AS_OF_PARAMETER, CREDIT_CODE]),
     patch=extend_schema(
+        parameters=[CREDIT_CODE],
         request=EnterpriseUpdateSerializer,
         responses={200: EnterpriseSerializer},
         description="Update an enterprise (needs a token and enterprises.change_enterprise). Omitted or empty "
@@ -172,8 +184,9 @@ class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, Generic
 
 
 @extend_schema_view(
-    get=extend_schema(responses=DesignationSerializer(many=True)),
+    get=extend_schema(parameters=[CREDIT_CODE], responses=DesignationSerializer(many=True)),
     post=extend_schema(
+        parameters=[CREDIT_CODE],
         request=DesignationWriteSerializer,
         responses={201: EnterpriseSerializer},
         description="Add (or update) the enterprise's designation of a batch (needs a token and "
@@ -205,8 +218,9 @@ class DesignationListView(_EnterpriseWriteMixin, StrictParametersMixin, GenericA
 
 
 @extend_schema_view(
-    get=extend_schema(responses=DesignationSerializer),
+    get=extend_schema(parameters=[CREDIT_CODE, BATCH], responses=DesignationSerializer),
     patch=extend_schema(
+        parameters=[CREDIT_CODE, BATCH],
         request=DesignationUpdateSerializer,
         responses={200: EnterpriseSerializer},
         description="Change a designation's status or date, e.g. revoke it (needs a token and "

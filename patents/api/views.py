@@ -1,6 +1,7 @@
 """Patent endpoints: list (keyset-paginated, exported whole as patents.csv) and detail. Thin."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -37,6 +38,16 @@ class PatentListView(PortalListAPIView):
         return rows, selectors.PATENT_EXPORT_COLUMN_KINDS
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "publication_number",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            description="First publication number (公开号), e.g. CN112345678A (case-insensitive).",
+        )
+    ]
+)
 class PatentDetailView(StrictParametersMixin, GenericAPIView):
     """One patent with its applicants and the enterprises they are linked to."""
 

@@ -22,27 +22,34 @@ class MetricsField(serializers.JSONField):
 
 
 class ScopeIndicatorSerializer(serializers.ModelSerializer):
-    as_of = serializers.DateField(source="snapshot.as_of")
-    computed_at = serializers.DateTimeField(source="snapshot.computed_at")
+    as_of = serializers.DateField(source="snapshot.as_of", help_text="The snapshot's cut-off date (YYYY-MM-DD).")
+    computed_at = serializers.DateTimeField(
+        source="snapshot.computed_at", help_text="When the snapshot read the data (ISO 8601)."
+    )
     metrics = MetricsField(help_text="Exactly the keys of metrics.md; ratios with a zero denominator are null.")
 
     class Meta:
         model = ScopeIndicator
         fields = ["scope", "code", "name", "as_of", "computed_at", "metrics"]
+        extra_kwargs = {
+            "scope": {"help_text": "national, province, city, cluster, industry, batch or board (metrics.md)."},
+            "code": {"help_text": "Code within the scope: CN, a division code, jjj/yrd/gba, an industry key, ..."},
+            "name": {"help_text": "Display name of the code, e.g. 江苏省."},
+        }
 
 
 class ScopeIndicatorListSerializer(serializers.Serializer):
     """Every code of one scope (at most a few hundred, so the list is not paginated)."""
 
-    scope = serializers.CharField()
-    as_of = serializers.DateField()
-    computed_at = serializers.DateTimeField()
-    count = serializers.IntegerField()
-    results = ScopeIndicatorSerializer(many=True)
+    scope = serializers.CharField(help_text="The scope listed.")
+    as_of = serializers.DateField(help_text="The snapshot's cut-off date (YYYY-MM-DD).")
+    computed_at = serializers.DateTimeField(help_text="When the snapshot read the data (ISO 8601).")
+    count = serializers.IntegerField(help_text="Number of codes listed (codes).")
+    results = ScopeIndicatorSerializer(many=True, help_text="One entry per code of the scope.")
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    duration_seconds = serializers.SerializerMethodField()
+    duration_seconds = serializers.SerializerMethodField(help_text="Computation time in seconds; null while running.")
 
     class Meta:
         model = Snapshot
@@ -59,6 +66,17 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "scope_count",
             "error",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "Snapshot number."},
+            "as_of": {"help_text": "Cut-off date (YYYY-MM-DD): patents published up to this day count."},
+            "status": {"help_text": "running, complete (readable) or failed."},
+            "computed_at": {"help_text": "When the data behind the numbers was read (ISO 8601)."},
+            "started_at": {"help_text": "When the computation started (ISO 8601)."},
+            "finished_at": {"help_text": "When it finished (ISO 8601); null while running."},
+            "enterprise_count": {"help_text": "Enterprises in the population (enterprises)."},
+            "scope_count": {"help_text": "Scope rows computed (rows)."},
+            "error": {"help_text": "The error of a failed computation; empty otherwise."},
+        }
 
     def get_duration_seconds(self, obj: Snapshot) -> float | None:
         return obj.duration.total_seconds() if obj.duration is not None else None

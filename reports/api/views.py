@@ -24,6 +24,23 @@ RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 AS_OF_PARAMETER = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, description="Cut-off date YYYY-MM-DD (default: the newest complete snapshot)"
 )
+FORMAT_PARAMETER = OpenApiParameter(
+    "format", OpenApiTypes.STR, enum=["json", "csv"], description="json (default) or csv (one line per result)."
+)
+SCOPE_PARAMETER = OpenApiParameter(
+    "scope",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=Scope.values,
+    description="Grouping of the indicators (统计口径): " + ", ".join(Scope.values) + ".",
+)
+CODE_PARAMETER = OpenApiParameter(
+    "code",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Code within the scope: CN (national), a division code (320000), jjj/yrd/gba, an industry key, "
+    "a batch number or a board key.",
+)
 
 
 def _as_of_param(request) -> datetime.date | None:
@@ -59,7 +76,11 @@ class ScopeIndicatorListView(SnapshotETagMixin, APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(operation_id="indicators_list", parameters=[AS_OF_PARAMETER], responses=ScopeIndicatorListSerializer)
+    @extend_schema(
+        operation_id="indicators_list",
+        parameters=[AS_OF_PARAMETER, FORMAT_PARAMETER, SCOPE_PARAMETER],
+        responses=ScopeIndicatorListSerializer,
+    )
     def get(self, request, scope: str):
         scope = _scope_param(scope)
         snapshot = _snapshot(request)
@@ -86,7 +107,11 @@ class ScopeIndicatorDetailView(SnapshotETagMixin, APIView):
 
     renderer_classes = RENDERERS
 
-    @extend_schema(operation_id="indicators_retrieve", parameters=[AS_OF_PARAMETER], responses=ScopeIndicatorSerializer)
+    @extend_schema(
+        operation_id="indicators_retrieve",
+        parameters=[AS_OF_PARAMETER, FORMAT_PARAMETER, SCOPE_PARAMETER, CODE_PARAMETER],
+        responses=ScopeIndicatorSerializer,
+    )
     def get(self, request, scope: str, code: str):
         scope = _scope_param(scope)
         snapshot = _snapshot(request)
@@ -104,6 +129,14 @@ class SnapshotPagination(CursorPagination):
     ordering = "-id"
     page_size = 50
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        properties = response["properties"]
+        properties["next"]["description"] = "URL of the next (older) page; null on the last page."
+        properties["previous"]["description"] = "URL of the previous (newer) page; null on the first page."
+        properties["results"]["description"] = "Snapshots, newest first."
+        return response
+
 
 class SnapshotListView(generics.ListAPIView):
     """Computed snapshots, newest first; ``?status=complete`` for the ones readers can select."""
@@ -113,7 +146,17 @@ class SnapshotListView(generics.ListAPIView):
     pagination_class = SnapshotPagination
     filter_backends: list = []
 
-    @extend_schema(parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=SnapshotStatus.values,
+                description="Only snapshots in this state; complete ones are what readers can select by as_of.",
+            ),
+            FORMAT_PARAMETER,
+        ]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
