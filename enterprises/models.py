@@ -78,7 +78,12 @@ class Enterprise(models.Model):
                 name="enterprise_city_in_province",
             ),
         ]
-        indexes = [models.Index(fields=["province", "city"], name="enterprise_region_idx")]
+        indexes = [
+            models.Index(fields=["province", "city"], name="enterprise_region_idx"),
+            # The API's and the list page's default order, paged by keyset (name, id): sorting 13,000
+            # Chinese names per request cost more than the rest of the page.
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
