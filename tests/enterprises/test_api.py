@@ -217,3 +217,28 @@ def test_the_credit_code_cannot_be_changed_by_a_patch(enterprise):
     response = client.patch(f"{URL}{enterprise.credit_code}/", {"credit_code": make_credit_code(3)}, format="json")
     assert response.status_code == 400
     assert not Enterprise.objects.filter(credit_code=make_credit_code(3)).exists()
+
+
+def test_incremental_sync_sees_what_an_import_changed(client, regions):
+    """The bulk importer stamps what it writes: a sync after a re-import returns the changed rows only."""
+    from django.utils import timezone
+
+    from tests.enterprises.import_helpers import csv_bytes, enterprise_row, run
+
+    rows = [enterprise_row(n) for n in (1, 2, 3)]
+    run(csv_bytes(rows))
+    since = timezone.now()
+    rows[1]["employees"] = "999"  # an enterprise field
+    rows[2]["designation_status"] = "revoked"  # a designation field
+    run(csv_bytes(rows))
+    changed = client.get(URL, {"updated_after": since.isoformat(), "ordering": "updated_at"}).json()["results"]
+    assert sorted(row["credit_code"] for row in changed) == sorted(rows[n]["credit_code"] for n in (1, 2))
+
+
+def test_token_clients_have_their_own_throttle(enterprise, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": "2/minute"})
+    client = _token_client()
+    assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
+    assert int(client.get(URL)["Retry-After"]) > 0
