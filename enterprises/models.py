@@ -60,7 +60,8 @@ class Enterprise(models.Model):
     primary_financing = models.BooleanField(_("一级市场融资"), null=True, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Indexed for the API's incremental sync (?updated_after=); the bulk importer sets it explicitly.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["name_normalized", "created_at", "updated_at"])
     objects = EnterpriseQuerySet.as_manager()

@@ -29,6 +29,9 @@ class Patent(models.Model):
     cited_by_count = models.PositiveIntegerField(_("被引次数"), default=0)
     license_count = models.PositiveIntegerField(_("许可次数"), default=0)
     transfer_count = models.PositiveIntegerField(_("转让次数"), default=0)
+    # When the patent's fields or its applicant list (names, codes, links to enterprises) last changed: the
+    # key of the API's incremental sync (?updated_after=). The bulk importer and the relinking set it in SQL.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-publication_date", "publication_number"]

@@ -8,12 +8,13 @@ code the applicant carries. Everything is set-based SQL over TEMP tables, the sa
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_name_index
 from utilities.bulk import analyze, drop_tables, insert_rows, table_name
 
-from ..models import PatentApplicant
+from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
 
 # TEMP tables, private to this connection; dropped explicitly at the end because an operation inside an
@@ -102,6 +103,13 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str,
         linked = cursor.rowcount
         gained: set[int] = set()
         if linked:
+            # A new link changes what the API shows of those patents: their incremental-sync timestamp moves.
+            cursor.execute(
+                f"""UPDATE {table_name(Patent)} SET updated_at = %s WHERE id IN (
+                        SELECT a.patent_id FROM {applicants} a
+                        JOIN {_LINK_CANDIDATES} c ON c.id = a.id AND a.enterprise_id = c.candidate)""",
+                [connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
             cursor.execute(
                 f"""SELECT DISTINCT a.enterprise_id FROM {applicants} a
                     JOIN {_LINK_CANDIDATES} c ON c.id = a.id AND a.enterprise_id = c.candidate"""

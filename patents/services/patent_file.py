@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import IO
 
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from enterprises.import_records import ImportOutcome, recorded_import
 from enterprises.models import Enterprise, ImportRecord
@@ -331,19 +332,23 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
     enterprise_ids.update(row[0] for row in cursor.fetchall())
 
     fields = ", ".join(PATENT_FIELDS)
+    # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     if is_postgres():
         cursor.execute(
-            f"""INSERT INTO {patents} (id, {fields})
-                SELECT t.patent_id, {", ".join(f"s.{field}" for field in PATENT_FIELDS)}
+            f"""INSERT INTO {patents} (id, {fields}, updated_at)
+                SELECT t.patent_id, {", ".join(f"s.{field}" for field in PATENT_FIELDS)}, %s
                 FROM {_STAGE_PATENT} s JOIN {_STAGE_STATE} t ON t.k = s.k
-                WHERE t.is_new = 1"""
+                WHERE t.is_new = 1""",
+            [now],
         )
     else:
         cursor.execute(
-            f"""INSERT INTO {patents} ({fields})
-                SELECT {", ".join(f"s.{field}" for field in PATENT_FIELDS)}
+            f"""INSERT INTO {patents} ({fields}, updated_at)
+                SELECT {", ".join(f"s.{field}" for field in PATENT_FIELDS)}, %s
                 FROM {_STAGE_PATENT} s JOIN {_STAGE_STATE} t ON t.k = s.k
-                WHERE t.is_new = 1 ORDER BY s.k"""
+                WHERE t.is_new = 1 ORDER BY s.k""",
+            [now],
         )
         cursor.execute(
             f"""UPDATE {_STAGE_STATE} SET patent_id = p.id
@@ -351,9 +356,11 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
                 WHERE {_STAGE_STATE}.k = s.k AND {_STAGE_STATE}.is_new = 1"""
         )
     cursor.execute(
-        f"""UPDATE {patents} SET {", ".join(f"{field} = s.{field}" for field in PATENT_FIELDS[1:])}
+        f"""UPDATE {patents} SET {", ".join(f"{field} = s.{field}" for field in PATENT_FIELDS[1:])},
+                   updated_at = %s
             FROM {_STAGE_PATENT} s JOIN {_STAGE_STATE} t ON t.k = s.k
-            WHERE {patents}.id = t.patent_id AND t.fields_changed = 1"""
+            WHERE {patents}.id = t.patent_id AND (t.fields_changed = 1 OR t.applicants_changed = 1)""",
+        [now],
     )
     cursor.execute(
         f"""DELETE FROM {applicants} WHERE patent_id IN
