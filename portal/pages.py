@@ -632,7 +632,13 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
                     "label": label,
                     "value": getattr(measure, key),
                     "averages": [
-                        _average(averages[scope].metrics, average_key) if scope in averages else None
+                        {
+                            "value": _average(averages[scope].metrics, average_key) if scope in averages else None,
+                            # Averages stored as such (not derived here) are marked for the browser tests,
+                            # which compare them with the indicator API.
+                            "metric": average_key if average_key.endswith("_per_enterprise") else "",
+                            "region": f"{averages[scope].scope}/{averages[scope].code}" if scope in averages else "",
+                        }
                         for scope, _n in columns
                     ],
                     "percentile": percentiles.get(key),

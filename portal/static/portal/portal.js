@@ -33,7 +33,7 @@
       return base;
     }
     if (spec.kind === "hbar") {
-      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: 150, overflow: "truncate" } };
+      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: en ? 190 : 150, overflow: "truncate" } };
       base.xAxis = valueAxis;
       base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
       return base;
