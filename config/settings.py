@@ -72,8 +72,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); the admin and the
+    # browsable API also allow inline style attributes (config/middleware.py).
     "csp.middleware.CSPMiddleware",
+    "config.middleware.InlineStylesOutsideThePublicSite",
     # Records who made each change for the history tables (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
 ]

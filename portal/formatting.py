@@ -8,7 +8,7 @@ A missing value (a ratio whose denominator is 0, metrics.md) is shown as an em d
 import datetime
 import math
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 MISSING = "—"
@@ -45,12 +45,13 @@ def count(value, unit: str) -> str:
     if value is None:
         return MISSING
     text = number(value)
+    n = int(value)
     units = {
-        "家": _("%(n)s家"),
+        "家": ngettext("%(n)s家", "%(n)s家", n),
         "件": _("%(n)s件"),
-        "次": _("%(n)s次"),
+        "次": ngettext("%(n)s次", "%(n)s次", n),
         "个": _("%(n)s个"),
-        "人": _("%(n)s人"),
+        "人": ngettext("%(n)s人", "%(n)s人", n),
     }
     return units.get(unit, "%(n)s") % {"n": text}
 

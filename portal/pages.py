@@ -15,7 +15,7 @@ from patents.choices import PATENT_OFFICES, PatentType
 from regions.choices import Cluster
 from regions.models import City, Province
 from reports.choices import NATIONAL_CODE, OVERSEAS_BUCKETS, PCT_BUCKETS, Scope
-from reports.services import last_complete_year
+from reports.metrics import last_complete_year
 
 from . import formatting as fmt
 from . import selectors
@@ -624,6 +624,10 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
             ("industry", context["industry_label"]),
             ("national", _("全国")),
         ]
+        earlier = (
+            selectors.enterprise_measure(snapshot=choice.earlier, enterprise=enterprise) if choice.earlier else None
+        )
+        context["earlier"] = choice.earlier
         comparison = []
         for key, label, average_key in ENTERPRISE_MEASURES:
             comparison.append(
@@ -642,6 +646,8 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
                         for scope, _n in columns
                     ],
                     "percentile": percentiles.get(key),
+                    # None when the enterprise was not counted at the earlier snapshot.
+                    "change": getattr(measure, key) - getattr(earlier, key) if earlier is not None else None,
                 }
             )
         context["comparison_columns"] = [name for _s, name in columns]

@@ -15,9 +15,9 @@ from enterprises.models import Designation, Enterprise
 from patents.models import Patent
 from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES
 from reports.choices import NATIONAL_CODE, Scope
+from reports.metrics import last_complete_year
 from reports.models import EnterpriseMeasure, ScopeIndicator, Snapshot
 from reports.selectors import enterprise_percentiles  # noqa: F401  (re-exported for the enterprise page)
-from reports.services import last_complete_year
 
 
 def snapshots_complete() -> list[Snapshot]:

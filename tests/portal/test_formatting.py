@@ -39,3 +39,4 @@ def test_every_number_says_as_of_when():
     with translation.override("en"):
         assert formatting.as_of(day) == "as of 31 July 2023"
         assert formatting.count(1477, "家") == "1,477 enterprises"
+        assert formatting.count(1, "家") == "1 enterprise"

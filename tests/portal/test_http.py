@@ -91,3 +91,10 @@ def test_the_english_catalogue_is_complete():
     assert untranslated == []
     assert "#, fuzzy" not in po
     assert (Path(settings.BASE_DIR) / "portal/locale/en/LC_MESSAGES/django.mo").stat().st_mtime >= 0
+
+
+def test_the_admin_may_use_inline_styles_but_the_public_pages_may_not(admin_client, snapshots):
+    admin_policy = admin_client.get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_policy
+    assert "script-src 'self'" in admin_policy and "unsafe-eval" not in admin_policy
+    assert "unsafe-inline" not in admin_client.get("/regions/320000/")["Content-Security-Policy"]

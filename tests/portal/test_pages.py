@@ -171,6 +171,9 @@ def test_enterprise_profile_shows_identity_measures_and_patents(client, snapshot
         assert text in page, text
     # P(e) at 2023-07-31: five patents, including the co-applied utility model.
     assert "专利构成（共5件）" in page
+    # Since 2022-12-31 A gained one application (the utility model published 2023-02-01).
+    assert "较2022年12月31日" in page
+    assert '<td class="num">+1</td>' in page
 
 
 def test_revoked_enterprise_says_so(client, snapshots, world):

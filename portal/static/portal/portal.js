@@ -18,7 +18,7 @@
     var base = {
       animation: false,
       color: PALETTE,
-      textStyle: { fontFamily: "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif" },
+      textStyle: { fontFamily: en ? "Noto Sans, Helvetica Neue, Arial, Noto Sans CJK SC, sans-serif" : "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif" },
       tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", renderMode: "richText", confine: true,
                  valueFormatter: function (v) { return fmt(v, spec); } },
       grid: { left: 8, right: 24, top: spec.series.length > 1 ? 36 : 16, bottom: 8, containLabel: true }
