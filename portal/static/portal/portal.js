@@ -67,13 +67,13 @@
   function resize() { charts.forEach(function (c) { c.resize(); }); }
 
   // Printing: open every chart's data table, so the numbers are on paper too; close them afterwards.
+  // The charts are not redrawn: the print stylesheet scales the screen drawing to the paper's width.
   var opened = [];
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details.chart-data:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
-    resize();
   });
   window.addEventListener("afterprint", function () {
-    opened.forEach(function (d) { d.open = false; }); opened = []; resize();
+    opened.forEach(function (d) { d.open = false; }); opened = [];
   });
   window.addEventListener("resize", resize);
 
