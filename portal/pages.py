@@ -739,6 +739,10 @@ LIST_SORTS = {
 }
 
 
+# The FilterSet's filters shown on the page, in this order (the API has a few more, e.g. updated_after).
+LIST_FILTERS = ("q", "province", "city", "cluster", "batch", "designation_status", "industry_field", "listing_board")
+
+
 def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
     from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
     from django.db.models import OuterRef, Subquery
@@ -779,6 +783,7 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
     return {
         "choice": choice,
         "filterset": filterset,
+        "filter_fields": [filterset.form[name] for name in LIST_FILTERS if name in filterset.form.fields],
         "page": page,
         "total": paginator.count,
         "capped": paginator.num_pages > max_pages,
