@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "enterprises",
     "patents",
     "reports",
+    "portal",
     # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
     "demo",
 ]
@@ -70,6 +73,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); the admin and the
+    # browsable API also allow inline style attributes (config/middleware.py).
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.InlineStylesOutsideThePublicSite",
     # Records who made each change for the history tables (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -176,6 +183,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Only the portal's own files may run or style a page: no inline script or style, no CDN. The chart data
+# sits in <script type="application/json"> blocks (json_script), which browsers never execute, and ECharts
+# sets element styles through the CSSOM, which style-src does not govern. https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Rendered public pages are cached per snapshot and language (portal/caching.py).
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", str(6 * 3600)))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

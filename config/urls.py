@@ -1,14 +1,18 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = _("小巨人科创力门户 · 管理")
 admin.site.site_title = _("小巨人科创力门户")
 admin.site.index_title = _("数据管理")
+# 查看站点 leads to the public home page, in the admin's language (/ or /en/).
+admin.site.site_url = reverse_lazy("portal:overview")
 
 # The API speaks no language of its own; everything a person reads is Chinese at / and English at /en/.
 urlpatterns = [
@@ -18,14 +22,15 @@ urlpatterns = [
     path("api/v1/", include("patents.api.urls")),
     path("api/v1/", include("regions.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # Swagger UI's files come from drf-spectacular-sidecar through the static files: no CDN, works offline
+    # Swagger UI's files come from drf-spectacular-sidecar through the static files: no CDN, works offline;
+    # the split view serves its start-up script as a file of its own, which the Content-Security-Policy allows
     # (Redoc's template would load web fonts from Google).
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_URL, admin.site.urls),
-    # Until the public pages land, the home page leads officials to the admin in the visitor's language.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", include("portal.urls")),
     prefix_default_language=False,
 )

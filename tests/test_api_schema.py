@@ -96,3 +96,14 @@ def test_the_docs_are_served_without_any_outside_resource(client):
     assert "http://" not in html and "https://" not in html
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_the_docs_run_no_inline_script_so_the_content_security_policy_lets_them_start(client):
+    page = client.get("/api/docs/")
+    html = page.content.decode()
+    assert "<script>" not in html
+    start_up = client.get("/api/docs/?script=")
+    assert start_up.status_code == 200
+    assert start_up["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in start_up.content.decode()
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]

@@ -12,7 +12,7 @@ that keeps each calibration cell contiguous, so every cell total is off by less 
 import math
 
 from . import calibration as cal
-from .fitting import rake, spread, systematic_round
+from .fitting import controlled_round, rake, spread, systematic_round, water_fill
 from .population import SyntheticEnterprise, five_city_industry_counts
 
 FIRST_YEAR = 2005
@@ -92,7 +92,8 @@ class Plan:
         self.valid = 0
         self.citations = 0
         self.licenses = 0
-        self.post_cutoff = 0
+        # Publications after the cut-off per calendar year (not counted at the report's as_of).
+        self.post_cutoff: dict[int, int] = {}
 
 
 # --- group targets (per enterprise rates of the nine calibration groups) ----------------------------
@@ -409,6 +410,7 @@ def plan_population(members: list[SyntheticEnterprise], rng) -> list[Plan]:
 
     years = _allocate_years(members, applications, rng)
     pct_years = _allocate_pct_years(pct, years, rng)
+    post_cutoff = _allocate_post_cutoff(members, years, rng)
 
     plans = []
     for i in range(n):
@@ -424,7 +426,7 @@ def plan_population(members: list[SyntheticEnterprise], rng) -> list[Plan]:
         plan.valid = valid[i]
         plan.citations = citations[i]
         plan.licenses = licenses[i]
-        plan.post_cutoff = _post_cutoff_count(applications[i], rng)
+        plan.post_cutoff = post_cutoff[i]
         plans.append(plan)
     return plans
 
@@ -507,12 +509,12 @@ def _allocate_years(members: list[SyntheticEnterprise], applications: list[int],
             for row in rows:
                 for y in row:
                     row[y] *= target[y] / col[y] if col[y] > 0 else 1.0
+        values = []
         for row, i in zip(rows, idx, strict=True):
             s = sum(row.values())
-            ys = sorted(row)
-            values = [row[y] * applications[i] / s for y in ys]
-            counts = systematic_round(values, list(range(len(ys))), rng)
-            result[i] = {y: c for y, c in zip(ys, counts, strict=True) if c}
+            values.append({y: v * applications[i] / s for y, v in row.items()})
+        for i, counts in zip(idx, controlled_round(values, [applications[i] for i in idx]), strict=True):
+            result[i] = counts
     return result
 
 
@@ -536,17 +538,47 @@ def _allocate_pct_years(pct: list[int], years: list[dict[int, int]], rng) -> lis
             for y in row:
                 row[y] *= target[y] / col[y]
     result: list[dict[int, int]] = [{} for _ in pct]
-    for i, row in rows.items():
-        ys = sorted(row)
-        counts = spread(pct[i], [row[y] for y in ys], [years[i][y] for y in ys], rng.random)
-        result[i] = {y: c for y, c in zip(ys, counts, strict=True) if c}
+    firms = sorted(rows)
+    values = []
+    for i in firms:
+        ys = sorted(rows[i])
+        filled = water_fill(pct[i], [rows[i][y] for y in ys], [years[i][y] for y in ys])
+        values.append(dict(zip(ys, filled, strict=True)))
+    caps = [years[i] for i in firms]
+    for i, counts in zip(firms, controlled_round(values, [pct[i] for i in firms], caps), strict=True):
+        result[i] = counts
     return result
 
 
-def _post_cutoff_count(applications: int, rng) -> int:
-    # A thinner tail after the cut-off (under a tenth of the counted file) keeps later snapshots meaningful
-    # without growing the file past ~1.6M rows.
-    return int(applications * 0.085 * math.exp(rng.gauss(0.0, 0.3)) + rng.random())
+# Calendar years published after the cut-off, and the share of each that lies after it (Aug-Dec 2023).
+POST_YEARS = tuple(range(cal.AS_OF.year, cal.LAST_PUBLICATION.year + 1))
+POST_FRACTION = {y: (1.0 - PARTIAL_YEAR if y == cal.AS_OF.year else 1.0) for y in POST_YEARS}
+
+
+def _allocate_post_cutoff(members: list[SyntheticEnterprise], years: list[dict[int, int]], rng) -> list[dict[int, int]]:
+    """Publications after the cut-off that continue each group's calibrated trend: a firm's expected count
+    in a later year is its group's growth compounded on the firm's own recent level (the mean of its last
+    three complete years, so a firm that had nothing lately stays small). Rounded systematically along
+    (year, group, firm), so each year's total is within one unit of the trend whatever the seed; a
+    snapshot taken today then shows growth like the report's, not a collapse of the thin tail it had."""
+    profiles = group_year_profiles()
+    y = cal.GROWTH_YEAR
+    expected: list[dict[int, float]] = []
+    for i, e in enumerate(members):
+        profile = profiles[e.geo_group]
+        growth = profile[y] / profile[y - 1] if profile[y - 1] else 1.0
+        recent = sum(years[i].get(k, 0) for k in (y - 2, y - 1, y)) / 3.0
+        # The mean of Y-2..Y sits one year before Y on the trend.
+        level = recent * growth
+        expected.append({py: level * growth ** (py - y) * POST_FRACTION[py] for py in POST_YEARS})
+    order = sorted(range(len(members)), key=lambda i: (members[i].geo_group, i))
+    result: list[dict[int, int]] = [{} for _ in members]
+    for py in POST_YEARS:
+        counts = systematic_round([expected[i][py] for i in range(len(members))], order, rng)
+        for i, c in enumerate(counts):
+            if c:
+                result[i][py] = c
+    return result
 
 
 def plan_unanalysed(e: SyntheticEnterprise, rng) -> Plan:
@@ -572,5 +604,12 @@ def plan_unanalysed(e: SyntheticEnterprise, rng) -> Plan:
     plan.valid = int(plan.granted * 0.85)
     plan.citations = int(plan.applications * rng.uniform(1.0, 2.5))
     plan.licenses = 0
-    plan.post_cutoff = _post_cutoff_count(plan.applications, rng) // 2
+    # Not counted anywhere: a plain continuation of the national trend is enough.
+    growth = 1 + cal.NATIONAL["growth_cagr"]
+    recent = sum(plan.years.get(k, 0) for k in (cal.GROWTH_YEAR - 2, cal.GROWTH_YEAR - 1, cal.GROWTH_YEAR)) / 3.0
+    plan.post_cutoff = {}
+    for py in POST_YEARS:
+        c = int(recent * growth ** (py - cal.GROWTH_YEAR + 1) * POST_FRACTION[py] + rng.random())
+        if c:
+            plan.post_cutoff[py] = c
     return plan

@@ -294,8 +294,9 @@ class PatentWriter:
             rows.append(
                 self._row(e, kind, pub, is_granted, is_valid, cites[j], licensed[j], counted=True, partner=extra)
             )
-        for _ in range(plan.post_cutoff):
-            rows.append(self._post_cutoff_row(e, plan, markets))
+        for year, count in sorted(plan.post_cutoff.items()):
+            for _ in range(count):
+                rows.append(self._post_cutoff_row(e, plan, markets, year))
         self.writer.writerows(rows)
         self.rows_written += len(rows)
 
@@ -429,11 +430,11 @@ class PatentWriter:
             name = name.replace("（", "(").replace("）", ")")
         return name, ("" if r > 0.92 else e.credit_code)
 
-    def _post_cutoff_row(self, e: SyntheticEnterprise, plan: Plan, markets: list[str]) -> list:
+    def _post_cutoff_row(self, e: SyntheticEnterprise, plan: Plan, markets: list[str], year: int) -> list:
         rand = self.rng.random
-        span = _LAST_DAY - AS_OF
-        # Publication lag thins the tail towards the end of the file's coverage.
-        pub = AS_OF + 1 + int(span * rand() ** 1.6)
+        start = max(AS_OF + 1, date(year, 1, 1).toordinal())
+        end = min(_LAST_DAY, date(year, 12, 31).toordinal())
+        pub = start + int(rand() * (end - start + 1))
         apps = max(1, plan.applications)
         r = rand()
         if r < plan.pct / apps:

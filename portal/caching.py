@@ -1,0 +1,113 @@
+"""Which snapshot a page shows, and caching of the rendered page per snapshot and language.
+
+Every page takes ``?as_of=YYYY-MM-DD`` (default: the newest complete snapshot). A page's content is a
+function of the snapshot it reads, the language and the URL, so:
+
+- its cache key carries the snapshot's id and ``computed_at``: a new current snapshot, or an incremental
+  refresh of the same one, leads to new keys and the old entries are never read again (they expire);
+- its ETag and Last-Modified come from the same values, so a conditional GET is answered with 304
+  without rendering anything.
+
+The cached pages hold no CSRF token or session data (the language switch is a plain link), which is what
+makes them shareable between visitors.
+"""
+
+import datetime
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from . import selectors
+
+# Bump when templates change in a way that must not be served from old cache entries.
+PAGE_VERSION = 2
+PAGE_TIMEOUT = getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 6 * 3600)
+
+
+class SnapshotChoice:
+    """The snapshot a request reads and the complete ones it could read instead (the selector)."""
+
+    def __init__(self, request):
+        self.all = selectors.snapshots_complete()
+        raw = request.GET.get("as_of", "")
+        self.requested = raw
+        self.current = None
+        if raw:
+            try:
+                wanted = datetime.date.fromisoformat(raw)
+            except ValueError:
+                raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
+            self.current = next((s for s in self.all if s.as_of == wanted), None)
+            if self.current is None:
+                raise Http404(_("没有该日期的统计快照"))
+        elif self.all:
+            self.current = self.all[0]
+        self.is_default = self.current is not None and self.current == (self.all[0] if self.all else None)
+
+    @property
+    def earlier(self):
+        """The next older complete snapshot, for "change since" columns (None for the oldest)."""
+        if self.current is None:
+            return None
+        older = [s for s in self.all if s.as_of < self.current.as_of]
+        return older[0] if older else None
+
+    def query(self) -> str:
+        """The ``as_of`` part of links, so that following a link stays on the same snapshot."""
+        return "" if self.is_default or self.current is None else f"as_of={self.current.as_of.isoformat()}"
+
+
+def _fingerprint(request, choice: SnapshotChoice) -> str:
+    snapshot = choice.current
+    stamp = f"{snapshot.pk}:{snapshot.computed_at.timestamp() if snapshot.computed_at else 0}" if snapshot else "none"
+    raw = f"{PAGE_VERSION}|{stamp}|{get_language()}|{request.get_full_path()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def snapshot_page(view):
+    """Decorate a view ``view(request, choice, **kwargs)`` returning an HttpResponse.
+
+    Answers conditional GETs with 304, serves the cached rendering when there is one, and stores fresh
+    200 responses. Without any complete snapshot it renders the honest "no data yet" page.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        choice = SnapshotChoice(request)
+        if choice.current is None:
+            return render(request, "portal/no_snapshot.html", {"choice": choice}, status=200)
+        fingerprint = _fingerprint(request, choice)
+        etag = f'"{fingerprint}"'
+        last_modified = choice.current.computed_at
+        last_modified_ts = int(last_modified.timestamp()) if last_modified else None
+        if request.method in ("GET", "HEAD"):
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
+            if response is not None:
+                return response
+        key = f"portal:page:{fingerprint}"
+        cached = cache.get(key)
+        if cached is not None:
+            response = HttpResponse(cached, content_type="text/html; charset=utf-8")
+        else:
+            response = view(request, choice, *args, **kwargs)
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                cache.set(key, response.content, PAGE_TIMEOUT)
+        if response.status_code == 200:
+            response["ETag"] = etag
+            if last_modified:
+                response["Last-Modified"] = http_date(last_modified_ts)
+            # Browsers revalidate every time (cheap: a 304), so a new snapshot shows at once.
+            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        return response
+
+    return wrapper

@@ -1,0 +1,41 @@
+"""Chart descriptions: the data a chart draws and the same numbers as a table.
+
+A page embeds ``Chart.spec`` with ``json_script``; ``portal/static/portal/portal.js`` turns it into
+ECharts options. The table is always in the page too (for screen readers, and shown when printed).
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    kind: str  # "bar", "hbar", "line", "pie", "grouped"
+    categories: list[str]
+    series: list[dict]
+    unit: str = ""
+    percent: bool = False
+    # The table: column headers and rows of already formatted cells (first cell is the row's label).
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    caption: str = ""
+    tall: bool = False
+
+    @property
+    def data_id(self) -> str:
+        return f"chart-data-{self.id}"
+
+    @property
+    def spec(self) -> dict:
+        return {
+            "kind": self.kind,
+            "categories": [str(c) for c in self.categories],
+            "series": [{"name": str(s["name"]), "values": s["values"]} for s in self.series],
+            "unit": str(self.unit),
+            "percent": self.percent,
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v for s in self.series for v in s["values"] if v)

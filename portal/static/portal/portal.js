@@ -1,0 +1,86 @@
+/* Draws the charts of a page with ECharts from the JSON blocks the server put in it (json_script).
+   No data is fetched: every number is already in the page, and in a table beside the chart. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var PALETTE = ["#1d4f91", "#d9480f", "#2b8a3e", "#f08c00", "#7048e8", "#0b7285", "#c2255c", "#5c940d"];
+  var charts = [];
+  var en = (document.documentElement.lang || "").indexOf("en") === 0;
+
+  function fmt(value, spec) {
+    if (value === null || value === undefined) { return "—"; }
+    if (spec.percent) { return (value * 100).toFixed(1) + "%"; }
+    return Number(value).toLocaleString(en ? "en" : "zh-CN", { maximumFractionDigits: 2 });
+  }
+
+  function option(spec) {
+    var base = {
+      animation: false,
+      color: PALETTE,
+      textStyle: { fontFamily: en ? "Noto Sans, Helvetica Neue, Arial, Noto Sans CJK SC, sans-serif" : "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif" },
+      tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", renderMode: "richText", confine: true,
+                 valueFormatter: function (v) { return fmt(v, spec); } },
+      grid: { left: 8, right: 24, top: spec.series.length > 1 ? 36 : 16, bottom: 8, containLabel: true }
+    };
+    var valueAxis = { type: "value", axisLabel: { formatter: function (v) { return spec.percent ? Math.round(v * 100) + "%" : v.toLocaleString(); } } };
+    var label = { show: true, formatter: function (p) { return fmt(p.value, spec); }, fontSize: 11 };
+    if (spec.kind === "pie") {
+      base.legend = { bottom: 0, type: "scroll" };
+      base.series = [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "45%"],
+        label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); } },
+        data: spec.categories.map(function (c, i) { return { name: c, value: spec.series[0].values[i] }; }) }];
+      return base;
+    }
+    if (spec.kind === "hbar") {
+      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: en ? 190 : 150, overflow: "truncate" } };
+      base.xAxis = valueAxis;
+      base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
+      return base;
+    }
+    base.xAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, hideOverlap: true } };
+    base.yAxis = valueAxis;
+    if (spec.series.length > 1) { base.legend = { top: 0, type: "scroll" }; }
+    base.series = spec.series.map(function (s) {
+      if (spec.kind === "line") {
+        return { type: "line", name: s.name, data: s.values, symbolSize: 6, connectNulls: false };
+      }
+      return { type: "bar", name: s.name, data: s.values, barMaxWidth: 36,
+               label: spec.series.length === 1 ? Object.assign({ position: "top" }, label) : { show: false } };
+    });
+    return base;
+  }
+
+  function draw() {
+    if (!window.echarts) { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source) { return; }
+      var spec = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option(spec));
+      el.setAttribute("data-rendered", "true");
+      charts.push(chart);
+    });
+  }
+
+  function resize() { charts.forEach(function (c) { c.resize(); }); }
+
+  // Printing: open every chart's data table, so the numbers are on paper too; close them afterwards.
+  // The charts are not redrawn: the print stylesheet scales the screen drawing to the paper's width.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.chart-data:not([open])").forEach(function (d) { d.open = true; opened.push(d); });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; }); opened = [];
+  });
+  window.addEventListener("resize", resize);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+    draw();
+  });
+})();

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("regions/<str:province_code>/", views.province, name="province"),
+    path("regions/<str:province_code>/<str:city_code>/", views.city, name="city"),
+    path("clusters/<str:code>/", views.cluster, name="cluster"),
+    path("compare/", views.compare, name="compare"),
+    path("enterprises/", views.enterprise_list, name="enterprise-list"),
+    path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise"),
+    path("methodology/", views.methodology, name="methodology"),
+]

@@ -1,0 +1,93 @@
+"""Public pages. Thin: resolve the snapshot and the region or enterprise, build the context, render."""
+
+import datetime
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from reports.choices import Scope
+
+from . import pages, selectors
+from .caching import SnapshotChoice, snapshot_page
+
+
+@snapshot_page
+def overview(request, choice):
+    return render(request, "portal/overview.html", pages.overview_context(choice))
+
+
+def _region_page(request, choice, region):
+    if region is None:
+        raise Http404(_("没有这个地区"))
+    return render(request, "portal/region.html", pages.region_context(choice, region))
+
+
+@snapshot_page
+def province(request, choice, province_code: str):
+    return _region_page(request, choice, pages.region_resolve(Scope.PROVINCE, province_code))
+
+
+@snapshot_page
+def city(request, choice, province_code: str, city_code: str):
+    return _region_page(request, choice, pages.region_resolve(Scope.CITY, city_code, province_code))
+
+
+@snapshot_page
+def cluster(request, choice, code: str):
+    return _region_page(request, choice, pages.region_resolve(Scope.CLUSTER, code))
+
+
+@snapshot_page
+def compare(request, choice):
+    return render(request, "portal/compare.html", pages.compare_context(choice, request.GET.get("codes", "")))
+
+
+def _patent_key(raw: str):
+    """The keyset cursor of the patent list: ``YYYY-MM-DD~PUBLICATION_NUMBER``."""
+    if not raw:
+        return None
+    date, _sep, number = raw.partition("~")
+    try:
+        return datetime.date.fromisoformat(date), number
+    except ValueError:
+        raise Http404(_("无效的翻页参数")) from None
+
+
+@snapshot_page
+def enterprise_detail(request, choice, credit_code: str):
+    enterprise = selectors.enterprise_get(credit_code=credit_code.upper())
+    if enterprise is None:
+        raise Http404(_("没有这家企业"))
+    filters = {"type": request.GET.get("type", ""), "office": request.GET.get("office", "")}
+    context = pages.enterprise_context(
+        choice, enterprise, patent_filters=filters, after=_patent_key(request.GET.get("after", ""))
+    )
+    return render(request, "portal/enterprise.html", context)
+
+
+def methodology(request):
+    # Static text: no snapshot needed beyond the footer's date.
+    choice = SnapshotChoice(request)
+    return render(request, "portal/methodology.html", {"choice": choice, **pages.methodology_context()})
+
+
+LIST_PAGE_SIZE = 50
+# Bounded pagination: deep pages of a list nobody reads to the end cost a count and an offset scan;
+# the filters (and the CSV export) are the way to the rest.
+LIST_MAX_PAGES = 100
+
+
+@snapshot_page
+def enterprise_list(request, choice):
+    # The FilterSet shared with the API (enterprises/filtersets.py), so a filter means the same everywhere.
+    from enterprises.filtersets import EnterpriseFilterSet
+
+    context = pages.enterprise_list_context(
+        choice,
+        filterset_class=EnterpriseFilterSet,
+        params=request.GET,
+        page_size=LIST_PAGE_SIZE,
+        max_pages=LIST_MAX_PAGES,
+    )
+    return render(request, "portal/enterprise_list.html", context)

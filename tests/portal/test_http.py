@@ -1,0 +1,100 @@
+"""Caching per snapshot and language, conditional GETs, the CSP header and sitemap.xml."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from reports import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_send_an_etag_and_answer_a_conditional_get_with_304(client, snapshots):
+    first = client.get("/regions/320000/")
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert first["Last-Modified"]
+    again = client.get("/regions/320000/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_the_etag_differs_per_language_and_snapshot(client, snapshots):
+    zh = client.get("/regions/320000/")["ETag"]
+    en = client.get("/en/regions/320000/")["ETag"]
+    earlier = client.get("/regions/320000/", {"as_of": "2022-12-31"})["ETag"]
+    assert len({zh, en, earlier}) == 3
+
+
+def test_a_new_current_snapshot_makes_cached_pages_unreachable(client, snapshots, world, django_assert_max_num_queries):
+    old = client.get("/")
+    # The second visit is served from the cache: only the snapshot list is read.
+    with django_assert_max_num_queries(1):
+        assert client.get("/").content == old.content
+    services.snapshot_compute(as_of=datetime.date(2024, 1, 31))
+    new = client.get("/")
+    assert new["ETag"] != old["ETag"]
+    assert "注：所有统计截至2024年1月31日" in new.content.decode()
+    assert client.get("/", HTTP_IF_NONE_MATCH=old["ETag"]).status_code == 200
+
+
+def test_content_security_policy_allows_only_the_portals_own_scripts_and_styles(client, snapshots):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_pages_contain_no_inline_script_or_style(client, snapshots, world):
+    for url in ("/", "/regions/320000/", f"/enterprises/{world['A'].credit_code}/", "/compare/?codes=320000"):
+        page = client.get(url).content.decode()
+        # json_script blocks are data (never executed); every other script has a src.
+        for tag in page.split("<script")[1:]:
+            head = tag.split(">", 1)[0]
+            assert 'type="application/json"' in head or "src=" in head, head
+        assert " style=" not in page and "<style" not in page
+
+
+def test_charts_are_bundled_with_their_licence(client):
+    vendor = Path(settings.BASE_DIR) / "portal/static/portal/vendor/echarts"
+    assert (vendor / "LICENSE").read_text().startswith("\n                                 Apache License")
+    assert "5.6.0" in (vendor / "VERSION").read_text()
+    response = client.get("/static/portal/vendor/echarts/echarts.min.js")
+    assert response.status_code == 200
+
+
+def test_sitemap_lists_region_and_enterprise_pages_in_both_languages(client, snapshots, world):
+    body = client.get("/sitemap.xml").content.decode()
+    for path in (
+        "/regions/320000/",
+        "/regions/320000/320500/",
+        "/clusters/gba/",
+        f"/enterprises/{world['A'].credit_code}/",
+    ):
+        assert f"http://testserver{path}" in body
+        assert f"http://testserver/en{path}" in body
+
+
+def test_pages_have_titles_and_meta_descriptions(client, snapshots):
+    page = client.get("/regions/320000/").content.decode()
+    assert "<title>江苏省 · 小巨人科创力门户</title>" in page
+    assert '<meta name="description" content="江苏省专精特新“小巨人”企业科创力画像：2家企业' in page
+
+
+def test_the_english_catalogue_is_complete():
+    po = (Path(settings.BASE_DIR) / "portal/locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    untranslated = [e for e in entries if 'msgstr ""' in e and '\n"' not in e.split('msgstr ""', 1)[1]]
+    assert untranslated == []
+    assert "#, fuzzy" not in po
+    assert (Path(settings.BASE_DIR) / "portal/locale/en/LC_MESSAGES/django.mo").stat().st_mtime >= 0
+
+
+def test_the_admin_may_use_inline_styles_but_the_public_pages_may_not(admin_client, snapshots):
+    admin_policy = admin_client.get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_policy
+    assert "script-src 'self'" in admin_policy and "unsafe-eval" not in admin_policy
+    assert "unsafe-inline" not in admin_client.get("/regions/320000/")["Content-Security-Policy"]
