@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "enterprises",
     "patents",
     "reports",
+    # After the data apps: its post_migrate hook gives the role groups the permissions they created.
+    "officials",
     # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
     "demo",
 ]

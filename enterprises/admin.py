@@ -7,9 +7,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from officials.admin_mixins import ScopedAdminMixin
 from utilities.tabular import FileRejected
 
-from .forms import ImportUploadForm
+from .forms import EnterpriseAdminForm, ImportUploadForm
 from .models import Designation, Enterprise, ImportRecord
 from .services import import_cancel, import_confirm, import_counts_lines, import_preview
 
@@ -17,7 +18,7 @@ from .services import import_cancel, import_confirm, import_counts_lines, import
 PREVIEW_ROW_LIMIT = 500
 
 
-class DesignationInline(admin.TabularInline):
+class DesignationInline(ScopedAdminMixin, admin.TabularInline):
     model = Designation
     fields = ("program", "batch", "status", "designated_on", "revoked_on", "note")
     extra = 0
@@ -41,8 +42,9 @@ class CompletenessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/enterprises/enterprise/change_list.html"
+    form = EnterpriseAdminForm
     list_display = (
         "name",
         "credit_code",
@@ -60,7 +62,8 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         "industry_field",
         "listing_board",
         "primary_financing",
-        "province",
+        # Only the provinces of the rows the user may see (the stock filter would list all 31).
+        ("province", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("name", "former_names", "=credit_code", "stock_code")
     list_select_related = ("province", "city")
@@ -87,9 +90,28 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        # An import both creates and changes enterprises (and their designations).
-        return self.has_add_permission(request) and self.has_change_permission(request)
+    def has_import_permission(self, request: HttpRequest, kind: str | None = None) -> bool:
+        """An import creates and changes enterprises; an official list also creates and changes designations."""
+        allowed = self.has_add_permission(request) and self.has_change_permission(request)
+        if kind == ImportRecord.Kind.DESIGNATION_LIST:
+            allowed = allowed and self._may_write_designations(request)
+        return allowed
+
+    @staticmethod
+    def _may_write_designations(request: HttpRequest) -> bool:
+        return request.user.has_perms(("enterprises.add_designation", "enterprises.change_designation"))
+
+    def _designation_refusal(self, request: HttpRequest, kind: str, counts: dict) -> str | None:
+        """Why this user may not apply this import, or None. An enterprise file may carry designations too."""
+        if self._may_write_designations(request):
+            return None
+        if (
+            kind == ImportRecord.Kind.DESIGNATION_LIST
+            or counts.get("designations_created")
+            or counts.get("designations_updated")
+        ):
+            return _("您没有新建或修改认定的权限，不能导入会写入认定的文件。")
+        return None
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
@@ -116,6 +138,8 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 request, "admin/enterprises/enterprise/import_form.html", self._context(request, form=form)
             )
         upload = form.cleaned_data["file"]
+        if not self.has_import_permission(request, form.cleaned_data["kind"]):
+            raise PermissionDenied
         try:
             outcome = import_preview(
                 kind=form.cleaned_data["kind"],
@@ -130,6 +154,11 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 "admin/enterprises/enterprise/import_preview.html",
                 self._context(request, file_name=upload.name, errors=rejected.report, record=None),
             )
+        refusal = self._designation_refusal(request, form.cleaned_data["kind"], outcome.counts)
+        if refusal:
+            import_cancel(record=outcome.record, user=request.user)
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect("admin:enterprises_enterprise_import")
         return TemplateResponse(
             request,
             "admin/enterprises/enterprise/import_preview.html",
@@ -143,18 +172,34 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             ),
         )
 
+    @staticmethod
+    def _closed_message(record: ImportRecord) -> str:
+        if record.outcome == ImportRecord.Outcome.APPLIED:
+            return _("这个文件已经导入，不能再次确认。")
+        if record.outcome == ImportRecord.Outcome.CANCELLED:
+            return _("这次导入已取消或已过期，请重新上传文件。")
+        return _("这次导入已被拒绝，请修正文件后重新上传。")
+
     def import_decision_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
+        # Only the importer decides on their own preview: another user's id answers like an unknown one.
         record = get_object_or_404(
             ImportRecord,
             pk=record_id,
-            outcome=ImportRecord.Outcome.PREVIEWED,
+            imported_by=request.user,
             kind__in=[ImportRecord.Kind.ENTERPRISES, ImportRecord.Kind.DESIGNATION_LIST],
         )
         changelist = reverse("admin:enterprises_enterprise_changelist")
         if request.method != "POST":
             return redirect(changelist)
+        if record.outcome != ImportRecord.Outcome.PREVIEWED:
+            self.message_user(request, self._closed_message(record), messages.WARNING)
+            return redirect("admin:enterprises_importrecord_change", record.pk)
+        if "cancel" not in request.POST:
+            refusal = self._designation_refusal(request, record.kind, record.counts or {})
+            if refusal or not self.has_import_permission(request, record.kind):
+                raise PermissionDenied
         if "cancel" in request.POST:
             import_cancel(record=record, user=request.user)
             self.message_user(
@@ -175,7 +220,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
+class DesignationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("enterprise", "program", "batch", "status", "designated_on", "revoked_on")
     list_filter = ("program", "batch", "status")
     search_fields = ("enterprise__name", "=enterprise__credit_code")
@@ -184,7 +229,7 @@ class DesignationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The audit trail of imports: read-only, it is written by the import services only."""
 
     list_display = ("started_at", "imported_by", "kind", "file_name", "outcome", "counts_summary", "error_count", "via")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DesignationStatus
-from .models import ImportRecord
+from .models import Enterprise, ImportRecord
 from .services import BATCH_MAX
 
 
@@ -46,3 +46,53 @@ class ImportUploadForm(forms.Form):
         if data["kind"] == ImportRecord.Kind.ENTERPRISES:
             return {"ignore_unknown": data["ignore_unknown"]}
         return {"batch": data["batch"], "status": data["status"]}
+
+
+class NamesPerLineField(forms.CharField):
+    """A list of names edited as text, one name per line; blank lines and repeats are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        names = []
+        for line in text.splitlines():
+            name = line.strip()
+            if name and name not in names:
+                names.append(name)
+        return names
+
+    def has_changed(self, initial, data) -> bool:
+        return list(initial or []) != self.to_python(data)
+
+
+class EnterpriseAdminForm(forms.ModelForm):
+    """The admin's enterprise form: former names one per line instead of a JSON text box."""
+
+    former_names = NamesPerLineField(
+        label=Enterprise._meta.get_field("former_names").verbose_name,
+        required=False,
+        help_text=_("每行一个名称"),
+    )
+
+    class Meta:
+        model = Enterprise
+        # The admin's fieldsets decide what is shown; the form knows every editable field.
+        fields = [
+            "credit_code",
+            "name",
+            "former_names",
+            "province",
+            "city",
+            "industry_field",
+            "employees",
+            "listing_board",
+            "stock_code",
+            "primary_financing",
+            "founded_on",
+        ]

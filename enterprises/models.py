@@ -10,13 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from officials.scoping import RestrictedQuerySet
+
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
 from .credit_codes import validate_credit_code
 from .fields import UnicodeJSONEncoder
 from .names import normalize_name
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(RestrictedQuerySet):
     def in_province(self, province_code: str) -> "EnterpriseQuerySet":
         return self.filter(province_id=province_code)
 
@@ -125,6 +127,7 @@ class Designation(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "batch", "enterprise__name"]
@@ -180,6 +183,10 @@ class ImportRecord(models.Model):
     via = models.CharField(_("途径"), max_length=20, default="command")
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Every province a row of the file names: who may see the record (officials.scoping) follows from it.
+    provinces = models.ManyToManyField("regions.Province", blank=True, related_name="+", verbose_name=_("涉及省份"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

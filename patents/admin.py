@@ -6,6 +6,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models import Enterprise
+from officials.admin_mixins import ScopedAdminMixin
+from officials.scoping import restrict
+
 from .choices import PATENT_OFFICES
 from .models import Patent, PatentApplicant
 from .selectors import enterprises_without_credit_code, enterprises_without_patents, unmatched_applicant_names
@@ -35,7 +39,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
         return queryset.filter(jurisdiction=self.value()) if self.value() else queryset
 
 
-class PatentApplicantInline(admin.TabularInline):
+class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
     model = PatentApplicant
     fields = ("position", "name", "credit_code", "enterprise")
     raw_id_fields = ("enterprise",)
@@ -43,7 +47,7 @@ class PatentApplicantInline(admin.TabularInline):
 
 
 @admin.register(Patent)
-class PatentAdmin(admin.ModelAdmin):
+class PatentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "publication_number",
         "title",
@@ -84,11 +88,17 @@ class PatentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         search = request.GET.get("q", "").strip()
         page = _page_number(request, "page")
+        # Every list on the page reads only the user's provinces (officials.scoping), counts included.
+        applicants = restrict(PatentApplicant.objects.all(), request.user)
+        enterprises = restrict(Enterprise.objects.all(), request.user)
         rows = unmatched_applicant_names(
-            search=search, offset=(page - 1) * DATA_QUALITY_PAGE_SIZE, limit=DATA_QUALITY_PAGE_SIZE + 1
+            applicants=applicants,
+            search=search,
+            offset=(page - 1) * DATA_QUALITY_PAGE_SIZE,
+            limit=DATA_QUALITY_PAGE_SIZE + 1,
         )
-        without_code = Paginator(enterprises_without_credit_code(), DATA_QUALITY_PAGE_SIZE)
-        without_patents = Paginator(enterprises_without_patents(), DATA_QUALITY_PAGE_SIZE)
+        without_code = Paginator(enterprises_without_credit_code(enterprises=enterprises), DATA_QUALITY_PAGE_SIZE)
+        without_patents = Paginator(enterprises_without_patents(enterprises=enterprises), DATA_QUALITY_PAGE_SIZE)
         context = {
             **self.admin_site.each_context(request),
             "title": _("数据质量"),
@@ -105,7 +115,7 @@ class PatentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PatentApplicant)
-class PatentApplicantAdmin(admin.ModelAdmin):
+class PatentApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "patent", "position", "credit_code", "enterprise")
     list_filter = (("enterprise", admin.EmptyFieldListFilter),)
     search_fields = ("=name", "^patent__publication_number", "=credit_code")

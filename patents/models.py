@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from officials.scoping import RestrictedQuerySet
+
 from .choices import LegalStatus, PatentType
 
 
@@ -29,6 +31,8 @@ class Patent(models.Model):
     cited_by_count = models.PositiveIntegerField(_("被引次数"), default=0)
     license_count = models.PositiveIntegerField(_("许可次数"), default=0)
     transfer_count = models.PositiveIntegerField(_("转让次数"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publication_date", "publication_number"]
@@ -77,6 +81,8 @@ class PatentApplicant(models.Model):
         verbose_name=_("企业"),
         db_index=False,
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["patent", "position"]

@@ -71,7 +71,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
         """The changelist's "recompute now" button: queue a full recompute at today's date."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
+        if not self.has_recompute_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
         task_id = services.snapshot_recompute_enqueue(as_of=today)
@@ -82,7 +82,15 @@ class SnapshotAdmin(ReadOnlyAdmin):
     def stale_mark(self, obj) -> bool:
         return getattr(obj, "stale", False)
 
-    @admin.action(description=_("立即重新计算所选快照的截止日期"))
+    def has_recompute_permission(self, request) -> bool:
+        """A full recompute reads and rewrites everything: national administrators only (officials.roles)."""
+        return request.user.has_perm("reports.recompute_snapshot")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_recompute_permission": self.has_recompute_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("立即重新计算所选快照的截止日期"), permissions=["recompute"])
     def recompute_now(self, request, queryset):
         for as_of in sorted(set(queryset.values_list("as_of", flat=True))):
             task_id = services.snapshot_recompute_enqueue(as_of=as_of)

@@ -19,10 +19,13 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = "admin:enterprises_enterprise_import"
 
 
-def upload(client: Client, data: bytes, *, kind: str = "enterprises", name: str = "enterprises.csv", **fields):
+def upload(
+    client: Client, data: bytes, *, kind: str = "enterprises", name: str = "enterprises.csv", follow=False, **fields
+):
     return client.post(
         reverse(IMPORT_URL),
         {"kind": kind, "file": SimpleUploadedFile(name, data), "status": "confirmed", **fields},
+        follow=follow,
     )
 
 
@@ -95,14 +98,16 @@ def test_cancelling_a_preview_writes_nothing_and_deletes_the_file(regions, admin
     assert not kept_file(record).exists()
 
 
-def test_a_preview_cannot_be_confirmed_twice(regions, admin_client):
+def test_a_preview_confirmed_twice_says_it_is_already_imported(regions, admin_client):
     upload(admin_client, csv_bytes([enterprise_row(1)]))
     record = ImportRecord.objects.get()
     decide(admin_client, record, "confirm")
 
-    response = decide(admin_client, record, "confirm")
+    response = admin_client.post(
+        reverse("admin:enterprises_enterprise_import_decide", args=[record.pk]), {"confirm": "1"}, follow=True
+    )
 
-    assert response.status_code == 404
+    assert "这个文件已经导入" in response.content.decode()
     assert ImportRecord.objects.filter(outcome=ImportRecord.Outcome.APPLIED).count() == 2  # preview + apply run
 
 
@@ -159,13 +164,26 @@ def test_a_staff_user_who_may_only_change_cannot_import_or_decide(regions, clien
 
 def test_a_staff_user_with_add_and_change_permissions_may_import(regions, client):
     staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_enterprise", "change_enterprise"]))
+    codenames = ["add_enterprise", "change_enterprise", "add_designation", "change_designation"]
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(staff)
 
     upload(client, csv_bytes([enterprise_row(1)]))
     decide(client, ImportRecord.objects.get(), "confirm")
 
     assert Enterprise.objects.count() == 1
+
+
+def test_an_enterprise_file_with_designations_needs_the_designation_permissions(regions, client):
+    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_enterprise", "change_enterprise"]))
+    client.force_login(staff)
+
+    response = upload(client, csv_bytes([enterprise_row(1)]), follow=True)
+
+    assert "没有新建或修改认定的权限" in response.content.decode()
+    assert ImportRecord.objects.get().outcome == ImportRecord.Outcome.CANCELLED
+    assert not Enterprise.objects.exists()
 
 
 def test_an_upload_without_the_csrf_token_is_refused(regions, admin_user):

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficialsConfig(AppConfig):
+    """Officials' roles, the provinces each one covers, and login protection."""
+
+    name = "officials"
+    verbose_name = _("官员与权限")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .roles import roles_sync_after_migrate
+
+        # Permissions of a model added later exist only after its migration: re-sync the role groups
+        # after every migrate, so a role never silently lacks a permission the code expects.
+        post_migrate.connect(roles_sync_after_migrate, sender=self)
