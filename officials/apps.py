@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,10 @@ class OfficialsConfig(AppConfig):
         # Permissions of a model added later exist only after its migration: re-sync the role groups
         # after every migrate, so a role never silently lacks a permission the code expects.
         post_migrate.connect(roles_sync_after_migrate, sender=self)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """The stock admin app, serving the portal's admin site (``officials.sites.PortalAdminSite``)."""
+
+    default = False
+    default_site = "officials.sites.PortalAdminSite"
