@@ -148,6 +148,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.snapshot_recompute",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Uploads previewed but never confirmed are cancelled after a day and their kept files deleted.
+    "enterprises-expire-import-previews": {
+        "task": "enterprises.import_previews_expire",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -2,15 +2,23 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from officials.admin_mixins import ScopedAdminMixin
+from officials.scoping import is_national_administrator
 from utilities.tabular import FileRejected
 
+from .choices import batch_display
 from .forms import EnterpriseAdminForm, ImportUploadForm
+from .import_records import PREVIEW_LIFETIME, import_counts_words, import_previews_expire
 from .models import Designation, Enterprise, ImportRecord
 from .services import import_cancel, import_confirm, import_counts_lines, import_preview
 
@@ -41,6 +49,28 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BatchFilter(admin.SimpleListFilter):
+    """Batches by their names (第一批 … 第五批), the batches that exist only."""
+
+    title = _("批次")
+    parameter_name = "batch"
+    lookup = "batch"
+
+    def lookups(self, request, model_admin):
+        batches = Designation.objects.order_by("batch").values_list("batch", flat=True).distinct()
+        return [(str(batch), batch_display(batch)) for batch in batches]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{self.lookup: int(value)}).distinct()
+        return queryset
+
+
+class EnterpriseBatchFilter(BatchFilter):
+    lookup = "designations__batch"
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/enterprises/enterprise/change_list.html"
@@ -57,7 +87,7 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
     list_filter = (
         CompletenessFilter,
-        "designations__batch",
+        EnterpriseBatchFilter,
         "designations__status",
         "industry_field",
         "listing_board",
@@ -176,8 +206,10 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def _closed_message(record: ImportRecord) -> str:
         if record.outcome == ImportRecord.Outcome.APPLIED:
             return _("这个文件已经导入，不能再次确认。")
+        if record.outcome == ImportRecord.Outcome.CANCELLED and (record.options or {}).get("expired"):
+            return _("这次预览已过期（上传后一天内未确认），请重新上传文件。")
         if record.outcome == ImportRecord.Outcome.CANCELLED:
-            return _("这次导入已取消或已过期，请重新上传文件。")
+            return _("这次导入已取消，请重新上传文件。")
         return _("这次导入已被拒绝，请修正文件后重新上传。")
 
     def import_decision_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
@@ -193,6 +225,9 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         changelist = reverse("admin:enterprises_enterprise_changelist")
         if request.method != "POST":
             return redirect(changelist)
+        if record.outcome == ImportRecord.Outcome.PREVIEWED and record.started_at < timezone.now() - PREVIEW_LIFETIME:
+            import_previews_expire()
+            record.refresh_from_db()
         if record.outcome != ImportRecord.Outcome.PREVIEWED:
             self.message_user(request, self._closed_message(record), messages.WARNING)
             return redirect("admin:enterprises_importrecord_change", record.pk)
@@ -221,29 +256,118 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Designation)
 class DesignationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("enterprise", "program", "batch", "status", "designated_on", "revoked_on")
-    list_filter = ("program", "batch", "status")
+    list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
+    list_filter = ("program", BatchFilter, "status")
     search_fields = ("enterprise__name", "=enterprise__credit_code")
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)
 
+    @admin.display(description=_("批次"), ordering="batch")
+    def batch_name(self, designation: Designation) -> str:
+        return batch_display(designation.batch)
+
+
+IMPORT_CHANNELS = {"admin": _("管理后台"), "command": _("命令行"), "api": _("API")}
+
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """The audit trail of imports: read-only, it is written by the import services only."""
+    """The audit trail of imports: read-only, written by the import services only.
 
-    list_display = ("started_at", "imported_by", "kind", "file_name", "outcome", "counts_summary", "error_count", "via")
+    One row per attempt: an upload's preview record carries its outcome once confirmed; the record the
+    confirming run writes (``options.preview_record_id``) is shown through it, not as a second row.
+    """
+
+    list_display = (
+        "started_at",
+        "imported_by",
+        "kind",
+        "file_name",
+        "size_text",
+        "outcome_text",
+        "counts_text",
+        "error_count",
+        "channel",
+    )
     list_filter = ("kind", "outcome", "via")
     search_fields = ("file_name", "=sha256")
     list_select_related = ("imported_by",)
     date_hierarchy = "started_at"
+    actions = ["cancel_previews"]
+    fields = (
+        "kind",
+        "outcome_text",
+        "file_name",
+        "size_text",
+        "sha256",
+        "imported_by",
+        "channel",
+        "started_at",
+        "finished_at",
+        "counts_text",
+        "error_count",
+        "errors_text",
+    )
+    readonly_fields = fields
 
-    @admin.display(description=_("计数 (counts)"))
-    def counts_summary(self, record: ImportRecord) -> str:
-        return "; ".join(f"{key} {value}" for key, value in (record.counts or {}).items() if value)
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(options__has_key="preview_record_id")
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+    def changelist_view(self, request, extra_context=None):
+        # Forgotten previews expire here too, so a portal without a beat scheduler never shows stale ones.
+        import_previews_expire()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("文件大小"), ordering="file_size")
+    def size_text(self, record: ImportRecord) -> str:
+        return filesizeformat(record.file_size)
+
+    @admin.display(description=_("结果"), ordering="outcome")
+    def outcome_text(self, record: ImportRecord) -> str:
+        if record.outcome == ImportRecord.Outcome.CANCELLED and (record.options or {}).get("expired"):
+            return _("已过期（一天内未确认）")
+        if record.outcome == ImportRecord.Outcome.PREVIEWED:
+            return _("待确认（上传后一天内有效）")
+        if record.outcome == ImportRecord.Outcome.APPLIED and (record.options or {}).get("applied_record_id"):
+            return _("已预览并确认导入")
+        return record.get_outcome_display()
+
+    @admin.display(description=_("计数"))
+    def counts_text(self, record: ImportRecord) -> str:
+        return "，".join(import_counts_words(record.counts)) or "—"
+
+    @admin.display(description=_("途径"), ordering="via")
+    def channel(self, record: ImportRecord) -> str:
+        return IMPORT_CHANNELS.get(record.via, record.via)
+
+    @admin.display(description=_("错误（前200条）"))
+    def errors_text(self, record: ImportRecord):
+        if not record.errors:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            ((_("第%(row)s行 %(column)s “%(value)s”：%(reason)s") % error,) for error in record.errors),
+        )
+
+    def has_cancel_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("取消所选的待确认导入"), permissions=["cancel"])
+    def cancel_previews(self, request, queryset):
+        mine = queryset.filter(outcome=ImportRecord.Outcome.PREVIEWED)
+        if not is_national_administrator(request.user):
+            mine = mine.filter(imported_by=request.user)
+        cancelled = 0
+        for record in mine:
+            import_cancel(record=record, user=request.user)
+            cancelled += 1
+        self.message_user(
+            request,
+            ngettext("已取消 %(count)d 个待确认的导入。", "已取消 %(count)d 个待确认的导入。", cancelled)
+            % {"count": cancelled},
+            messages.SUCCESS if cancelled else messages.WARNING,
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

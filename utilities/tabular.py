@@ -172,14 +172,19 @@ class Table:
     _raw: Iterator[list[object]]
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """The data rows; a file with a header and no data row is rejected (it cannot be what was meant)."""
         width = len(self.keys)
+        any_row = False
         for index, raw in enumerate(self._raw, start=2):
             cells = [clean_cell(value) for value in raw]
             if not any(cells):
                 continue  # blank lines (Excel leaves them) are not rows
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
+            any_row = True
             yield index, {key: cells[i] for i, key in enumerate(self.keys) if key is not None and i < len(cells)}
+        if not any_row:
+            raise FileRejected(_single_error(2, translation.gettext("文件只有表头，没有数据行")))
 
 
 def open_table(
