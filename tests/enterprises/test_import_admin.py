@@ -1,5 +1,6 @@
 """The officials' import in the admin: upload → preview (dry run) → confirm or cancel."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,55 @@ def test_the_changelist_filters_incomplete_enterprises(regions, admin_client):
 
     assert "待补全企业有限公司" in page
     assert "完整企业有限公司" not in page
+
+
+def test_a_header_only_file_is_an_error_not_an_empty_preview(regions, admin_client):
+    response = upload(admin_client, csv_bytes([], header=list(enterprise_row(1))))
+
+    html = response.content.decode()
+    assert "文件只有表头，没有数据行" in html
+    assert 'name="confirm"' not in html
+    assert ImportRecord.objects.get().outcome == ImportRecord.Outcome.REJECTED
+
+
+def test_one_upload_and_its_confirmation_show_as_one_attempt_with_words_and_units(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1), enterprise_row(2)]))
+    decide(admin_client, ImportRecord.objects.get(), "confirm")
+
+    response = admin_client.get(reverse("admin:enterprises_importrecord_changelist"))
+
+    assert response.context["cl"].result_count == 1
+    html = response.content.decode()
+    assert "新建企业 2" in html and "新建认定 2" in html
+    assert "字节" in html  # e.g. "560 字节"
+    assert "enterprises_created" not in html
+
+
+def test_a_preview_left_for_a_day_expires_and_its_file_is_deleted(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+    ImportRecord.objects.filter(pk=record.pk).update(started_at=record.started_at - datetime.timedelta(days=1, minutes=1))
+
+    response = admin_client.post(
+        reverse("admin:enterprises_enterprise_import_decide", args=[record.pk]), {"confirm": "1"}, follow=True
+    )
+
+    assert "已过期" in response.content.decode()
+    record.refresh_from_db()
+    assert record.outcome == ImportRecord.Outcome.CANCELLED
+    assert not kept_file(record).exists()
+    assert not Enterprise.objects.exists()
+
+
+def test_an_official_cancels_a_pending_preview_from_the_list(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+
+    admin_client.post(
+        reverse("admin:enterprises_importrecord_changelist"),
+        {"action": "cancel_previews", "_selected_action": [record.pk]},
+    )
+
+    record.refresh_from_db()
+    assert record.outcome == ImportRecord.Outcome.CANCELLED
+    assert not kept_file(record).exists()
