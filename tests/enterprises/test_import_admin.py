@@ -245,7 +245,9 @@ def test_one_upload_and_its_confirmation_show_as_one_attempt_with_words_and_unit
 def test_a_preview_left_for_a_day_expires_and_its_file_is_deleted(regions, admin_client):
     upload(admin_client, csv_bytes([enterprise_row(1)]))
     record = ImportRecord.objects.get()
-    ImportRecord.objects.filter(pk=record.pk).update(started_at=record.started_at - datetime.timedelta(days=1, minutes=1))
+    ImportRecord.objects.filter(pk=record.pk).update(
+        started_at=record.started_at - datetime.timedelta(days=1, minutes=1)
+    )
 
     response = admin_client.post(
         reverse("admin:enterprises_enterprise_import_decide", args=[record.pk]), {"confirm": "1"}, follow=True
