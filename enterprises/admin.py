@@ -75,16 +75,9 @@ class EnterpriseBatchFilter(BatchFilter):
 class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/enterprises/enterprise/change_list.html"
     form = EnterpriseAdminForm
-    list_display = (
-        "name",
-        "credit_code",
-        "province",
-        "city",
-        "industry_field",
-        "listing_board",
-        "employees",
-        "updated_at",
-    )
+    # Five columns fit a 1366 px laptop next to the filters; employees, founding date and the rest are one
+    # click away on the change page.
+    list_display = ("name", "credit_code", "region", "industry_field", "listing_board")
     list_filter = (
         CompletenessFilter,
         EnterpriseBatchFilter,
@@ -109,6 +102,20 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     )
 
     # --- import: upload → preview (a dry run of the same service) → confirm or cancel ----------------
+
+    class Media:
+        css = {"all": ["officials/admin.css"]}
+
+    @admin.display(description=_("所在地"), ordering="province")
+    def region(self, enterprise: Enterprise) -> str:
+        return " · ".join(
+            name
+            for name in (
+                enterprise.province.short_name or enterprise.province.name,
+                enterprise.city and enterprise.city.name,
+            )
+            if name
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,16 +51,8 @@ class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Patent)
 class PatentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "publication_number",
-        "title",
-        "jurisdiction",
-        "patent_type",
-        "application_date",
-        "publication_date",
-        "grant_date",
-        "legal_status",
-    )
+    # Fits 1366 px: the office is the publication number's prefix, dates other than filing on the page.
+    list_display = ("publication_number", "title", "applicants_text", "patent_type", "application_date", "legal_status")
     list_filter = ("patent_type", "legal_status", JurisdictionFilter)
     # Searched by publication-number prefix or exact application number only (see get_search_results);
     # applicants are searched on their own changelist, whose join would make this one DISTINCT.
@@ -70,6 +62,21 @@ class PatentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # The table holds millions of rows: don't count them all on every changelist page.
     show_full_result_count = False
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["officials/admin.css"]}
+
+    def get_queryset(self, request):
+        # The applicants column shows only applicants the user may see (co-applicants elsewhere are hidden).
+        applicants = restrict(PatentApplicant.objects.order_by("position"), request.user)
+        return super().get_queryset(request).prefetch_related(Prefetch("applicants", queryset=applicants))
+
+    @admin.display(description=_("申请人"))
+    def applicants_text(self, patent: Patent) -> str:
+        names = [applicant.name for applicant in patent.applicants.all()]
+        if len(names) > 3:
+            return _("%(names)s 等 %(count)s 个") % {"names": "；".join(names[:3]), "count": len(names)}
+        return "；".join(names) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         # Numbers are stored upper-case, so a case-sensitive prefix match can use the unique index's
