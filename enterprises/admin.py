@@ -1,6 +1,8 @@
+from pathlib import Path
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -21,6 +23,9 @@ from .forms import EnterpriseAdminForm, ImportUploadForm
 from .import_records import PREVIEW_LIFETIME, import_counts_words, import_previews_expire
 from .models import Designation, Enterprise, ImportRecord
 from .services import import_cancel, import_confirm, import_counts_lines, import_preview
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv")
 
 # The preview lists at most this many rows to create or update; the counts always cover every row.
 PREVIEW_ROW_LIMIT = 500
@@ -124,8 +129,27 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             path(
                 "import/<int:record_id>/", view(self.import_decision_view), name="enterprises_enterprise_import_decide"
             ),
+            path("import/help/", view(self.import_help_view), name="enterprises_enterprise_import_help"),
+            path(
+                "import/samples/<str:name>/",
+                view(self.import_sample_view),
+                name="enterprises_enterprise_import_sample",
+            ),
             *super().get_urls(),
         ]
+
+    def import_help_view(self, request: HttpRequest) -> HttpResponse:
+        """The file formats and indicators, in the project's own words, next to the import form."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = self._context(request, title=_("导入文件格式与指标说明"))
+        return TemplateResponse(request, "admin/enterprises/enterprise/import_help.html", context)
+
+    def import_sample_view(self, request: HttpRequest, name: str) -> HttpResponse:
+        """Small sample files an official can try the import with (enterprises/samples/)."""
+        if not self.has_view_permission(request) or name not in SAMPLE_FILES:
+            raise Http404
+        return FileResponse((SAMPLES_DIR / name).open("rb"), as_attachment=True, filename=name)
 
     def has_import_permission(self, request: HttpRequest, kind: str | None = None) -> bool:
         """An import creates and changes enterprises; an official list also creates and changes designations."""
@@ -161,7 +185,7 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("导入企业数据 (import)"),
+            "title": _("导入企业数据"),
             "row_limit": PREVIEW_ROW_LIMIT,
             **extra,
         }

@@ -272,3 +272,35 @@ def test_an_official_cancels_a_pending_preview_from_the_list(regions, admin_clie
     record.refresh_from_db()
     assert record.outcome == ImportRecord.Outcome.CANCELLED
     assert not kept_file(record).exists()
+
+
+def test_the_admin_index_leads_to_the_import_and_its_documentation(regions, admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert reverse(IMPORT_URL) in html
+    assert reverse("admin:enterprises_enterprise_import_help") in html
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "企业名单：每行一家企业"), ("/en", "Enterprise file: one row")])
+def test_the_import_help_page_documents_the_formats_in_each_language(regions, admin_client, prefix, words):
+    response = admin_client.get(prefix + reverse("admin:enterprises_enterprise_import_help"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert words in html and "data-formats.md" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "fields"),
+    [("enterprises-sample.csv", "enterprises", {}), ("designation-list-sample.csv", "designation_list", {"batch": "3"})],
+)
+def test_the_sample_files_download_and_preview_without_errors(regions, admin_client, name, kind, fields):
+    response = admin_client.get(reverse("admin:enterprises_enterprise_import_sample", args=[name]))
+    data = b"".join(response.streaming_content)
+
+    preview = upload(admin_client, data, kind=kind, name=name, **fields)
+
+    assert 'name="confirm"' in preview.content.decode(), preview.context.get("errors")
+
+
+def test_only_the_sample_files_can_be_downloaded(regions, admin_client):
+    url = reverse("admin:enterprises_enterprise_import_sample", args=["..%2Fmodels.py"])
+    assert admin_client.get(url).status_code == 404
