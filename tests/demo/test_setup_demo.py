@@ -43,7 +43,6 @@ def test_no_admin_account_is_made_outside_debug(regions, password_file, settings
     assert not password_file.exists()
 
 
-
 def test_the_banner_prints_the_address_make_run_serves(regions, password_file):
     import io
 

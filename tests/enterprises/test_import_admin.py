@@ -290,7 +290,10 @@ def test_the_import_help_page_documents_the_formats_in_each_language(regions, ad
 
 @pytest.mark.parametrize(
     ("name", "kind", "fields"),
-    [("enterprises-sample.csv", "enterprises", {}), ("designation-list-sample.csv", "designation_list", {"batch": "3"})],
+    [
+        ("enterprises-sample.csv", "enterprises", {}),
+        ("designation-list-sample.csv", "designation_list", {"batch": "3"}),
+    ],
 )
 def test_the_sample_files_download_and_preview_without_errors(regions, admin_client, name, kind, fields):
     response = admin_client.get(reverse("admin:enterprises_enterprise_import_sample", args=[name]))
