@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from officials.admin_mixins import ScopedAdminMixin
-from officials.scoping import is_national_administrator
+from utilities.scoping import is_national_administrator
+from utilities.scoping_admin import ScopedAdminMixin
 from utilities.tabular import FileRejected
 
 from .choices import batch_display

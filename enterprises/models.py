@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from officials.scoping import RestrictedQuerySet
+from utilities.scoping import RestrictedQuerySet
 
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
 from .credit_codes import validate_credit_code
@@ -19,11 +19,31 @@ from .names import normalize_name
 
 
 class EnterpriseQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """An enterprise belongs to its province: an official may neither see nor put one elsewhere."""
+        return models.Q(province_id__in=codes)
+
     def in_province(self, province_code: str) -> "EnterpriseQuerySet":
         return self.filter(province_id=province_code)
 
     def without_credit_code(self) -> "EnterpriseQuerySet":
         return self.filter(credit_code__isnull=True)
+
+
+class DesignationQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        return models.Q(enterprise__province_id__in=codes)
+
+
+class ImportRecordQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """A record is its importer's, and anyone's whose provinces cover every province its file named."""
+        touched = ImportRecord.provinces.through.objects.filter(importrecord=models.OuterRef("pk"))
+        inside = models.Exists(touched.filter(province_id__in=codes)) & ~models.Exists(
+            touched.exclude(province_id__in=codes)
+        )
+        own = models.Q(imported_by=user) if getattr(user, "pk", None) else models.Q(pk__in=[])
+        return own | models.Q(inside)
 
 
 class Enterprise(models.Model):
@@ -127,7 +147,7 @@ class Designation(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-    objects = RestrictedQuerySet.as_manager()
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "batch", "enterprise__name"]
@@ -183,10 +203,10 @@ class ImportRecord(models.Model):
     via = models.CharField(_("途径"), max_length=20, default="command")
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    # Every province a row of the file names: who may see the record (officials.scoping) follows from it.
+    # Every province a row of the file names: who may see the record (utilities.scoping) follows from it.
     provinces = models.ManyToManyField("regions.Province", blank=True, related_name="+", verbose_name=_("涉及省份"))
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from utilities.scoping import is_national_administrator
+
 from .models import Official
-from .scoping import is_national_administrator
 from .services import official_groups_sync
 
 

@@ -12,7 +12,13 @@ class OfficialsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from utilities.scoping import register_scope
+
         from .roles import roles_sync_after_migrate
+        from .selectors import official_is_national, official_province_codes
+
+        # Who answers for which provinces: every restricted queryset asks through utilities.scoping.
+        register_scope(provinces_of=official_province_codes, is_national=official_is_national)
 
         # Permissions of a model added later exist only after its migration: re-sync the role groups
         # after every migrate, so a role never silently lacks a permission the code expects.

@@ -12,7 +12,7 @@ class Official(models.Model):
     """An official's role (全国管理员, 省级管理员 or 只读分析员) and their provinces (辖区).
 
     The role's permissions come from its group (``officials.roles``); the provinces decide which rows the
-    official sees and may change (``officials.scoping.restrict``). A provincial official has one or more
+    official sees and may change (``utilities.scoping.restrict``). A provincial official has one or more
     provinces; a national administrator has none (everything); an analyst with no province reads everything.
     A staff account without an ``Official`` row and without superuser status sees no province-scoped data.
     """

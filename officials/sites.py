@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .scoping import is_national_administrator
+from utilities.scoping import is_national_administrator
 
 
 def second_factor_required(user) -> bool:

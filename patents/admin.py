@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.former_names import enterprise_add_former_name
 from enterprises.models import Enterprise
-from officials.admin_mixins import ScopedAdminMixin
-from officials.scoping import ALL_PROVINCES, restrict, user_province_codes
+from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
+from utilities.scoping_admin import ScopedAdminMixin
 
 from .choices import PATENT_OFFICES
 from .models import Patent, PatentApplicant
@@ -105,7 +105,7 @@ class PatentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         search = request.GET.get("q", "").strip()
         page = _page_number(request, "page")
         institutions_page = _page_number(request, "page_inst")
-        # Every list on the page reads only the user's provinces (officials.scoping), counts included.
+        # Every list on the page reads only the user's provinces (utilities.scoping), counts included.
         applicants = restrict(PatentApplicant.objects.all(), request.user)
         enterprises = restrict(Enterprise.objects.all(), request.user)
         size = DATA_QUALITY_PAGE_SIZE

@@ -4,9 +4,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from officials.scoping import RestrictedQuerySet
+from utilities.scoping import RestrictedQuerySet
 
 from .choices import LegalStatus, PatentType
+
+
+def _applicants_in(codes):
+    return PatentApplicant.objects.filter(enterprise__province_id__in=codes)
+
+
+class PatentQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """A patent belongs to every province of an enterprise linked as one of its applicants."""
+        return models.Q(models.Exists(_applicants_in(codes).filter(patent=models.OuterRef("pk"))))
+
+
+class PatentApplicantQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """An applicant belongs to its enterprise's province; an unmatched one to its co-applicants'."""
+        co_applicant = models.Exists(_applicants_in(codes).filter(patent=models.OuterRef("patent")))
+        return models.Q(enterprise__province_id__in=codes) | (
+            models.Q(enterprise__isnull=True) & models.Q(co_applicant)
+        )
 
 
 class Patent(models.Model):
@@ -32,7 +51,7 @@ class Patent(models.Model):
     license_count = models.PositiveIntegerField(_("许可次数"), default=0)
     transfer_count = models.PositiveIntegerField(_("转让次数"), default=0)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PatentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publication_date", "publication_number"]
@@ -82,7 +101,7 @@ class PatentApplicant(models.Model):
         db_index=False,
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = PatentApplicantQuerySet.as_manager()
 
     class Meta:
         ordering = ["patent", "position"]

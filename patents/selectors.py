@@ -31,7 +31,7 @@ def unmatched_applicant_names(
     Each row: ``name_normalized``, ``name`` (one printed form), ``credit_code`` (one given code, '' if
     none), ``patents`` (distinct patents) and ``applicants`` (rows). Grouped and sliced in SQL; no total
     count, which over millions of rows would cost more than the page itself. ``applicants`` narrows the
-    rows read (an official's provinces, ``officials.scoping.restrict``); all applicants by default.
+    rows read (an official's provinces, ``utilities.scoping.restrict``); all applicants by default.
     ``institutions`` True keeps universities and research institutes only, False leaves them out.
     """
     applicants = (PatentApplicant.objects.all() if applicants is None else applicants).filter(enterprise__isnull=True)

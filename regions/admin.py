@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from officials.admin_mixins import ScopedAdminMixin
-from officials.scoping import is_national_administrator
+from utilities.scoping import is_national_administrator
+from utilities.scoping_admin import ScopedAdminMixin
 
 from .models import City, Province
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from enterprises.models import Enterprise
-from officials.scoping import restrict
+from utilities.scoping import restrict
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from officials.models import Official
 from officials.roles import GROUP_NAMES
-from officials.scoping import user_province_codes
+from utilities.scoping import user_province_codes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The admin side of ``officials.scoping``: one mixin every admin class of scoped data inherits.
+"""The admin side of ``utilities.scoping``: one mixin every admin class of scoped data inherits.
 
 It narrows, with the same ``restrict``:
 
