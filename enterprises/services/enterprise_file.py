@@ -27,6 +27,7 @@ from .cells import (
     report_duplicates,
 )
 from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+from .scope import import_scope_check
 
 ENTERPRISE_COLUMNS = (
     Column("credit_code", "统一社会信用代码", required=True),
@@ -324,6 +325,14 @@ def enterprise_import(
             raise FileRejected(report)
         with transaction.atomic():
             plan = _plan_enterprise_import(rows, resolver, report)
+            if not report:
+                import_scope_check(
+                    user=user,
+                    record=recorded.record,
+                    plan=plan,
+                    row_provinces=[(row.row, row.province_id) for row in rows],
+                    report=report,
+                )
             if report:
                 raise FileRejected(report)
             if not dry_run:

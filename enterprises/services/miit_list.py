@@ -22,6 +22,7 @@ from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
 from .cells import parse_batch, parse_credit_code, parse_name, report_duplicates
 from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+from .scope import import_scope_check
 
 # The official MIIT shape `序号, 省份, 企业名称[, 统一社会信用代码]`, plus two optional columns a list
 # sometimes carries: 城市 and 批次 (a file spanning several batches).
@@ -304,6 +305,14 @@ def designation_list_import(
             raise FileRejected(report)
         with transaction.atomic():
             plan = _plan_list_import(rows, status, report)
+            if not report:
+                import_scope_check(
+                    user=user,
+                    record=recorded.record,
+                    plan=plan,
+                    row_provinces=[(row.row, row.province_id) for row in rows],
+                    report=report,
+                )
             if report:
                 raise FileRejected(report)
             if not dry_run:

@@ -286,7 +286,7 @@ def test_a_changed_value_updates_only_that_enterprise_and_reports_the_change(reg
 
 
 def test_updates_are_recorded_in_the_history_with_the_importing_user(regions):
-    user = get_user_model().objects.create_user("official", password="x")
+    user = get_user_model().objects.create_superuser("official", password="x")
     run(csv_bytes([enterprise_row(1)]), user=user)
     run(csv_bytes([enterprise_row(1, employees="300")]), user=user)
 

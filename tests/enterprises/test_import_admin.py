@@ -163,11 +163,10 @@ def test_a_staff_user_who_may_only_change_cannot_import_or_decide(regions, clien
     assert not Enterprise.objects.exists()
 
 
-def test_a_staff_user_with_add_and_change_permissions_may_import(regions, client):
-    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
-    codenames = ["add_enterprise", "change_enterprise", "add_designation", "change_designation"]
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    client.force_login(staff)
+def test_a_provincial_official_imports_a_file_of_their_province(regions, client):
+    from officials.services import official_set_up
+
+    client.force_login(official_set_up(username="importer", role="provincial", province_codes=["320000"]).user)
 
     upload(client, csv_bytes([enterprise_row(1)]))
     decide(client, ImportRecord.objects.get(), "confirm")
@@ -175,9 +174,24 @@ def test_a_staff_user_with_add_and_change_permissions_may_import(regions, client
     assert Enterprise.objects.count() == 1
 
 
+def test_a_staff_user_without_a_role_imports_nothing_even_with_permissions(regions, client):
+    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
+    codenames = ["add_enterprise", "change_enterprise", "add_designation", "change_designation"]
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+
+    response = upload(client, csv_bytes([enterprise_row(1)]))
+
+    assert "不在您负责的省份内" in response.content.decode()
+    assert not Enterprise.objects.exists()
+
+
 def test_an_enterprise_file_with_designations_needs_the_designation_permissions(regions, client):
+    from officials.models import Official
+
     staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_enterprise", "change_enterprise"]))
+    Official.objects.create(user=staff, role="provincial").provinces.set(["320000"])
     client.force_login(staff)
 
     response = upload(client, csv_bytes([enterprise_row(1)]), follow=True)
