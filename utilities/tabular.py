@@ -32,6 +32,9 @@ class Column:
     key: str
     alias: str
     required: bool = False
+    # Names and titles are kept as written (full-width brackets and all): only trimmed, never NFKC'd.
+    # Matching normalises its own key (``enterprises.names.normalize_name``), not the stored text.
+    verbatim: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,11 @@ class FileRejected(Exception):
         super().__init__("\n".join(report.lines()))
 
 
-def clean_cell(value: object) -> str:
-    """Trim and NFKC-normalise a cell (full-width digits and letters become half-width)."""
+def clean_cell(value: object, *, verbatim: bool = False) -> str:
+    """Trim and NFKC-normalise a cell (full-width digits and letters become half-width).
+
+    ``verbatim`` cells (registered names, titles) are only trimmed.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -92,7 +98,7 @@ def clean_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    if text.isascii():
+    if verbatim or text.isascii():
         # NFKC leaves ASCII unchanged; skipping it saves a third of the parse time of a large file.
         return text.strip()
     return unicodedata.normalize("NFKC", text).strip()
@@ -170,13 +176,14 @@ class Table:
     keys: list[str | None]
     unknown: list[str]
     _raw: Iterator[list[object]]
+    verbatim: frozenset[int] = frozenset()
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """The data rows; a file with a header and no data row is rejected (it cannot be what was meant)."""
         width = len(self.keys)
         any_row = False
         for index, raw in enumerate(self._raw, start=2):
-            cells = [clean_cell(value) for value in raw]
+            cells = [clean_cell(value, verbatim=i in self.verbatim) for i, value in enumerate(raw)]
             if not any(cells):
                 continue  # blank lines (Excel leaves them) are not rows
             if len(cells) < width:
@@ -231,7 +238,10 @@ def open_table(
             report.add(1, column.key, "", f"缺少必填列 {column.key} [{column.alias}] (missing required column)")
     if report:
         raise FileRejected(report)
-    return Table(keys=keys, unknown=unknown, _raw=raw)
+    kept = {column.key for column in columns if column.verbatim}
+    return Table(
+        keys=keys, unknown=unknown, _raw=raw, verbatim=frozenset(i for i, key in enumerate(keys) if key in kept)
+    )
 
 
 # --- cell parsers: each returns the parsed value or raises ValueError with the reason --------------

@@ -31,8 +31,8 @@ from .scope import import_scope_check
 
 ENTERPRISE_COLUMNS = (
     Column("credit_code", "统一社会信用代码", required=True),
-    Column("name", "企业名称", required=True),
-    Column("former_names", "曾用名"),
+    Column("name", "企业名称", required=True, verbatim=True),
+    Column("former_names", "曾用名", verbatim=True),
     Column("province", "省份", required=True),
     Column("city", "城市"),
     Column("industry_field", "产业领域"),

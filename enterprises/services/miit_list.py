@@ -29,7 +29,7 @@ from .scope import import_scope_check
 DESIGNATION_LIST_COLUMNS = (
     Column("sequence", "序号"),
     Column("province", "省份", required=True),
-    Column("name", "企业名称", required=True),
+    Column("name", "企业名称", required=True, verbatim=True),
     Column("credit_code", "统一社会信用代码"),
     Column("city", "城市"),
     Column("batch", "批次"),

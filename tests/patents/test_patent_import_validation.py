@@ -62,7 +62,9 @@ def test_chinese_header_aliases_are_accepted(import_rows):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_encodings_are_detected(encoding):
     run_import(patents_csv([patent_row(1, applicant_names="北京（测试）科技有限公司")], encoding=encoding))
-    assert PatentApplicant.objects.get().name == "北京(测试)科技有限公司"  # NFKC: full-width brackets
+    applicant = PatentApplicant.objects.get()
+    assert applicant.name == "北京（测试）科技有限公司"  # kept as printed, whatever the encoding
+    assert applicant.name_normalized == "北京(测试)科技有限公司"
 
 
 def test_full_width_digits_and_letters_are_normalised():
