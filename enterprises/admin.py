@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import is_national_administrator
 from utilities.scoping_admin import ScopedAdminMixin
 from utilities.tabular import FileRejected
@@ -77,7 +78,7 @@ class EnterpriseBatchFilter(BatchFilter):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/enterprises/enterprise/change_list.html"
     form = EnterpriseAdminForm
     # Five columns fit a 1366 px laptop next to the filters; employees, founding date and the rest are one
@@ -286,7 +287,7 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
     list_filter = ("program", BatchFilter, "status")
     search_fields = ("enterprise__name", "=enterprise__credit_code")

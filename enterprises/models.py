@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from utilities.history import ChannelHistoryBase
 from utilities.scoping import RestrictedQuerySet
 
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
@@ -84,7 +85,9 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_normalized", "created_at", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["name_normalized", "created_at", "updated_at"], bases=[ChannelHistoryBase]
+    )
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -146,7 +149,7 @@ class Designation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], bases=[ChannelHistoryBase])
     objects = DesignationQuerySet.as_manager()
 
     class Meta:
@@ -175,6 +178,7 @@ class ImportRecord(models.Model):
         ENTERPRISES = "enterprises", _("企业名单")
         PATENTS = "patents", _("专利数据")
         DESIGNATION_LIST = "designation_list", _("工信部公布名单")
+        REVERT = "revert", _("撤销导入")
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("已导入")

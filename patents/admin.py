@@ -6,9 +6,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.former_names import enterprise_add_former_name
 from enterprises.models import Enterprise
+from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
 from utilities.scoping_admin import ScopedAdminMixin
 
@@ -50,7 +52,7 @@ class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Patent)
-class PatentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     # Fits 1366 px: the office is the publication number's prefix, dates other than filing on the page.
     list_display = ("publication_number", "title", "applicants_text", "patent_type", "application_date", "legal_status")
     list_filter = ("patent_type", "legal_status", JurisdictionFilter)

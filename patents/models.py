@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
+from utilities.history import ChannelHistoryBase
 from utilities.scoping import RestrictedQuerySet
 
 from .choices import LegalStatus, PatentType
@@ -51,6 +53,9 @@ class Patent(models.Model):
     license_count = models.PositiveIntegerField(_("许可次数"), default=0)
     transfer_count = models.PositiveIntegerField(_("转让次数"), default=0)
 
+    # Edits in the admin, the API or a command are kept here; the bulk patent import (millions of rows,
+    # COPY) is recorded by its ImportRecord instead of a history row per patent.
+    history = HistoricalRecords(bases=[ChannelHistoryBase])
     objects = PatentQuerySet.as_manager()
 
     class Meta:

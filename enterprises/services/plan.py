@@ -62,7 +62,7 @@ def _counts() -> dict[str, int]:
 
 
 def _save_enterprises(
-    *, created: list[Enterprise], updated: list[Enterprise], fields: set[str], user, reason: str
+    *, created: list[Enterprise], updated: list[Enterprise], fields: set[str], user, reason: str, record_id: int
 ) -> None:
     """Bulk writes plus their history rows naming the user; ``name_normalized`` is what ``save()`` sets."""
     now = timezone.now()
@@ -74,14 +74,14 @@ def _save_enterprises(
     if created:
         # The new primary keys are set on the objects: designations and history rows need them.
         insert_with_new_pks(Enterprise, created)
-        history_rows_write(Enterprise, created, history_type="+", user=user, reason=reason)
+        history_rows_write(Enterprise, created, history_type="+", user=user, reason=reason, import_record_id=record_id)
     if updated:
         update_rows(Enterprise, updated, sorted(fields | {"name_normalized", "updated_at"}))
-        history_rows_write(Enterprise, updated, history_type="~", user=user, reason=reason)
+        history_rows_write(Enterprise, updated, history_type="~", user=user, reason=reason, import_record_id=record_id)
 
 
 def _save_designations(
-    *, created: list[Designation], updated: list[Designation], fields: set[str], user, reason: str
+    *, created: list[Designation], updated: list[Designation], fields: set[str], user, reason: str, record_id: int
 ) -> None:
     now = timezone.now()
     for designation in updated:
@@ -92,10 +92,10 @@ def _save_designations(
         designation.enterprise_id = designation.enterprise.pk
     if created:
         insert_with_new_pks(Designation, created)
-        history_rows_write(Designation, created, history_type="+", user=user, reason=reason)
+        history_rows_write(Designation, created, history_type="+", user=user, reason=reason, import_record_id=record_id)
     if updated:
         update_rows(Designation, updated, sorted(fields | {"updated_at"}))
-        history_rows_write(Designation, updated, history_type="~", user=user, reason=reason)
+        history_rows_write(Designation, updated, history_type="~", user=user, reason=reason, import_record_id=record_id)
 
 
 def _notify(enterprise_ids: set[int]) -> None:
@@ -173,6 +173,7 @@ class Plan:
             fields=self.enterprise_fields,
             user=user,
             reason=reason,
+            record_id=record.pk,
         )
         _save_designations(
             created=self.new_designations,
@@ -180,6 +181,7 @@ class Plan:
             fields=self.designation_fields,
             user=user,
             reason=reason,
+            record_id=record.pk,
         )
         touched = {enterprise.pk for enterprise in (*self.new_enterprises, *self.changed_enterprises)}
         touched |= {designation.enterprise_id for designation in (*self.new_designations, *self.changed_designations)}

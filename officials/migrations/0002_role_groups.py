@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         ("officials", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("enterprises", "0004_importrecord_provinces"),
+        ("enterprises", "0005_history_channel"),
         ("patents", "0002_drop_redundant_indexes"),
         ("regions", "0001_initial"),
         ("reports", "0002_snapshot_recompute_permission"),
