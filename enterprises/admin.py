@@ -8,12 +8,13 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.history import RevertRefused
 from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import is_national_administrator
 from utilities.scoping_admin import ScopedAdminMixin
@@ -23,7 +24,14 @@ from .choices import batch_display
 from .forms import EnterpriseAdminForm, ImportUploadForm
 from .import_records import PREVIEW_LIFETIME, import_counts_words, import_previews_expire
 from .models import Designation, Enterprise, ImportRecord
-from .services import import_cancel, import_confirm, import_counts_lines, import_preview
+from .services import (
+    import_cancel,
+    import_confirm,
+    import_counts_lines,
+    import_preview,
+    import_revert,
+    import_revert_plan,
+)
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv")
@@ -339,8 +347,67 @@ class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "counts_text",
         "error_count",
         "errors_text",
+        "revert_text",
     )
     readonly_fields = fields
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:record_id>/revert/",
+                self.admin_site.admin_view(self.revert_view),
+                name="enterprises_importrecord_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("撤销"))
+    def revert_text(self, record: ImportRecord):
+        options = record.options or {}
+        if options.get("reverted_by"):
+            url = reverse("admin:enterprises_importrecord_change", args=[options["reverted_by"]])
+            return format_html('{} <a href="{}">#{}</a>', _("已撤销，见撤销记录"), url, options["reverted_by"])
+        if options.get("reverts"):
+            url = reverse("admin:enterprises_importrecord_change", args=[options["reverts"]])
+            return format_html('{} <a href="{}">#{}</a>', _("这是对导入的撤销"), url, options["reverts"])
+        if record.outcome == ImportRecord.Outcome.APPLIED and record.kind != ImportRecord.Kind.PATENTS:
+            url = reverse("admin:enterprises_importrecord_revert", args=[record.pk])
+            return format_html('<a href="{}" class="button">{}</a>', url, _("预览撤销这次导入"))
+        return "—"
+
+    def revert_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
+        """Preview what reverting the import does (or why it cannot), then revert it on confirmation."""
+        record = self.get_queryset(request).filter(pk=record_id).first()
+        if record is None:
+            raise Http404
+        enterprise_admin = self.admin_site._registry[Enterprise]
+        if not enterprise_admin.has_import_permission(request, ImportRecord.Kind.DESIGNATION_LIST):
+            raise PermissionDenied
+        try:
+            steps, reasons = import_revert_plan(record=record, user=request.user), []
+        except RevertRefused as refused:
+            steps, reasons = [], refused.reasons
+        if request.method == "POST" and not reasons:
+            try:
+                revert = import_revert(record=record, user=request.user)
+            except RevertRefused as refused:
+                reasons = refused.reasons
+            else:
+                for line in import_counts_words(revert.counts):
+                    self.message_user(request, line, messages.SUCCESS)
+                return redirect("admin:enterprises_importrecord_change", revert.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "record": record,
+            "title": _("撤销一次导入"),
+            "steps": steps[:PREVIEW_ROW_LIMIT],
+            "hidden_steps": max(0, len(steps) - PREVIEW_ROW_LIMIT),
+            "deletes": sum(1 for step in steps if step.action == "delete"),
+            "restores": sum(1 for step in steps if step.action == "restore"),
+            "reasons": reasons,
+        }
+        return TemplateResponse(request, "admin/enterprises/importrecord/revert.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(options__has_key="preview_record_id")
