@@ -27,7 +27,6 @@ from .models import Designation, Enterprise, ImportRecord
 from .services import (
     import_cancel,
     import_confirm,
-    import_counts_lines,
     import_preview,
     import_revert,
     import_revert_plan,
@@ -49,11 +48,11 @@ class DesignationInline(ScopedAdminMixin, admin.TabularInline):
 class CompletenessFilter(admin.SimpleListFilter):
     """Incomplete enterprises come from official lists without a credit code and wait for an enterprise file."""
 
-    title = _("信息完整性 (completeness)")
+    title = _("信息完整性")
     parameter_name = "complete"
 
     def lookups(self, request, model_admin):
-        return (("no", _("待补全：无统一社会信用代码 (incomplete)")), ("yes", _("完整 (complete)")))
+        return (("no", _("待补全：无统一社会信用代码")), ("yes", _("完整")))
 
     def queryset(self, request, queryset):
         if self.value() == "no":
@@ -236,7 +235,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
                 request,
                 record=outcome.record,
                 file_name=upload.name,
-                counts=import_counts_lines(outcome.counts, dry_run=True),
+                counts=import_counts_words(outcome.counts),
                 changes=[change for change in outcome.changes if change.action != "unchanged"][:PREVIEW_ROW_LIMIT],
                 unchanged=sum(1 for change in outcome.changes if change.action == "unchanged"),
             ),
@@ -277,9 +276,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
                 raise PermissionDenied
         if "cancel" in request.POST:
             import_cancel(record=record, user=request.user)
-            self.message_user(
-                request, _("已取消导入，未写入任何数据 (import cancelled, nothing written)"), messages.INFO
-            )
+            self.message_user(request, _("已取消导入，未写入任何数据。"), messages.INFO)
             return redirect(changelist)
         try:
             outcome = import_confirm(record=record, user=request.user)
@@ -289,8 +286,11 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
                 "admin/enterprises/enterprise/import_preview.html",
                 self._context(request, file_name=record.file_name, errors=rejected.report, record=None),
             )
-        for line in import_counts_lines(outcome.counts):
-            self.message_user(request, line, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("已导入：%(counts)s") % {"counts": "，".join(import_counts_words(outcome.counts)) or "—"},
+            messages.SUCCESS,
+        )
         return redirect(changelist)
 
 

@@ -125,7 +125,7 @@ class Enterprise(models.Model):
         if self.credit_code == "":
             self.credit_code = None
         if self.city_id and self.province_id and self.city_id[:2] != self.province_id[:2]:
-            raise ValidationError({"city": _("城市不属于所选省份 (the city is not in the province)")})
+            raise ValidationError({"city": _("城市不属于所选省份")})
 
 
 class Designation(models.Model):

@@ -203,14 +203,14 @@ def open_table(
     stream.seek(0)
     if head == _XLSX_MAGIC:
         if not allow_xlsx:
-            raise FileRejected(_single_error(0, "此类文件只接受 CSV (XLSX is not accepted for this file)"))
+            raise FileRejected(_single_error(0, translation.gettext("此类文件只接受 CSV")))
         raw: Iterator[list[object]] = _xlsx_rows(stream)
     else:
         raw = _csv_rows(stream)
     header = next(raw, None)
     report = ErrorReport()
     if header is None:
-        report.add(1, "", "", "文件为空，缺少表头 (empty file: no header row)")
+        report.add(1, "", "", translation.gettext("文件为空，缺少表头"))
         raise FileRejected(report)
     by_name = {}
     for column in columns:
@@ -227,15 +227,22 @@ def open_table(
             keys.append(None)
             continue
         if key in seen:
-            report.add(1, name, name, "表头重复 (duplicate column)")
+            report.add(1, name, name, translation.gettext("表头重复"))
         seen.add(key)
         keys.append(key)
     for name in unknown:
         if not ignore_unknown:
-            report.add(1, name, name, "未知列；如确需忽略请使用 --ignore-unknown (unknown column)")
+            report.add(
+                1, name, name, translation.gettext("未知列；确需忽略时请勾选“忽略未知列”（命令行 --ignore-unknown）")
+            )
     for column in columns:
         if column.required and column.key not in seen:
-            report.add(1, column.key, "", f"缺少必填列 {column.key} [{column.alias}] (missing required column)")
+            report.add(
+                1,
+                column.key,
+                "",
+                translation.gettext("缺少必填列 %(key)s [%(alias)s]") % {"key": column.key, "alias": column.alias},
+            )
     if report:
         raise FileRejected(report)
     kept = {column.key for column in columns if column.verbatim}
@@ -256,7 +263,7 @@ def parse_date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError:
-        raise ValueError("日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)") from None
+        raise ValueError(translation.gettext("日期应为 YYYY-MM-DD")) from None
 
 
 # PositiveIntegerField's upper bound on every backend we run on (Django's integer_field_ranges): the
@@ -271,7 +278,7 @@ def parse_non_negative_int(value: str) -> int | None:
     if text.endswith(".0"):
         text = text[:-2]
     if not text.isdigit():
-        raise ValueError("应为不小于0的整数 (must be an integer >= 0)")
+        raise ValueError(translation.gettext("应为不小于0的整数"))
     return int(text)
 
 
@@ -287,7 +294,7 @@ def parse_bool(value: str) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise ValueError("应为 1/0、true/false 或 是/否 (must be 1/0, true/false or 是/否)")
+    raise ValueError(translation.gettext("应为 1/0、true/false 或 是/否"))
 
 
 def parse_list(value: str) -> list[str]:
@@ -315,6 +322,8 @@ def choice_parser(choices: type[models.TextChoices]) -> Callable[[str], str]:
         try:
             return lookup[value.casefold()]
         except KeyError:
-            raise ValueError(f"不是允许的取值 (must be one of: {allowed})") from None
+            raise ValueError(
+                translation.gettext("不是允许的取值（可用：%(allowed)s）") % {"allowed": allowed}
+            ) from None
 
     return parse

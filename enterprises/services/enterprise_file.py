@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import chunks
@@ -105,7 +106,7 @@ def _parse_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
                 number,
                 "city",
                 city,
-                "城市不能为空（省份列为直辖市或计划单列市时可省略） (city is required unless implied by the province)",
+                gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"),
             )
             region = None
         if ok and values["former_names"] and values["name"]:
@@ -115,7 +116,7 @@ def _parse_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
                     number,
                     "former_names",
                     cells.get("former_names"),
-                    "曾用名不能与现名相同 (a former name equals the name)",
+                    gettext("曾用名不能与现名相同"),
                 )
                 ok = False
         if values.get("credit_code"):
@@ -238,8 +239,8 @@ def _plan_enterprise_import(rows: list[_EnterpriseRow], resolver: RegionResolver
                 row.row,
                 "name",
                 row.name,
-                f"与第{claimed_by[enterprise.pk]}行匹配到同一家待补全企业 “{enterprise.name}” "
-                f"(two rows match the same incomplete enterprise)",
+                gettext("与第%(row)s行匹配到同一家待补全企业 “%(name)s”")
+                % {"row": claimed_by[enterprise.pk], "name": enterprise.name},
             )
             continue
         claimed_by[enterprise.pk] = row.row
