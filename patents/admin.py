@@ -53,8 +53,9 @@ class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Patent)
 class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
-    # Fits 1366 px: the office is the publication number's prefix, dates other than filing on the page.
-    list_display = ("publication_number", "title", "applicants_text", "patent_type", "application_date", "legal_status")
+    # Fits 1366 px next to the navigation and the filters: the office is the number's prefix, the type a
+    # filter, and the dates other than filing are on the change page.
+    list_display = ("publication_number", "title", "applicants_text", "application_date", "legal_status")
     list_filter = ("patent_type", "legal_status", JurisdictionFilter)
     # Searched by publication-number prefix or exact application number only (see get_search_results);
     # applicants are searched on their own changelist, whose join would make this one DISTINCT.
