@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises.former_names import enterprise_add_former_name
 from enterprises.models import Enterprise
+from enterprises.names import normalize_name
 from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
 from utilities.scoping_admin import ScopedAdminMixin
@@ -17,7 +18,7 @@ from utilities.scoping_admin import ScopedAdminMixin
 from .choices import PATENT_OFFICES
 from .models import Patent, PatentApplicant
 from .selectors import enterprises_without_credit_code, enterprises_without_patents, unmatched_applicant_names
-from .services import applicants_link
+from .services import applicants_link, applicants_link_name
 
 # Who may open the data-quality page: it lists applicants and enterprises, so both view permissions.
 DATA_QUALITY_PERMISSIONS = ("patents.view_patentapplicant", "enterprises.view_enterprise")
@@ -168,6 +169,19 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 _("没有找到您可以修改的企业“%(wanted)s”：请填写完整的统一社会信用代码或企业名称。")
                 % {"wanted": wanted},
                 messages.ERROR,
+            )
+            return redirect(page)
+        if "link" in request.POST:
+            linked = applicants_link_name(
+                name_normalized=normalize_name(name),
+                enterprise=enterprise,
+                applicants=restrict(PatentApplicant.objects.all(), request.user, "change"),
+            )
+            self.message_user(
+                request,
+                _("已把“%(name)s”的 %(linked)s 个申请人关联到%(enterprise)s。")
+                % {"name": name, "enterprise": enterprise.name, "linked": linked},
+                messages.SUCCESS,
             )
             return redirect(page)
         enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)

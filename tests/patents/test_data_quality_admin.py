@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from patents.models import PatentApplicant
 from tests.factories import EnterpriseFactory, PatentApplicantFactory, PatentFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,23 @@ def test_a_viewer_cannot_change_links_from_the_page(client, regions):
     )
     client.force_login(user)
     assert client.post(URL, {"relink": "1"}).status_code == 403
+
+
+def test_an_unmatched_name_is_linked_to_an_enterprise_without_renaming_it(admin_client, regions):
+    enterprise = EnterpriseFactory(name="某某股份有限公司")
+    patent = PatentFactory()
+    first = PatentApplicantFactory(patent=patent, name="某某（集团）", position=1)
+    second = PatentApplicantFactory(patent=patent, name="某某(集团)", position=2)  # same key, same patent
+    other = PatentApplicantFactory(name="某某（集团）")
+
+    admin_client.post(URL, {"link": "1", "name": "某某（集团）", "enterprise": enterprise.name})
+
+    assert [
+        a.enterprise_id for a in PatentApplicant.objects.filter(pk__in=[first.pk, second.pk, other.pk]).order_by("pk")
+    ] == [
+        enterprise.pk,
+        None,  # once per patent
+        enterprise.pk,
+    ]
+    enterprise.refresh_from_db()
+    assert enterprise.former_names == []
