@@ -168,7 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Locking the pair, not the name alone, keeps a stranger from locking an official out from elsewhere.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "officials.backends.LoginLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))

@@ -98,3 +98,9 @@ def test_a_wrong_code_does_not_enrol(client, regions):
 
     assert "验证码不正确" in response.content.decode()
     assert client.get(INDEX).status_code == 302
+
+
+def test_code_that_logs_in_without_a_request_still_works(client, official):
+    """The test client's login() calls authenticate() without a request; the login limit lets it pass."""
+    assert client.login(username="js", password="correct horse battery")
+    assert client.get(INDEX).status_code == 200
