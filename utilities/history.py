@@ -69,7 +69,14 @@ pre_create_historical_record.connect(_fill_channel, dispatch_uid="utilities.hist
 
 
 def history_rows_write(
-    model, objs: list, *, history_type: str, user, reason: str, import_record_id: int | None = None
+    model,
+    objs: list,
+    *,
+    history_type: str,
+    user,
+    reason: str,
+    import_record_id: int | None = None,
+    channel: str | None = None,
 ) -> None:
     """One history row per object, as simple-history's ``bulk_history_create`` builds it, inserted fast.
 
@@ -90,7 +97,7 @@ def history_rows_write(
         "history_type": history_type,
     }
     if hasattr(history_model, "history_channel"):
-        common["history_channel"] = Channel.IMPORT if import_record_id else current_channel()[0]
+        common["history_channel"] = channel or (Channel.IMPORT if import_record_id else current_channel()[0])
         common["history_import_record_id"] = import_record_id
     fields = [field for field in history_model._meta.concrete_fields if field.attname != "history_id"]
     values = db_values(fields)

@@ -109,3 +109,14 @@ def test_a_revert_that_would_move_an_enterprise_out_of_the_officials_province_is
     assert "不在您负责的省份内" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.province_id == "320000"
+
+
+def test_a_write_through_the_api_is_recorded_with_channel_api_and_its_record(regions, admin_user):
+    from enterprises.services import enterprise_import
+
+    outcome = enterprise_import(
+        stream=__import__("io").BytesIO(csv_bytes([enterprise_row(1)])), file_name="api", user=admin_user, via="api"
+    )
+
+    row = Enterprise.objects.get().history.get()
+    assert (row.history_channel, row.history_import_record_id) == ("api", outcome.record.pk)
