@@ -40,7 +40,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The stock admin with the portal's site (second factor for staff): officials/sites.py.
+    "officials.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,11 +55,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "regions",
     "enterprises",
     "patents",
     "reports",
     "portal",
+    # After the data apps: its post_migrate hook gives the role groups the permissions they created.
+    "officials",
     # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
     "demo",
 ]
@@ -71,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user.is_verified() after a TOTP code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); the admin and the
@@ -79,6 +87,8 @@ MIDDLEWARE = [
     "config.middleware.InlineStylesOutsideThePublicSite",
     # Records who made each change for the history tables (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +156,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.snapshot_recompute",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Uploads previewed but never confirmed are cancelled after a day and their kept files deleted.
+    "enterprises-expire-import-previews": {
+        "task": "enterprises.import_previews_expire",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -155,6 +170,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed logins are limited (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked for AXES_COOLOFF_TIME hours, even with the right password.
+# Locking the pair, not the name alone, keeps a stranger from locking an official out from elsewhere.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = [
+    "officials.backends.LoginLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "officials/locked_out.html"
+# Two-factor login with a TOTP app (django-otp): optional for every staff account; with
+# DJANGO_REQUIRE_2FA=true national administrators (and superusers) cannot use the admin without it.
+REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "小巨人科创力门户"
 
 # --- Internationalisation: Chinese first, English under /en/ --------------------------------
 LANGUAGE_CODE = "zh-hans"

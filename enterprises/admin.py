@@ -1,23 +1,45 @@
+from pathlib import Path
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from utilities.history import RevertRefused
+from utilities.history_admin import ChangeHistoryAdminMixin
+from utilities.scoping import is_national_administrator
+from utilities.scoping_admin import ScopedAdminMixin
 from utilities.tabular import FileRejected
 
-from .forms import ImportUploadForm
+from .choices import batch_display
+from .forms import EnterpriseAdminForm, ImportUploadForm
+from .import_records import PREVIEW_LIFETIME, import_counts_words, import_previews_expire
 from .models import Designation, Enterprise, ImportRecord
-from .services import import_cancel, import_confirm, import_counts_lines, import_preview
+from .services import (
+    import_cancel,
+    import_confirm,
+    import_preview,
+    import_revert,
+    import_revert_plan,
+)
+
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv")
 
 # The preview lists at most this many rows to create or update; the counts always cover every row.
 PREVIEW_ROW_LIMIT = 500
 
 
-class DesignationInline(admin.TabularInline):
+class DesignationInline(ScopedAdminMixin, admin.TabularInline):
     model = Designation
     fields = ("program", "batch", "status", "designated_on", "revoked_on", "note")
     extra = 0
@@ -26,11 +48,11 @@ class DesignationInline(admin.TabularInline):
 class CompletenessFilter(admin.SimpleListFilter):
     """Incomplete enterprises come from official lists without a credit code and wait for an enterprise file."""
 
-    title = _("信息完整性 (completeness)")
+    title = _("信息完整性")
     parameter_name = "complete"
 
     def lookups(self, request, model_admin):
-        return (("no", _("待补全：无统一社会信用代码 (incomplete)")), ("yes", _("完整 (complete)")))
+        return (("no", _("待补全：无统一社会信用代码")), ("yes", _("完整")))
 
     def queryset(self, request, queryset):
         if self.value() == "no":
@@ -40,27 +62,44 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BatchFilter(admin.SimpleListFilter):
+    """Batches by their names (第一批 … 第五批), the batches that exist only."""
+
+    title = _("批次")
+    parameter_name = "batch"
+    lookup = "batch"
+
+    def lookups(self, request, model_admin):
+        batches = Designation.objects.order_by("batch").values_list("batch", flat=True).distinct()
+        return [(str(batch), batch_display(batch)) for batch in batches]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{self.lookup: int(value)}).distinct()
+        return queryset
+
+
+class EnterpriseBatchFilter(BatchFilter):
+    lookup = "designations__batch"
+
+
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/enterprises/enterprise/change_list.html"
-    list_display = (
-        "name",
-        "credit_code",
-        "province",
-        "city",
-        "industry_field",
-        "listing_board",
-        "employees",
-        "updated_at",
-    )
+    form = EnterpriseAdminForm
+    # Four columns fit a 1366 px laptop next to the navigation and the filters, in both languages; the
+    # board has its filter, and employees, founding date and the rest are on the change page.
+    list_display = ("name", "credit_code", "region", "industry_field")
     list_filter = (
         CompletenessFilter,
-        "designations__batch",
+        EnterpriseBatchFilter,
         "designations__status",
         "industry_field",
         "listing_board",
         "primary_financing",
-        "province",
+        # Only the provinces of the rows the user may see (the stock filter would list all 31).
+        ("province", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("name", "former_names", "=credit_code", "stock_code")
     list_select_related = ("province", "city")
@@ -77,6 +116,20 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
     # --- import: upload → preview (a dry run of the same service) → confirm or cancel ----------------
 
+    class Media:
+        css = {"all": ["officials/admin.css"]}
+
+    @admin.display(description=_("所在地"), ordering="province")
+    def region(self, enterprise: Enterprise) -> str:
+        return " · ".join(
+            name
+            for name in (
+                enterprise.province.short_name or enterprise.province.name,
+                enterprise.city and enterprise.city.name,
+            )
+            if name
+        )
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -84,12 +137,50 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             path(
                 "import/<int:record_id>/", view(self.import_decision_view), name="enterprises_enterprise_import_decide"
             ),
+            path("import/help/", view(self.import_help_view), name="enterprises_enterprise_import_help"),
+            path(
+                "import/samples/<str:name>/",
+                view(self.import_sample_view),
+                name="enterprises_enterprise_import_sample",
+            ),
             *super().get_urls(),
         ]
 
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        # An import both creates and changes enterprises (and their designations).
-        return self.has_add_permission(request) and self.has_change_permission(request)
+    def import_help_view(self, request: HttpRequest) -> HttpResponse:
+        """The file formats and indicators, in the project's own words, next to the import form."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = self._context(request, title=_("导入文件格式与指标说明"))
+        return TemplateResponse(request, "admin/enterprises/enterprise/import_help.html", context)
+
+    def import_sample_view(self, request: HttpRequest, name: str) -> HttpResponse:
+        """Small sample files an official can try the import with (enterprises/samples/)."""
+        if not self.has_view_permission(request) or name not in SAMPLE_FILES:
+            raise Http404
+        return FileResponse((SAMPLES_DIR / name).open("rb"), as_attachment=True, filename=name)
+
+    def has_import_permission(self, request: HttpRequest, kind: str | None = None) -> bool:
+        """An import creates and changes enterprises; an official list also creates and changes designations."""
+        allowed = self.has_add_permission(request) and self.has_change_permission(request)
+        if kind == ImportRecord.Kind.DESIGNATION_LIST:
+            allowed = allowed and self._may_write_designations(request)
+        return allowed
+
+    @staticmethod
+    def _may_write_designations(request: HttpRequest) -> bool:
+        return request.user.has_perms(("enterprises.add_designation", "enterprises.change_designation"))
+
+    def _designation_refusal(self, request: HttpRequest, kind: str, counts: dict) -> str | None:
+        """Why this user may not apply this import, or None. An enterprise file may carry designations too."""
+        if self._may_write_designations(request):
+            return None
+        if (
+            kind == ImportRecord.Kind.DESIGNATION_LIST
+            or counts.get("designations_created")
+            or counts.get("designations_updated")
+        ):
+            return _("您没有新建或修改认定的权限，不能导入会写入认定的文件。")
+        return None
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
@@ -102,7 +193,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("导入企业数据 (import)"),
+            "title": _("导入企业数据"),
             "row_limit": PREVIEW_ROW_LIMIT,
             **extra,
         }
@@ -116,6 +207,8 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 request, "admin/enterprises/enterprise/import_form.html", self._context(request, form=form)
             )
         upload = form.cleaned_data["file"]
+        if not self.has_import_permission(request, form.cleaned_data["kind"]):
+            raise PermissionDenied
         try:
             outcome = import_preview(
                 kind=form.cleaned_data["kind"],
@@ -130,6 +223,11 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 "admin/enterprises/enterprise/import_preview.html",
                 self._context(request, file_name=upload.name, errors=rejected.report, record=None),
             )
+        refusal = self._designation_refusal(request, form.cleaned_data["kind"], outcome.counts)
+        if refusal:
+            import_cancel(record=outcome.record, user=request.user)
+            self.message_user(request, refusal, messages.ERROR)
+            return redirect("admin:enterprises_enterprise_import")
         return TemplateResponse(
             request,
             "admin/enterprises/enterprise/import_preview.html",
@@ -137,29 +235,48 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 request,
                 record=outcome.record,
                 file_name=upload.name,
-                counts=import_counts_lines(outcome.counts, dry_run=True),
+                counts=import_counts_words(outcome.counts),
                 changes=[change for change in outcome.changes if change.action != "unchanged"][:PREVIEW_ROW_LIMIT],
                 unchanged=sum(1 for change in outcome.changes if change.action == "unchanged"),
             ),
         )
 
+    @staticmethod
+    def _closed_message(record: ImportRecord) -> str:
+        if record.outcome == ImportRecord.Outcome.APPLIED:
+            return _("这个文件已经导入，不能再次确认。")
+        if record.outcome == ImportRecord.Outcome.CANCELLED and (record.options or {}).get("expired"):
+            return _("这次预览已过期（上传后一天内未确认），请重新上传文件。")
+        if record.outcome == ImportRecord.Outcome.CANCELLED:
+            return _("这次导入已取消，请重新上传文件。")
+        return _("这次导入已被拒绝，请修正文件后重新上传。")
+
     def import_decision_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
+        # Only the importer decides on their own preview: another user's id answers like an unknown one.
         record = get_object_or_404(
             ImportRecord,
             pk=record_id,
-            outcome=ImportRecord.Outcome.PREVIEWED,
+            imported_by=request.user,
             kind__in=[ImportRecord.Kind.ENTERPRISES, ImportRecord.Kind.DESIGNATION_LIST],
         )
         changelist = reverse("admin:enterprises_enterprise_changelist")
         if request.method != "POST":
             return redirect(changelist)
+        if record.outcome == ImportRecord.Outcome.PREVIEWED and record.started_at < timezone.now() - PREVIEW_LIFETIME:
+            import_previews_expire()
+            record.refresh_from_db()
+        if record.outcome != ImportRecord.Outcome.PREVIEWED:
+            self.message_user(request, self._closed_message(record), messages.WARNING)
+            return redirect("admin:enterprises_importrecord_change", record.pk)
+        if "cancel" not in request.POST:
+            refusal = self._designation_refusal(request, record.kind, record.counts or {})
+            if refusal or not self.has_import_permission(request, record.kind):
+                raise PermissionDenied
         if "cancel" in request.POST:
             import_cancel(record=record, user=request.user)
-            self.message_user(
-                request, _("已取消导入，未写入任何数据 (import cancelled, nothing written)"), messages.INFO
-            )
+            self.message_user(request, _("已取消导入，未写入任何数据。"), messages.INFO)
             return redirect(changelist)
         try:
             outcome = import_confirm(record=record, user=request.user)
@@ -169,36 +286,198 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                 "admin/enterprises/enterprise/import_preview.html",
                 self._context(request, file_name=record.file_name, errors=rejected.report, record=None),
             )
-        for line in import_counts_lines(outcome.counts):
-            self.message_user(request, line, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("已导入：%(counts)s") % {"counts": "，".join(import_counts_words(outcome.counts)) or "—"},
+            messages.SUCCESS,
+        )
         return redirect(changelist)
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin):
-    list_display = ("enterprise", "program", "batch", "status", "designated_on", "revoked_on")
-    list_filter = ("program", "batch", "status")
+class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
+    list_filter = ("program", BatchFilter, "status")
     search_fields = ("enterprise__name", "=enterprise__credit_code")
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)
 
+    @admin.display(description=_("批次"), ordering="batch")
+    def batch_name(self, designation: Designation) -> str:
+        return batch_display(designation.batch)
+
+
+IMPORT_CHANNELS = {"admin": _("管理后台"), "command": _("命令行"), "api": _("API")}
+
+
+class ChannelFilter(admin.SimpleListFilter):
+    title = _("途径")
+    parameter_name = "via"
+
+    def lookups(self, request, model_admin):
+        return list(IMPORT_CHANNELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(via=self.value()) if self.value() else queryset
+
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
-    """The audit trail of imports: read-only, it is written by the import services only."""
+class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The audit trail of imports: read-only, written by the import services only.
 
-    list_display = ("started_at", "imported_by", "kind", "file_name", "outcome", "counts_summary", "error_count", "via")
-    list_filter = ("kind", "outcome", "via")
+    One row per attempt: an upload's preview record carries its outcome once confirmed; the record the
+    confirming run writes (``options.preview_record_id``) is shown through it, not as a second row.
+    """
+
+    list_display = (
+        "started_at",
+        "imported_by",
+        "kind",
+        "file_name",
+        "size_text",
+        "outcome_text",
+        "counts_text",
+        "error_count",
+        "channel",
+    )
+    list_filter = ("kind", "outcome", ChannelFilter)
     search_fields = ("file_name", "=sha256")
     list_select_related = ("imported_by",)
     date_hierarchy = "started_at"
+    actions = ["cancel_previews"]
+    fields = (
+        "kind",
+        "outcome_text",
+        "file_name",
+        "size_text",
+        "sha256",
+        "imported_by",
+        "channel",
+        "started_at",
+        "finished_at",
+        "counts_text",
+        "error_count",
+        "errors_text",
+        "revert_text",
+    )
+    readonly_fields = fields
 
-    @admin.display(description=_("计数 (counts)"))
-    def counts_summary(self, record: ImportRecord) -> str:
-        return "; ".join(f"{key} {value}" for key, value in (record.counts or {}).items() if value)
+    def get_urls(self):
+        return [
+            path(
+                "<int:record_id>/revert/",
+                self.admin_site.admin_view(self.revert_view),
+                name="enterprises_importrecord_revert",
+            ),
+            *super().get_urls(),
+        ]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
+    @admin.display(description=_("撤销"))
+    def revert_text(self, record: ImportRecord):
+        options = record.options or {}
+        if options.get("reverted_by"):
+            url = reverse("admin:enterprises_importrecord_change", args=[options["reverted_by"]])
+            return format_html('{} <a href="{}">#{}</a>', _("已撤销，见撤销记录"), url, options["reverted_by"])
+        if options.get("reverts"):
+            url = reverse("admin:enterprises_importrecord_change", args=[options["reverts"]])
+            return format_html('{} <a href="{}">#{}</a>', _("这是对导入的撤销"), url, options["reverts"])
+        if record.outcome == ImportRecord.Outcome.APPLIED and record.kind != ImportRecord.Kind.PATENTS:
+            url = reverse("admin:enterprises_importrecord_revert", args=[record.pk])
+            return format_html('<a href="{}" class="button">{}</a>', url, _("预览撤销这次导入"))
+        return "—"
+
+    def revert_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
+        """Preview what reverting the import does (or why it cannot), then revert it on confirmation."""
+        record = self.get_queryset(request).filter(pk=record_id).first()
+        if record is None:
+            raise Http404
+        enterprise_admin = self.admin_site._registry[Enterprise]
+        if not enterprise_admin.has_import_permission(request, ImportRecord.Kind.DESIGNATION_LIST):
+            raise PermissionDenied
+        try:
+            steps, reasons = import_revert_plan(record=record, user=request.user), []
+        except RevertRefused as refused:
+            steps, reasons = [], refused.reasons
+        if request.method == "POST" and not reasons:
+            try:
+                revert = import_revert(record=record, user=request.user)
+            except RevertRefused as refused:
+                reasons = refused.reasons
+            else:
+                for line in import_counts_words(revert.counts):
+                    self.message_user(request, line, messages.SUCCESS)
+                return redirect("admin:enterprises_importrecord_change", revert.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "record": record,
+            "title": _("撤销一次导入"),
+            "steps": steps[:PREVIEW_ROW_LIMIT],
+            "hidden_steps": max(0, len(steps) - PREVIEW_ROW_LIMIT),
+            "deletes": sum(1 for step in steps if step.action == "delete"),
+            "restores": sum(1 for step in steps if step.action == "restore"),
+            "reasons": reasons,
+        }
+        return TemplateResponse(request, "admin/enterprises/importrecord/revert.html", context)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(options__has_key="preview_record_id")
+
+    def changelist_view(self, request, extra_context=None):
+        # Forgotten previews expire here too, so a portal without a beat scheduler never shows stale ones.
+        import_previews_expire()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("文件大小"), ordering="file_size")
+    def size_text(self, record: ImportRecord) -> str:
+        return filesizeformat(record.file_size)
+
+    @admin.display(description=_("结果"), ordering="outcome")
+    def outcome_text(self, record: ImportRecord) -> str:
+        if record.outcome == ImportRecord.Outcome.CANCELLED and (record.options or {}).get("expired"):
+            return _("已过期（一天内未确认）")
+        if record.outcome == ImportRecord.Outcome.PREVIEWED:
+            return _("待确认（上传后一天内有效）")
+        if record.outcome == ImportRecord.Outcome.APPLIED and (record.options or {}).get("applied_record_id"):
+            return _("已预览并确认导入")
+        return record.get_outcome_display()
+
+    @admin.display(description=_("计数"))
+    def counts_text(self, record: ImportRecord) -> str:
+        return "，".join(import_counts_words(record.counts)) or "—"
+
+    @admin.display(description=_("途径"), ordering="via")
+    def channel(self, record: ImportRecord) -> str:
+        return IMPORT_CHANNELS.get(record.via, record.via)
+
+    @admin.display(description=_("错误（前200条）"))
+    def errors_text(self, record: ImportRecord):
+        if not record.errors:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            ((_("第%(row)s行 %(column)s “%(value)s”：%(reason)s") % error,) for error in record.errors),
+        )
+
+    def has_cancel_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("取消所选的待确认导入"), permissions=["cancel"])
+    def cancel_previews(self, request, queryset):
+        mine = queryset.filter(outcome=ImportRecord.Outcome.PREVIEWED)
+        if not is_national_administrator(request.user):
+            mine = mine.filter(imported_by=request.user)
+        cancelled = 0
+        for record in mine:
+            import_cancel(record=record, user=request.user)
+            cancelled += 1
+        self.message_user(
+            request,
+            ngettext("已取消 %(count)d 个待确认的导入。", "已取消 %(count)d 个待确认的导入。", cancelled)
+            % {"count": cancelled},
+            messages.SUCCESS if cancelled else messages.WARNING,
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

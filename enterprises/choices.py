@@ -74,3 +74,14 @@ BATCH_LABELS = {
     9: "第九批",
     10: "第十批",
 }
+
+
+def batch_display(batch: int | None) -> str:
+    """第一批, 第二批 … in Chinese, "Batch 1" … in English: how officials name a batch."""
+    from django.utils.translation import get_language, gettext
+
+    if batch is None:
+        return "—"
+    if (get_language() or "zh-hans").startswith("zh"):
+        return BATCH_LABELS.get(batch, f"第{batch}批")
+    return gettext("第%(batch)s批") % {"batch": batch}

@@ -5,6 +5,7 @@
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # The standard's 31-character alphabet: digits and upper-case letters without I, O, S, V, Z.
@@ -21,15 +22,15 @@ def credit_code_check_character(first17: str) -> str:
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid credit code, or None when it is."""
     if len(code) != 18:
-        return f"应为18位，实际{len(code)}位 (must be 18 characters)"
+        return gettext("应为18位，实际%(length)s位") % {"length": len(code)}
     bad = sorted({char for char in code if char not in _VALUE})
     if bad:
-        return f"含非法字符 {''.join(bad)} (characters outside the GB 32100 alphabet)"
+        return gettext("含非法字符 %(chars)s") % {"chars": "".join(bad)}
     if not code[2:8].isdigit():
-        return "第3-8位应为行政区划码数字 (positions 3-8 must be a division code)"
+        return gettext("第3-8位应为行政区划码数字")
     expected = credit_code_check_character(code[:17])
     if code[17] != expected:
-        return f"校验位应为 {expected}，实际为 {code[17]} (check character does not verify)"
+        return gettext("校验位应为 %(expected)s，实际为 %(actual)s") % {"expected": expected, "actual": code[17]}
     return None
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DesignationStatus
-from .models import ImportRecord
+from .models import Enterprise, ImportRecord
 from .services import BATCH_MAX
 
 
@@ -12,32 +12,32 @@ class ImportUploadForm(forms.Form):
     """An enterprise file or an official MIIT batch list, with the options of the matching command."""
 
     kind = forms.ChoiceField(
-        label=_("文件类型 (file type)"),
+        label=_("文件类型"),
         choices=[
-            (ImportRecord.Kind.ENTERPRISES, _("企业名单 enterprises.csv / .xlsx")),
-            (ImportRecord.Kind.DESIGNATION_LIST, _("工信部公布名单 (序号, 省份, 企业名称[, 统一社会信用代码])")),
+            (ImportRecord.Kind.ENTERPRISES, _("企业名单（CSV 或 XLSX）")),
+            (ImportRecord.Kind.DESIGNATION_LIST, _("工信部公布名单：序号、省份、企业名称（可有统一社会信用代码）")),
         ],
         widget=forms.RadioSelect,
         initial=ImportRecord.Kind.ENTERPRISES,
     )
-    file = forms.FileField(label=_("文件 (file)"), help_text=_("CSV（UTF-8 或 GB18030）或 XLSX 的第一个工作表"))
+    file = forms.FileField(label=_("文件"), help_text=_("CSV（UTF-8 或 GB18030）或 XLSX 的第一个工作表"))
     batch = forms.IntegerField(
-        label=_("批次 (batch)"),
+        label=_("批次"),
         min_value=1,
         max_value=BATCH_MAX,
         required=False,
-        help_text=_("仅用于工信部名单；名单含“批次”列时可留空 (official lists only; optional with a 批次 column)"),
+        help_text=_("仅用于工信部名单；名单含“批次”列时可留空"),
     )
     status = forms.ChoiceField(
-        label=_("认定状态 (status)"),
+        label=_("认定状态"),
         choices=DesignationStatus.choices,
         initial=DesignationStatus.CONFIRMED,
-        help_text=_("仅用于工信部名单 (official lists only)"),
+        help_text=_("仅用于工信部名单"),
     )
     ignore_unknown = forms.BooleanField(
-        label=_("忽略未知列 (ignore unknown columns)"),
+        label=_("忽略未知列"),
         required=False,
-        help_text=_("仅用于企业名单；默认未知列视为错误 (enterprise files only)"),
+        help_text=_("仅用于企业名单；默认未知列视为错误"),
     )
 
     def options(self) -> dict:
@@ -46,3 +46,53 @@ class ImportUploadForm(forms.Form):
         if data["kind"] == ImportRecord.Kind.ENTERPRISES:
             return {"ignore_unknown": data["ignore_unknown"]}
         return {"batch": data["batch"], "status": data["status"]}
+
+
+class NamesPerLineField(forms.CharField):
+    """A list of names edited as text, one name per line; blank lines and repeats are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        names = []
+        for line in text.splitlines():
+            name = line.strip()
+            if name and name not in names:
+                names.append(name)
+        return names
+
+    def has_changed(self, initial, data) -> bool:
+        return list(initial or []) != self.to_python(data)
+
+
+class EnterpriseAdminForm(forms.ModelForm):
+    """The admin's enterprise form: former names one per line instead of a JSON text box."""
+
+    former_names = NamesPerLineField(
+        label=Enterprise._meta.get_field("former_names").verbose_name,
+        required=False,
+        help_text=_("每行一个名称"),
+    )
+
+    class Meta:
+        model = Enterprise
+        # The admin's fieldsets decide what is shown; the form knows every editable field.
+        fields = [
+            "credit_code",
+            "name",
+            "former_names",
+            "province",
+            "city",
+            "industry_field",
+            "employees",
+            "listing_board",
+            "stock_code",
+            "primary_financing",
+            "founded_on",
+        ]

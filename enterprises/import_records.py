@@ -4,6 +4,7 @@ Import services of every app wrap their work in ``recorded_import``; it hashes t
 imported it and how, and stores the counts or the error report.
 """
 
+import datetime
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from utilities.tabular import ErrorReport, FileRejected
 
@@ -92,3 +94,50 @@ def recorded_import(
     record.counts = outcome.counts
     record.finished_at = timezone.now()
     record.save(update_fields=["outcome", "counts", "finished_at"])
+
+
+# --- reading records: counts in words, expiry of forgotten previews -------------------------------
+
+# How the counts of every import kind read for a person, in the order they are shown.
+COUNT_LABELS = {
+    "enterprises_created": _("新建企业"),
+    "enterprises_incomplete_created": _("其中待补全企业"),
+    "enterprises_updated": _("更新企业"),
+    "enterprises_completed": _("补全信用代码的企业"),
+    "enterprises_unchanged": _("未变企业"),
+    "designations_created": _("新建认定"),
+    "designations_updated": _("更新认定"),
+    "designations_unchanged": _("未变认定"),
+    "enterprises_restored": _("恢复企业"),
+    "enterprises_deleted": _("删除企业"),
+    "designations_restored": _("恢复认定"),
+    "designations_deleted": _("删除认定"),
+    "created": _("新建专利"),
+    "updated": _("更新专利"),
+    "unchanged": _("未变专利"),
+}
+
+
+def import_counts_words(counts: dict) -> list[str]:
+    """["新建企业 3", "更新认定 1", …]: the non-zero counts of a record, labelled, in a fixed order."""
+    counts = counts or {}
+    known = [f"{label} {counts[key]}" for key, label in COUNT_LABELS.items() if counts.get(key)]
+    return known + [f"{key} {value}" for key, value in counts.items() if key not in COUNT_LABELS and value]
+
+
+# An upload waits this long for its confirmation; then it is cancelled and its kept file deleted.
+PREVIEW_LIFETIME = datetime.timedelta(days=1)
+
+
+def import_previews_expire(*, now: datetime.datetime | None = None) -> int:
+    """Cancel every preview older than ``PREVIEW_LIFETIME`` (and delete its kept file); returns how many."""
+    from .services import import_cancel
+
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    expired = 0
+    for record in ImportRecord.objects.filter(outcome=ImportRecord.Outcome.PREVIEWED, started_at__lt=cutoff):
+        import_cancel(record=record, user=None)
+        record.options = {**record.options, "expired": True}
+        record.save(update_fields=["options"])
+        expired += 1
+    return expired

@@ -10,18 +10,41 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from utilities.history import ChannelHistoryBase
+from utilities.scoping import RestrictedQuerySet
+
 from .choices import DesignationStatus, IndustryField, ListingBoard, Program
 from .credit_codes import validate_credit_code
 from .fields import UnicodeJSONEncoder
 from .names import normalize_name
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """An enterprise belongs to its province: an official may neither see nor put one elsewhere."""
+        return models.Q(province_id__in=codes)
+
     def in_province(self, province_code: str) -> "EnterpriseQuerySet":
         return self.filter(province_id=province_code)
 
     def without_credit_code(self) -> "EnterpriseQuerySet":
         return self.filter(credit_code__isnull=True)
+
+
+class DesignationQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        return models.Q(enterprise__province_id__in=codes)
+
+
+class ImportRecordQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """A record is its importer's, and anyone's whose provinces cover every province its file named."""
+        touched = ImportRecord.provinces.through.objects.filter(importrecord=models.OuterRef("pk"))
+        inside = models.Exists(touched.filter(province_id__in=codes)) & ~models.Exists(
+            touched.exclude(province_id__in=codes)
+        )
+        own = models.Q(imported_by=user) if getattr(user, "pk", None) else models.Q(pk__in=[])
+        return own | models.Q(inside)
 
 
 class Enterprise(models.Model):
@@ -63,7 +86,9 @@ class Enterprise(models.Model):
     # Indexed for the API's incremental sync (?updated_after=); the bulk importer sets it explicitly.
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["name_normalized", "created_at", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["name_normalized", "created_at", "updated_at"], bases=[ChannelHistoryBase]
+    )
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -106,7 +131,7 @@ class Enterprise(models.Model):
         if self.credit_code == "":
             self.credit_code = None
         if self.city_id and self.province_id and self.city_id[:2] != self.province_id[:2]:
-            raise ValidationError({"city": _("城市不属于所选省份 (the city is not in the province)")})
+            raise ValidationError({"city": _("城市不属于所选省份")})
 
 
 class Designation(models.Model):
@@ -130,7 +155,8 @@ class Designation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], bases=[ChannelHistoryBase])
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "batch", "enterprise__name"]
@@ -158,6 +184,7 @@ class ImportRecord(models.Model):
         ENTERPRISES = "enterprises", _("企业名单")
         PATENTS = "patents", _("专利数据")
         DESIGNATION_LIST = "designation_list", _("工信部公布名单")
+        REVERT = "revert", _("撤销导入")
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("已导入")
@@ -186,6 +213,10 @@ class ImportRecord(models.Model):
     via = models.CharField(_("途径"), max_length=20, default="command")
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Every province a row of the file names: who may see the record (utilities.scoping) follows from it.
+    provinces = models.ManyToManyField("regions.Province", blank=True, related_name="+", verbose_name=_("涉及省份"))
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

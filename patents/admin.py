@@ -1,14 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from enterprises.former_names import enterprise_add_former_name
+from enterprises.models import Enterprise
+from enterprises.names import normalize_name
+from utilities.history_admin import ChangeHistoryAdminMixin
+from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
+from utilities.scoping_admin import ScopedAdminMixin
 
 from .choices import PATENT_OFFICES
 from .models import Patent, PatentApplicant
 from .selectors import enterprises_without_credit_code, enterprises_without_patents, unmatched_applicant_names
+from .services import applicants_link, applicants_link_name
 
 # Who may open the data-quality page: it lists applicants and enterprises, so both view permissions.
 DATA_QUALITY_PERMISSIONS = ("patents.view_patentapplicant", "enterprises.view_enterprise")
@@ -35,7 +45,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
         return queryset.filter(jurisdiction=self.value()) if self.value() else queryset
 
 
-class PatentApplicantInline(admin.TabularInline):
+class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
     model = PatentApplicant
     fields = ("position", "name", "credit_code", "enterprise")
     raw_id_fields = ("enterprise",)
@@ -43,17 +53,10 @@ class PatentApplicantInline(admin.TabularInline):
 
 
 @admin.register(Patent)
-class PatentAdmin(admin.ModelAdmin):
-    list_display = (
-        "publication_number",
-        "title",
-        "jurisdiction",
-        "patent_type",
-        "application_date",
-        "publication_date",
-        "grant_date",
-        "legal_status",
-    )
+class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    # Fits 1366 px next to the navigation and the filters: the office is the number's prefix, the type a
+    # filter, and the dates other than filing are on the change page.
+    list_display = ("publication_number", "title", "applicants_text", "application_date", "legal_status")
     list_filter = ("patent_type", "legal_status", JurisdictionFilter)
     # Searched by publication-number prefix or exact application number only (see get_search_results);
     # applicants are searched on their own changelist, whose join would make this one DISTINCT.
@@ -63,6 +66,21 @@ class PatentAdmin(admin.ModelAdmin):
     # The table holds millions of rows: don't count them all on every changelist page.
     show_full_result_count = False
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["officials/admin.css"]}
+
+    def get_queryset(self, request):
+        # The applicants column shows only applicants the user may see (co-applicants elsewhere are hidden).
+        applicants = restrict(PatentApplicant.objects.order_by("position"), request.user)
+        return super().get_queryset(request).prefetch_related(Prefetch("applicants", queryset=applicants))
+
+    @admin.display(description=_("申请人"))
+    def applicants_text(self, patent: Patent) -> str:
+        names = [applicant.name for applicant in patent.applicants.all()]
+        if len(names) > 3:
+            return _("%(names)s 等 %(count)s 个") % {"names": "；".join(names[:3]), "count": len(names)}
+        return "；".join(names) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         # Numbers are stored upper-case, so a case-sensitive prefix match can use the unique index's
@@ -79,33 +97,106 @@ class PatentAdmin(admin.ModelAdmin):
         return [path("data-quality/", view, name="patents_data_quality"), *super().get_urls()]
 
     def data_quality_view(self, request):
-        """Unmatched applicants, enterprises without credit code, enterprises without any linked patent."""
+        """Unmatched applicants (firms and institutions apart), enterprises without credit code or patents.
+
+        Officials fix what they find here: relink every unmatched applicant after names were corrected, or
+        record an unmatched name as a former name of one of their enterprises (which links it).
+        """
         if not request.user.has_perms(DATA_QUALITY_PERMISSIONS):
             raise PermissionDenied
+        if request.method == "POST":
+            return self._data_quality_action(request)
         search = request.GET.get("q", "").strip()
         page = _page_number(request, "page")
+        institutions_page = _page_number(request, "page_inst")
+        # Every list on the page reads only the user's provinces (utilities.scoping), counts included.
+        applicants = restrict(PatentApplicant.objects.all(), request.user)
+        enterprises = restrict(Enterprise.objects.all(), request.user)
+        size = DATA_QUALITY_PAGE_SIZE
         rows = unmatched_applicant_names(
-            search=search, offset=(page - 1) * DATA_QUALITY_PAGE_SIZE, limit=DATA_QUALITY_PAGE_SIZE + 1
+            applicants=applicants, institutions=False, search=search, offset=(page - 1) * size, limit=size + 1
         )
-        without_code = Paginator(enterprises_without_credit_code(), DATA_QUALITY_PAGE_SIZE)
-        without_patents = Paginator(enterprises_without_patents(), DATA_QUALITY_PAGE_SIZE)
+        institutions = unmatched_applicant_names(
+            applicants=applicants,
+            institutions=True,
+            search=search,
+            offset=(institutions_page - 1) * size,
+            limit=size + 1,
+        )
+        without_code = Paginator(enterprises_without_credit_code(enterprises=enterprises), size)
+        without_patents = Paginator(enterprises_without_patents(enterprises=enterprises), size)
         context = {
             **self.admin_site.each_context(request),
             "title": _("数据质量"),
             "opts": self.model._meta,
             "search": search,
-            "unmatched": rows[:DATA_QUALITY_PAGE_SIZE],
+            "unmatched": rows[:size],
             "unmatched_page": page,
             "unmatched_previous": page - 1 if page > 1 else None,
-            "unmatched_next": page + 1 if len(rows) > DATA_QUALITY_PAGE_SIZE else None,
+            "unmatched_next": page + 1 if len(rows) > size else None,
+            "institutions": institutions[:size],
+            "institutions_page": institutions_page,
+            "institutions_previous": institutions_page - 1 if institutions_page > 1 else None,
+            "institutions_next": institutions_page + 1 if len(institutions) > size else None,
             "without_code": without_code.get_page(request.GET.get("page_code")),
             "without_patents": without_patents.get_page(request.GET.get("page_nopat")),
+            "may_link": request.user.has_perms(("patents.change_patentapplicant", "enterprises.change_enterprise")),
         }
         return TemplateResponse(request, "admin/patents/data_quality.html", context)
 
+    def _data_quality_action(self, request):
+        if not request.user.has_perms(("patents.change_patentapplicant", "enterprises.change_enterprise")):
+            raise PermissionDenied
+        page = reverse("admin:patents_data_quality")
+        enterprises = restrict(Enterprise.objects.all(), request.user, "change")
+        if "relink" in request.POST:
+            scope = (
+                None if user_province_codes(request.user) is ALL_PROVINCES else enterprises.values_list("pk", flat=True)
+            )
+            result = applicants_link(enterprise_ids=scope)
+            self.message_user(
+                request,
+                _("已重新关联：%(linked)s 个申请人关联到 %(enterprises)s 家企业。") % result,
+                messages.SUCCESS,
+            )
+            return redirect(page)
+        name = request.POST.get("name", "").strip()
+        wanted = request.POST.get("enterprise", "").strip()
+        enterprise = enterprises.filter(Q(credit_code=wanted.upper()) | Q(name=wanted)).first() if wanted else None
+        if not name or enterprise is None:
+            self.message_user(
+                request,
+                _("没有找到您可以修改的企业“%(wanted)s”：请填写完整的统一社会信用代码或企业名称。")
+                % {"wanted": wanted},
+                messages.ERROR,
+            )
+            return redirect(page)
+        if "link" in request.POST:
+            linked = applicants_link_name(
+                name_normalized=normalize_name(name),
+                enterprise=enterprise,
+                applicants=restrict(PatentApplicant.objects.all(), request.user, "change"),
+            )
+            self.message_user(
+                request,
+                _("已把“%(name)s”的 %(linked)s 个申请人关联到%(enterprise)s。")
+                % {"name": name, "enterprise": enterprise.name, "linked": linked},
+                messages.SUCCESS,
+            )
+            return redirect(page)
+        enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)
+        result = applicants_link(enterprise_ids=[enterprise.pk])
+        self.message_user(
+            request,
+            _("已把“%(name)s”记为%(enterprise)s的曾用名，关联了 %(linked)s 个申请人。")
+            % {"name": name, "enterprise": enterprise.name, "linked": result["linked"]},
+            messages.SUCCESS,
+        )
+        return redirect(page)
+
 
 @admin.register(PatentApplicant)
-class PatentApplicantAdmin(admin.ModelAdmin):
+class PatentApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "patent", "position", "credit_code", "enterprise")
     list_filter = (("enterprise", admin.EmptyFieldListFilter),)
     search_fields = ("=name", "^patent__publication_number", "=credit_code")

@@ -3,8 +3,31 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from utilities.history import ChannelHistoryBase
+from utilities.scoping import RestrictedQuerySet
 
 from .choices import LegalStatus, PatentType
+
+
+def _applicants_in(codes):
+    return PatentApplicant.objects.filter(enterprise__province_id__in=codes)
+
+
+class PatentQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """A patent belongs to every province of an enterprise linked as one of its applicants."""
+        return models.Q(models.Exists(_applicants_in(codes).filter(patent=models.OuterRef("pk"))))
+
+
+class PatentApplicantQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """An applicant belongs to its enterprise's province; an unmatched one to its co-applicants'."""
+        co_applicant = models.Exists(_applicants_in(codes).filter(patent=models.OuterRef("patent")))
+        return models.Q(enterprise__province_id__in=codes) | (
+            models.Q(enterprise__isnull=True) & models.Q(co_applicant)
+        )
 
 
 class Patent(models.Model):
@@ -32,6 +55,11 @@ class Patent(models.Model):
     # When the patent's fields or its applicant list (names, codes, links to enterprises) last changed: the
     # key of the API's incremental sync (?updated_after=). The bulk importer and the relinking set it in SQL.
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # Edits in the admin, the API or a command are kept here; the bulk patent import (millions of rows,
+    # COPY) is recorded by its ImportRecord instead of a history row per patent.
+    history = HistoricalRecords(bases=[ChannelHistoryBase])
+    objects = PatentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publication_date", "publication_number"]
@@ -85,6 +113,8 @@ class PatentApplicant(models.Model):
         verbose_name=_("企业"),
         db_index=False,
     )
+
+    objects = PatentApplicantQuerySet.as_manager()
 
     class Meta:
         ordering = ["patent", "position"]

@@ -1,6 +1,22 @@
 from django.contrib import admin
 
+from utilities.scoping import is_national_administrator
+from utilities.scoping_admin import ScopedAdminMixin
+
 from .models import City, Province
+
+
+class DivisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Divisions are read by everyone; only national administrators change them, whatever other permissions say."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user) and super().has_delete_permission(request, obj)
 
 
 class CityInline(admin.TabularInline):
@@ -16,7 +32,7 @@ class CityInline(admin.TabularInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(DivisionAdmin):
     list_display = ("code", "name", "short_name", "name_en", "is_municipality")
     search_fields = ("code", "name", "short_name", "slug", "name_en")
     list_filter = ("is_municipality",)
@@ -24,7 +40,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(DivisionAdmin):
     list_display = (
         "code",
         "name",

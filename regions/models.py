@@ -4,7 +4,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from utilities.scoping import VIEW, RestrictedQuerySet
+
 from .choices import CityKind, Cluster
+
+
+class ProvinceQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        """Every division is public to read; data may be put only in one's own provinces."""
+        return None if action == VIEW else models.Q(code__in=codes)
+
+
+class CityQuerySet(RestrictedQuerySet):
+    def province_filter(self, codes, *, user, action):
+        return None if action == VIEW else models.Q(province_id__in=codes)
 
 
 class Province(models.Model):
@@ -16,6 +29,8 @@ class Province(models.Model):
     slug = models.SlugField(_("拼音"), max_length=40, unique=True)
     name_en = models.CharField(_("英文名"), max_length=60)
     is_municipality = models.BooleanField(_("直辖市"), default=False)
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -42,6 +57,8 @@ class City(models.Model):
     is_municipality = models.BooleanField(_("直辖市"), default=False)
     is_separately_planned = models.BooleanField(_("计划单列市"), default=False)
     cluster = models.CharField(_("城市群"), max_length=3, choices=Cluster.choices, blank=True, db_index=True)
+
+    objects = CityQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

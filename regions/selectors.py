@@ -4,6 +4,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from utilities.tabular import ErrorReport
 
 from .choices import XPCC_CITY, XPCC_NAME, XPCC_PROVINCE, CityKind
@@ -55,7 +57,7 @@ class RegionResolver:
     def province(self, value: str) -> ResolvedRegion:
         text = _clean(value)
         if not text:
-            raise RegionNotFound("省份不能为空 (province is required)")
+            raise RegionNotFound(gettext("省份不能为空"))
         if text in self._province_by_text:
             code = self._province_by_text[text]
             city = None
@@ -67,7 +69,7 @@ class RegionResolver:
             return ResolvedRegion(city.province_id, city.code)
         if text in {XPCC_NAME, "兵团", "新疆兵团"}:
             return ResolvedRegion(XPCC_PROVINCE, XPCC_CITY)
-        raise RegionNotFound(f"未知省份 “{value}” (unknown province)")
+        raise RegionNotFound(gettext("未知省份 “%(value)s”") % {"value": value})
 
     def city(self, province_code: str, value: str) -> str:
         text = _clean(value)
@@ -78,10 +80,17 @@ class RegionResolver:
             known = self._city_anywhere.get(text) or self._city_anywhere.get(text.removesuffix("市"))
             if known is not None and known.province_id != province_code:
                 raise RegionNotFound(
-                    f"城市 “{value}” 属于{self.provinces[known.province_id].name}，不在{self.provinces[province_code].name} "
-                    f"(city is not in the province)"
+                    gettext("城市 “%(value)s” 属于%(other)s，不在%(province)s")
+                    % {
+                        "value": value,
+                        "other": self.provinces[known.province_id].name,
+                        "province": self.provinces[province_code].name,
+                    }
                 )
-            raise RegionNotFound(f"未知城市 “{value}”（{self.provinces[province_code].name}）(unknown city)")
+            raise RegionNotFound(
+                gettext("未知城市 “%(value)s”（%(province)s）")
+                % {"value": value, "province": self.provinces[province_code].name}
+            )
         return code
 
     def resolve(self, province_value: str, city_value: str | None) -> ResolvedRegion:
@@ -92,7 +101,8 @@ class RegionResolver:
         city_code = self.city(region.province_code, city_value)
         if region.city_code and region.city_code != city_code and region.city_code != XPCC_CITY:
             raise RegionNotFound(
-                f"城市 “{city_value}” 与省份列的 “{province_value}” 不一致 (city contradicts the province column)"
+                gettext("城市 “%(city)s” 与省份列的 “%(province)s” 不一致")
+                % {"city": city_value, "province": province_value}
             )
         return ResolvedRegion(region.province_code, city_code)
 

@@ -1,5 +1,7 @@
 """Admin for officials: snapshots with their status and staleness, read-only indicators, recompute now."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Q, Subquery, Value, When
@@ -12,6 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .choices import SnapshotStatus
 from .models import DataState, ScopeIndicator, Snapshot
+
+
+def duration_display(duration: datetime.timedelta | None) -> str:
+    """0.17 秒, 12.3 秒, 4 分 5 秒: how long a computation took, as a person says it."""
+    if duration is None:
+        return "—"
+    seconds = duration.total_seconds()
+    if seconds < 60:
+        return _("%(seconds)s 秒") % {"seconds": f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"}
+    minutes, rest = divmod(round(seconds), 60)
+    return _("%(minutes)s 分 %(seconds)s 秒") % {"minutes": minutes, "seconds": rest}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,7 +44,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
         "as_of",
         "status",
         "started_at",
-        "duration",
+        "duration_text",
         "enterprise_count",
         "patent_count",
         "scope_count",
@@ -40,7 +53,9 @@ class SnapshotAdmin(ReadOnlyAdmin):
     list_filter = ["status", "as_of"]
     date_hierarchy = "as_of"
     actions = ["recompute_now"]
-    readonly_fields = [f.name for f in Snapshot._meta.fields]
+    readonly_fields = [
+        "duration_text" if f.name == "duration" else f.name for f in Snapshot._meta.fields if f.name != "task_id"
+    ]
 
     def get_queryset(self, request):
         # Staleness for the whole page in the list query itself, not one query per row.
@@ -71,26 +86,43 @@ class SnapshotAdmin(ReadOnlyAdmin):
         """The changelist's "recompute now" button: queue a full recompute at today's date."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
+        if not self.has_recompute_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        task_id = services.snapshot_recompute_enqueue(as_of=today)
-        self.message_user(request, _("已排队重新计算 %(as_of)s（任务 %(task)s）") % {"as_of": today, "task": task_id})
+        services.snapshot_recompute_enqueue(as_of=today)
+        self.message_user(request, self._queued_message(today), messages.SUCCESS)
         return redirect("admin:reports_snapshot_changelist")
 
-    @admin.display(boolean=True, description=_("数据已变更"), ordering="stale")
-    def stale_mark(self, obj) -> bool:
-        return getattr(obj, "stale", False)
+    @staticmethod
+    def _queued_message(as_of) -> str:
+        return _(
+            "已开始重新计算截止 %(as_of)s 的全部指标。计算在后台进行，通常需要几分钟；完成后新快照会以“已完成”"
+            "出现在本列表中，并替换同一日期的旧快照。"
+        ) % {"as_of": as_of.isoformat()}
 
-    @admin.action(description=_("立即重新计算所选快照的截止日期"))
+    @admin.display(description=_("数据是否最新"), ordering="stale")
+    def stale_mark(self, obj) -> str:
+        if obj.status != SnapshotStatus.COMPLETE:
+            return "—"
+        return _("已过期") if getattr(obj, "stale", False) else _("最新")
+
+    @admin.display(description=_("耗时"), ordering="duration")
+    def duration_text(self, obj) -> str:
+        return duration_display(obj.duration)
+
+    def has_recompute_permission(self, request) -> bool:
+        """A full recompute reads and rewrites everything: national administrators only (officials.roles)."""
+        return request.user.has_perm("reports.recompute_snapshot")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_recompute_permission": self.has_recompute_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("重新计算所选快照日期的全部指标"), permissions=["recompute"])
     def recompute_now(self, request, queryset):
         for as_of in sorted(set(queryset.values_list("as_of", flat=True))):
-            task_id = services.snapshot_recompute_enqueue(as_of=as_of)
-            self.message_user(
-                request,
-                _("已排队重新计算 %(as_of)s（任务 %(task)s）") % {"as_of": as_of, "task": task_id},
-                messages.SUCCESS,
-            )
+            services.snapshot_recompute_enqueue(as_of=as_of)
+            self.message_user(request, self._queued_message(as_of), messages.SUCCESS)
 
 
 @admin.register(ScopeIndicator)

@@ -39,6 +39,8 @@ class Snapshot(models.Model):
         ordering = ["-as_of", "-started_at"]
         verbose_name = _("指标快照")
         verbose_name_plural = pgettext_lazy("plural", "指标快照")
+        # A full recompute reads every row and replaces every number: national administrators only.
+        permissions = [("recompute_snapshot", _("可以启动全量重新计算"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["as_of"],

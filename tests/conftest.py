@@ -71,3 +71,14 @@ def regions(db):
 
     if not Province.objects.exists():
         regions_load()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request under /en/ leaves English active in the thread
+    (LocaleMiddleware activates, nothing deactivates), and reverse() would then build /en/ URLs."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,12 +1,83 @@
-"""History rows of bulk writes, as django-simple-history writes them, inserted set-based."""
+"""The change history: through which channel a change came, and bulk writes' history rows.
+
+Every history row (django-simple-history) says who, when, before/after, and its **channel**: the admin,
+an import (with its import record), the API or a command. A change made inside a request is ``admin``
+(or ``api`` under ``/api/``); a change outside any request is ``command``; importers and reverts say
+``import`` explicitly, with the record, through ``history_channel(...)`` or ``history_rows_write``.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from .bulk import db_values, insert_objects
 
 
-def history_rows_write(model, objs: list, *, history_type: str, user, reason: str) -> None:
+class Channel(models.TextChoices):
+    ADMIN = "admin", _("管理后台")
+    IMPORT = "import", _("导入")
+    API = "api", _("API")
+    COMMAND = "command", _("命令行")
+
+
+class ChannelHistoryBase(models.Model):
+    """Extra columns of every history table: the channel of the change and, for imports, the record id."""
+
+    history_channel = models.CharField(_("途径"), max_length=10, choices=Channel.choices, default=Channel.COMMAND)
+    history_import_record_id = models.PositiveBigIntegerField(_("导入记录"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+_current: ContextVar[tuple[str, int | None] | None] = ContextVar("history_channel", default=None)
+
+
+@contextmanager
+def history_channel(channel: str, *, import_record_id: int | None = None) -> Iterator[None]:
+    """Every history row written inside the block carries this channel (and import record)."""
+    token = _current.set((channel, import_record_id))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def current_channel() -> tuple[str, int | None]:
+    explicit = _current.get()
+    if explicit is not None:
+        return explicit
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return Channel.COMMAND, None
+    return (Channel.API if "/api/" in request.path else Channel.ADMIN), None
+
+
+def _fill_channel(sender, history_instance, **kwargs) -> None:
+    if hasattr(history_instance, "history_channel"):
+        history_instance.history_channel, history_instance.history_import_record_id = current_channel()
+
+
+pre_create_historical_record.connect(_fill_channel, dispatch_uid="utilities.history.channel")
+
+
+def history_rows_write(
+    model,
+    objs: list,
+    *,
+    history_type: str,
+    user,
+    reason: str,
+    import_record_id: int | None = None,
+    channel: str | None = None,
+) -> None:
     """One history row per object, as simple-history's ``bulk_history_create`` builds it, inserted fast.
 
     Same columns and values as ``bulk_create_with_history``/``bulk_update_with_history`` write (tracked
@@ -25,6 +96,9 @@ def history_rows_write(model, objs: list, *, history_type: str, user, reason: st
         "history_change_reason": reason,
         "history_type": history_type,
     }
+    if hasattr(history_model, "history_channel"):
+        common["history_channel"] = channel or (Channel.IMPORT if import_record_id else current_channel()[0])
+        common["history_import_record_id"] = import_record_id
     fields = [field for field in history_model._meta.concrete_fields if field.attname != "history_id"]
     values = db_values(fields)
     rows = []
@@ -32,3 +106,76 @@ def history_rows_write(model, objs: list, *, history_type: str, user, reason: st
         row = {**common, **{attname: getattr(obj, attname) for attname in tracked}}
         rows.append(values(row.__getitem__))
     insert_objects(history_model, fields, rows)
+
+
+# --- reverting one change --------------------------------------------------------------------------
+
+
+class RevertRefused(Exception):
+    """A revert that cannot be done as asked; ``reasons`` say why, in words an official reads."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(str(reason) for reason in reasons))
+        self.reasons = reasons
+
+
+def value_display(field, value) -> str:
+    """A stored value as a person reads it: choice labels, the related object's name, lists joined."""
+    if value in (None, "", []):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if isinstance(value, list):
+        return "；".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    return str(value)
+
+
+def changed_fields(history_record) -> list[tuple[object, object, object]]:
+    """(model field, value before, value after) of every field one history row changed."""
+    previous = history_record.prev_record
+    if previous is None:
+        return []
+    model = history_record.instance_type
+    delta = history_record.diff_against(previous)
+    return [(model._meta.get_field(change.field), change.old, change.new) for change in delta.changes]
+
+
+def change_revert_plan(obj, history_record) -> list[tuple[object, object, object]]:
+    """(field, current value, value the revert writes) for one change of ``obj``; RevertRefused if it can't.
+
+    Only a change ("~") can be reverted, and only while no later change touched the same fields: then
+    the current value is still the one this change wrote.
+    """
+    if history_record.history_type != "~" or history_record.prev_record is None:
+        raise RevertRefused([_("只能撤销对已有记录的修改；新建或删除不能在这里撤销。")])
+    changes = changed_fields(history_record)
+    if not changes:
+        raise RevertRefused([_("这条历史记录没有改动任何字段。")])
+    reasons = []
+    plan = []
+    for field, before, after in changes:
+        current = getattr(obj, field.attname)
+        if current != after:
+            reasons.append(
+                _("“%(field)s”在这次修改之后又被改过（现在是 %(current)s），不能撤销这次修改。")
+                % {"field": field.verbose_name, "current": value_display(field, current)}
+            )
+        plan.append((field, current, before))
+    if reasons:
+        raise RevertRefused(reasons)
+    return plan
+
+
+def change_revert(obj, history_record, *, user) -> None:
+    """Write the values before ``history_record`` back, validated and recorded like any edit."""
+    for field, _current, before in change_revert_plan(obj, history_record):
+        setattr(obj, field.attname, before)
+    obj.full_clean()
+    obj._history_user = user
+    obj._change_reason = f"撤销修改 #{history_record.history_id}"
+    obj.save()

@@ -32,6 +32,9 @@ class Column:
     key: str
     alias: str
     required: bool = False
+    # Names and titles are kept as written (full-width brackets and all): only trimmed, never NFKC'd.
+    # Matching normalises its own key (``enterprises.names.normalize_name``), not the stored text.
+    verbatim: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 NEUTRALISING_PREFIX = "'"
 
 
-def clean_cell(value: object) -> str:
+def clean_cell(value: object, *, verbatim: bool = False) -> str:
     """Trim and NFKC-normalise a cell (full-width digits and letters become half-width).
 
+    ``verbatim`` cells (registered names, titles) are only trimmed.
     An apostrophe that neutralises a formula prefix (``'=SUM(…)``, written by the exports) is removed.
     """
     if value is None:
@@ -102,8 +106,11 @@ def clean_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    # NFKC leaves ASCII unchanged; skipping it saves a third of the parse time of a large file.
-    text = text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+    if verbatim or text.isascii():
+        # NFKC leaves ASCII unchanged; skipping it saves a third of the parse time of a large file.
+        text = text.strip()
+    else:
+        text = unicodedata.normalize("NFKC", text).strip()
     if text.startswith(NEUTRALISING_PREFIX) and text[1:2] in FORMULA_PREFIXES:
         return text[1:]
     return text
@@ -181,16 +188,22 @@ class Table:
     keys: list[str | None]
     unknown: list[str]
     _raw: Iterator[list[object]]
+    verbatim: frozenset[int] = frozenset()
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """The data rows; a file with a header and no data row is rejected (it cannot be what was meant)."""
         width = len(self.keys)
+        any_row = False
         for index, raw in enumerate(self._raw, start=2):
-            cells = [clean_cell(value) for value in raw]
+            cells = [clean_cell(value, verbatim=i in self.verbatim) for i, value in enumerate(raw)]
             if not any(cells):
                 continue  # blank lines (Excel leaves them) are not rows
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
+            any_row = True
             yield index, {key: cells[i] for i, key in enumerate(self.keys) if key is not None and i < len(cells)}
+        if not any_row:
+            raise FileRejected(_single_error(2, translation.gettext("文件只有表头，没有数据行")))
 
 
 def open_table(
@@ -202,14 +215,14 @@ def open_table(
     stream.seek(0)
     if head == _XLSX_MAGIC:
         if not allow_xlsx:
-            raise FileRejected(_single_error(0, "此类文件只接受 CSV (XLSX is not accepted for this file)"))
+            raise FileRejected(_single_error(0, translation.gettext("此类文件只接受 CSV")))
         raw: Iterator[list[object]] = _xlsx_rows(stream)
     else:
         raw = _csv_rows(stream)
     header = next(raw, None)
     report = ErrorReport()
     if header is None:
-        report.add(1, "", "", "文件为空，缺少表头 (empty file: no header row)")
+        report.add(1, "", "", translation.gettext("文件为空，缺少表头"))
         raise FileRejected(report)
     by_name = {}
     for column in columns:
@@ -226,18 +239,28 @@ def open_table(
             keys.append(None)
             continue
         if key in seen:
-            report.add(1, name, name, "表头重复 (duplicate column)")
+            report.add(1, name, name, translation.gettext("表头重复"))
         seen.add(key)
         keys.append(key)
     for name in unknown:
         if not ignore_unknown:
-            report.add(1, name, name, "未知列；如确需忽略请使用 --ignore-unknown (unknown column)")
+            report.add(
+                1, name, name, translation.gettext("未知列；确需忽略时请勾选“忽略未知列”（命令行 --ignore-unknown）")
+            )
     for column in columns:
         if column.required and column.key not in seen:
-            report.add(1, column.key, "", f"缺少必填列 {column.key} [{column.alias}] (missing required column)")
+            report.add(
+                1,
+                column.key,
+                "",
+                translation.gettext("缺少必填列 %(key)s [%(alias)s]") % {"key": column.key, "alias": column.alias},
+            )
     if report:
         raise FileRejected(report)
-    return Table(keys=keys, unknown=unknown, _raw=raw)
+    kept = {column.key for column in columns if column.verbatim}
+    return Table(
+        keys=keys, unknown=unknown, _raw=raw, verbatim=frozenset(i for i, key in enumerate(keys) if key in kept)
+    )
 
 
 # --- cell parsers: each returns the parsed value or raises ValueError with the reason --------------
@@ -252,7 +275,7 @@ def parse_date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError:
-        raise ValueError("日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)") from None
+        raise ValueError(translation.gettext("日期应为 YYYY-MM-DD")) from None
 
 
 # PositiveIntegerField's upper bound on every backend we run on (Django's integer_field_ranges): the
@@ -267,7 +290,7 @@ def parse_non_negative_int(value: str) -> int | None:
     if text.endswith(".0"):
         text = text[:-2]
     if not text.isdigit():
-        raise ValueError("应为不小于0的整数 (must be an integer >= 0)")
+        raise ValueError(translation.gettext("应为不小于0的整数"))
     return int(text)
 
 
@@ -283,7 +306,7 @@ def parse_bool(value: str) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise ValueError("应为 1/0、true/false 或 是/否 (must be 1/0, true/false or 是/否)")
+    raise ValueError(translation.gettext("应为 1/0、true/false 或 是/否"))
 
 
 def parse_list(value: str) -> list[str]:
@@ -311,6 +334,8 @@ def choice_parser(choices: type[models.TextChoices]) -> Callable[[str], str]:
         try:
             return lookup[value.casefold()]
         except KeyError:
-            raise ValueError(f"不是允许的取值 (must be one of: {allowed})") from None
+            raise ValueError(
+                translation.gettext("不是允许的取值（可用：%(allowed)s）") % {"allowed": allowed}
+            ) from None
 
     return parse

@@ -1,7 +1,8 @@
 """Writes of the enterprises app: importing enterprise files and official MIIT batch lists.
 
 Modules: ``cells`` (cell parsers and limits), ``plan`` (what an import does, row by row, and writing it),
-``enterprise_file`` and ``miit_list`` (the two imports), ``preview`` (the admin's upload, dry run, confirm
+``enterprise_file`` and ``miit_list`` (the two imports), ``scope`` (a provincial official's rows),
+``revert`` (undoing a whole import), ``preview`` (the admin's upload, dry run, confirm
 or cancel) and ``formatting`` (count and change lines). Callers import from this package.
 
 Both imports follow the same shape (NetBox's bulk import, HackSoft's services):
@@ -50,6 +51,7 @@ from .formatting import import_change_lines, import_counts_lines
 from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
 from .plan import DetailedImportOutcome, RowAction, RowChange
 from .preview import IMPORT_STORAGE_DIR, import_cancel, import_confirm, import_preview
+from .revert import RevertStep, import_revert, import_revert_plan
 
 __all__ = [
     "BATCH_MAX",
@@ -62,6 +64,7 @@ __all__ = [
     "CityGuesser",
     "DetailedImportOutcome",
     "RowAction",
+    "RevertStep",
     "RowChange",
     "designation_list_import",
     "enterprise_import",
@@ -71,5 +74,7 @@ __all__ = [
     "import_confirm",
     "import_counts_lines",
     "import_preview",
+    "import_revert",
+    "import_revert_plan",
     "parse_batch",
 ]

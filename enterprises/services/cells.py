@@ -5,6 +5,7 @@ import functools
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from utilities.tabular import POSITIVE_INT_MAX, ErrorReport, parse_date, parse_list, parse_non_negative_int
 
@@ -52,20 +53,18 @@ def parse_batch(value: str) -> int:
     """`3`, `第3批`, `第三批`, `第十二批` → the batch number; raises ValueError with the reason."""
     text = value.strip()
     if not text:
-        raise ValueError("批次不能为空 (batch is required)")
+        raise ValueError(gettext("批次不能为空"))
     inner = text.removeprefix("第").removesuffix("批").strip()
     number = int(inner) if inner.isdigit() else _chinese_number(inner)
     if number is None or not 1 <= number <= BATCH_MAX:
-        raise ValueError(
-            f"批次应为 1..{BATCH_MAX} 或 第一批、第二批…… (batch must be 1..{BATCH_MAX} or 第一批, 第二批, ...)"
-        )
+        raise ValueError(gettext("批次应为 1..%(max)s 或 第一批、第二批……") % {"max": BATCH_MAX})
     return number
 
 
 def parse_credit_code(value: str) -> str:
     code = value.upper()
     if not code:
-        raise ValueError("统一社会信用代码不能为空 (credit code is required)")
+        raise ValueError(gettext("统一社会信用代码不能为空"))
     problem = credit_code_problem(code)
     if problem:
         raise ValueError(f"统一社会信用代码无效：{problem}")
@@ -74,9 +73,11 @@ def parse_credit_code(value: str) -> str:
 
 def parse_name(value: str) -> str:
     if not value:
-        raise ValueError("企业名称不能为空 (name is required)")
+        raise ValueError(gettext("企业名称不能为空"))
     if len(value) > NAME_MAX_LENGTH:
-        raise ValueError(f"企业名称超过{NAME_MAX_LENGTH}字（{len(value)}字） (name longer than {NAME_MAX_LENGTH})")
+        raise ValueError(
+            gettext("企业名称超过%(max)s字（%(length)s字）") % {"max": NAME_MAX_LENGTH, "length": len(value)}
+        )
     return value
 
 
@@ -84,21 +85,21 @@ def parse_former_names(value: str) -> list[str]:
     names = [name for name in parse_list(value) if name]
     for name in names:
         if len(name) > NAME_MAX_LENGTH:
-            raise ValueError(f"曾用名 “{name[:20]}…” 超过{NAME_MAX_LENGTH}字 (former name too long)")
+            raise ValueError(gettext("曾用名 “%(name)s…” 超过%(max)s字") % {"name": name[:20], "max": NAME_MAX_LENGTH})
     return names
 
 
 def parse_employees(value: str) -> int | None:
     number = parse_non_negative_int(value)
     if number is not None and number > EMPLOYEES_MAX:
-        raise ValueError(f"参保人数过大（最大 {EMPLOYEES_MAX}） (too large)")
+        raise ValueError(gettext("参保人数过大（最大 %(max)s）") % {"max": EMPLOYEES_MAX})
     return number
 
 
 def parse_stock_code(value: str) -> str:
     code = value.upper()
     if code and (len(code) > STOCK_CODE_MAX_LENGTH or not _STOCK_CODE.match(code)):
-        raise ValueError("股票代码应形如 688001 或 688001.SH (stock code must look like 688001 or 688001.SH)")
+        raise ValueError(gettext("股票代码应形如 688001 或 688001.SH"))
     return code
 
 
@@ -108,7 +109,7 @@ def parse_past_date(value: str) -> datetime.date | None:
     # is still reported).
     date = parse_date(value)
     if date is not None and date > timezone.localdate():
-        raise ValueError("日期不能晚于今天 (date is in the future)")
+        raise ValueError(gettext("日期不能晚于今天"))
     return date
 
 
@@ -118,6 +119,4 @@ def report_duplicates(report: ErrorReport, column: str, rows_by_key: dict[str, l
             continue
         listed = "、".join(str(row) for row in rows)
         for row in rows:
-            report.add(
-                row, column, values[key], f"在文件中重复出现（第{listed}行） (duplicate in the file: rows {listed})"
-            )
+            report.add(row, column, values[key], gettext("在文件中重复出现（第%(rows)s行）") % {"rows": listed})

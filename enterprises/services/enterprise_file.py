@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import chunks
@@ -29,11 +30,12 @@ from .cells import (
     report_duplicates,
 )
 from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+from .scope import import_scope_check
 
 ENTERPRISE_COLUMNS = (
     Column("credit_code", "统一社会信用代码", required=True),
-    Column("name", "企业名称", required=True),
-    Column("former_names", "曾用名"),
+    Column("name", "企业名称", required=True, verbatim=True),
+    Column("former_names", "曾用名", verbatim=True),
     Column("province", "省份", required=True),
     Column("city", "城市"),
     Column("industry_field", "产业领域"),
@@ -106,7 +108,7 @@ def _parse_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
                 number,
                 "city",
                 city,
-                "城市不能为空（省份列为直辖市或计划单列市时可省略） (city is required unless implied by the province)",
+                gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"),
             )
             region = None
         if ok and values["former_names"] and values["name"]:
@@ -116,7 +118,7 @@ def _parse_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
                     number,
                     "former_names",
                     cells.get("former_names"),
-                    "曾用名不能与现名相同 (a former name equals the name)",
+                    gettext("曾用名不能与现名相同"),
                 )
                 ok = False
         if values.get("credit_code"):
@@ -239,8 +241,8 @@ def _plan_enterprise_import(rows: list[_EnterpriseRow], resolver: RegionResolver
                 row.row,
                 "name",
                 row.name,
-                f"与第{claimed_by[enterprise.pk]}行匹配到同一家待补全企业 “{enterprise.name}” "
-                f"(two rows match the same incomplete enterprise)",
+                gettext("与第%(row)s行匹配到同一家待补全企业 “%(name)s”")
+                % {"row": claimed_by[enterprise.pk], "name": enterprise.name},
             )
             continue
         claimed_by[enterprise.pk] = row.row
@@ -326,6 +328,14 @@ def enterprise_import(
             raise FileRejected(report)
         with transaction.atomic():
             plan = _plan_enterprise_import(rows, resolver, report)
+            if not report:
+                import_scope_check(
+                    user=user,
+                    record=recorded.record,
+                    plan=plan,
+                    row_provinces=[(row.row, row.province_id) for row in rows],
+                    report=report,
+                )
             if report:
                 raise FileRejected(report)
             if not dry_run:

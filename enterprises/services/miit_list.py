@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from regions.selectors import CityGuesser, RegionCache, RegionResolver
 from utilities.bulk import chunks
@@ -22,13 +23,14 @@ from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
 from .cells import parse_batch, parse_credit_code, parse_name, report_duplicates
 from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+from .scope import import_scope_check
 
 # The official MIIT shape `序号, 省份, 企业名称[, 统一社会信用代码]`, plus two optional columns a list
 # sometimes carries: 城市 and 批次 (a file spanning several batches).
 DESIGNATION_LIST_COLUMNS = (
     Column("sequence", "序号"),
     Column("province", "省份", required=True),
-    Column("name", "企业名称", required=True),
+    Column("name", "企业名称", required=True, verbatim=True),
     Column("credit_code", "统一社会信用代码"),
     Column("city", "城市"),
     Column("batch", "批次"),
@@ -98,7 +100,7 @@ def _open_designation_list(stream: IO[bytes]):
         if unknown:
             report = ErrorReport()
             for name in unknown:
-                report.add(1, name, name, "未知列 (unknown column)")
+                report.add(1, name, name, gettext("未知列"))
             raise FileRejected(report)
     return table
 
@@ -114,13 +116,13 @@ def _parse_list_rows(
     has_batch_column = "batch" in table.keys
     regions = RegionCache(resolver)
     if batch is None and not has_batch_column:
-        report.add(1, "batch", "", "缺少批次：请指定 --batch N 或在文件中提供“批次”列 (batch is required)")
+        report.add(1, "batch", "", gettext("缺少批次：请填写批次（命令行 --batch N）或在文件中提供“批次”列"))
         return parsed
     for number, cells in table.rows():
         ok = True
         sequence = cells.get("sequence", "")
         if sequence and not sequence.isdigit():
-            report.add(number, "sequence", sequence, "序号应为正整数 (sequence must be a positive integer)")
+            report.add(number, "sequence", sequence, gettext("序号应为正整数"))
             ok = False
         try:
             name = parse_name(cells.get("name", ""))
@@ -147,11 +149,11 @@ def _parse_list_rows(
                         number,
                         "batch",
                         cells["batch"],
-                        f"与指定的第{batch}批不一致 (contradicts --batch {batch})",
+                        gettext("与指定的第%(batch)s批不一致") % {"batch": batch},
                     )
                     ok = False
         elif row_batch is None:
-            report.add(number, "batch", "", "批次不能为空 (batch is required)")
+            report.add(number, "batch", "", gettext("批次不能为空"))
             ok = False
         region = regions.resolve(report, number, cells.get("province", ""), cells.get("city", ""))
         if credit_code:
@@ -203,7 +205,7 @@ def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) ->
                     row.row,
                     "name",
                     row.name,
-                    f"名称匹配到多家企业（{listed}），请补充统一社会信用代码 (ambiguous name)",
+                    gettext("名称匹配到多家企业（%(listed)s），请补充统一社会信用代码") % {"listed": listed},
                 )
                 continue
             enterprise = candidates[0] if candidates else None
@@ -214,7 +216,8 @@ def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) ->
                     row.row,
                     "name",
                     row.name,
-                    f"与第{matched_by[key]}行匹配到同一家企业 “{enterprise.name}” (two rows match the same enterprise)",
+                    gettext("与第%(row)s行匹配到同一家企业 “%(name)s”")
+                    % {"row": matched_by[key], "name": enterprise.name},
                 )
                 continue
             matched_by[key] = row.row
@@ -304,6 +307,14 @@ def designation_list_import(
             raise FileRejected(report)
         with transaction.atomic():
             plan = _plan_list_import(rows, status, report)
+            if not report:
+                import_scope_check(
+                    user=user,
+                    record=recorded.record,
+                    plan=plan,
+                    row_provinces=[(row.row, row.province_id) for row in rows],
+                    report=report,
+                )
             if report:
                 raise FileRejected(report)
             if not dry_run:

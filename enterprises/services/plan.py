@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from utilities.bulk import chunks, insert_with_new_pks, update_rows
-from utilities.history import history_rows_write
+from utilities.history import Channel, history_rows_write
 
 from ..choices import DesignationStatus, Program
 from ..import_records import ImportOutcome
@@ -62,7 +62,14 @@ def _counts() -> dict[str, int]:
 
 
 def _save_enterprises(
-    *, created: list[Enterprise], updated: list[Enterprise], fields: set[str], user, reason: str
+    *,
+    created: list[Enterprise],
+    updated: list[Enterprise],
+    fields: set[str],
+    user,
+    reason: str,
+    record_id: int,
+    channel: str,
 ) -> None:
     """Bulk writes plus their history rows naming the user; ``name_normalized`` is what ``save()`` sets."""
     now = timezone.now()
@@ -74,14 +81,25 @@ def _save_enterprises(
     if created:
         # The new primary keys are set on the objects: designations and history rows need them.
         insert_with_new_pks(Enterprise, created)
-        history_rows_write(Enterprise, created, history_type="+", user=user, reason=reason)
+        history_rows_write(
+            Enterprise, created, history_type="+", user=user, reason=reason, import_record_id=record_id, channel=channel
+        )
     if updated:
         update_rows(Enterprise, updated, sorted(fields | {"name_normalized", "updated_at"}))
-        history_rows_write(Enterprise, updated, history_type="~", user=user, reason=reason)
+        history_rows_write(
+            Enterprise, updated, history_type="~", user=user, reason=reason, import_record_id=record_id, channel=channel
+        )
 
 
 def _save_designations(
-    *, created: list[Designation], updated: list[Designation], fields: set[str], user, reason: str
+    *,
+    created: list[Designation],
+    updated: list[Designation],
+    fields: set[str],
+    user,
+    reason: str,
+    record_id: int,
+    channel: str,
 ) -> None:
     now = timezone.now()
     for designation in updated:
@@ -92,10 +110,26 @@ def _save_designations(
         designation.enterprise_id = designation.enterprise.pk
     if created:
         insert_with_new_pks(Designation, created)
-        history_rows_write(Designation, created, history_type="+", user=user, reason=reason)
+        history_rows_write(
+            Designation,
+            created,
+            history_type="+",
+            user=user,
+            reason=reason,
+            import_record_id=record_id,
+            channel=channel,
+        )
     if updated:
         update_rows(Designation, updated, sorted(fields | {"updated_at"}))
-        history_rows_write(Designation, updated, history_type="~", user=user, reason=reason)
+        history_rows_write(
+            Designation,
+            updated,
+            history_type="~",
+            user=user,
+            reason=reason,
+            import_record_id=record_id,
+            channel=channel,
+        )
 
 
 def _notify(enterprise_ids: set[int]) -> None:
@@ -167,12 +201,16 @@ class Plan:
         # The history's change reason points at the import record, so "where did this value come from?"
         # is answered from an enterprise's history page.
         reason = f"导入 {record.file_name} (ImportRecord #{record.pk})"[:100]
+        # An API write goes through the importer too; its history says "api", with its record.
+        channel = Channel.API if record.via == "api" else Channel.IMPORT
         _save_enterprises(
             created=self.new_enterprises,
             updated=self.changed_enterprises,
             fields=self.enterprise_fields,
             user=user,
             reason=reason,
+            record_id=record.pk,
+            channel=channel,
         )
         _save_designations(
             created=self.new_designations,
@@ -180,6 +218,8 @@ class Plan:
             fields=self.designation_fields,
             user=user,
             reason=reason,
+            record_id=record.pk,
+            channel=channel,
         )
         touched = {enterprise.pk for enterprise in (*self.new_enterprises, *self.changed_enterprises)}
         touched |= {designation.enterprise_id for designation in (*self.new_designations, *self.changed_designations)}

@@ -5,7 +5,7 @@ the whole file set-based) and ``linking`` (the applicant-to-enterprise rule and 
 import from this package.
 """
 
-from .linking import applicants_link
+from .linking import applicants_link, applicants_link_name
 from .patent_file import PATENT_COLUMNS, patent_import
 
-__all__ = ["PATENT_COLUMNS", "applicants_link", "patent_import"]
+__all__ = ["PATENT_COLUMNS", "applicants_link", "applicants_link_name", "patent_import"]

@@ -119,3 +119,28 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str,
     if gained:
         patent_links_changed.send(sender=PatentApplicant, enterprise_ids=frozenset(gained))
     return {"linked": linked, "enterprises": len(gained)}
+
+
+@transaction.atomic
+def applicants_link_name(*, name_normalized: str, enterprise: Enterprise, applicants=None) -> int:
+    """Link the unmatched applicants printed as ``name_normalized`` to ``enterprise``, by an official's word.
+
+    ``applicants`` narrows the rows (an official's provinces); the once-per-patent rule holds: a patent
+    already linked to the enterprise keeps that one link, and of several matching applicants on one
+    patent the first position is linked. The enterprise's names are left alone (recording the name as a
+    former name is the other choice on the data-quality page). Returns how many applicants were linked.
+    """
+    rows = (PatentApplicant.objects.all() if applicants is None else applicants).filter(
+        enterprise__isnull=True, name_normalized=name_normalized
+    )
+    taken = set(PatentApplicant.objects.filter(enterprise=enterprise).values_list("patent_id", flat=True))
+    chosen = []
+    for pk, patent_id in rows.order_by("patent_id", "position").values_list("pk", "patent_id"):
+        if patent_id not in taken:
+            taken.add(patent_id)
+            chosen.append(pk)
+    for chunk_start in range(0, len(chosen), 500):
+        PatentApplicant.objects.filter(pk__in=chosen[chunk_start : chunk_start + 500]).update(enterprise=enterprise)
+    if chosen:
+        patent_links_changed.send(sender=PatentApplicant, enterprise_ids=frozenset({enterprise.pk}))
+    return len(chosen)

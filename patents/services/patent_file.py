@@ -37,7 +37,7 @@ PATENT_COLUMNS = [
     Column("application_number", "申请号", required=True),
     Column("jurisdiction", "受理局", required=True),
     Column("patent_type", "专利类型", required=True),
-    Column("title", "标题"),
+    Column("title", "标题", verbatim=True),
     Column("application_date", "申请日", required=True),
     Column("publication_date", "公开日", required=True),
     Column("grant_date", "授权日"),
@@ -46,7 +46,7 @@ PATENT_COLUMNS = [
     Column("cited_by_count", "被引次数"),
     Column("license_count", "许可次数"),
     Column("transfer_count", "转让次数"),
-    Column("applicant_names", "申请人", required=True),
+    Column("applicant_names", "申请人", required=True, verbatim=True),
     Column("applicant_credit_codes", "申请人信用代码"),
 ]
 

@@ -41,3 +41,17 @@ def test_no_admin_account_is_made_outside_debug(regions, password_file, settings
     call_command("setup_demo")
     assert not get_user_model().objects.filter(username="admin").exists()
     assert not password_file.exists()
+
+
+def test_the_banner_prints_the_address_make_run_serves(regions, password_file):
+    import io
+
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory()  # a filled database: no demo data to generate
+    out = io.StringIO()
+
+    call_command("setup_demo", "--url", "http://0.0.0.0:8123/", stdout=out)
+
+    assert "http://0.0.0.0:8123/admin/" in out.getvalue()
+    assert ":8000" not in out.getvalue()

@@ -36,7 +36,7 @@ def test_swapping_two_adjacent_characters_is_detected():
 
 
 def test_wrong_check_character_names_the_expected_one():
-    assert credit_code_problem("914403001922038217") == "校验位应为 6，实际为 7 (check character does not verify)"
+    assert credit_code_problem("914403001922038217") == "校验位应为 6，实际为 7"
 
 
 @pytest.mark.parametrize(

@@ -286,7 +286,7 @@ def test_a_changed_value_updates_only_that_enterprise_and_reports_the_change(reg
 
 
 def test_updates_are_recorded_in_the_history_with_the_importing_user(regions):
-    user = get_user_model().objects.create_user("official", password="x")
+    user = get_user_model().objects.create_superuser("official", password="x")
     run(csv_bytes([enterprise_row(1)]), user=user)
     run(csv_bytes([enterprise_row(1, employees="300")]), user=user)
 
@@ -512,3 +512,15 @@ def test_a_deleted_enterprise_key_is_never_reused_by_a_later_import(regions):
     run(csv_bytes([enterprise_row(3)]))
 
     assert Enterprise.objects.get(credit_code=make_credit_code(3)).pk > deleted_pk
+
+
+def test_names_are_kept_as_registered_and_only_the_matching_key_is_normalised(regions):
+    registered = "苏州（工业园区）精密科技有限公司"
+    run(csv_bytes([enterprise_row(1, name=registered, former_names="苏州【园区】精密有限公司")]))
+
+    enterprise = Enterprise.objects.get()
+    assert enterprise.name == registered
+    assert enterprise.former_names == ["苏州【园区】精密有限公司"]
+    assert enterprise.name_normalized == "苏州(工业园区)精密科技有限公司"
+    again = run(csv_bytes([enterprise_row(1, name=registered, former_names="苏州【园区】精密有限公司")]))
+    assert again.counts["enterprises_unchanged"] == 1

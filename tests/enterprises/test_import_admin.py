@@ -1,5 +1,6 @@
 """The officials' import in the admin: upload → preview (dry run) → confirm or cancel."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,13 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = "admin:enterprises_enterprise_import"
 
 
-def upload(client: Client, data: bytes, *, kind: str = "enterprises", name: str = "enterprises.csv", **fields):
+def upload(
+    client: Client, data: bytes, *, kind: str = "enterprises", name: str = "enterprises.csv", follow=False, **fields
+):
     return client.post(
         reverse(IMPORT_URL),
         {"kind": kind, "file": SimpleUploadedFile(name, data), "status": "confirmed", **fields},
+        follow=follow,
     )
 
 
@@ -55,7 +59,7 @@ def test_an_upload_shows_a_preview_and_writes_nothing(regions, admin_client, adm
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "企业 (enterprises): 新建 created 1, 更新 updated 1, 未变 unchanged 0" in page
+    assert "新建企业 1" in page and "更新企业 1" in page
     assert "参保人数 5 → 120" in page
     assert "确认导入" in page
     assert Enterprise.objects.count() == 1
@@ -95,14 +99,16 @@ def test_cancelling_a_preview_writes_nothing_and_deletes_the_file(regions, admin
     assert not kept_file(record).exists()
 
 
-def test_a_preview_cannot_be_confirmed_twice(regions, admin_client):
+def test_a_preview_confirmed_twice_says_it_is_already_imported(regions, admin_client):
     upload(admin_client, csv_bytes([enterprise_row(1)]))
     record = ImportRecord.objects.get()
     decide(admin_client, record, "confirm")
 
-    response = decide(admin_client, record, "confirm")
+    response = admin_client.post(
+        reverse("admin:enterprises_enterprise_import_decide", args=[record.pk]), {"confirm": "1"}, follow=True
+    )
 
-    assert response.status_code == 404
+    assert "这个文件已经导入" in response.content.decode()
     assert ImportRecord.objects.filter(outcome=ImportRecord.Outcome.APPLIED).count() == 2  # preview + apply run
 
 
@@ -157,15 +163,42 @@ def test_a_staff_user_who_may_only_change_cannot_import_or_decide(regions, clien
     assert not Enterprise.objects.exists()
 
 
-def test_a_staff_user_with_add_and_change_permissions_may_import(regions, client):
-    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_enterprise", "change_enterprise"]))
-    client.force_login(staff)
+def test_a_provincial_official_imports_a_file_of_their_province(regions, client):
+    from officials.services import official_set_up
+
+    client.force_login(official_set_up(username="importer", role="provincial", province_codes=["320000"]).user)
 
     upload(client, csv_bytes([enterprise_row(1)]))
     decide(client, ImportRecord.objects.get(), "confirm")
 
     assert Enterprise.objects.count() == 1
+
+
+def test_a_staff_user_without_a_role_imports_nothing_even_with_permissions(regions, client):
+    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
+    codenames = ["add_enterprise", "change_enterprise", "add_designation", "change_designation"]
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+
+    response = upload(client, csv_bytes([enterprise_row(1)]))
+
+    assert "不在您负责的省份内" in response.content.decode()
+    assert not Enterprise.objects.exists()
+
+
+def test_an_enterprise_file_with_designations_needs_the_designation_permissions(regions, client):
+    from officials.models import Official
+
+    staff = get_user_model().objects.create_user("importer", password="x", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["add_enterprise", "change_enterprise"]))
+    Official.objects.create(user=staff, role="provincial").provinces.set(["320000"])
+    client.force_login(staff)
+
+    response = upload(client, csv_bytes([enterprise_row(1)]), follow=True)
+
+    assert "没有新建或修改认定的权限" in response.content.decode()
+    assert ImportRecord.objects.get().outcome == ImportRecord.Outcome.CANCELLED
+    assert not Enterprise.objects.exists()
 
 
 def test_an_upload_without_the_csrf_token_is_refused(regions, admin_user):
@@ -199,3 +232,92 @@ def test_the_changelist_filters_incomplete_enterprises(regions, admin_client):
 
     assert "待补全企业有限公司" in page
     assert "完整企业有限公司" not in page
+
+
+def test_a_header_only_file_is_an_error_not_an_empty_preview(regions, admin_client):
+    response = upload(admin_client, csv_bytes([], header=list(enterprise_row(1))))
+
+    html = response.content.decode()
+    assert "文件只有表头，没有数据行" in html
+    assert 'name="confirm"' not in html
+    assert ImportRecord.objects.get().outcome == ImportRecord.Outcome.REJECTED
+
+
+def test_one_upload_and_its_confirmation_show_as_one_attempt_with_words_and_units(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1), enterprise_row(2)]))
+    decide(admin_client, ImportRecord.objects.get(), "confirm")
+
+    response = admin_client.get(reverse("admin:enterprises_importrecord_changelist"))
+
+    assert response.context["cl"].result_count == 1
+    html = response.content.decode()
+    assert "新建企业 2" in html and "新建认定 2" in html
+    assert "字节" in html  # e.g. "560 字节"
+    assert "enterprises_created" not in html
+
+
+def test_a_preview_left_for_a_day_expires_and_its_file_is_deleted(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+    ImportRecord.objects.filter(pk=record.pk).update(
+        started_at=record.started_at - datetime.timedelta(days=1, minutes=1)
+    )
+
+    response = admin_client.post(
+        reverse("admin:enterprises_enterprise_import_decide", args=[record.pk]), {"confirm": "1"}, follow=True
+    )
+
+    assert "已过期" in response.content.decode()
+    record.refresh_from_db()
+    assert record.outcome == ImportRecord.Outcome.CANCELLED
+    assert not kept_file(record).exists()
+    assert not Enterprise.objects.exists()
+
+
+def test_an_official_cancels_a_pending_preview_from_the_list(regions, admin_client):
+    upload(admin_client, csv_bytes([enterprise_row(1)]))
+    record = ImportRecord.objects.get()
+
+    admin_client.post(
+        reverse("admin:enterprises_importrecord_changelist"),
+        {"action": "cancel_previews", "_selected_action": [record.pk]},
+    )
+
+    record.refresh_from_db()
+    assert record.outcome == ImportRecord.Outcome.CANCELLED
+    assert not kept_file(record).exists()
+
+
+def test_the_admin_index_leads_to_the_import_and_its_documentation(regions, admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert reverse(IMPORT_URL) in html
+    assert reverse("admin:enterprises_enterprise_import_help") in html
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "企业名单：每行一家企业"), ("/en", "Enterprise file: one row")])
+def test_the_import_help_page_documents_the_formats_in_each_language(regions, admin_client, prefix, words):
+    response = admin_client.get(prefix + reverse("admin:enterprises_enterprise_import_help"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert words in html and "data-formats.md" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "fields"),
+    [
+        ("enterprises-sample.csv", "enterprises", {}),
+        ("designation-list-sample.csv", "designation_list", {"batch": "3"}),
+    ],
+)
+def test_the_sample_files_download_and_preview_without_errors(regions, admin_client, name, kind, fields):
+    response = admin_client.get(reverse("admin:enterprises_enterprise_import_sample", args=[name]))
+    data = b"".join(response.streaming_content)
+
+    preview = upload(admin_client, data, kind=kind, name=name, **fields)
+
+    assert 'name="confirm"' in preview.content.decode(), preview.context.get("errors")
+
+
+def test_only_the_sample_files_can_be_downloaded(regions, admin_client):
+    url = reverse("admin:enterprises_enterprise_import_sample", args=["..%2Fmodels.py"])
+    assert admin_client.get(url).status_code == 404

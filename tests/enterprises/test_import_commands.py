@@ -120,3 +120,19 @@ def test_an_invalid_list_exits_with_status_1(regions, tmp_path, capsys, keep_con
     assert excinfo.value.code == 1
     assert "第2行 [province] “火星”: 未知省份" in capsys.readouterr().err
     assert not Enterprise.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["import_enterprises", "import_patents"])
+def test_a_header_only_file_fails_the_command(regions, tmp_path, command):
+    header = "credit_code,name,province,city,batch\r\n" if command == "import_enterprises" else None
+    if header is None:
+        from patents.services import PATENT_COLUMNS
+
+        header = ",".join(column.key for column in PATENT_COLUMNS) + "\r\n"
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command(command, str(write(tmp_path, header.encode())), stderr=err)
+
+    assert raised.value.returncode == 1
+    assert "文件只有表头，没有数据行" in err.getvalue()

@@ -24,7 +24,7 @@ def test_applicants_link_by_credit_code_whatever_the_name(import_rows):
     outcome = import_rows(
         [patent_row(1, applicant_names="甲科技（旧称）", applicant_credit_codes=enterprise.credit_code)]
     )
-    assert links() == [(1, "甲科技(旧称)", enterprise.pk)]
+    assert links() == [(1, "甲科技（旧称）", enterprise.pk)]  # the name as printed
     assert outcome.counts["applicants_linked"] == 1
 
 
@@ -90,8 +90,8 @@ def test_unmatched_applicants_are_kept_with_name_normalised_name_and_code(import
     import_rows([patent_row(1, applicant_names="未知（北京）研究院", applicant_credit_codes=code)])
     applicant = PatentApplicant.objects.get()
     assert (applicant.name, applicant.name_normalized, applicant.credit_code) == (
-        "未知(北京)研究院",
-        "未知(北京)研究院",
+        "未知（北京）研究院",  # kept as printed
+        "未知(北京)研究院",  # the matching key
         code,
     )
     assert applicant.enterprise is None

@@ -62,7 +62,9 @@ def test_chinese_header_aliases_are_accepted(import_rows):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_encodings_are_detected(encoding):
     run_import(patents_csv([patent_row(1, applicant_names="北京（测试）科技有限公司")], encoding=encoding))
-    assert PatentApplicant.objects.get().name == "北京(测试)科技有限公司"  # NFKC: full-width brackets
+    applicant = PatentApplicant.objects.get()
+    assert applicant.name == "北京（测试）科技有限公司"  # kept as printed, whatever the encoding
+    assert applicant.name_normalized == "北京(测试)科技有限公司"
 
 
 def test_full_width_digits_and_letters_are_normalised():
@@ -115,7 +117,7 @@ def test_missing_required_column_rejects_the_header():
     header = [key for key in HEADER if key != "publication_date"]
     row, column, reason = only_error([patent_row(1)], header=header)
     assert (row, column) == (1, "publication_date")
-    assert "missing required column" in reason
+    assert "缺少必填列" in reason
 
 
 def test_dates_must_be_iso_dates():
@@ -180,7 +182,7 @@ def test_credit_codes_must_verify():
     bad = make_credit_code(1)[:-1] + ("0" if make_credit_code(1)[-1] != "0" else "1")
     row, column, reason = only_error([patent_row(1, applicant_credit_codes=bad)])
     assert (row, column) == (2, "applicant_credit_codes")
-    assert "check character" in reason
+    assert "校验位应为" in reason
 
 
 def test_a_publication_number_twice_in_the_file_is_rejected():
@@ -232,7 +234,7 @@ def test_the_report_names_row_column_value_and_reason():
         run_import(patents_csv([patent_row(1), patent_row(2, cited_by_count="-3")]))
     [error] = caught.value.report.errors
     assert (error.row, error.column, error.value) == (3, "cited_by_count", "-3")
-    assert "integer >= 0" in error.reason
+    assert "应为不小于0的整数" in error.reason
 
 
 def test_the_report_lists_the_first_200_problems_then_counts_them():
@@ -270,4 +272,4 @@ def test_a_rejected_file_is_recorded_with_its_errors():
 def test_xlsx_is_not_accepted_for_patents():
     with pytest.raises(FileRejected) as caught:
         run_import(b"PK\x03\x04rest-of-a-zip")
-    assert "XLSX" in caught.value.report.errors[0].reason
+    assert "只接受 CSV" in caught.value.report.errors[0].reason

@@ -53,10 +53,10 @@ def test_admin_lists_snapshots_with_the_stale_mark(admin_client, world):
     response = admin_client.get("/admin/reports/snapshot/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2023" in page and "icon-no.svg" in page
+    assert "2023" in page and "最新" in page and "已过期" not in page
     services.data_changed_mark()
     page = admin_client.get("/admin/reports/snapshot/").content.decode()
-    assert "icon-yes.svg" in page
+    assert "已过期" in page
     assert admin_client.get(f"/admin/reports/snapshot/{snapshot.pk}/change/").status_code == 200
 
 
@@ -85,3 +85,20 @@ def test_admin_button_queues_a_recompute_for_today(admin_client, world):
     response = admin_client.post("/admin/reports/snapshot/recompute-today/")
     assert response.status_code == 302
     assert Snapshot.objects.get(status=SnapshotStatus.COMPLETE).as_of == timezone.localdate()
+
+
+def test_durations_read_in_seconds_and_minutes():
+    import datetime
+
+    from reports.admin import duration_display
+
+    assert duration_display(datetime.timedelta(microseconds=167654)) == "0.17 秒"
+    assert duration_display(datetime.timedelta(seconds=12.34)) == "12.3 秒"
+    assert duration_display(datetime.timedelta(seconds=245)) == "4 分 5 秒"
+    assert duration_display(None) == "—"
+
+
+def test_recompute_now_says_what_will_happen_not_a_task_id(admin_client, world):
+    response = admin_client.post("/admin/reports/snapshot/recompute-today/", follow=True)
+    said = [str(message) for message in response.context["messages"]]
+    assert len(said) == 1 and "全部指标" in said[0] and "任务" not in said[0]

@@ -27,7 +27,15 @@ class Command(BaseCommand):
         "indicator snapshots, and a local admin account (printed)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="where the server will listen, for the printed admin address (make run passes HOST and PORT)",
+        )
+
+    def handle(self, *args, url: str = "http://127.0.0.1:8000/", **options) -> None:
+        self.url = url.rstrip("/") + "/"
         started = time.monotonic()
         call_command("load_regions", stdout=self.stdout)
         if not Enterprise.objects.exists():
@@ -56,7 +64,7 @@ class Command(BaseCommand):
             PASSWORD_FILE.chmod(0o600)
         self.stdout.write(
             self.style.SUCCESS(
-                "\n管理后台 (admin): http://127.0.0.1:8000/admin/\n"
+                f"\n管理后台 (admin): {getattr(self, 'url', 'http://127.0.0.1:8000/')}{settings.ADMIN_URL}\n"
                 f"  用户名 (username): admin\n  密码 (password):   {password}\n"
                 f"  (saved in {PASSWORD_FILE.name}; delete that file and rerun to get a new one)\n"
             )

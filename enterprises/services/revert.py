@@ -1,0 +1,195 @@
+"""Reverting a whole import: an import of its own, previewed, all-or-nothing and recorded.
+
+An import's history rows name its record (``history_import_record_id``), so what it did is known exactly:
+the enterprises and designations it created are deleted, and the fields it changed get their earlier
+values back. The revert is refused, with every reason listed, when a later change (an edit, another
+import) touched an object it created or a field it changed: undoing it would throw that change away.
+It writes through ``save()``/``delete()`` like an edit, with its own ImportRecord (kind ``revert``) as
+the history rows' record, so it can be read, and audited, like any import.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utilities.history import Channel, RevertRefused, history_channel, value_display
+from utilities.scoping import CHANGE, restrict
+
+from ..models import Designation, Enterprise, ImportRecord
+
+
+@dataclass
+class RevertStep:
+    """What the revert does to one object: delete what the import created, or restore fields it changed."""
+
+    model: type
+    pk: int
+    label: str
+    action: str  # "delete" | "restore"
+    fields: list[tuple[object, object, object]] = field(default_factory=list)  # (field, now, restored)
+
+    def field_lines(self) -> list[tuple[str, str, str]]:
+        return [(str(f.verbose_name), value_display(f, now), value_display(f, then)) for f, now, then in self.fields]
+
+
+def _applied_record_id(record: ImportRecord) -> int:
+    """The record the data's history rows name: a confirmed preview points at the run that wrote."""
+    return int((record.options or {}).get("applied_record_id") or record.pk)
+
+
+def _tracked(model) -> list:
+    return [f for f in model.history.model.tracked_fields]
+
+
+def _diff(model, before, after) -> list:
+    """Model fields whose values differ between two history rows of one object."""
+    changed = []
+    for tracked in _tracked(model):
+        if getattr(before, tracked.attname) != getattr(after, tracked.attname):
+            changed.append(model._meta.get_field(tracked.name))
+    return changed
+
+
+def _steps_for(model, record_id: int, reasons: list[str]) -> list[RevertStep]:
+    rows = list(model.history.filter(history_import_record_id=record_id).order_by("history_id"))
+    if not rows:
+        return []
+    ids = {row.id for row in rows}
+    # Every history row of the touched objects at once, in order: diffs are computed here, not per row.
+    timeline: dict[int, list] = {}
+    for row in model.history.filter(id__in=ids).order_by("id", "history_id").select_related("history_user"):
+        timeline.setdefault(row.id, []).append(row)
+    current = {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids)}
+    steps = []
+    noun = model._meta.verbose_name
+    for row in rows:
+        history = timeline[row.id]
+        index = next(i for i, h in enumerate(history) if h.history_id == row.history_id)
+        later = history[index + 1 :]
+        obj = current.get(row.id)
+        label = str(obj) if obj is not None else str(row.instance)
+        if obj is None:
+            reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
+            continue
+        if row.history_type == "+":
+            for other in later:
+                reasons.append(
+                    _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
+                    % {
+                        "noun": noun,
+                        "name": label,
+                        "who": other.history_user or _("命令行"),
+                        "when": timezone.localtime(other.history_date).strftime("%Y-%m-%d %H:%M"),
+                        "how": Channel(other.history_channel).label,
+                    }
+                )
+                break
+            else:
+                steps.append(RevertStep(model, row.id, label, "delete"))
+            continue
+        previous = history[index - 1] if index > 0 else None
+        if previous is None:
+            continue
+        fields = _diff(model, previous, row)
+        touched_later = {}
+        for step_before, step_after in zip(history[index:], later, strict=False):
+            for changed in _diff(model, step_before, step_after):
+                touched_later.setdefault(changed.name, step_after)
+        conflicts = [f for f in fields if f.name in touched_later]
+        for conflict in conflicts:
+            other = touched_later[conflict.name]
+            reasons.append(
+                _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
+                % {
+                    "noun": noun,
+                    "name": label,
+                    "field": conflict.verbose_name,
+                    "who": other.history_user or _("命令行"),
+                    "when": timezone.localtime(other.history_date).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+        if not conflicts and fields:
+            restored = [(f, getattr(obj, f.attname), getattr(previous, f.attname)) for f in fields]
+            steps.append(RevertStep(model, row.id, label, "restore", restored))
+    return steps
+
+
+def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
+    """What reverting ``record`` would do; RevertRefused with every reason when it cannot be done."""
+    if record.kind == ImportRecord.Kind.REVERT:
+        raise RevertRefused([_("这是一次撤销，不能再撤销；需要时请重新导入原文件。")])
+    if record.kind == ImportRecord.Kind.PATENTS:
+        raise RevertRefused([_("专利导入不逐行记录历史，不能整体撤销。")])
+    if record.outcome != ImportRecord.Outcome.APPLIED:
+        raise RevertRefused([_("只有已导入的文件可以撤销。")])
+    if (record.options or {}).get("reverted_by"):
+        raise RevertRefused([_("这次导入已经撤销过了。")])
+    reasons: list[str] = []
+    record_id = _applied_record_id(record)
+    steps = _steps_for(Designation, record_id, reasons) + _steps_for(Enterprise, record_id, reasons)
+    if not steps and not reasons:
+        reasons.append(_("这次导入没有写入任何数据，无需撤销。"))
+    if user is not None and not reasons:
+        pks = {step.pk for step in steps if step.model is Enterprise}
+        pks |= set(
+            Designation.objects.filter(pk__in=[s.pk for s in steps if s.model is Designation]).values_list(
+                "enterprise_id", flat=True
+            )
+        )
+        if restrict(Enterprise.objects.filter(pk__in=pks), user, CHANGE).count() != len(pks):
+            reasons.append(_("这次导入涉及您负责的省份以外的企业，不能由您撤销。"))
+    if reasons:
+        raise RevertRefused(reasons)
+    return steps
+
+
+def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRecord:
+    """Revert ``record`` in one transaction; returns the revert's own ImportRecord."""
+    with transaction.atomic():
+        steps = import_revert_plan(record=record, user=user)
+        revert = ImportRecord.objects.create(
+            kind=ImportRecord.Kind.REVERT,
+            outcome=ImportRecord.Outcome.APPLIED,
+            file_name=f"撤销 {record.file_name}"[:255],
+            file_size=record.file_size,
+            sha256=record.sha256,
+            options={"reverts": record.pk},
+            imported_by=user if getattr(user, "pk", None) else None,
+            via=via,
+            started_at=timezone.now(),
+        )
+        revert.provinces.set(record.provinces.all())
+        counts = {
+            "enterprises_restored": 0,
+            "enterprises_deleted": 0,
+            "designations_restored": 0,
+            "designations_deleted": 0,
+        }
+        reason = f"撤销导入 #{record.pk}"
+        try:
+            with history_channel(Channel.IMPORT, import_record_id=revert.pk):
+                for step in sorted(steps, key=lambda s: (s.action == "delete", s.model is Enterprise)):
+                    obj = step.model._default_manager.get(pk=step.pk)
+                    obj._history_user = user
+                    obj._change_reason = reason
+                    prefix = "enterprises" if step.model is Enterprise else "designations"
+                    if step.action == "delete":
+                        obj.delete()
+                        counts[f"{prefix}_deleted"] += 1
+                    else:
+                        for model_field, _now, restored in step.fields:
+                            setattr(obj, model_field.attname, restored)
+                        obj.save()
+                        counts[f"{prefix}_restored"] += 1
+        except IntegrityError as error:
+            raise RevertRefused([_("数据库拒绝了撤销（%(error)s），未做任何改动。") % {"error": error}]) from error
+        revert.counts = counts
+        revert.finished_at = timezone.now()
+        revert.save(update_fields=["counts", "finished_at"])
+        for target in {record.pk, _applied_record_id(record)}:
+            reverted = ImportRecord.objects.get(pk=target)
+            reverted.options = {**reverted.options, "reverted_by": revert.pk}
+            reverted.save(update_fields=["options"])
+    return revert

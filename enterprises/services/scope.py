@@ -1,0 +1,64 @@
+"""A provincial official imports only their provinces: a file with one row elsewhere is refused whole.
+
+Checked on the plan, before anything is written (and in previews): the province each row names, and the
+stored province of every enterprise a row would change (moving an enterprise in from another province is
+refused as much as moving one out). The import record learns every province the file touched, which
+decides who may see the record (``ImportRecordQuerySet.province_filter``).
+"""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext
+
+from regions.models import Province
+from utilities.scoping import ALL_PROVINCES, user_province_codes
+from utilities.tabular import ErrorReport
+
+from ..models import Enterprise, ImportRecord
+from .plan import Plan
+
+
+def _stored_provinces(plan: Plan) -> dict[int, str]:
+    """pk -> province as stored now, for the existing enterprises the plan changes or designates."""
+    pks = {e.pk for e in plan.changed_enterprises if e.pk}
+    pks |= {d.enterprise_id for d in (*plan.new_designations, *plan.changed_designations) if d.enterprise_id}
+    return dict(Enterprise.objects.filter(pk__in=pks).values_list("pk", "province_id"))
+
+
+def import_scope_check(
+    *, user, record: ImportRecord, plan: Plan, row_provinces: Iterable[tuple[int, str]], report: ErrorReport
+) -> None:
+    """Record the provinces the file touches; add an error for every row outside ``user``'s provinces.
+
+    ``row_provinces``: (row number, province code) of every row. Commands (no user) are not restricted:
+    whoever runs them has the server.
+    """
+    row_provinces = list(row_provinces)
+    stored = _stored_provinces(plan)
+    touched = {code for _row, code in row_provinces} | set(stored.values())
+    record.provinces.set(touched)
+    codes = user_province_codes(user)
+    if user is None or codes is ALL_PROVINCES:
+        return
+    names = dict(Province.objects.values_list("code", "name"))
+    reason = gettext("不在您负责的省份内：省级管理员只能导入本省的数据，整个文件未导入")
+    refused_rows = set()
+    for row, code in row_provinces:
+        if code not in codes:
+            report.add(row, "province", names.get(code, code), reason)
+            refused_rows.add(row)
+    outside = {pk for pk, code in stored.items() if code not in codes}
+    if not outside:
+        return
+    # Rows that would change an enterprise registered in another province (moving it in).
+    keys = {}
+    for enterprise in Enterprise.objects.filter(pk__in=outside).only("credit_code", "name"):
+        if enterprise.credit_code:
+            keys[enterprise.credit_code] = enterprise
+        keys[enterprise.name] = enterprise
+    moved = gettext("这家企业登记在其他省份，省级管理员不能修改或迁入，整个文件未导入")
+    for change in plan.changes:
+        if change.row in refused_rows:
+            continue
+        if (change.credit_code and change.credit_code in keys) or change.name in keys:
+            report.add(change.row, "credit_code", change.credit_code or change.name, moved)

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from utilities.scoping import is_national_administrator
+
+from .models import Official
+from .services import official_groups_sync
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    """Roles and provinces: national administrators only (the same as ``create_official``)."""
+
+    list_display = ("user", "role", "province_list")
+    list_filter = ("role",)
+    search_fields = ("user__username",)
+    filter_horizontal = ("provinces",)
+    autocomplete_fields = ("user",)
+
+    @admin.display(description=Official._meta.get_field("provinces").verbose_name)
+    def province_list(self, official: Official) -> str:
+        return "、".join(p.name for p in official.provinces.all()) or "—"
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        official_groups_sync(official=form.instance)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("provinces")
+
+    def has_module_permission(self, request) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user)

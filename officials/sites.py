@@ -1,0 +1,139 @@
+"""The admin site: the stock one plus a second factor (TOTP, django-otp) for staff.
+
+- Any staff account may enrol a TOTP app (``two-factor/``); from then on its login asks for the code.
+- With ``DJANGO_REQUIRE_2FA=true`` a national administrator (or superuser) who has not passed a second
+  factor in this session is sent to enrol or to log in again with the code; no admin page opens before.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from utilities.scoping import is_national_administrator
+
+
+def second_factor_required(user) -> bool:
+    return bool(settings.REQUIRE_2FA) and is_national_administrator(user)
+
+
+def has_second_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def lacks_second_factor(request) -> bool:
+    """A signed-in staff user who must pass a second factor and has not, in this session."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    verified = getattr(user, "is_verified", lambda: False)()
+    if verified:
+        return False
+    return second_factor_required(user) or has_second_factor(user)
+
+
+class TwoFactorAuthenticationForm(AdminAuthenticationForm):
+    """Password, and the 6-digit code of the user's TOTP app once they have enrolled one."""
+
+    otp_token = forms.CharField(
+        label=_("动态验证码"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("已启用两步验证时填写验证器应用显示的 6 位数字"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and has_second_factor(user):
+            token = (cleaned.get("otp_token") or "").strip()
+            device = match_token(user, token) if token else None
+            if device is None:
+                raise forms.ValidationError(_("请输入验证器应用显示的正确动态验证码。"), code="otp_invalid")
+            # django-otp's user_logged_in handler marks the session verified with this device.
+            user.otp_device = device
+        return cleaned
+
+
+class TwoFactorSetupForm(forms.Form):
+    otp_token = forms.CharField(label=_("动态验证码"), max_length=8)
+
+
+class PortalAdminSite(admin.AdminSite):
+    login_form = TwoFactorAuthenticationForm
+    login_template = "officials/login.html"
+    site_header = _("小巨人科创力门户 · 管理")
+    site_title = _("小巨人科创力门户")
+    index_title = _("数据管理")
+
+    def has_permission(self, request) -> bool:
+        return super().has_permission(request) and not lacks_second_factor(request)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request, *args, **kwargs):
+            if lacks_second_factor(request):
+                if has_second_factor(request.user):
+                    # Enrolled but signed in without the code (an older session): sign in again with it.
+                    logout(request)
+                    return redirect(f"{reverse('admin:login', current_app=self.name)}?next={request.path}")
+                return redirect("admin:two_factor_setup")
+            return inner(request, *args, **kwargs)
+
+        return wrapper
+
+    def get_urls(self):
+        return [path("two-factor/", self.two_factor_setup_view, name="two_factor_setup"), *super().get_urls()]
+
+    def two_factor_setup_view(self, request):
+        """Enrol a TOTP app: scan the QR code (or type the key), then confirm with one code."""
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return redirect(f"{reverse('admin:login', current_app=self.name)}?next={request.path}")
+        if has_second_factor(user) and not lacks_second_factor(request):
+            return TemplateResponse(
+                request,
+                "officials/two_factor_setup.html",
+                {**self.each_context(request), "title": _("两步验证"), "enrolled": True},
+            )
+        device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "TOTP"})
+        form = TwoFactorSetupForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if device.verify_token(form.cleaned_data["otp_token"].strip()):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                self.message_user_done(request)
+                return redirect("admin:index")
+            form.add_error("otp_token", _("验证码不正确，请核对手机时间后重试。"))
+        import segno
+
+        qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        return TemplateResponse(
+            request,
+            "officials/two_factor_setup.html",
+            {
+                **self.each_context(request),
+                "title": _("两步验证"),
+                "form": form,
+                "qr_svg": qr_svg,
+                "secret": device.config_url.split("secret=")[1].split("&")[0],
+                "required": second_factor_required(user),
+            },
+        )
+
+    @staticmethod
+    def message_user_done(request) -> None:
+        from django.contrib import messages
+
+        messages.success(request, _("两步验证已启用：以后登录时需要输入动态验证码。"))

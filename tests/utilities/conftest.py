@@ -1,0 +1,1 @@
+from tests.officials.conftest import jiangsu_official, two_provinces  # noqa: F401
