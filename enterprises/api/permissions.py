@@ -2,11 +2,17 @@
 
 Reads are open to everyone. A write needs an authenticated user holding the model permission of the
 change (``enterprises.add_enterprise``, ``change_enterprise``, ``add_designation``, ``change_designation``),
-the same permissions the admin checks. The officials issue narrows this to provinces in
-``can_write_in_province`` (today: every province).
+the same permissions the admin checks, and the enterprise must lie in one of the user's provinces
+(``utilities.scoping``: national administrators and superusers write everywhere, a provincial official in
+their provinces, anyone without a role nowhere). The import service behind every write checks the
+provinces of the rows again, so a create or a move out of the user's provinces is refused there too.
 """
 
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from utilities.scoping import ALL_PROVINCES, user_province_codes
 
 from ..models import Designation, Enterprise
 
@@ -14,8 +20,9 @@ _ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change"}
 
 
 def can_write_in_province(user, province_code: str | None) -> bool:
-    """Whether ``user`` may write enterprises of ``province_code``; every province for now."""
-    return True
+    """Whether ``user`` may write enterprises of ``province_code``."""
+    codes = user_province_codes(user)
+    return codes is ALL_PROVINCES or province_code in codes
 
 
 class EnterpriseWritePermission(BasePermission):
@@ -36,4 +43,7 @@ class EnterpriseWritePermission(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         enterprise = obj.enterprise if isinstance(obj, Designation) else obj
-        return can_write_in_province(request.user, enterprise.province_id)
+        if not can_write_in_province(request.user, enterprise.province_id):
+            # Said plainly, so that an official knows why; it names no other province's data.
+            raise PermissionDenied(_("不在您负责的省份内。"))
+        return True

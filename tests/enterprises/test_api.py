@@ -10,6 +10,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from enterprises.models import Designation, Enterprise, ImportRecord
+from officials.choices import Role
+from officials.models import Official
 from reports import services as report_services
 from tests.api_helpers import fresh_throttles  # noqa: F401
 from tests.factories import (
@@ -34,10 +36,18 @@ def enterprise(regions):
     return enterprise
 
 
-def _token_client(*permissions: str) -> APIClient:
-    user = User.objects.create_user("api-writer")
+def _provincial_writer(username: str, *permissions: str, provinces=("320000", "440000")) -> User:
+    """A provincial official of ``provinces`` holding exactly ``permissions`` (not their role's group)."""
+    user = User.objects.create_user(username)
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
+    official = Official.objects.create(user=user, role=Role.PROVINCIAL)
+    official.provinces.set(provinces)
+    return user
+
+
+def _token_client(*permissions: str, provinces=("320000", "440000")) -> APIClient:
+    user = _provincial_writer("api-writer", *permissions, provinces=provinces)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
@@ -203,13 +213,38 @@ def test_designations_are_added_and_revoked_with_the_designation_permissions(ent
 
 
 def _token_client_without_designation_rights(enterprise):
-    user = User.objects.create_user("enterprise-only")
-    user.user_permissions.add(Permission.objects.get(codename="change_enterprise"))
+    user = _provincial_writer("enterprise-only", "change_enterprise")
     client = APIClient()
     client.force_authenticate(user)
     return client.patch(
         f"{URL}{enterprise.credit_code}/designations/3/", {"designation_status": "confirmed"}, format="json"
     )
+
+
+def test_a_provincial_official_writes_only_in_their_provinces(enterprise):
+    zhejiang_only = _token_client("add_enterprise", "change_enterprise", "change_designation", provinces=("330000",))
+    refused = zhejiang_only.post(URL, NEW, format="json")  # a 广东 row: the import refuses it, naming it
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["detail"] == "不在您负责的省份内。"
+    assert not Enterprise.objects.filter(credit_code=NEW["credit_code"]).exists()
+    assert zhejiang_only.patch(f"{URL}{enterprise.credit_code}/", {"employees": 5}, format="json").status_code == 403
+    assert (
+        zhejiang_only.patch(
+            f"{URL}{enterprise.credit_code}/designations/3/", {"designation_status": "revoked"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert Enterprise.objects.get(pk=enterprise.pk).employees == 100
+    assert Designation.objects.get(enterprise=enterprise, batch=3).status != "revoked"
+
+
+def test_a_user_without_a_role_writes_nowhere_even_with_the_permission(enterprise):
+    user = User.objects.create_user("no-role")
+    user.user_permissions.add(Permission.objects.get(codename="change_enterprise"))
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.patch(f"{URL}{enterprise.credit_code}/", {"employees": 5}, format="json").status_code == 403
+    assert Enterprise.objects.get(pk=enterprise.pk).employees == 100
 
 
 def test_the_credit_code_cannot_be_changed_by_a_patch(enterprise):
