@@ -109,11 +109,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers as an empty cache while Redis is down (utilities/cache.py):
+            # a cache outage must not become a site outage, and the API throttles read this cache.
+            "BACKEND": "utilities.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lg",
-            # A cache outage must not become a site outage: fail fast and fall through to the DB.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Fail fast, then skip Redis for `retry_after` seconds instead of waiting on every call.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_after": 5},
         }
     }
 else:
