@@ -1,6 +1,7 @@
 """Indicator and snapshot endpoints. Thin: parse the request, call a selector, serialize."""
 
 import datetime
+import unicodedata
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -32,6 +33,13 @@ def _as_of_param(request) -> datetime.date | None:
         return datetime.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({"as_of": f"'{raw}' is not a date in the form YYYY-MM-DD."}) from None
+
+
+def _code_param(code: str) -> str:
+    # PostgreSQL refuses a NUL in a string literal (a 500); no code contains a control character.
+    if any(unicodedata.category(char) == "Cc" for char in code):
+        raise NotFound("No such code.")
+    return code
 
 
 def _scope_param(scope: str) -> str:
@@ -83,7 +91,7 @@ class ScopeIndicatorDetailView(APIView):
 
     @extend_schema(operation_id="indicators_retrieve", parameters=[AS_OF_PARAMETER], responses=ScopeIndicatorSerializer)
     def get(self, request, scope: str, code: str):
-        scope = _scope_param(scope)
+        scope, code = _scope_param(scope), _code_param(code)
         snapshot = _snapshot(request)
         row = selectors.scope_indicator_get(snapshot=snapshot, scope=scope, code=code)
         if row is None:
@@ -95,6 +103,22 @@ class ScopeIndicatorDetailView(APIView):
 class SnapshotPagination(CursorPagination):
     ordering = "-id"
     page_size = 50
+    invalid_cursor_message = "Invalid cursor: use the next/previous links of a response."
+
+    def decode_cursor(self, request):
+        """A cursor this API did not write is the caller's error (400), not a 500 from the id filter.
+
+        DRF checks the offset and direction but passes the position (``p``, here an id) straight to the
+        query, so ``?cursor=cD1hYmM=`` ("p=abc") reached the database.
+        """
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": self.invalid_cursor_message}) from None
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (position.isascii() and position.isdigit() and int(position) < 2**63):
+            raise ValidationError({"cursor": self.invalid_cursor_message})
+        return cursor
 
 
 class SnapshotListView(generics.ListAPIView):
