@@ -124,6 +124,24 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged task (its worker was killed) is handed out again after this many seconds: five
+    # minutes, well above the longest task (a report-scale full recompute takes well under a minute),
+    # instead of kombu's one hour. Tasks are idempotent, so a rare second delivery is harmless.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+    # Sweep for such tasks every 10 s (kombu's default sweeps about every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # Fail fast when Redis is unreachable instead of hanging a request or a worker.
+    "socket_connect_timeout": 2,
+}
+# Two queues, so that a full recompute never makes refreshes wait: the workers of `refresh` take
+# incremental refreshes and the outbox drain, those of `recompute` the full recomputes (see Procfile).
+CELERY_TASK_DEFAULT_QUEUE = "refresh"
+CELERY_TASK_ROUTES = {
+    "reports.snapshot_recompute": {"queue": "recompute"},
+    "reports.snapshot_refresh_enterprises": {"queue": "refresh"},
+}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker the tasks run in the calling process, so `make run` needs no worker.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -209,6 +227,8 @@ SPECTACULAR_SETTINGS = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))

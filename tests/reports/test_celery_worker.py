@@ -57,6 +57,7 @@ def worker(django_db_setup, tmp_path_factory):
                 "config",
                 "worker",
                 "--pool=solo",
+                "--queues=refresh,recompute",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
