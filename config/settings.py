@@ -141,6 +141,15 @@ CELERY_TASK_DEFAULT_QUEUE = "refresh"
 CELERY_TASK_ROUTES = {
     "reports.snapshot_recompute": {"queue": "recompute"},
     "reports.snapshot_refresh_enterprises": {"queue": "refresh"},
+    "reports.outbox_drain": {"queue": "refresh"},
+}
+# Sending a task must not hold up a save while Redis is down: the request is in the database already
+# (reports/outbox.py), so give up after one quick attempt instead of kombu's retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The result backend's connection gives up quickly too (kombu's default retries for 20 s).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 }
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker the tasks run in the calling process, so `make run` needs no worker.
@@ -159,6 +168,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-nightly-recompute": {
         "task": "reports.snapshot_recompute",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # The outbox (reports/outbox.py): refreshes and recomputes whose nudge was lost (broker down), and
+    # runs whose worker died, are done within a minute of the broker being back.
+    "reports-outbox-drain": {
+        "task": "reports.outbox_drain",
+        "schedule": float(os.environ.get("REPORTS_OUTBOX_DRAIN_SECONDS", "60")),
     },
 }
 
