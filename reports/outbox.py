@@ -17,9 +17,11 @@ A snapshot is fresh exactly when no refresh is pending for it (``selectors.snaps
 
 import datetime
 import logging
+import time
 import uuid
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -72,12 +74,38 @@ def kick() -> bool:
         # No broker (make run, the tests): drain here and now, as a worker would.
         outbox_drain()
         return True
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False  # failed moments ago: do not make every save of an outage wait for it again
     try:
+        _broker_ping()
         outbox_drain_task.apply_async(retry=False)
     except Exception as exc:  # any broker failure: the requests wait in the database for beat
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
         logger.warning("could not reach the broker; pending indicator work waits for the next drain: %s", exc)
         return False
     return True
+
+
+# After a failed nudge, later nudges in this process are skipped for this many seconds.
+BROKER_RETRY_AFTER = 5.0
+_broker_down_until = 0.0
+
+
+def _broker_ping() -> None:
+    """Fail in milliseconds when Redis is down: kombu's own connect retries take about 2 s per send."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1, retry=Retry(NoBackoff(), 0))
+    try:
+        client.ping()
+    finally:
+        client.close()
 
 
 # --- draining (in a worker) -------------------------------------------------------------------------
