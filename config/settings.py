@@ -100,6 +100,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sql
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A run's lock is an advisory lock of its database session (reports/locks.py). When a worker dies
+    # in the middle of a long query, PostgreSQL 14+ notices the lost client within this many seconds and
+    # ends the session, releasing the lock; 0 turns it off (e.g. for PostgreSQL 13).
+    _check = int(os.environ.get("DJANGO_DB_CLIENT_CHECK_SECONDS", "10"))
+    if _check:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c client_connection_check_interval={_check * 1000}"
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The in-process Celery tasks write while a request may read: wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
