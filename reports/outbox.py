@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .choices import SnapshotStatus
-from .locks import DRAIN_LOCK_NAMESPACE, SnapshotLocked, snapshot_lock_is_free, try_advisory_lock
+from .locks import DRAIN_LOCKS, SnapshotLocked, snapshot_lock_is_free, try_advisory_lock
 from .models import PendingRecompute, PendingRefresh, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def outbox_drain(*, rounds: int = 3) -> dict:
     """
     outcome: dict = {"status": "skipped", "reason": "another drain is running"}
     for _ in range(rounds):
-        with try_advisory_lock(DRAIN_LOCK_NAMESPACE, 0) as taken:
+        with try_advisory_lock(DRAIN_LOCKS, 0) as taken:
             if not taken:
                 return outcome
             recovered = snapshots_recover()

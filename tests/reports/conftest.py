@@ -125,12 +125,12 @@ def lock_held_elsewhere(as_of: datetime.date):
     from django.db import connection
     from django.utils import timezone
 
-    from reports.locks import SNAPSHOT_LOCK_NAMESPACE, advisory_key
     from reports.models import RecomputeLock
+    from utilities.locks import SNAPSHOT_LOCKS, advisory_key
 
     if connection.vendor == "postgresql":
         other = other_session()
-        other.execute("SELECT pg_advisory_lock(%s, %s)", advisory_key(SNAPSHOT_LOCK_NAMESPACE, as_of))
+        other.execute("SELECT pg_advisory_lock(%s, %s)", advisory_key(SNAPSHOT_LOCKS, as_of))
         try:
             yield
         finally:
