@@ -36,7 +36,7 @@ def _in_threads(*files: bytes) -> list:
         try:
             start.wait()
             results[index] = enterprise_import(stream=io.BytesIO(data), file_name=f"file{index}.csv")
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each import ended with
+        except Exception as exc:
             results[index] = exc
         finally:
             connections.close_all()
