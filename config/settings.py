@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# A second import of the same kind waits this long for the running one, then is refused
+# (enterprises/import_records.py: import_transaction).
+IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"))
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -111,3 +111,21 @@ def test_a_refresh_while_a_full_run_holds_the_date_stays_pending(world):
     assert "being computed by another run" in result["reason"]
     assert PendingRefresh.objects.filter(enterprise=world["A"]).exists()
     assert outbox.outbox_drain()["refreshed"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_nudge_after_commit_never_reaches_the_saving_code(regions, monkeypatch, caplog):
+    """on_commit(robust=True) logs a failing hook by its ``__qualname__``: the hook is a plain function.
+
+    The old hook was a callable object without that attribute, so logging the broker error raised an
+    AttributeError into the view after the data was committed.
+    """
+
+    def broken_broker():
+        raise ConnectionError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(outbox, "kick", broken_broker)
+    with transaction.atomic():
+        saved = enterprise(city="320500")
+    assert PendingRefresh.objects.filter(enterprise=saved).exists()
+    assert "_after_commit" in caplog.text
