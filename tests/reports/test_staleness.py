@@ -75,3 +75,8 @@ def test_refreshing_an_enterprise_outside_the_population_changes_nothing(world, 
     refreshed = services.snapshot_refresh_enterprises(enterprise_ids=[world["X1"].pk])
     assert refreshed.pk == snapshot.pk
     assert EnterpriseMeasure.objects.filter(snapshot=snapshot).count() == before
+
+
+def test_the_pending_list_speaks_english_under_en(admin_client, world, snapshot):
+    page = admin_client.get("/en/admin/reports/pendingrefresh/").content.decode()
+    assert "Enterprises pending refresh" in page
