@@ -202,3 +202,21 @@ def test_staff_see_the_traceback_of_a_failed_run(admin_client):
     _failed_snapshot()
     body = admin_client.get("/api/v1/snapshots/", {"status": "failed"}).json()
     assert body["results"][0]["error"].startswith("Traceback")
+
+
+def test_a_recompute_completing_between_two_reads_of_a_request_is_not_a_404(client, snapshots, monkeypatch):
+    """The request picks the visible snapshot, then a recompute replaces it before the row is read."""
+    from reports import selectors as reads
+
+    real_get = reads.scope_indicator_get
+    replaced = []
+
+    def get_after_a_recompute(*, snapshot, scope, code):
+        if not replaced:
+            replaced.append(services.snapshot_compute(as_of=AS_OF))  # deletes the snapshot being read
+        return real_get(snapshot=snapshot, scope=scope, code=code)
+
+    monkeypatch.setattr(reads, "scope_indicator_get", get_after_a_recompute)
+    response = client.get("/api/v1/indicators/province/320000/")
+    assert response.status_code == 200
+    assert response.json()["computed_at"]
