@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # %00 in a path or query string is a 400 before it can reach a PostgreSQL query (a 500).
+    "utilities.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -116,6 +118,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sql
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A run's lock is an advisory lock of its database session (reports/locks.py). When a worker dies
+    # in the middle of a long query, PostgreSQL 14+ notices the lost client within this many seconds and
+    # ends the session, releasing the lock; 0 turns it off (e.g. for PostgreSQL 13).
+    _check = int(os.environ.get("DJANGO_DB_CLIENT_CHECK_SECONDS", "10"))
+    if _check:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c client_connection_check_interval={_check * 1000}"
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The in-process Celery tasks write while a request may read: wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
@@ -127,17 +138,46 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers as an empty cache while Redis is down (utilities/cache.py):
+            # a cache outage must not become a site outage, and the API throttles read this cache.
+            "BACKEND": "utilities.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lg",
-            # A cache outage must not become a site outage: fail fast and fall through to the DB.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Fail fast, then skip Redis for `retry_after` seconds instead of waiting on every call.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_after": 5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged task (its worker was killed) is handed out again after this many seconds: five
+    # minutes, well above the longest task (a report-scale full recompute takes well under a minute),
+    # instead of kombu's one hour. Tasks are idempotent, so a rare second delivery is harmless.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+    # Sweep for such tasks every 10 s (kombu's default sweeps about every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # Fail fast when Redis is unreachable instead of hanging a request or a worker.
+    "socket_connect_timeout": 2,
+}
+# Two queues, so that a full recompute never makes refreshes wait: the workers of `refresh` take
+# incremental refreshes and the outbox drain, those of `recompute` the full recomputes (see Procfile).
+CELERY_TASK_DEFAULT_QUEUE = "refresh"
+CELERY_TASK_ROUTES = {
+    "reports.snapshot_recompute": {"queue": "recompute"},
+    "reports.snapshot_refresh_enterprises": {"queue": "refresh"},
+    "reports.outbox_drain": {"queue": "refresh"},
+}
+# Sending a task must not hold up a save while Redis is down: the request is in the database already
+# (reports/outbox.py), so give up after one quick attempt instead of kombu's retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The result backend's connection gives up quickly too (kombu's default retries for 20 s).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker the tasks run in the calling process, so `make run` needs no worker.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -161,7 +201,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "enterprises.import_previews_expire",
         "schedule": crontab(minute=15),
     },
+    # The outbox (reports/outbox.py): refreshes and recomputes whose nudge was lost (broker down), and
+    # runs whose worker died, are done within a minute of the broker being back.
+    "reports-outbox-drain": {
+        "task": "reports.outbox_drain",
+        "schedule": float(os.environ.get("REPORTS_OUTBOX_DRAIN_SECONDS", "60")),
+    },
 }
+
+# A second import of the same kind waits this long for the running one, then is refused
+# (enterprises/import_records.py: import_transaction).
+IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -270,6 +320,8 @@ SPECTACULAR_SETTINGS = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))

@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from portal.sitemaps import SITEMAPS
 
+from .health import healthz
+
 admin.site.site_header = _("小巨人科创力门户 · 管理")
 admin.site.site_title = _("小巨人科创力门户")
 admin.site.index_title = _("数据管理")
@@ -16,6 +18,8 @@ admin.site.site_url = reverse_lazy("portal:overview")
 
 # The API speaks no language of its own; everything a person reads is Chinese at / and English at /en/.
 urlpatterns = [
+    # For load balancers: plain HTTP, no language prefix, no redirect (SECURE_REDIRECT_EXEMPT).
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("enterprises.api.urls")),

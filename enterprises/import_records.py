@@ -1,19 +1,25 @@
 """The audit trail around every import: one ImportRecord per attempt, whatever its outcome.
 
 Import services of every app wrap their work in ``recorded_import``; it hashes the file, records who
-imported it and how, and stores the counts or the error report.
+imported it and how, and stores the counts or the error report. Their data transaction is
+``import_transaction``: one import of a kind at a time, and a conflict with a concurrent change is a
+row report, not a traceback.
 """
 
 import datetime
 import hashlib
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utilities.locks import IMPORT_LOCKS, LockTimeout, advisory_xact_lock
 from utilities.tabular import ErrorReport, FileRejected
 
 from .models import ImportRecord
@@ -141,3 +147,76 @@ def import_previews_expire(*, now: datetime.datetime | None = None) -> int:
         record.save(update_fields=["options"])
         expired += 1
     return expired
+
+
+# Imports that write the same tables share a lock: enterprise files and official lists both write
+# enterprises and designations.
+_LOCK_SUBJECT = {
+    ImportRecord.Kind.ENTERPRISES: "enterprise-data",
+    ImportRecord.Kind.DESIGNATION_LIST: "enterprise-data",
+    ImportRecord.Kind.PATENTS: "patents",
+}
+# PostgreSQL's detail of a unique violation: Key (credit_code)=(91320500…) already exists.
+_KEY_DETAIL = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>.*)\) already exists")
+
+
+@contextmanager
+def import_transaction(*, kind: str, dry_run: bool, rows_by_value: Mapping[str, int] | None = None) -> Iterator[None]:
+    """The data transaction of an import: serialised with other imports of the kind, conflicts reported.
+
+    - Before anything is planned, the import takes the kind's advisory lock (PostgreSQL), waiting at
+      most ``IMPORT_LOCK_WAIT_SECONDS`` (default 20) for a running one to finish: the second of two
+      imports then plans from the data as the first one left it, instead of both planning from the same
+      state and the loser dying on a unique key (and the history disagreeing with the data). After the
+      wait it is refused with a clear message. A dry run writes nothing and takes no lock.
+    - A conflict that still slips through (an official creating the same enterprise in the admin at that
+      moment) rolls everything back and is reported like a bad row: the value, and its row in the file
+      when ``rows_by_value`` knows it. ``FileRejected`` either way, so the record says why.
+    """
+    try:
+        with transaction.atomic():
+            if not dry_run:
+                wait = float(getattr(settings, "IMPORT_LOCK_WAIT_SECONDS", 20))
+                try:
+                    advisory_xact_lock(IMPORT_LOCKS, _LOCK_SUBJECT.get(kind, kind), wait_seconds=wait)
+                except LockTimeout:
+                    report = ErrorReport()
+                    report.add(
+                        0,
+                        "",
+                        "",
+                        f"另一个同类导入正在进行，等待 {wait:g} 秒后仍未结束；未写入任何数据，请稍后重试 "
+                        f"(another import of this kind is running; nothing written, try again when it has finished)",
+                    )
+                    raise FileRejected(report) from None
+            yield
+    except _INTEGRITY_ERRORS as exc:
+        raise FileRejected(_conflict_report(exc, rows_by_value or {})) from None
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    # COPY goes through psycopg's own cursor (utilities/bulk.py), whose errors Django does not wrap.
+    try:
+        import psycopg
+    except ImportError:
+        return (IntegrityError,)
+    return (IntegrityError, psycopg.errors.IntegrityError)
+
+
+_INTEGRITY_ERRORS = _integrity_errors()
+
+
+def _conflict_report(exc: Exception, rows_by_value: Mapping[str, int]) -> ErrorReport:
+    diag = getattr(exc, "diag", None) or getattr(exc.__cause__, "diag", None)
+    detail = getattr(diag, "message_detail", None) or ""
+    match = _KEY_DETAIL.search(detail)
+    column, value = (match["columns"], match["values"]) if match else ("", "")
+    report = ErrorReport()
+    report.add(
+        rows_by_value.get(value, 0),
+        column,
+        value,
+        "与同时进行的其他修改冲突（该值刚被别处写入）；未写入任何数据，请重新导入 "
+        "(conflicts with a change made at the same time; nothing written, import the file again)",
+    )
+    return report

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, Q, Subquery, Value, When
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .choices import SnapshotStatus
-from .models import DataState, ScopeIndicator, Snapshot
+from .models import DataState, PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
 
 
 def duration_display(duration: datetime.timedelta | None) -> str:
@@ -58,13 +58,17 @@ class SnapshotAdmin(ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request):
-        # Staleness for the whole page in the list query itself, not one query per row.
+        # Staleness for the whole page in the list query itself, not one query per row; the same rule as
+        # selectors.snapshot_is_stale: the newest snapshot is stale while refreshes are pending, an older
+        # one when the data changed after its run.
         changed_at = Subquery(DataState.objects.filter(pk=1).values("changed_at")[:1])
+        newest = Subquery(Snapshot.objects.filter(status=SnapshotStatus.COMPLETE).order_by("-as_of").values("pk")[:1])
         return (
             super()
             .get_queryset(request)
             .annotate(
                 stale=Case(
+                    When(Q(status=SnapshotStatus.COMPLETE) & Q(pk=newest), then=Exists(PendingRefresh.objects.all())),
                     When(Q(status=SnapshotStatus.COMPLETE) & Q(computed_at__lt=changed_at), then=Value(True)),
                     default=Value(False),
                     output_field=BooleanField(),
@@ -89,16 +93,22 @@ class SnapshotAdmin(ReadOnlyAdmin):
         if not self.has_recompute_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        services.snapshot_recompute_enqueue(as_of=today)
-        self.message_user(request, self._queued_message(today), messages.SUCCESS)
+        self._recompute_requested(request, today, services.snapshot_recompute_enqueue(as_of=today))
         return redirect("admin:reports_snapshot_changelist")
 
-    @staticmethod
-    def _queued_message(as_of) -> str:
-        return _(
-            "已开始重新计算截止 %(as_of)s 的全部指标。计算在后台进行，通常需要几分钟；完成后新快照会以“已完成”"
-            "出现在本列表中，并替换同一日期的旧快照。"
-        ) % {"as_of": as_of.isoformat()}
+    def _recompute_requested(self, request, as_of, sent: bool) -> None:
+        if sent:
+            message = _(
+                "已开始重新计算截止 %(as_of)s 的全部指标。计算在后台进行，通常需要几分钟；完成后新快照会以“已完成”"
+                "出现在本列表中，并替换同一日期的旧快照。"
+            )
+            self.message_user(request, message % {"as_of": as_of.isoformat()}, messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                _("已记录重新计算 %(as_of)s 的请求；任务队列暂时不可用，恢复后自动执行") % {"as_of": as_of},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("数据是否最新"), ordering="stale")
     def stale_mark(self, obj) -> str:
@@ -121,8 +131,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
     @admin.action(description=_("重新计算所选快照日期的全部指标"), permissions=["recompute"])
     def recompute_now(self, request, queryset):
         for as_of in sorted(set(queryset.values_list("as_of", flat=True))):
-            services.snapshot_recompute_enqueue(as_of=as_of)
-            self.message_user(request, self._queued_message(as_of), messages.SUCCESS)
+            self._recompute_requested(request, as_of, services.snapshot_recompute_enqueue(as_of=as_of))
 
 
 @admin.register(ScopeIndicator)
@@ -149,6 +158,33 @@ class ScopeIndicatorAdmin(ReadOnlyAdmin):
         "applications_per_enterprise",
         "metrics",
     ]
+
+
+@admin.register(PendingRefresh)
+class PendingRefreshAdmin(ReadOnlyAdmin):
+    """Which enterprises have changes the newest snapshot does not show yet (drained every minute)."""
+
+    list_display = ["enterprise_id", "enterprise_name", "requested_at"]
+    ordering = ["requested_at"]
+
+    @admin.display(description=_("企业"))
+    def enterprise_name(self, obj) -> str:
+        from enterprises.models import Enterprise
+
+        # No database constraint: the enterprise may have been deleted (its rows leave the snapshot).
+        name = Enterprise.objects.filter(pk=obj.enterprise_id).values_list("name", flat=True).first()
+        return name or _("（已删除）")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PendingRecompute)
+class PendingRecomputeAdmin(ReadOnlyAdmin):
+    list_display = ["as_of", "requested_at", "dispatched_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(DataState)

@@ -26,9 +26,11 @@ class Snapshot(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     duration = models.DurationField(_("耗时"), null=True, blank=True)
-    # When the data behind the numbers was read: the full run's start, moved forward by every incremental
-    # refresh. Data changed after this instant may be missing ("stale", see DataState).
+    # When the full run read the data. Incremental refreshes do not move it: a refresh brings a few
+    # enterprises up to date, not the whole snapshot. Whether anything is still missing is exact: the
+    # pending refreshes (PendingRefresh) of the newest snapshot, see selectors.snapshot_is_stale.
     computed_at = models.DateTimeField(_("数据读取时间"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("最近增量更新"), null=True, blank=True)
     enterprise_count = models.PositiveIntegerField(_("企业数"), default=0)
     patent_count = models.PositiveIntegerField(_("专利数"), default=0, help_text=_("公开日不晚于截止日期的专利"))
     scope_count = models.PositiveIntegerField(_("统计口径数"), default=0)
@@ -163,8 +165,9 @@ class ScopeIndicator(models.Model):
 class DataState(models.Model):
     """When the population or its patent links last changed (a single row, pk 1).
 
-    Bumped once per committed transaction by the receivers in ``reports/receivers.py``; a snapshot whose
-    ``computed_at`` is older is *stale* (shown in the admin) until the queued refresh has run.
+    Bumped once per committed transaction by the receivers in ``reports/receivers.py``. Refreshes only
+    keep the newest snapshot up to date, so an older snapshot whose ``computed_at`` is before this is
+    *stale* (shown in the admin); the newest one is stale while refreshes are pending for it.
     """
 
     changed_at = models.DateTimeField(_("数据变更时间"))
@@ -196,3 +199,51 @@ class RecomputeLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d} · {self.owner}"
+
+
+class PendingRefresh(models.Model):
+    """An enterprise whose data changed and whose measures in the newest snapshot are not refreshed yet.
+
+    The outbox of refresh requests (``reports/outbox.py``): written in the same transaction as the
+    change, so a request is never lost, whatever happens to the broker or a worker afterwards; deleted
+    in the transaction that refreshes the enterprise, only if no newer change came meanwhile (``token``).
+    No database constraint on the enterprise: a deleted enterprise is refreshed out of the snapshot.
+    """
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("企业"),
+    )
+    requested_at = models.DateTimeField(_("请求时间"))
+    # Renewed by every change: a refresh deletes the request only if the token it read is still there.
+    token = models.UUIDField(_("版本"))
+
+    class Meta:
+        verbose_name = _("待更新企业")
+        verbose_name_plural = pgettext_lazy("plural", "待更新企业")
+
+    def __str__(self) -> str:
+        return f"#{self.enterprise_id} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PendingRecompute(models.Model):
+    """A full recompute asked for (admin, command, nightly schedule, or a dead run to redo), not done yet.
+
+    Deleted in the transaction that completes a snapshot of that date; ``dispatched_at`` says when the
+    outbox drain last handed it to the broker (it is handed again if no run completes it in time).
+    """
+
+    as_of = models.DateField(_("截止日期"), primary_key=True)
+    requested_at = models.DateTimeField(_("请求时间"))
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待重新计算")
+        verbose_name_plural = pgettext_lazy("plural", "待重新计算")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d}"

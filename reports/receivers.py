@@ -1,59 +1,49 @@
-"""Turn data changes into ONE indicator refresh per committed transaction.
+"""Turn data changes into refresh requests, recorded in the changing transaction (the outbox).
 
 Import services send ``enterprises_changed`` / ``patent_links_changed`` inside their transaction; admin
-edits fire ``post_save`` / ``post_delete``. Every receiver adds enterprise ids to a batch kept on the
-database connection, and only the first one of a transaction registers a ``transaction.on_commit``
-callback, so an import of 4,000 rows queues one task, not 4,000. A rolled-back transaction discards
-its callback (Django drops it), and the next write starts a new batch.
+edits fire ``post_save`` / ``post_delete``. Every receiver upserts ``PendingRefresh`` rows for the
+enterprise ids right there, in the same transaction as the change: the request commits with the change
+or rolls back with it, and no broker or worker outage can lose it. The first receiver of a transaction
+also registers ONE ``transaction.on_commit`` callback, which marks the data changed and nudges a worker
+to drain the outbox (``outbox.kick``), so an import of 4,000 rows sends one message, not 4,000.
+
+The callback is a plain function: ``on_commit(robust=True)`` logs a failing callback by its
+``__qualname__``, which a callable object lacks, so the "robust" hook would raise after all.
 """
 
 import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
+
+from . import outbox
 
 logger = logging.getLogger(__name__)
 
-_BATCH_ATTR = "_reports_refresh_batch"
 
+def _after_commit() -> None:
+    """Once per committed transaction that changed the data. Never raises (``kick`` swallows broker errors)."""
+    from . import services
 
-class _RefreshBatch:
-    """The enterprise ids changed by one transaction, flushed by its on_commit callback."""
-
-    def __init__(self) -> None:
-        self.enterprise_ids: set[int] = set()
-
-    def __call__(self) -> None:
-        from . import services
-        from .tasks import snapshot_refresh_enterprises_task
-
-        ids = sorted(self.enterprise_ids)
-        self.enterprise_ids = set()
-        if not ids:
-            return
-        services.data_changed_mark(at=timezone.now())
-        snapshot_refresh_enterprises_task.delay(enterprise_ids=ids)
+    try:
+        services.data_changed_mark()
+    except Exception:  # the mark only dates older snapshots' staleness; the requests are already stored
+        logger.exception("could not record the data change time")
+    outbox.kick()
 
 
 def enterprises_touched(enterprise_ids) -> None:
-    """Collect ``enterprise_ids`` into the current transaction's batch (registering it once)."""
+    """Record refresh requests for ``enterprise_ids`` in the current transaction (and nudge after commit)."""
     ids = {int(i) for i in enterprise_ids if i is not None}
     if not ids:
         return
     connection = transaction.get_connection()
-    batch = getattr(connection, _BATCH_ATTR, None)
-    # Django keeps pending callbacks in ``run_on_commit`` and clears them on rollback: a batch whose
-    # callback is no longer there belonged to a transaction that is gone.
+    outbox.refresh_request(ids)
+    # Django keeps pending callbacks in ``run_on_commit`` (and drops them on rollback): register ours once
+    # per transaction. Outside a transaction on_commit runs it at once.
     pending = [entry[1] for entry in connection.run_on_commit] if connection.in_atomic_block else []
-    if batch is None or not any(func is batch for func in pending):
-        batch = _RefreshBatch()
-        setattr(connection, _BATCH_ATTR, batch)
-        batch.enterprise_ids |= ids
-        # robust: a broker hiccup must not turn an already committed save into an error page.
-        transaction.on_commit(batch, robust=True)
-    else:
-        batch.enterprise_ids |= ids
+    if not any(func is _after_commit for func in pending):
+        transaction.on_commit(_after_commit, robust=True)
 
 
 def on_enterprises_changed(sender, enterprise_ids=(), **kwargs) -> None:

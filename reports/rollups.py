@@ -239,6 +239,9 @@ def _rollup_query(
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
+    if not sql:
+        # Every scope was left out (``only`` named no code): PostgreSQL refuses an empty query.
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -370,9 +373,12 @@ def _scope_rows_refresh(snapshot: Snapshot, only: Codes) -> int:
 
     Unchanged rows are not rewritten: a one-enterprise edit touches about seven rows.
     """
+    wanted = {(scope, code) for scope, codes in only.items() for code in codes}
+    if not wanted:
+        # Enterprises outside the population (revoked, designated after as_of) belong to no scope.
+        return 0
     aggregates = _scope_aggregates(snapshot.pk, only=only)
     breakdowns = _scope_breakdowns(snapshot.pk, only=only)
-    wanted = {(scope, code) for scope, codes in only.items() for code in codes}
     which = Q()
     for scope, codes in only.items():
         if codes:

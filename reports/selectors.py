@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 
 from .choices import SnapshotStatus
-from .models import DataState, EnterpriseMeasure, ScopeIndicator, Snapshot
+from .models import DataState, EnterpriseMeasure, PendingRefresh, ScopeIndicator, Snapshot
 
 
 def snapshot_visible(*, as_of: datetime.date | None = None) -> Snapshot | None:
@@ -23,12 +23,33 @@ def snapshot_list(*, status: str | None = None) -> QuerySet[Snapshot]:
     return snapshots
 
 
+def snapshot_newest_complete_id() -> int | None:
+    """The snapshot that refreshes keep up to date: the complete one with the newest ``as_of``."""
+    return (
+        Snapshot.objects.filter(status=SnapshotStatus.COMPLETE).order_by("-as_of").values_list("pk", flat=True).first()
+    )
+
+
 def snapshot_is_stale(*, snapshot: Snapshot) -> bool:
-    """True when the data changed after the snapshot read it (a refresh is queued or due)."""
+    """True when some of the data behind the snapshot changed and is not in its numbers yet.
+
+    Exact for the newest snapshot: stale while any refresh is pending (``PendingRefresh``), fresh when
+    none is, however its ``computed_at`` compares. Older snapshots are never refreshed: they are stale
+    when the data changed after their full run read it.
+    """
+    if snapshot.status != SnapshotStatus.COMPLETE:
+        return False
+    if snapshot.pk == snapshot_newest_complete_id():
+        return PendingRefresh.objects.exists()
     state = DataState.objects.filter(pk=1).first()
     if state is None or snapshot.computed_at is None:
         return False
     return state.changed_at > snapshot.computed_at
+
+
+def pending_refresh_list() -> QuerySet[PendingRefresh]:
+    """Enterprises whose changes are not in the newest snapshot yet, oldest request first."""
+    return PendingRefresh.objects.order_by("requested_at")
 
 
 def data_changed_at() -> datetime.datetime | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from patents.models import Patent
@@ -23,7 +24,7 @@ from patents.models import Patent
 from .choices import SnapshotStatus
 from .locks import LOCK_TTL, SnapshotLocked, snapshot_lock
 from .metrics import last_complete_year, scope_metrics
-from .models import DataState, EnterpriseMeasure, ScopeIndicator, Snapshot
+from .models import DataState, EnterpriseMeasure, PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
 from .rollups import MEASURE_COLUMNS, _measures_insert, _member_codes, _scope_rows, _scope_rows_refresh
 
 __all__ = [
@@ -81,6 +82,35 @@ def _patent_count(as_of: datetime.date) -> int:
     return Patent.objects.filter(publication_date__lte=as_of).count()
 
 
+def _pending_tokens(enterprise_ids: list[int] | None = None) -> dict[int, uuid.UUID]:
+    """The refresh requests (enterprise id → token) a run is about to answer, read before it reads the data."""
+    pending = PendingRefresh.objects.all()
+    if enterprise_ids is not None:
+        pending = pending.filter(enterprise_id__in=enterprise_ids)
+    return dict(pending.values_list("enterprise_id", "token"))
+
+
+def _pending_complete(tokens: dict[int, uuid.UUID]) -> int:
+    """Delete the requests a run answered, in its transaction: only those no change has renewed since.
+
+    A request renewed meanwhile has another token and stays; one being renewed right now is locked by
+    the changing transaction and is skipped rather than waited for (it will get a new token).
+    """
+    if not tokens:
+        return 0
+    deleted = 0
+    items = sorted(tokens.items())
+    for start in range(0, len(items), 500):
+        which = Q()
+        for enterprise_id, token in items[start : start + 500]:
+            which |= Q(enterprise_id=enterprise_id, token=token)
+        answered = list(
+            PendingRefresh.objects.select_for_update(skip_locked=True).filter(which).values_list("pk", flat=True)
+        )
+        deleted += PendingRefresh.objects.filter(pk__in=answered).delete()[0]
+    return deleted
+
+
 def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id: str = "") -> Snapshot:
     """Compute every indicator at ``as_of`` and make the new snapshot the visible one for that date.
 
@@ -99,6 +129,8 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
         )
         try:
             with transaction.atomic():
+                # Read before the data: the refreshes this run answers (if it becomes the newest snapshot).
+                answered = _pending_tokens()
                 enterprise_count = _measures_insert(snapshot=snapshot)
                 scope_count = _scope_rows(snapshot)
                 # Delete the previous complete snapshot first: the partial unique constraint allows one
@@ -110,6 +142,11 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
                 snapshot.patent_count = _patent_count(as_of)
                 snapshot.scope_count = scope_count
                 snapshot.save()
+                # Every recompute asked for this date before now is answered by this snapshot.
+                PendingRecompute.objects.filter(as_of=as_of).delete()
+                newest = Snapshot.objects.filter(status=SnapshotStatus.COMPLETE).order_by("-as_of").first()
+                if newest is not None and newest.pk == snapshot.pk:
+                    _pending_complete(answered)
         except Exception:
             _finish(snapshot, status=SnapshotStatus.FAILED, error=traceback.format_exc(limit=5)[-4000:])
             snapshot.save(update_fields=["status", "finished_at", "duration", "error"])
@@ -139,6 +176,9 @@ def snapshot_recompute_requested(
     try:
         snapshot = snapshot_compute(as_of=as_of, owner=owner, task_id=task_id)
     except SnapshotLocked as exc:
+        # The run holding the date may be a refresh, which does not answer a recompute request: let the
+        # next outbox drain hand it out again.
+        PendingRecompute.objects.filter(as_of=as_of).update(dispatched_at=None)
         return RecomputeOutcome("skipped", as_of, None, str(exc))
     return RecomputeOutcome("complete", as_of, snapshot.pk)
 
@@ -166,6 +206,7 @@ def snapshot_refresh_enterprises(*, enterprise_ids, owner: str | None = None) ->
             )
             if snapshot is None:
                 return None
+            answered = _pending_tokens(ids)  # read before the data
             before = _member_codes(snapshot, ids)
             EnterpriseMeasure.objects.filter(snapshot=snapshot, enterprise_id__in=ids).delete()
             _measures_insert(snapshot=snapshot, enterprise_ids=ids)
@@ -175,18 +216,26 @@ def snapshot_refresh_enterprises(*, enterprise_ids, owner: str | None = None) ->
             _scope_rows_refresh(snapshot, {scope: before[scope] | after[scope] for scope in before})
             snapshot.scope_count = ScopeIndicator.objects.filter(snapshot=snapshot).count()
             snapshot.enterprise_count = EnterpriseMeasure.objects.filter(snapshot=snapshot).count()
-            snapshot.computed_at = started
+            # computed_at stays the full run's: these enterprises are up to date, not the whole snapshot
+            # (whether others are still pending is what PendingRefresh says).
+            snapshot.refreshed_at = started
             # patent_count stays the full run's: counting 1.5M patents would dominate a one-row refresh.
-            snapshot.save(update_fields=["scope_count", "enterprise_count", "computed_at"])
+            snapshot.save(update_fields=["scope_count", "enterprise_count", "refreshed_at"])
+            _pending_complete(answered)
+    logger.info("refreshed %d enterprises in snapshot %s: %s", len(ids), snapshot.pk, ids[:50])
     return snapshot
 
 
-def snapshot_recompute_enqueue(*, as_of: datetime.date) -> str:
-    """Queue a full recompute (the admin action and the command); returns the Celery task id."""
-    from .tasks import snapshot_recompute_task
+def snapshot_recompute_enqueue(*, as_of: datetime.date) -> bool:
+    """Ask for a full recompute (the admin action and the command): recorded in the outbox, then a worker
+    is nudged. Returns whether the broker was reached; if not, the request waits in the database and the
+    next drain after the broker is back runs it.
+    """
+    from . import outbox
 
-    result = snapshot_recompute_task.delay(as_of=as_of.isoformat(), requested_at=timezone.now().isoformat())
-    return result.id
+    with transaction.atomic():
+        outbox.recompute_request(as_of=as_of)
+    return outbox.kick()
 
 
 def snapshots_prune(*, keep: int) -> int:

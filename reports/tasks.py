@@ -1,14 +1,16 @@
-"""Celery tasks: thin wrappers that take dates and ids and call ``reports/services.py``.
+"""Celery tasks: thin wrappers that take dates and ids and call ``reports/services.py`` / ``outbox.py``.
 
 All tasks are idempotent and acknowledged late (a killed worker's task runs again): a full recompute
-replaces the snapshot of its date, a refresh recomputes the rows of its enterprises.
+replaces the snapshot of its date, a refresh recomputes the rows of its enterprises, a drain does what
+is pending in the database. Routing: ``snapshot_recompute`` to the ``recompute`` queue, the others to
+``refresh`` (settings.CELERY_TASK_ROUTES).
 """
 
 from celery import shared_task
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from . import services
+from . import outbox, services
 
 
 @shared_task(bind=True, acks_late=True, name="reports.snapshot_recompute")
@@ -24,16 +26,17 @@ def snapshot_recompute_task(self, as_of: str | None = None, requested_at: str | 
     return outcome.as_dict()
 
 
-@shared_task(bind=True, acks_late=True, max_retries=20, name="reports.snapshot_refresh_enterprises")
-def snapshot_refresh_enterprises_task(self, enterprise_ids: list[int]) -> dict:
-    """Incremental refresh of the newest complete snapshot for ``enterprise_ids``; retried while locked."""
-    try:
-        snapshot = services.snapshot_refresh_enterprises(enterprise_ids=enterprise_ids, owner=self.request.id)
-    except services.SnapshotLocked as exc:
-        if self.request.is_eager:
-            # In-process (no broker) there is nobody to retry later; the snapshot shows as stale instead.
-            return {"status": "skipped", "reason": str(exc)}
-        raise self.retry(exc=exc, countdown=15) from exc
-    if snapshot is None:
-        return {"status": "skipped", "reason": "no complete snapshot yet"}
-    return {"status": "refreshed", "snapshot_id": snapshot.pk, "enterprises": len(enterprise_ids)}
+# No result is stored: sending these must not need the result backend (its Redis connection retries
+# for 20 s when Redis is down, which is what made every save block).
+@shared_task(acks_late=True, ignore_result=True, name="reports.outbox_drain")
+def outbox_drain_task() -> dict:
+    """Recover dead runs, dispatch pending recomputes, refresh pending enterprises (beat: every minute)."""
+    return outbox.outbox_drain()
+
+
+@shared_task(acks_late=True, ignore_result=True, name="reports.snapshot_refresh_enterprises")
+def snapshot_refresh_enterprises_task(enterprise_ids: list[int]) -> dict:
+    """Refresh ``enterprise_ids`` now. Kept for messages queued before the outbox; new changes go through
+    ``PendingRefresh`` and the drain. A locked date leaves the requests pending for the next drain."""
+    outbox.refresh_request(enterprise_ids)
+    return outbox.outbox_drain()

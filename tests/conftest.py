@@ -82,3 +82,58 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# A Redis of the test's own, to stop and start for outage tests; never the shared one. The port is fixed
+# (this machine's helpers each own theirs); override with OUTAGE_REDIS_PORT.
+OUTAGE_REDIS_PORT = int(os.environ.get("OUTAGE_REDIS_PORT", "6388"))
+
+
+class OwnRedis:
+    """A ``redis-server`` subprocess on OUTAGE_REDIS_PORT that a test may stop and start again."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import shutil
+        import subprocess
+        import time
+
+        import redis
+
+        server = shutil.which("redis-server")
+        if server is None:
+            pytest.skip("needs the redis-server binary for an outage test")
+        self.process = subprocess.Popen(
+            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
+                return
+            except redis.RedisError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    pytest.fail(f"could not start redis-server on port {self.port} (is it in use?)")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis():
+    """A private Redis, running; ``own_redis.stop()`` simulates an outage. Killed after the test."""
+    server = OwnRedis(OUTAGE_REDIS_PORT)
+    server.start()
+    yield server
+    server.stop()

@@ -124,21 +124,96 @@ def detect_encoding(sample: bytes) -> str:
         return "gb18030"
 
 
-def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
+# --- what is not an interchange file at all --------------------------------------------------------
+
+NOT_TABULAR = "文件不是 CSV 或 XLSX 格式，请另存为 .xlsx (not a CSV or XLSX file (save as .xlsx))"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and other Office 97-2003 files
+# Bytes no text file of ours contains (tab, line feed and carriage return excepted).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A line longer than this is not a row of ours (a row of the widest file is a few hundred characters);
+# reading it whole would hold it in memory.
+MAX_LINE_CHARS = 1 << 20
+
+
+def _not_tabular(reason: str = NOT_TABULAR) -> FileRejected:
+    return FileRejected(_single_error(0, reason))
+
+
+def _check_text_sample(sample: bytes) -> None:
+    """Reject binary files (and UTF-16 text) before they are decoded as a misleading "encoding" error."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _not_tabular("文件为 UTF-16 编码，请另存为 UTF-8 CSV 或 .xlsx (UTF-16 text: save as UTF-8 CSV or .xlsx)")
+    controls = len(_CONTROL_BYTES.findall(sample))
+    # One stray control character in a text file is reported with its row (``_cell_problem``); binary
+    # files are full of them, and of NUL bytes.
+    if b"\x00" in sample or controls > max(1, len(sample) // 1000):
+        raise _not_tabular()
+
+
+class _CSVProblem(Exception):
+    def __init__(self, row: int, reason: str) -> None:
+        self.row, self.reason = row, reason
+
+
+def _lines(text: IO[str]) -> Iterator[str]:
+    """The lines of ``text``, refusing to read one longer than MAX_LINE_CHARS into memory."""
+    number = 0
+    while True:
+        line = text.readline(MAX_LINE_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise _CSVProblem(
+                number,
+                f"行过长（超过 {MAX_LINE_CHARS:,} 个字符），不是正常的数据行 (line longer than {MAX_LINE_CHARS:,} characters)",
+            )
+        yield line
+
+
+def _csv_error_reason(message: str) -> str:
+    if "field larger than field limit" in message:
+        limit = csv.field_size_limit()
+        return f"单元格过长（超过 {limit:,} 个字符）(a cell is longer than {limit:,} characters)"
+    if "unexpected end of data" in message:
+        return "引号未闭合：从此行起直到文件末尾都在引号内 (unclosed quote from this row to the end of the file)"
+    if "expected after" in message:
+        return '引号用法错误：引号内的引号应写成两个 "" (a quote inside a quoted cell must be doubled "")'
+    return f"CSV 格式错误 (CSV syntax error: {message})"
+
+
+def _spanning(first: int, last: int) -> str:
+    return f"引号未闭合：此行的引号一直延续到第{last}行 (unclosed quote: a cell runs from line {first} to line {last})"
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(line number where the record starts, cells) for each CSV record."""
     sample = stream.read(_SNIFF_BYTES)
+    _check_text_sample(sample)
     encoding = detect_encoding(sample)
     # Re-join the sniffed sample with the rest so the file is read once, streaming.
     joined = io.BufferedReader(_Prepend(sample, stream), buffer_size=1 << 16)
-    text = io.TextIOWrapper(joined, encoding=encoding, newline="")
-    reader = csv.reader(text)
+    # Undecodable bytes become lone surrogates, reported with the row they are in (``_cell_problem``):
+    # a decoder error would only say where the decoder's read-ahead buffer was.
+    text = io.TextIOWrapper(joined, encoding=encoding, errors="surrogateescape", newline="")
+    # strict: an unclosed quote at the end of the file is an error, not a cell holding the rest.
+    reader = csv.reader(_lines(text), strict=True)
+    start = 1
     try:
-        yield from reader
-    except UnicodeDecodeError as exc:
-        raise FileRejected(
-            _single_error(reader.line_num + 1, f"文件编码不一致（按 {encoding} 读取失败）: {exc.reason}")
-        ) from exc
+        for cells in reader:
+            if reader.line_num > start and any("\n" in cell or "\r" in cell for cell in cells):
+                raise _CSVProblem(start, _spanning(start, reader.line_num))
+            yield start, cells
+            start = reader.line_num + 1
+    except _CSVProblem as problem:
+        raise FileRejected(_single_error(problem.row, problem.reason)) from None
     except csv.Error as exc:
-        raise FileRejected(_single_error(reader.line_num, f"CSV 格式错误: {exc}")) from exc
+        if reader.line_num > start and "expected after" in str(exc):
+            # A quote opened on one line and "closed" lines later inside a cell: the opening one is the error.
+            reason = _spanning(start, reader.line_num)
+        else:
+            reason = _csv_error_reason(str(exc))
+        raise FileRejected(_single_error(start, reason)) from None
 
 
 class _Prepend(io.RawIOBase):
@@ -160,14 +235,31 @@ class _Prepend(io.RawIOBase):
         return len(chunk)
 
 
-def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[object]]:
+DAMAGED_XLSX = (
+    "XLSX 文件已损坏，或是改了扩展名的其他文件（如 .docx），请在 Excel 中另存为 .xlsx "
+    "(a damaged XLSX, or another kind of file renamed .xlsx: save it as .xlsx)"
+)
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[object]]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(stream, read_only=True, data_only=True)
+    # openpyxl raises whatever its zip, XML and cell readers raise on a broken file (BadZipFile,
+    # KeyError, XML and value errors): any of them means the file is not a workbook we can read.
     try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:
+        raise _not_tabular(DAMAGED_XLSX) from None
+    try:
+        if not workbook.worksheets:
+            raise _not_tabular(DAMAGED_XLSX)
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        number = 0
+        try:
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(row)
+        except Exception:
+            raise FileRejected(_single_error(number + 1, DAMAGED_XLSX)) from None
     finally:
         workbook.close()
 
@@ -178,29 +270,83 @@ def _single_error(row: int, reason: str) -> ErrorReport:
     return report
 
 
+# A cell a spreadsheet would run as a formula when the data is exported again (CSV injection), and
+# markup that has no place in a name or a code.
+_FORMULA = re.compile(r"^(?:[=@]|[+\-]\s*[A-Za-z(=@])")
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def _cell_problem(value: str) -> str | None:
+    """Why a cell's text cannot be data of ours (any column), or None."""
+    if _UNDECODED.search(value):
+        return "含无法解码的字节：文件应通篇为 UTF-8 或 GB18030 编码 (bytes that do not decode: save the file as UTF-8)"
+    if "\n" in value or "\r" in value:
+        return "单元格内含换行 (a line break inside a cell)"
+    if _CONTROL_CHARS.search(value):
+        return "含控制字符 (contains control characters)"
+    if _FORMULA.match(value):
+        return "以 = + - @ 开头，像电子表格公式，不予导入 (looks like a spreadsheet formula)"
+    if _MARKUP.search(value):
+        return "含 HTML 或脚本标记 (contains HTML or script markup)"
+    return None
+
+
+def _printable(value: str) -> str:
+    return _UNDECODED.sub("\ufffd", value).replace("\x00", "\\0")
+
+
 @dataclass
 class Table:
-    """The header mapping of an opened file; iterate ``rows()`` for (row_number, {key: cleaned value})."""
+    """The header mapping of an opened file; iterate ``rows()`` for (row_number, {key: cleaned value}).
+
+    ``rows()`` also checks each row's shape and cells (more cells than the header, formulas, markup,
+    control characters, undecodable bytes, a file with no data row); after the last row it raises
+    ``FileRejected`` with those problems, so nothing is written from such a file.
+    """
 
     keys: list[str | None]
     unknown: list[str]
-    _raw: Iterator[list[object]]
+    _raw: Iterator[tuple[int, list[object]]]
     verbatim: frozenset[int] = frozenset()
+    report: ErrorReport = field(default_factory=ErrorReport)
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """The data rows; a file with a header and no data row is rejected (it cannot be what was meant)."""
         width = len(self.keys)
-        any_row = False
-        for index, raw in enumerate(self._raw, start=2):
+        names = [key or "" for key in self.keys]
+        data_rows = 0
+        for index, raw in self._raw:
             cells = [clean_cell(value, verbatim=i in self.verbatim) for i, value in enumerate(raw)]
             if not any(cells):
                 continue  # blank lines (Excel leaves them) are not rows
+            data_rows += 1
+            problems = 0
+            extra = [cell for cell in cells[width:] if cell]
+            if extra:
+                problems += 1
+                self.report.add(
+                    index,
+                    "",
+                    extra[0],
+                    f"该行有 {width + len(extra)} 个非空单元格，多于表头的 {width} 列 "
+                    f"(more cells than the {width} columns of the header)",
+                )
+            for i, cell in enumerate(cells[:width]):
+                reason = cell and _cell_problem(cell)
+                if reason:
+                    problems += 1
+                    self.report.add(index, names[i], _printable(cell), reason)
+            if problems:
+                continue
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
-            any_row = True
-            yield index, {key: cells[i] for i, key in enumerate(self.keys) if key is not None and i < len(cells)}
-        if not any_row:
-            raise FileRejected(_single_error(2, translation.gettext("文件只有表头，没有数据行")))
+            yield index, {key: cells[i] for i, key in enumerate(self.keys) if key is not None}
+        if not data_rows:
+            self.report.add(2, "", "", translation.gettext("文件只有表头，没有数据行"))
+        if self.report:
+            raise FileRejected(self.report)
 
 
 def open_table(
@@ -208,19 +354,23 @@ def open_table(
 ) -> Table:
     """Read the header of a CSV or XLSX file and map it to column keys; raise FileRejected on a bad header."""
     columns = list(columns)
-    head = stream.read(4)
+    head = stream.read(8)
     stream.seek(0)
-    if head == _XLSX_MAGIC:
+    if head.startswith(_XLSX_MAGIC):
         if not allow_xlsx:
             raise FileRejected(_single_error(0, translation.gettext("此类文件只接受 CSV")))
-        raw: Iterator[list[object]] = _xlsx_rows(stream)
+        raw: Iterator[tuple[int, list[object]]] = _xlsx_rows(stream)
+    elif head.startswith(_OLE2_MAGIC) or head.startswith(b"PK"):
+        raise _not_tabular()
     else:
         raw = _csv_rows(stream)
-    header = next(raw, None)
+    # Blank lines before the header are not a header (a file of blank lines is empty).
+    first = next((item for item in raw if any(clean_cell(cell) for cell in item[1])), None)
     report = ErrorReport()
-    if header is None:
+    if first is None:
         report.add(1, "", "", translation.gettext("文件为空，缺少表头"))
         raise FileRejected(report)
+    _header_row, header = first
     by_name = {}
     for column in columns:
         by_name[column.key.casefold()] = column.key
@@ -232,13 +382,22 @@ def open_table(
         key = by_name.get(name.casefold())
         if key is None:
             if name:
-                unknown.append(name)
+                unknown.append(_printable(name))
             keys.append(None)
             continue
         if key in seen:
             report.add(1, name, name, translation.gettext("表头重复"))
         seen.add(key)
         keys.append(key)
+    if not seen and any(not name.isascii() for name in unknown):
+        # Nothing matched and the header is not plain ASCII: mojibake from an encoding we do not read.
+        report.add(
+            1,
+            "",
+            "",
+            "表头无法识别：文件应为 UTF-8 或 GB18030 (GBK) 编码的 CSV，或 .xlsx "
+            "(header not recognised: save the file as UTF-8 CSV or .xlsx)",
+        )
     for name in unknown:
         if not ignore_unknown:
             report.add(
@@ -263,6 +422,10 @@ def open_table(
 # --- cell parsers: each returns the parsed value or raises ValueError with the reason --------------
 
 
+# No date of ours lies outside these years; 0001-01-01 or 9999-12-31 is a placeholder or a typo.
+DATE_MIN, DATE_MAX = datetime.date(1900, 1, 1), datetime.date(2099, 12, 31)
+
+
 def parse_date(value: str) -> datetime.date | None:
     if not value:
         return None
@@ -270,9 +433,12 @@ def parse_date(value: str) -> datetime.date | None:
     text = re.sub(r"[年月]", "-", text).removesuffix("日")
     text = text.split(" ")[0].split("T")[0]
     try:
-        return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+        date = datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError:
         raise ValueError(translation.gettext("日期应为 YYYY-MM-DD")) from None
+    if not DATE_MIN <= date <= DATE_MAX:
+        raise ValueError(translation.gettext("日期应在 1900 至 2099 年之间"))
+    return date
 
 
 # PositiveIntegerField's upper bound on every backend we run on (Django's integer_field_ranges): the
@@ -286,8 +452,10 @@ def parse_non_negative_int(value: str) -> int | None:
     text = value.replace(",", "")
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(translation.gettext("应为不小于0的整数"))
+    if len(text) > 18:
+        raise ValueError(translation.gettext("数值过大"))
     return int(text)
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
-from django.db import transaction
 from django.utils.translation import gettext
 
 from regions.selectors import RegionCache, RegionResolver
@@ -16,7 +15,7 @@ from utilities.bulk import chunks
 from utilities.tabular import Column, ErrorReport, FileRejected, choice_parser, open_table, parse_bool
 
 from ..choices import DesignationStatus, IndustryField, ListingBoard
-from ..import_records import recorded_import
+from ..import_records import import_transaction, recorded_import
 from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
 from .cells import (
@@ -326,7 +325,8 @@ def enterprise_import(
         rows = _parse_enterprise_rows(table, resolver, report)
         if report:
             raise FileRejected(report)
-        with transaction.atomic():
+        rows_by_value = {row.credit_code: row.row for row in rows if row.credit_code}
+        with import_transaction(kind=ImportRecord.Kind.ENTERPRISES, dry_run=dry_run, rows_by_value=rows_by_value):
             plan = _plan_enterprise_import(rows, resolver, report)
             if not report:
                 import_scope_check(

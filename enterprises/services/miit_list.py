@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import IO
 
-from django.db import transaction
 from django.utils.translation import gettext
 
 from regions.selectors import CityGuesser, RegionCache, RegionResolver
@@ -18,7 +17,7 @@ from utilities.bulk import chunks
 from utilities.tabular import Column, ErrorReport, FileRejected, open_table
 
 from ..choices import DesignationStatus
-from ..import_records import recorded_import
+from ..import_records import import_transaction, recorded_import
 from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
 from .cells import parse_batch, parse_credit_code, parse_name, report_duplicates
@@ -305,7 +304,8 @@ def designation_list_import(
         rows = _parse_list_rows(table, resolver, CityGuesser(resolver), batch, report)
         if report:
             raise FileRejected(report)
-        with transaction.atomic():
+        rows_by_value = {row.credit_code: row.row for row in rows if getattr(row, "credit_code", None)}
+        with import_transaction(kind=ImportRecord.Kind.DESIGNATION_LIST, dry_run=dry_run, rows_by_value=rows_by_value):
             plan = _plan_list_import(rows, status, report)
             if not report:
                 import_scope_check(

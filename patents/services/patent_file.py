@@ -21,7 +21,7 @@ from typing import IO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from enterprises.import_records import ImportOutcome, recorded_import
+from enterprises.import_records import ImportOutcome, import_transaction, recorded_import
 from enterprises.models import Enterprise, ImportRecord
 from enterprises.selectors import enterprise_name_index
 from utilities.bulk import analyze, drop_tables, insert_rows, is_postgres, next_pk_sql, table_name
@@ -194,7 +194,10 @@ def patent_import(
         table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
         if table.unknown:
             outcome.warnings.append(f"已忽略未知列 (ignored unknown columns): {', '.join(table.unknown)}")
-        with transaction.atomic(), connection.cursor() as cursor:
+        with (
+            import_transaction(kind=ImportRecord.Kind.PATENTS, dry_run=dry_run),
+            connection.cursor() as cursor,
+        ):
             _tune_session(cursor)
             _create_staging(cursor)
             report = _stage_rows(cursor, table.rows())

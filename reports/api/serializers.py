@@ -50,6 +50,9 @@ class ScopeIndicatorListSerializer(serializers.Serializer):
 
 class SnapshotSerializer(serializers.ModelSerializer):
     duration_seconds = serializers.SerializerMethodField(help_text="Computation time in seconds; null while running.")
+    error = serializers.SerializerMethodField(
+        help_text="Why a run failed: the traceback for staff, a summary for others."
+    )
 
     class Meta:
         model = Snapshot
@@ -80,3 +83,12 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
     def get_duration_seconds(self, obj: Snapshot) -> float | None:
         return obj.duration.total_seconds() if obj.duration is not None else None
+
+    def get_error(self, obj: Snapshot) -> str:
+        """A failed run's traceback names files, SQL and settings: only staff read it."""
+        if not obj.error:
+            return ""
+        request = self.context.get("request")
+        if request is not None and request.user.is_staff:
+            return obj.error
+        return "failed (details for staff in the admin)"

@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
         ("stock_code", "688 001", "股票代码"),
         ("primary_financing", "也许", "是/否"),
         ("founded_on", "2020-13-01", "YYYY-MM-DD"),
-        ("founded_on", "2999-01-01", "晚于今天"),
+        ("founded_on", "2098-01-01", "晚于今天"),
         ("batch", "", "不能为空"),
         ("batch", "0", "批次应为"),
         ("batch", "第一百批", "批次应为"),

@@ -34,6 +34,7 @@ Patents (office, type, published, granted, status, cited/licensed/transferred):
 - X1, X2, X3 one CN invention each in 2022
 """
 
+import contextlib
 import datetime
 
 import pytest
@@ -113,3 +114,66 @@ def world(db):
     for x in (x1, x2, x3):
         patent(x, published=d("2022-05-05"), cited=50, licensed=50)
     return {"A": a, "B": b, "C": c, "D": dd, "X1": x1, "X2": x2, "X3": x3}
+
+
+@contextlib.contextmanager
+def lock_held_elsewhere(as_of: datetime.date):
+    """Another process holds the run lock of ``as_of`` for the block, as a live run in a worker would.
+
+    On PostgreSQL the lock is an advisory lock of another database session; elsewhere a lock row.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    from reports.models import RecomputeLock
+    from utilities.locks import SNAPSHOT_LOCKS, advisory_key
+
+    if connection.vendor == "postgresql":
+        other = other_session()
+        other.execute("SELECT pg_advisory_lock(%s, %s)", advisory_key(SNAPSHOT_LOCKS, as_of))
+        try:
+            yield
+        finally:
+            pid = other.info.backend_pid
+            other.close()  # the session ends, and its lock with it
+            _wait_for_session_end(pid)
+        return
+    now = timezone.now()
+    RecomputeLock.objects.create(
+        as_of=as_of, owner="elsewhere", acquired_at=now, expires_at=now + datetime.timedelta(minutes=5)
+    )
+    try:
+        yield
+    finally:
+        RecomputeLock.objects.filter(owner="elsewhere").delete()
+
+
+def other_session():
+    """A second PostgreSQL session on the test database (autocommit), as another worker has."""
+    import psycopg
+    from django.db import connection
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname=db["NAME"],
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"] or "postgres",
+        password=db["PASSWORD"] or None,
+        autocommit=True,
+    )
+
+
+def _wait_for_session_end(pid: int) -> None:
+    """The server ends a closed session asynchronously: wait until its locks are gone."""
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s", [pid])
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)

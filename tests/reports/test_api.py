@@ -129,3 +129,94 @@ def test_scope_list_as_csv_has_one_line_per_code_with_flattened_metrics(client, 
     assert len(lines) == 4
     yrd = dict(zip(header, lines[[line.split(",")[1] for line in lines].index("yrd")].split(","), strict=False))
     assert (yrd["enterprise_count"], yrd["applications_total"], yrd["pct_buckets.1-9"]) == ("2", "10", "2")
+
+
+# --- hostile input: a client error, never a 500 ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/indicators/province/%00/",
+        "/api/v1/indicators/province/32%000000/",
+        "/api/v1/indicators/%00/",
+        "/api/v1/snapshots/?status=%00",
+        "/api/v1/indicators/national/CN/?as_of=2023-07-31%00",
+        "/admin/enterprises/enterprise/?q=%00",
+    ],
+)
+def test_a_nul_byte_is_a_client_error(client, snapshots, path):
+    assert client.get(path).status_code in (400, 404)
+
+
+def test_a_control_character_in_a_code_is_not_found(client, snapshots):
+    assert client.get("/api/v1/indicators/province/%01/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "cD1hYmM=",  # p=abc
+        "cD0xZTk5OTk=",  # p=1e9999
+        "cD05OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ==",  # p=99999999999999999999999999 (beyond bigint)
+        "bm90IGJhc2U2NA",  # not base64
+    ],
+)
+def test_a_forged_cursor_is_a_400(client, snapshots, cursor):
+    response = client.get("/api/v1/snapshots/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
+def test_a_cursor_from_a_response_still_pages(client, snapshots, settings):
+    from reports.api.views import SnapshotPagination
+
+    SnapshotPagination.page_size, size = 1, SnapshotPagination.page_size
+    try:
+        first = client.get("/api/v1/snapshots/").json()
+        second = client.get(first["next"]).json()
+    finally:
+        SnapshotPagination.page_size = size
+    assert [first["results"][0]["id"], second["results"][0]["id"]] == sorted(
+        (s.pk for s in snapshots.values()), reverse=True
+    )
+
+
+def _failed_snapshot() -> Snapshot:
+    return Snapshot.objects.create(
+        as_of=AS_OF,
+        status=SnapshotStatus.FAILED,
+        started_at=timezone.now(),
+        error='Traceback (most recent call last):\n  File "/srv/portal/reports/services.py", line 1\nProgrammingError: x',
+    )
+
+
+def test_anonymous_callers_do_not_see_the_traceback_of_a_failed_run(client):
+    _failed_snapshot()
+    body = client.get("/api/v1/snapshots/", {"status": "failed"}).content.decode()
+    assert "Traceback" not in body and "services.py" not in body
+    assert client.get("/api/v1/snapshots/", {"status": "failed"}).json()["results"][0]["error"]
+
+
+def test_staff_see_the_traceback_of_a_failed_run(admin_client):
+    _failed_snapshot()
+    body = admin_client.get("/api/v1/snapshots/", {"status": "failed"}).json()
+    assert body["results"][0]["error"].startswith("Traceback")
+
+
+def test_a_recompute_completing_between_two_reads_of_a_request_is_not_a_404(client, snapshots, monkeypatch):
+    """The request picks the visible snapshot, then a recompute replaces it before the row is read."""
+    from reports import selectors as reads
+
+    real_get = reads.scope_indicator_get
+    replaced = []
+
+    def get_after_a_recompute(*, snapshot, scope, code):
+        if not replaced:
+            replaced.append(services.snapshot_compute(as_of=AS_OF))  # deletes the snapshot being read
+        return real_get(snapshot=snapshot, scope=scope, code=code)
+
+    monkeypatch.setattr(reads, "scope_indicator_get", get_after_a_recompute)
+    response = client.get("/api/v1/indicators/province/320000/")
+    assert response.status_code == 200
+    assert response.json()["computed_at"]

@@ -21,9 +21,9 @@ from django.utils import timezone
 from config.celery import app
 from reports import tasks
 from reports.choices import SnapshotStatus
-from reports.models import RecomputeLock, ScopeIndicator, Snapshot
+from reports.models import ScopeIndicator, Snapshot
 
-from .conftest import AS_OF
+from .conftest import AS_OF, lock_held_elsewhere
 from .factories import enterprise, patent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -57,6 +57,7 @@ def worker(django_db_setup, tmp_path_factory):
                 "config",
                 "worker",
                 "--pool=solo",
+                "--queues=refresh,recompute",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -124,10 +125,10 @@ def test_a_recompute_arriving_while_another_process_computes_the_same_date_does_
     _population(regions)
     now = timezone.now()
     # Another process (here: the test) holds the date, as a first run would while it computes.
-    RecomputeLock.objects.create(
-        as_of=AS_OF, owner="first-run", acquired_at=now, expires_at=now + datetime.timedelta(minutes=5)
-    )
-    result = tasks.snapshot_recompute_task.delay(as_of=AS_OF.isoformat(), requested_at=now.isoformat()).get(timeout=120)
+    with lock_held_elsewhere(AS_OF):
+        result = tasks.snapshot_recompute_task.delay(as_of=AS_OF.isoformat(), requested_at=now.isoformat()).get(
+            timeout=120
+        )
     assert result["status"] == "skipped"
     assert "being computed by another run" in result["reason"]
     assert not Snapshot.objects.exists()
@@ -147,4 +148,5 @@ def test_a_committed_change_is_refreshed_by_the_worker(regions, broker):
             break
         time.sleep(0.3)
     assert row.metrics["pct_total"] == 3
-    assert Snapshot.objects.get(pk=snapshot.pk).computed_at > snapshot.computed_at
+    refreshed = Snapshot.objects.get(pk=snapshot.pk)
+    assert refreshed.refreshed_at is not None and refreshed.computed_at == snapshot.computed_at

@@ -1,7 +1,8 @@
 """``recompute_indicators [--as-of YYYY-MM-DD] [--sync]``: compute an indicator snapshot.
 
-Without ``--sync`` the full recompute is queued as a Celery task (run in this process when no broker is
-configured) and the task id is printed; with ``--sync`` it runs here and prints the snapshot summary.
+Without ``--sync`` the full recompute is recorded in the outbox and a worker is nudged (it runs in this
+process when no broker is configured; when the broker is down the request waits in the database); with
+``--sync`` it runs here and prints the snapshot summary.
 """
 
 import datetime
@@ -29,8 +30,16 @@ class Command(BaseCommand):
     def handle(self, *args, as_of=None, sync=False, **options) -> None:
         as_of = as_of or timezone.localdate()
         if not sync:
-            task_id = services.snapshot_recompute_enqueue(as_of=as_of)
-            self.stdout.write(f"queued recompute of {as_of.isoformat()}: task {task_id}")
+            if services.snapshot_recompute_enqueue(as_of=as_of):
+                self.stdout.write(f"queued recompute of {as_of.isoformat()}")
+            else:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"已记录 {as_of.isoformat()} 的重新计算请求；任务队列（Redis）暂时无法连接，恢复后由 worker 执行 "
+                        f"(recompute of {as_of.isoformat()} recorded; the broker is unreachable, a worker runs it "
+                        "once it is back; use --sync to compute here now)"
+                    )
+                )
             return
         try:
             snapshot = services.snapshot_compute(as_of=as_of)

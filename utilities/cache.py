@@ -1,0 +1,82 @@
+"""A Redis cache whose outage is a cache miss, not a site outage.
+
+Nothing a visitor or an API client reads needs Redis: pages and the API read PostgreSQL, and the cache
+only saves work (and holds the API throttles' counters). Django's ``RedisCache`` raises
+``redis.ConnectionError`` from every call while Redis is down, which turns into a 500 wherever the cache
+is touched; DRF's throttles touch it on every API request. This backend answers as an empty cache
+instead (a get returns the default, a set stores nothing, so throttles let requests through) and logs
+the outage once per ``retry_after`` seconds.
+
+After a failure it does not try Redis again for ``retry_after`` seconds (OPTIONS, default 5): with
+Redis unreachable behind a firewall every call would otherwise wait for the connect time-out.
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = {**params, "OPTIONS": dict(params.get("OPTIONS") or {})}
+        self._retry_after = float(params["OPTIONS"].pop("retry_after", 5))
+        super().__init__(server, params)
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    def _call(self, default, method, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            return method(*args, **kwargs)
+        except (RedisError, OSError) as exc:
+            with self._lock:
+                if time.monotonic() >= self._down_until:
+                    logger.warning("cache unavailable, serving without it for %ss: %s", self._retry_after, exc)
+                self._down_until = time.monotonic() + self._retry_after
+            return default
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(False, super().add, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call(default, super().get, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(None, super().set, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call(False, super().delete, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call({}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call(False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        value = self._call(missing, super().incr, key, delta, version)
+        if value is missing:
+            # What an empty cache answers (BaseCache.incr's contract for a missing key).
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+        return value
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # The keys that were not stored: all of them while Redis is down.
+        return self._call(list(data), super().set_many, data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call(None, super().delete_many, keys, version)
+
+    def clear(self):
+        return self._call(False, super().clear)
