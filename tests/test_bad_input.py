@@ -93,8 +93,8 @@ def _long_cell() -> bytes:
 
 
 GENERATED = {
-    "junk.csv": (_binary_junk, ("文件", "not a CSV or XLSX file")),
-    "old.xls": (_old_xls, ("文件", "not a CSV or XLSX file")),
+    "junk.csv": (_binary_junk, ("文件", "文件不是 CSV 或 XLSX 格式")),
+    "old.xls": (_old_xls, ("文件", "文件不是 CSV 或 XLSX 格式")),
     "report.xlsx": (_renamed_docx, ("文件", ".docx")),
     "damaged.xlsx": (_damaged_xlsx, ("文件", "XLSX")),
     "long_cell.csv": (_long_cell, ("第3行", "单元格过长")),

@@ -69,7 +69,10 @@ class ErrorReport:
     def lines(self) -> list[str]:
         lines = [str(error) for error in self.errors]
         if self.total > len(self.errors):
-            lines.append(f"……另有 {self.total - len(self.errors)} 个错误未列出 ({self.total} errors in all)")
+            lines.append(
+                translation.gettext("……另有 %(more)s 个错误未列出（共 %(total)s 个）")
+                % {"more": self.total - len(self.errors), "total": self.total}
+            )
         return lines
 
     def as_json(self) -> list[dict]:
@@ -126,7 +129,7 @@ def detect_encoding(sample: bytes) -> str:
 
 # --- what is not an interchange file at all --------------------------------------------------------
 
-NOT_TABULAR = "文件不是 CSV 或 XLSX 格式，请另存为 .xlsx (not a CSV or XLSX file (save as .xlsx))"
+NOT_TABULAR = translation.gettext_noop("文件不是 CSV 或 XLSX 格式，请另存为 .xlsx")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc and other Office 97-2003 files
 # Bytes no text file of ours contains (tab, line feed and carriage return excepted).
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -136,13 +139,13 @@ MAX_LINE_CHARS = 1 << 20
 
 
 def _not_tabular(reason: str = NOT_TABULAR) -> FileRejected:
-    return FileRejected(_single_error(0, reason))
+    return FileRejected(_single_error(0, translation.gettext(reason)))
 
 
 def _check_text_sample(sample: bytes) -> None:
     """Reject binary files (and UTF-16 text) before they are decoded as a misleading "encoding" error."""
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _not_tabular("文件为 UTF-16 编码，请另存为 UTF-8 CSV 或 .xlsx (UTF-16 text: save as UTF-8 CSV or .xlsx)")
+        raise _not_tabular(translation.gettext_noop("文件为 UTF-16 编码，请另存为 UTF-8 CSV 或 .xlsx"))
     controls = len(_CONTROL_BYTES.findall(sample))
     # One stray control character in a text file is reported with its row (``_cell_problem``); binary
     # files are full of them, and of NUL bytes.
@@ -166,7 +169,8 @@ def _lines(text: IO[str]) -> Iterator[str]:
         if len(line) > MAX_LINE_CHARS:
             raise _CSVProblem(
                 number,
-                f"行过长（超过 {MAX_LINE_CHARS:,} 个字符），不是正常的数据行 (line longer than {MAX_LINE_CHARS:,} characters)",
+                translation.gettext("行过长（超过 %(limit)s 个字符），不是正常的数据行")
+                % {"limit": f"{MAX_LINE_CHARS:,}"},
             )
         yield line
 
@@ -174,16 +178,16 @@ def _lines(text: IO[str]) -> Iterator[str]:
 def _csv_error_reason(message: str) -> str:
     if "field larger than field limit" in message:
         limit = csv.field_size_limit()
-        return f"单元格过长（超过 {limit:,} 个字符）(a cell is longer than {limit:,} characters)"
+        return translation.gettext("单元格过长（超过 %(limit)s 个字符）") % {"limit": f"{limit:,}"}
     if "unexpected end of data" in message:
-        return "引号未闭合：从此行起直到文件末尾都在引号内 (unclosed quote from this row to the end of the file)"
+        return translation.gettext("引号未闭合：从此行起直到文件末尾都在引号内")
     if "expected after" in message:
-        return '引号用法错误：引号内的引号应写成两个 "" (a quote inside a quoted cell must be doubled "")'
-    return f"CSV 格式错误 (CSV syntax error: {message})"
+        return translation.gettext('引号用法错误：引号内的引号应写成两个 ""')
+    return translation.gettext("CSV 格式错误：%(message)s") % {"message": message}
 
 
 def _spanning(first: int, last: int) -> str:
-    return f"引号未闭合：此行的引号一直延续到第{last}行 (unclosed quote: a cell runs from line {first} to line {last})"
+    return translation.gettext("引号未闭合：第%(first)s行的引号一直延续到第%(last)s行") % {"first": first, "last": last}
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
@@ -278,19 +282,28 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 
-def _cell_problem(value: str) -> str | None:
-    """Why a cell's text cannot be data of ours (any column), or None."""
+def _cell_problem(value: str, *, neutralised: bool = False) -> str | None:
+    """Why a cell's text cannot be data of ours (any column), or None.
+
+    A ``neutralised`` cell was written as ``'=…``: the spreadsheets' mark for "text, not a formula", which
+    the exports write (utilities/export.py); its value is taken as text.
+    """
     if _UNDECODED.search(value):
-        return "含无法解码的字节：文件应通篇为 UTF-8 或 GB18030 编码 (bytes that do not decode: save the file as UTF-8)"
+        return translation.gettext("含无法解码的字节：文件应通篇为 UTF-8 或 GB18030 编码")
     if "\n" in value or "\r" in value:
-        return "单元格内含换行 (a line break inside a cell)"
+        return translation.gettext("单元格内含换行")
     if _CONTROL_CHARS.search(value):
-        return "含控制字符 (contains control characters)"
-    if _FORMULA.match(value):
-        return "以 = + - @ 开头，像电子表格公式，不予导入 (looks like a spreadsheet formula)"
+        return translation.gettext("含控制字符")
+    if _FORMULA.match(value) and not neutralised:
+        return translation.gettext("以 = + - @ 开头，像电子表格公式，不予导入（作为文本请在前面加英文单引号 '）")
     if _MARKUP.search(value):
-        return "含 HTML 或脚本标记 (contains HTML or script markup)"
+        return translation.gettext("含 HTML 或脚本标记")
     return None
+
+
+def _is_neutralised(value: object) -> bool:
+    text = value.strip() if isinstance(value, str) else ""
+    return text.startswith(NEUTRALISING_PREFIX) and text[1:2] in FORMULA_PREFIXES
 
 
 def _printable(value: str) -> str:
@@ -330,11 +343,11 @@ class Table:
                     index,
                     "",
                     extra[0],
-                    f"该行有 {width + len(extra)} 个非空单元格，多于表头的 {width} 列 "
-                    f"(more cells than the {width} columns of the header)",
+                    translation.gettext("该行有 %(cells)s 个非空单元格，多于表头的 %(width)s 列")
+                    % {"cells": width + len(extra), "width": width},
                 )
             for i, cell in enumerate(cells[:width]):
-                reason = cell and _cell_problem(cell)
+                reason = cell and _cell_problem(cell, neutralised=_is_neutralised(raw[i]))
                 if reason:
                     problems += 1
                     self.report.add(index, names[i], _printable(cell), reason)
@@ -358,7 +371,7 @@ def open_table(
     stream.seek(0)
     if head.startswith(_XLSX_MAGIC):
         if not allow_xlsx:
-            raise FileRejected(_single_error(0, translation.gettext("此类文件只接受 CSV")))
+            raise FileRejected(_single_error(0, translation.gettext("此类文件只接受 CSV，不接受 XLSX")))
         raw: Iterator[tuple[int, list[object]]] = _xlsx_rows(stream)
     elif head.startswith(_OLE2_MAGIC) or head.startswith(b"PK"):
         raise _not_tabular()

