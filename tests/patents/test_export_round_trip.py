@@ -47,8 +47,8 @@ def test_an_export_imports_back_unchanged(client, regions, tmp_path):
         [
             patent_row(
                 1,
-                title="'=cmd|\"/c calc\"!A1",  # marked as text, as a spreadsheet user does
-                applicant_names="'=深圳,\"引号\"科技有限公司;某大学",
+                title='\'=cmd|"/c calc"!A1',  # marked as text, as a spreadsheet user does
+                applicant_names='\'=深圳,"引号"科技有限公司;某大学',
                 applicant_credit_codes=f"{make_credit_code(9001, '440300')};",
             ),
             patent_row(2, title="一行标题, 带逗号", applicant_names="-北京测试有限公司", jurisdiction="CN"),
