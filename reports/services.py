@@ -25,6 +25,7 @@ from .locks import LOCK_TTL, SnapshotLocked, snapshot_lock
 from .metrics import last_complete_year, scope_metrics
 from .models import DataState, EnterpriseMeasure, ScopeIndicator, Snapshot
 from .rollups import MEASURE_COLUMNS, _measures_insert, _member_codes, _scope_rows, _scope_rows_refresh
+from .signals import snapshot_completed
 
 __all__ = [
     "LOCK_TTL",
@@ -110,6 +111,7 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
                 snapshot.patent_count = _patent_count(as_of)
                 snapshot.scope_count = scope_count
                 snapshot.save()
+                snapshot_completed.send(sender=Snapshot, snapshot=snapshot)
         except Exception:
             _finish(snapshot, status=SnapshotStatus.FAILED, error=traceback.format_exc(limit=5)[-4000:])
             snapshot.save(update_fields=["status", "finished_at", "duration", "error"])
