@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "patents",
     "reports",
     "portal",
+    # The generated 科创力报告 (web page and PDF); reads reports and reuses portal.
+    "publications",
     # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
     "demo",
 ]
