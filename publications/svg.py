@@ -96,6 +96,8 @@ def chart_svg(chart: Chart) -> str:
         "spacing": 8,
         "truncate_label": -1,
         "truncate_legend": -1,
+        # A few graduations: a printed axis with one label per 100 runs its labels into each other.
+        "max_scale": 6,
     }
     if kind == "hbar":
         rows = len(categories)
