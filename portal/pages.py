@@ -666,9 +666,13 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
     breakdown = selectors.patent_breakdown(patents=patents)
     by_type: dict[str, int] = {}
     by_office: dict[str, int] = {}
+    by_ipc: dict[str, int] = {}
     for row in breakdown:
         by_type[row["patent_type"]] = by_type.get(row["patent_type"], 0) + row["n"]
         by_office[row["jurisdiction"]] = by_office.get(row["jurisdiction"], 0) + row["n"]
+        if row["ipc"]:
+            by_ipc[row["ipc"]] = by_ipc.get(row["ipc"], 0) + row["n"]
+    by_type = dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
     type_labels = dict(PatentType.choices)
     context["type_chart"] = Chart(
         id="enterprise-types",
@@ -692,7 +696,9 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
         rows=[[_office_label(k), fmt.number(v)] for k, v in offices],
     )
     context["patent_total"] = sum(by_type.values())
-    context["ipc_classes"] = selectors.top_ipc_classes(patents=patents)
+    context["ipc_classes"] = [
+        {"ipc": ipc, "n": n} for ipc, n in sorted(by_ipc.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    ]
     filtered = patents
     if patent_filters.get("type") in type_labels:
         filtered = filtered.filter(patent_type=patent_filters["type"])
@@ -743,6 +749,36 @@ LIST_SORTS = {
 LIST_FILTERS = ("q", "province", "city", "cluster", "batch", "designation_status", "industry_field", "listing_board")
 
 
+def _filter_controls(filterset, params) -> list[dict]:
+    """The list's filters as plain option lists: Django's widget templates render each of the ~370 city
+    options through the template engine, which cost more than the query behind the page."""
+    form = filterset.form
+    names = {
+        "province": list(Province.objects.order_by("code").values_list("code", "name", "name_en")),
+        "city": list(City.objects.order_by("code").values_list("code", "name", "name_en")),
+    }
+    controls = []
+    for name in LIST_FILTERS:
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        selected = set(params.getlist(name))
+        control = {"name": name, "label": field.label, "errors": form.errors.get(name, [])}
+        if name == "q":
+            control["text"] = params.get("q", "")
+        else:
+            if name in names:
+                choices = [(code, name_en if english() else zh) for code, zh, name_en in names[name]]
+            elif name == "batch":
+                choices = [(str(n), batch_label(n)) for n in range(1, 11)]
+            else:
+                choices = [(value, str(label)) for value, label in field.choices if value != ""]
+            control["multiple"] = name != "cluster"
+            control["options"] = [(value, label, value in selected) for value, label in choices]
+        controls.append(control)
+    return controls
+
+
 def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
     from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
     from django.db.models import OuterRef, Subquery
@@ -783,7 +819,7 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
     return {
         "choice": choice,
         "filterset": filterset,
-        "filter_fields": [filterset.form[name] for name in LIST_FILTERS if name in filterset.form.fields],
+        "filter_controls": _filter_controls(filterset, params),
         "page": page,
         "total": paginator.count,
         "capped": paginator.num_pages > max_pages,

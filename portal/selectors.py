@@ -196,18 +196,13 @@ def enterprise_patents(*, enterprise: Enterprise, as_of: datetime.date) -> Query
 
 
 def patent_breakdown(*, patents: QuerySet[Patent]) -> list[dict]:
-    """Counts per (type, office) of one enterprise's patents (one grouped query)."""
-    return list(patents.values("patent_type", "jurisdiction").annotate(n=Count("pk")).order_by("-n"))
-
-
-def top_ipc_classes(*, patents: QuerySet[Patent], limit: int = 10) -> list[dict]:
-    """The enterprise's most frequent IPC subclasses (first four characters of the main class)."""
+    """Counts per (type, office, IPC subclass) of one enterprise's patents, in one grouped query; the page
+    sums them by type, by office and by IPC subclass (first four characters of the main class)."""
     return list(
-        patents.exclude(ipc_main="")
-        .annotate(ipc=Substr("ipc_main", 1, 4))
-        .values("ipc")
+        patents.annotate(ipc=Substr("ipc_main", 1, 4))
+        .values("patent_type", "jurisdiction", "ipc")
         .annotate(n=Count("pk"))
-        .order_by("-n", "ipc")[:limit]
+        .order_by()
     )
 
 

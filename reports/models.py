@@ -104,6 +104,11 @@ class EnterpriseMeasure(models.Model):
         indexes = [
             # Enterprise pages: percentile rank within the industry.
             models.Index(fields=["snapshot", "industry_field", "applications"], name="measure_industry_idx"),
+            # Region pages: a province's, city's or cluster's members (representative enterprises), without
+            # reading the whole snapshot.
+            models.Index(fields=["snapshot", "province_code"], name="measure_province_idx"),
+            models.Index(fields=["snapshot", "city_code"], name="measure_city_idx"),
+            models.Index(fields=["snapshot", "cluster"], name="measure_cluster_idx"),
         ]
 
     def __str__(self) -> str:
