@@ -255,6 +255,11 @@ def fill_synthetic(*, enterprises: int, patents: int, seed: int) -> None:
         "publication_number, application_number, jurisdiction, patent_type, title, application_date, publication_date, "
         "grant_date, legal_status, ipc_main, cited_by_count, license_count, transfer_count"
     )
+    from patents.models import Patent
+
+    if any(f.name == "updated_at" for f in Patent._meta.fields):  # the API's incremental-sync timestamp
+        select += ", CURRENT_TIMESTAMP"
+        columns += ", updated_at"
     if pg:
         patent_sql = (
             f"INSERT INTO patents_patent ({columns}) {select} FROM generate_series(1::bigint, {patents}) AS g(i)"

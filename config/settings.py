@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "patents",
     "reports",
     "portal",
+    # The generated 科创力报告 (web page and PDF); reads reports and reuses portal.
+    "publications",
     # After the data apps: its post_migrate hook gives the role groups the permissions they created.
     "officials",
     # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
@@ -169,6 +171,8 @@ CELERY_TASK_ROUTES = {
     "reports.snapshot_recompute": {"queue": "recompute"},
     "reports.snapshot_refresh_enterprises": {"queue": "refresh"},
     "reports.outbox_drain": {"queue": "refresh"},
+    # Rendering the report PDFs of a new snapshot is long work too: it must not hold up refreshes.
+    "publications.snapshot_reports_render": {"queue": "recompute"},
 }
 # Sending a task must not hold up a save while Redis is down: the request is in the database already
 # (reports/outbox.py), so give up after one quick attempt instead of kombu's retries.

@@ -36,5 +36,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),
+    path("", include("publications.urls")),
     prefix_default_language=False,
 )

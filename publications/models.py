@@ -1,0 +1,51 @@
+"""Rendered report PDFs, kept per snapshot, region and language (渲染好的报告).
+
+A report is a pure function of a snapshot's rows, so its PDF is rendered once and served as a file. The
+row remembers the snapshot's ``computed_at`` it was rendered from: an incremental refresh of the snapshot
+moves ``computed_at``, and a kept PDF from before it is stale and rendered again on request.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from reports.models import Snapshot
+
+
+def report_upload_to(instance: "RenderedReport", filename: str) -> str:
+    # Keyed by snapshot id: pruning a snapshot removes its directory's files (receivers.py).
+    return f"reports/{instance.snapshot_id}/{instance.scope}-{instance.code}-{instance.language}.pdf"
+
+
+class RenderedReport(models.Model):
+    """The PDF of one region's report (scope, code) in one language, rendered from one snapshot."""
+
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="rendered_reports", verbose_name=_("快照")
+    )
+    scope = models.CharField(_("统计口径"), max_length=10)
+    code = models.CharField(_("代码"), max_length=20)
+    language = models.CharField(_("语言"), max_length=10)
+    computed_at = models.DateTimeField(_("数据读取时间"), null=True, blank=True)
+    file = models.FileField(_("文件"), upload_to=report_upload_to, max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    pages = models.PositiveIntegerField(_("页数"), default=0)
+    rendered_at = models.DateTimeField(_("渲染时间"), auto_now=True)
+    duration = models.DurationField(_("耗时"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("渲染好的报告")
+        verbose_name_plural = pgettext_lazy("plural", "渲染好的报告")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "scope", "code", "language"], name="rendered_report_one_per_region_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.code} · {self.language} @ {self.snapshot_id}"
+
+    @property
+    def is_fresh(self) -> bool:
+        """Rendered from the snapshot's current data (no refresh since)."""
+        return self.computed_at == self.snapshot.computed_at

@@ -1,0 +1,65 @@
+"""The report as a web page and as a PDF download. Thin: pick the snapshot and region, call services."""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal.caching import SnapshotChoice, snapshot_page
+from portal.pages import region_url
+
+from . import services
+from .content import REPORT_SCOPES
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in REPORT_SCOPES:
+        raise Http404(_("没有这种报告"))
+
+
+@snapshot_page
+def report_page(request, choice, scope: str, code: str):
+    _check_scope(scope)
+    language = _language()
+    try:
+        report = services.report_content(scope=scope, code=code, snapshot=choice.current, language=language)
+    except services.ReportNotFound:
+        raise Http404(_("没有这个地区")) from None
+    query = choice.query()
+    pdf_url = reverse("publications:report-pdf", args=[scope, report.code]) + (f"?{query}" if query else "")
+    profile_url = region_url(scope, report.code) + (f"?{query}" if query else "")
+    context = {
+        "choice": choice,
+        "report": report,
+        "language": language,
+        "standalone": False,
+        "pdf_url": pdf_url,
+        "profile_url": profile_url,
+    }
+    return render(request, "publications/report_page.html", context)
+
+
+def report_pdf(request, scope: str, code: str):
+    """The kept PDF, served as a file; rendered (and kept) first when there is none yet."""
+    _check_scope(scope)
+    choice = SnapshotChoice(request)
+    if choice.current is None:
+        raise Http404(_("还没有统计快照"))
+    language = _language()
+    try:
+        rendered = services.report_pdf_get_or_render(scope=scope, code=code, snapshot=choice.current, language=language)
+    except services.ReportNotFound:
+        raise Http404(_("没有这个地区")) from None
+    except services.FontMissing as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    filename = f"report-{scope}-{code}-{choice.current.as_of.isoformat()}-{language}.pdf"
+    response = FileResponse(
+        rendered.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename
+    )
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response

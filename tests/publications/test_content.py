@@ -1,0 +1,114 @@
+"""What a report says, per scope, read from stored indicators only (the world of tests/portal/conftest.py)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from patents.models import Patent
+from publications import services
+from publications.content import ReportNotFound
+from reports.models import ScopeIndicator
+from utilities.bulk import table_name
+
+pytestmark = pytest.mark.django_db
+
+
+def build(scope, code, snapshots, language="zh-hans"):
+    return services.report_content(scope=scope, code=code, snapshot=snapshots["current"], language=language)
+
+
+def keys(report):
+    return [c.key for c in report.chapters]
+
+
+def test_the_national_report_has_every_chapter_and_the_leading_cities(snapshots):
+    report = build("national", "CN", snapshots)
+    assert keys(report) == [
+        "population",
+        "places",
+        "industries",
+        "capital",
+        "innovation",
+        "globalisation",
+        "series",
+        "representatives",
+        "cities",
+        "appendix",
+    ]
+    cities = report.chapters[8].profiles
+    # Three cities have members, one each (苏州, 深圳, 南京): ties in code order.
+    assert [p.code for p in cities] == ["320100", "320500", "440300"]
+    assert report.headline.startswith("截至2023年7月31日，全国共有3家专精特新“小巨人”企业纳入统计")
+
+
+def test_a_province_report_profiles_its_cities_and_a_city_report_does_not(snapshots):
+    jiangsu = build("province", "320000", snapshots)
+    assert "cities" in keys(jiangsu)
+    assert [p.name for p in jiangsu.chapters[keys(jiangsu).index("cities")].profiles] == ["南京市", "苏州市"]
+    assert "在全国2个有企业的省份中居第1位" in jiangsu.headline
+    suzhou = build("city", "320500", snapshots)
+    assert "cities" not in keys(suzhou)
+    assert suzhou.parent_name == "江苏省"
+    assert any("占江苏省的50.0%" in p for p in suzhou.chapters[1].paragraphs)
+
+
+def test_a_cluster_report_lists_its_members(snapshots):
+    report = build("cluster", "yrd", snapshots)
+    places = report.chapters[1]
+    assert places.tables[0].rows[0][1] == "江苏省"
+    assert "长三角的1个成员中，江苏省企业最多，有2家，占100.0%。" in places.paragraphs
+
+
+def test_every_headline_number_is_the_stored_one(snapshots):
+    report = build("province", "320000", snapshots)
+    stored = ScopeIndicator.objects.get(snapshot=snapshots["current"], scope="province", code="320000").metrics
+    national = ScopeIndicator.objects.get(snapshot=snapshots["current"], scope="national", code="CN").metrics
+    assert stored["enterprise_count"] == 2 and national["enterprise_count"] == 3
+    # A: 5 patents, C: 1 → 3.0 per enterprise; nation: (5 + 3 + 1) / 3 = 3.0 (the co-applied patent counts twice).
+    assert stored["applications_per_enterprise"] == 3.0 and national["applications_per_enterprise"] == 3.0
+    assert report.headline == (
+        "截至2023年7月31日，江苏省共有2家专精特新“小巨人”企业，占全国的66.7%，在全国2个有企业的省份中居第1位。"
+        "平均每家申请专利3.0件，与全国平均持平。"
+    )
+
+
+def test_industries_are_shown_with_high_end_machinery_merged(snapshots):
+    report = build("national", "CN", snapshots)
+    categories = report.chapters[2].charts[0].categories
+    assert "高端机械装备" in categories
+    assert "电力装备" not in categories and "农机装备" not in categories
+
+
+def test_a_region_without_members_says_so_and_keeps_only_the_appendix(snapshots):
+    report = build("province", "540000", snapshots)
+    assert keys(report) == ["appendix"]
+    assert report.headline == "截至2023年7月31日，西藏自治区没有纳入统计的专精特新“小巨人”企业。"
+
+
+def test_unknown_regions_are_not_found(snapshots):
+    for scope, code in (("province", "990000"), ("city", "320000"), ("cluster", "xyz"), ("national", "US")):
+        with pytest.raises(ReportNotFound):
+            build(scope, code, snapshots)
+
+
+def test_a_report_never_reads_patents(snapshots):
+    with CaptureQueriesContext(connection) as queries:
+        build("national", "CN", snapshots)
+        build("province", "320000", snapshots, language="en")
+    patents = table_name(Patent).strip('"')
+    assert not [q["sql"] for q in queries if patents in q["sql"]]
+    assert len(queries) < 60
+
+
+def test_the_english_report_is_english(snapshots):
+    report = build("province", "320000", snapshots, language="en")
+    with translation.override("en"):
+        assert report.title == "Innovation report on the Little Giant enterprises of Jiangsu"
+    assert report.headline.startswith("As of 31 July 2023, Jiangsu had 2 Little Giant enterprises")
+    text = " ".join(p for c in report.chapters for p in c.paragraphs)
+    # Enterprise names are Chinese in both languages; every other word is English.
+    for name in ("<script>alert(1)</script>科技有限公司", "南京测试农机有限公司"):
+        text = text.replace(name, "")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    assert "Nanjing has the most" in text
