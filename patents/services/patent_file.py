@@ -2,9 +2,10 @@
 
 The import is set-based so that they scale to the report's 1.5 million patents:
 
-* rows are streamed from the file and validated in Python (constant memory apart from the two sets that
-  detect duplicates inside the file), then loaded in batches into TEMP staging tables: PostgreSQL COPY on
-  PostgreSQL, ``executemany`` on SQLite;
+* rows are streamed from the file and validated in Python, one at a time, then loaded in batches into TEMP
+  staging tables: PostgreSQL COPY on PostgreSQL, ``executemany`` on SQLite. Nothing is kept per row, so
+  memory does not grow with the file: the duplicates inside the file are found in SQL over the staged
+  keys (``validation.duplicates``), and their errors merged into the row-level report;
 * everything else (what is new, changed or unchanged; which applicant lists changed; which enterprise each
   applicant links to; the writes themselves) is a handful of ``INSERT ... SELECT`` / ``UPDATE ... FROM``
   statements that read the staging tables. The SQL is shared by both backends, so they behave identically.
@@ -24,12 +25,12 @@ from enterprises.import_records import ImportOutcome, recorded_import
 from enterprises.models import Enterprise, ImportRecord
 from enterprises.selectors import enterprise_name_index
 from utilities.bulk import analyze, drop_tables, insert_rows, is_postgres, next_pk_sql, table_name
-from utilities.tabular import Column, ErrorReport, FileRejected, open_table
+from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, open_table
 
 from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
 from .linking import NAMES, load_names, name_match_allowed
-from .validation import PATENT_FIELDS, RowValidator
+from .validation import PATENT_FIELDS, RowValidator, duplicates
 
 PATENT_COLUMNS = [
     Column("publication_number", "公开号", required=True),
@@ -58,6 +59,8 @@ _STAGE_APPLICANT = "_patent_import_applicant"
 _STAGE_STATE = "_patent_import_state"
 _STAGE_APPDIFF = "_patent_import_appdiff"
 _STAGE_RESOLVED = "_patent_import_resolved"
+_STAGE_KEYS = "_patent_import_keys"
+_STAGES = (_STAGE_PATENT, _STAGE_APPLICANT, _STAGE_KEYS, _STAGE_STATE, _STAGE_APPDIFF, _STAGE_RESOLVED, NAMES)
 
 
 def _distinct(left: str, right: str) -> str:
@@ -66,7 +69,7 @@ def _distinct(left: str, right: str) -> str:
 
 
 def _create_staging(cursor) -> None:
-    drop_tables(cursor, _STAGE_PATENT, _STAGE_APPLICANT, _STAGE_STATE, _STAGE_APPDIFF, _STAGE_RESOLVED, NAMES)
+    drop_tables(cursor, *_STAGES)
     # k: the patent's ordinal among the file's valid rows; the staging tables join on it.
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_PATENT} (
@@ -81,27 +84,45 @@ def _create_staging(cursor) -> None:
             k integer NOT NULL, position integer NOT NULL, name text NOT NULL, name_normalized text NOT NULL,
             credit_code text NOT NULL, PRIMARY KEY (k, position))"""
     )
+    # The keys of the rows after the first invalid one (which are not staged above), '' where missing.
+    cursor.execute(
+        f"""CREATE TEMP TABLE {_STAGE_KEYS} (
+            row_number integer NOT NULL, publication_number text NOT NULL, jurisdiction text NOT NULL,
+            application_number text NOT NULL)"""
+    )
 
 
 _STAGE_PATENT_COLUMNS = ("k", "row_number", "n_applicants", *PATENT_FIELDS)
 _STAGE_APPLICANT_COLUMNS = ("k", "position", "name", "name_normalized", "credit_code")
+_STAGE_KEY_COLUMNS = ("row_number", "publication_number", "jurisdiction", "application_number")
 
 
 def _stage_rows(cursor, rows: Iterator[tuple[int, dict[str, str]]]) -> ErrorReport:
-    """Validate every row; while the file is still valid, load valid rows into the staging tables."""
+    """Validate every row; while the file is still valid, load valid rows into the staging tables.
+
+    From the first invalid row on, nothing will be written: only each row's keys are staged (in
+    ``_STAGE_KEYS``), so that the duplicates inside the file can still be reported, row by row.
+    """
     report = ErrorReport()
     validate = RowValidator(report)
     # SQLite stores dates as ISO text; passing them as text keeps staging and the real table comparable.
     as_text = not is_postgres()
     patents: list[tuple] = []
     applicants: list[tuple] = []
+    keys: list[tuple] = []
     k = 0
     for number, row in rows:
         result = validate(number, row)
         if result is None or report:
-            # Once one row is invalid nothing will be written: keep validating for the report only.
-            patents.clear()
-            applicants.clear()
+            if patents:
+                # The batch in hand will not be written; its rows' keys still count for the duplicates.
+                keys.extend((p[1], p[3], p[5], p[4]) for p in patents)
+                patents.clear()
+                applicants.clear()
+            keys.append((number, *validate.keys))
+            if len(keys) >= _BATCH_ROWS:
+                insert_rows(cursor, _STAGE_KEYS, _STAGE_KEY_COLUMNS, keys)
+                keys.clear()
             continue
         values, people = result
         k += 1
@@ -120,10 +141,29 @@ def _stage_rows(cursor, rows: Iterator[tuple[int, dict[str, str]]]) -> ErrorRepo
             insert_rows(cursor, _STAGE_APPLICANT, _STAGE_APPLICANT_COLUMNS, applicants)
             patents.clear()
             applicants.clear()
-    if not report:
-        insert_rows(cursor, _STAGE_PATENT, _STAGE_PATENT_COLUMNS, patents)
-        insert_rows(cursor, _STAGE_APPLICANT, _STAGE_APPLICANT_COLUMNS, applicants)
+    insert_rows(cursor, _STAGE_PATENT, _STAGE_PATENT_COLUMNS, patents)
+    insert_rows(cursor, _STAGE_APPLICANT, _STAGE_APPLICANT_COLUMNS, applicants)
+    insert_rows(cursor, _STAGE_KEYS, _STAGE_KEY_COLUMNS, keys)
     return report
+
+
+def _with_duplicates(cursor, report: ErrorReport) -> ErrorReport:
+    """``report`` plus the duplicates inside the file, merged in row order, as one report.
+
+    Both lists are in row order and each holds its first MAX_REPORTED_ERRORS, so the merged report's
+    first MAX_REPORTED_ERRORS are among them; within a row the cell errors come first, as they always did.
+    """
+    analyze(cursor, _STAGE_PATENT, _STAGE_KEYS)
+    every_row = f"""(SELECT row_number, publication_number, jurisdiction, application_number FROM {_STAGE_PATENT}
+                     UNION ALL
+                     SELECT row_number, publication_number, jurisdiction, application_number FROM {_STAGE_KEYS})"""
+    errors, total = duplicates(cursor, every_row, limit=MAX_REPORTED_ERRORS)
+    if not total:
+        return report
+    merged = ErrorReport()
+    merged.errors = sorted(report.errors + errors, key=lambda error: error.row)[:MAX_REPORTED_ERRORS]
+    merged.total = report.total + total
+    return merged
 
 
 def _index_staging(cursor) -> None:
@@ -196,14 +236,14 @@ def patent_import(
         with transaction.atomic(), connection.cursor() as cursor:
             _tune_session(cursor)
             _create_staging(cursor)
-            report = _stage_rows(cursor, table.rows())
+            report = _with_duplicates(cursor, _stage_rows(cursor, table.rows()))
             if report:
                 raise FileRejected(report)
             _index_staging(cursor)
             _check_against_database(cursor)
             load_names(cursor, enterprise_name_index())
             counts, enterprise_ids = _apply(cursor, dry_run=dry_run)
-            drop_tables(cursor, _STAGE_PATENT, _STAGE_APPLICANT, _STAGE_STATE, _STAGE_APPDIFF, _STAGE_RESOLVED, NAMES)
+            drop_tables(cursor, *_STAGES)
             if dry_run:
                 transaction.set_rollback(True)
             elif enterprise_ids:
