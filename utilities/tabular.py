@@ -170,16 +170,23 @@ class Table:
     keys: list[str | None]
     unknown: list[str]
     _raw: Iterator[list[object]]
+    text_cells: bool = False  # every cell is a str (CSV), so the cheaper cleaning applies
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         width = len(self.keys)
+        pairs = [(i, key) for i, key in enumerate(self.keys) if key is not None]
+        normalize = unicodedata.normalize
         for index, raw in enumerate(self._raw, start=2):
-            cells = [clean_cell(value) for value in raw]
+            if self.text_cells:
+                # CSV cells are already strings: clean_cell inlined (a third of a large import's parse time).
+                cells = [cell.strip() if cell.isascii() else normalize("NFKC", cell).strip() for cell in raw]
+            else:
+                cells = [clean_cell(value) for value in raw]
             if not any(cells):
                 continue  # blank lines (Excel leaves them) are not rows
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
-            yield index, {key: cells[i] for i, key in enumerate(self.keys) if key is not None and i < len(cells)}
+            yield index, {key: cells[i] for i, key in pairs}
 
 
 def open_table(
@@ -226,7 +233,7 @@ def open_table(
             report.add(1, column.key, "", f"缺少必填列 {column.key} [{column.alias}] (missing required column)")
     if report:
         raise FileRejected(report)
-    return Table(keys=keys, unknown=unknown, _raw=raw)
+    return Table(keys=keys, unknown=unknown, _raw=raw, text_cells=head != _XLSX_MAGIC)
 
 
 # --- cell parsers: each returns the parsed value or raises ValueError with the reason --------------
