@@ -288,7 +288,7 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
     # On PostgreSQL new patents draw their ids from the table's sequence right here, so their applicants
     # can be written without reading the new rows back (one join of a million rows less). Not on a dry
     # run: it would leave gaps in the sequence for nothing.
-    new_id = next_pk_sql(Patent) if is_postgres() and not dry_run else "NULL"
+    new_id = next_pk_sql(cursor, Patent) if is_postgres() and not dry_run else "NULL"
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_STATE} AS
             SELECT s.k, CASE WHEN p.id IS NULL THEN {new_id} ELSE p.id END AS patent_id,
