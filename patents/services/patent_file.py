@@ -91,7 +91,7 @@ def _create_staging(cursor) -> None:
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_APPLICANT} (
             k integer NOT NULL, position integer NOT NULL, name text NOT NULL, name_normalized text NOT NULL,
-            credit_code text NOT NULL, PRIMARY KEY (k, position))"""
+            credit_code text NOT NULL, sole integer NOT NULL, PRIMARY KEY (k, position))"""
     )
     # The keys of the rows after the first invalid one (which are not staged above), '' where missing.
     cursor.execute(
@@ -102,7 +102,8 @@ def _create_staging(cursor) -> None:
 
 
 _STAGE_PATENT_COLUMNS = ("k", "row_number", "n_applicants", *PATENT_FIELDS)
-_STAGE_APPLICANT_COLUMNS = ("k", "position", "name", "name_normalized", "credit_code")
+# sole: 1 when the row is its patent's only applicant.
+_STAGE_APPLICANT_COLUMNS = ("k", "position", "name", "name_normalized", "credit_code", "sole")
 _STAGE_KEY_COLUMNS = ("row_number", "publication_number", "jurisdiction", "application_number")
 
 
@@ -144,7 +145,8 @@ def _stage_rows(cursor, rows: Iterator[tuple[int, dict[str, str]]]) -> ErrorRepo
                 *values[8:],
             )
         patents.append((k, number, len(people), *values))
-        applicants.extend((k, position, *person) for position, person in enumerate(people, start=1))
+        sole = int(len(people) == 1)
+        applicants.extend((k, position, *person, sole) for position, person in enumerate(people, start=1))
         if len(patents) >= _BATCH_ROWS:
             insert_rows(cursor, _STAGE_PATENT, _STAGE_PATENT_COLUMNS, patents)
             insert_rows(cursor, _STAGE_APPLICANT, _STAGE_APPLICANT_COLUMNS, applicants)
@@ -333,21 +335,29 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
     # Resolve the applicants to be written (new patents and changed lists) to enterprises; of several
     # applicants resolving to one enterprise on one patent, the first position keeps the link.
     allowed = name_match_allowed("sa")
+
+    def resolve(which: str) -> str:
+        return f"""
+            SELECT sa.k, sa.position, sa.name, sa.name_normalized, sa.credit_code,
+                   COALESCE(ec.id, CASE WHEN {allowed} THEN nm.enterprise_id END) AS candidate,
+                   CASE WHEN ec.id IS NULL AND {allowed} AND nm.name_normalized IS NOT NULL
+                             AND nm.enterprise_id IS NULL THEN 1 ELSE 0 END AS ambiguous
+            FROM {_STAGE_APPLICANT} sa
+            JOIN {_STAGE_STATE} t ON t.k = sa.k AND t.applicants_changed = 1
+            LEFT JOIN {enterprises} ec ON sa.credit_code <> '' AND ec.credit_code = sa.credit_code
+            LEFT JOIN {NAMES} nm ON nm.name_normalized = sa.name_normalized
+            WHERE {which}"""
+
+    # A patent's only applicant is trivially its first for its enterprise: the window (a sort of every
+    # applicant row) runs over the few patents with several applicants only.
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_RESOLVED} AS
+            SELECT r.*, candidate AS enterprise_id FROM ({resolve("sa.sole = 1")}) r
+            UNION ALL
             SELECT r.*, CASE WHEN candidate IS NOT NULL
                               AND ROW_NUMBER() OVER (PARTITION BY k, candidate ORDER BY position) = 1
                              THEN candidate END AS enterprise_id
-            FROM (
-                SELECT sa.k, sa.position, sa.name, sa.name_normalized, sa.credit_code,
-                       COALESCE(ec.id, CASE WHEN {allowed} THEN nm.enterprise_id END) AS candidate,
-                       CASE WHEN ec.id IS NULL AND {allowed} AND nm.name_normalized IS NOT NULL
-                                 AND nm.enterprise_id IS NULL THEN 1 ELSE 0 END AS ambiguous
-                FROM {_STAGE_APPLICANT} sa
-                JOIN {_STAGE_STATE} t ON t.k = sa.k AND t.applicants_changed = 1
-                LEFT JOIN {enterprises} ec ON sa.credit_code <> '' AND ec.credit_code = sa.credit_code
-                LEFT JOIN {NAMES} nm ON nm.name_normalized = sa.name_normalized
-            ) r"""
+            FROM ({resolve("sa.sole = 0")}) r"""
     )
     cursor.execute(
         f"""SELECT COUNT(*),
