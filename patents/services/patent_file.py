@@ -179,8 +179,8 @@ def _with_duplicates(cursor, report: ErrorReport) -> ErrorReport:
 
 def _index_staging(cursor) -> None:
     # Autovacuum never analyses temp tables; without statistics the planner guesses 1,000 rows and may
-    # pick nested loops over a million.
-    analyze(cursor, _STAGE_PATENT, _STAGE_APPLICANT)
+    # pick nested loops over a million. (The patent staging table was analysed for the duplicates.)
+    analyze(cursor, _STAGE_APPLICANT)
     if not is_postgres():
         cursor.execute(f"CREATE INDEX {_STAGE_PATENT}_pub ON {_STAGE_PATENT} (publication_number)")
 
