@@ -8,6 +8,8 @@ Usage (from the project root)::
     .venv/bin/python bench/recompute.py --database-url sqlite:////tmp/lg_bench_ind.sqlite3 --fill synthetic
     # From the generator's files, through the import commands:
     .venv/bin/python bench/recompute.py --database-url ... --from DIR
+    # 10x: generate --scale national into DIR (unless DIR/patents.csv exists), import, recompute:
+    .venv/bin/python bench/recompute.py --database-url .../lg_h13_bench_nat --scale national --from DIR
     # Again on the data already there:
     .venv/bin/python bench/recompute.py --database-url ...
 
@@ -433,6 +435,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, default=AS_OF)
     parser.add_argument("--runs", type=int, default=2, help="full recomputes to time")
+    parser.add_argument(
+        "--scale",
+        choices=["report", "demo", "national", "national-demo"],
+        help="with --from DIR: generate_dataset at this scale into DIR first, unless DIR/patents.csv exists",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -455,6 +462,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Province.objects.exists():
         regions_load()
+    if args.scale and args.from_dir and not (args.from_dir / "patents.csv").exists():
+        from demo.dataset import generate_dataset
+
+        started = time.perf_counter()
+        generate_dataset(scale=args.scale, seed=args.seed, out=args.from_dir)
+        print(f"generate_dataset --scale {args.scale}: {time.perf_counter() - started:.1f} s")
     if args.from_dir or args.fill == "synthetic":
         started = time.perf_counter()
         if args.from_dir:
@@ -477,6 +490,10 @@ def main() -> None:
     print(
         f"edit one enterprise -> commit -> refreshed (in-process task): {r['seconds']:.3f} s, peak RSS {r['peak_rss_mb']:.0f} MB"
     )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            print(f"database size: {cursor.fetchone()[0] / 2**30:.2f} GiB")
     print_indicators(args.as_of)
 
 

@@ -9,7 +9,9 @@ statement at 999 parameters, about 60 rows), so the importers write through thes
 * ``update_rows`` updates fields of many objects in one statement (PostgreSQL: COPY into a temporary
   table, then ``UPDATE ... FROM``) or one prepared statement run over all rows (SQLite);
 * ``reserve_pks`` draws fresh primary keys, so the rows of new objects and of what refers to them can be
-  written without reading the new rows back.
+  written without reading the new rows back;
+* ``indexes_rebuilt`` drops a table's secondary indexes around a bulk load and builds them again, sorted,
+  which is several times faster than inserting a million keys one by one into each B-tree.
 
 Every helper takes a Django cursor (``connection.cursor()``); COPY reaches the psycopg cursor under it.
 Table and column names come from the model (``table_name``, ``column_names``), quoted, never by hand.
@@ -17,6 +19,7 @@ Table and column names come from the model (``table_name``, ``column_names``), q
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -122,9 +125,16 @@ def reserve_pks(cursor, model, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def next_pk_sql(model) -> str:
-    """PostgreSQL: an SQL expression drawing the next primary key of ``model`` from its sequence."""
-    return f"nextval(pg_get_serial_sequence('{table_name(model)}', '{model._meta.pk.column}'))"
+def next_pk_sql(cursor, model) -> str:
+    """PostgreSQL: an SQL expression drawing the next primary key of ``model`` from its sequence.
+
+    The sequence is looked up once, here: ``nextval(pg_get_serial_sequence(...))`` looks it up again for
+    every row, which made numbering a million new rows take ~10 s instead of ~2 s.
+    """
+    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table_name(model), model._meta.pk.column])
+    (sequence,) = cursor.fetchone()
+    literal = sequence.replace("'", "''")  # from the catalogue; quoted as a string literal all the same
+    return f"nextval('{literal}'::regclass)"
 
 
 def db_values(fields) -> Callable[[Callable[[str], object]], list]:
@@ -193,3 +203,61 @@ def analyze(cursor, *tables: str) -> None:
     if is_postgres():
         for table in tables:
             cursor.execute(f"ANALYZE {table}")
+
+
+# --- bulk loads -------------------------------------------------------------------------------------
+
+
+def table_rows_estimate(cursor, model) -> int:
+    """PostgreSQL's estimate of the table's rows (``pg_class.reltuples``; 0 for a never-analysed table)."""
+    if not is_postgres():
+        return 0
+    cursor.execute("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+    return int(cursor.fetchone()[0])
+
+
+@contextmanager
+def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
+    """PostgreSQL, when ``enabled``: drop the secondary indexes of ``model``'s table, then build them again.
+
+    Everything but the primary key (which the rows reach in key order anyway, and which foreign keys need):
+    unique constraints and the indexes Django made, each recreated with the same name and definition as
+    read from the catalogue, inside the caller's transaction, so a failure (a duplicate a unique constraint
+    catches when it is rebuilt) rolls the DDL back with the data. The price is the table's ACCESS
+    EXCLUSIVE lock until commit, so callers enable it for bulk loads only (many rows compared with the
+    table). Statistics are refreshed after the build: the next query over the new rows is planned well.
+    """
+    if not enabled or not is_postgres():
+        yield
+        return
+    table = table_name(model)
+    cursor.execute(
+        f"""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = '{table}'::regclass AND contype = 'u' ORDER BY conname"""
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        f"""SELECT quote_ident(c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = '{table}'::regclass AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                              AND k.conrelid = i.indrelid)
+            ORDER BY c.relname"""
+    )
+    indexes = cursor.fetchall()
+    # ALTER TABLE refuses while deferred checks of earlier writes in this transaction are pending: run
+    # them now, then defer again as Django creates every foreign key (DEFERRABLE INITIALLY DEFERRED).
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    for name, _ in constraints:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    # Sorting a million keys in memory instead of in temporary files; this transaction only.
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in constraints:
+        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+    cursor.execute(f"ANALYZE {table}")

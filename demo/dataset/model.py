@@ -9,6 +9,7 @@ per-enterprise bounds (granted <= inventions, ...). Integers come from systemati
 that keeps each calibration cell contiguous, so every cell total is off by less than one.
 """
 
+import functools
 import math
 
 from . import calibration as cal
@@ -581,11 +582,19 @@ def _allocate_post_cutoff(members: list[SyntheticEnterprise], years: list[dict[i
     return result
 
 
-def plan_unanalysed(e: SyntheticEnterprise, rng) -> Plan:
-    """Revoked firms keep their patents (they are in the file) but follow national averages, uncalibrated."""
+@functools.cache
+def _national_profile() -> dict[int, float]:
+    return year_profile(cal.NATIONAL["growth_cagr"], cal.NATIONAL["applications_2022"] / NATIONAL_APPLICATIONS)
+
+
+def plan_unanalysed(e: SyntheticEnterprise, rng, *, base: int = 60) -> Plan:
+    """Revoked firms keep their patents (they are in the file) but follow national averages, uncalibrated.
+
+    ``base``: the median firm's applications (the 专精特新中小企业 of the national scale use their own).
+    """
     plan = Plan()
-    national = year_profile(cal.NATIONAL["growth_cagr"], cal.NATIONAL["applications_2022"] / NATIONAL_APPLICATIONS)
-    plan.applications = max(2, int(60 * math.exp(0.9 * e.strength + rng.gauss(0.0, 0.5))))
+    national = _national_profile()
+    plan.applications = max(2, int(base * math.exp(0.9 * e.strength + rng.gauss(0.0, 0.5))))
     start = max(FIRST_YEAR, e.founded_on.year + 1)
     ys = [y for y in YEARS if y >= start] or [cal.AS_OF.year]
     weights = [national.get(y, 0.0) or 1e-3 for y in ys]

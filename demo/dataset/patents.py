@@ -137,6 +137,9 @@ _DESIGN_PRODUCTS = (
 )
 
 
+_KIND_LETTER = {"invention": "A", "utility_model": "U", "design": "S"}
+_KIND_DIGIT = {"invention": "1", "utility_model": "2", "design": "3"}
+
 _CN_CHECK_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 
 
@@ -153,8 +156,12 @@ _CHECK_LOW = [sum(int(d) * w for d, w in zip(f"{k:04d}", (2, 3, 4, 5), strict=Tr
 
 
 class PatentWriter:
-    def __init__(self, writer, rng, book: NameBook):
+    def __init__(self, writer, rng, book: NameBook, *, wide_numbers: bool = False):
         self.writer = writer
+        # The national scale publishes ten times as many CN patents a year as the report's numbering ranges
+        # hold: it numbers each year in a wider range, and the small firms' serials run without gaps.
+        self.wide_numbers = wide_numbers
+        self.dense = False
         self.rng = rng
         self.rows_written = 0
         self._pub_serial: dict = {}
@@ -168,13 +175,21 @@ class PatentWriter:
 
     def _next(self, table: dict, key, start_span: int, step: int) -> int:
         value = table.get(key)
-        value = int(self.rng.random() * start_span) if value is None else value + 1 + int(self.rng.random() * step)
+        if value is None:
+            value = int(self.rng.random() * start_span)
+        else:
+            value += 1 if self.dense else 1 + int(self.rng.random() * step)
         table[key] = value
         return value
 
     def _cn_numbers(self, kind: str, pub_year: int, app_year: int) -> tuple[str, str]:
         serial = self._next(self._pub_serial, (kind, pub_year), 20_000, 6)
-        if kind == "invention":
+        if self.wide_numbers:
+            # 4 million numbers a year per kind (at most ~1.5 million used), still nine digits.
+            first = {"invention": 100_000_000, "utility_model": 200_000_000}.get(kind, 300_000_000)
+            publication = f"CN{first + (pub_year - 2005) * 4_000_000 + serial}{_KIND_LETTER[kind]}"
+            type_digit = _KIND_DIGIT[kind]
+        elif kind == "invention":
             publication = f"CN{_CN_INVENTION_BASE[pub_year] * 100_000 + serial}A"
             type_digit = "1"
         elif kind == "utility_model":

@@ -52,6 +52,9 @@ def read_enterprises(path: Path | str) -> list[dict]:
 
 
 def in_population(row: dict, as_of: date) -> bool:
+    """A 小巨人 designation in force at ``as_of`` (the national scales' 专精特新中小企业 are not counted)."""
+    if row.get("program", "") not in ("", "little_giant"):
+        return False
     designated = row["designated_on"]
     return row["designation_status"] != "revoked" and (not designated or date.fromisoformat(designated) <= as_of)
 

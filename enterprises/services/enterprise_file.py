@@ -14,7 +14,7 @@ from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import chunks
 from utilities.tabular import Column, ErrorReport, FileRejected, choice_parser, open_table, parse_bool
 
-from ..choices import DesignationStatus, IndustryField, ListingBoard
+from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
 from ..import_records import import_transaction, recorded_import
 from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
@@ -47,6 +47,9 @@ ENTERPRISE_COLUMNS = (
     Column("designation_status", "认定状态"),
     Column("designated_on", "认定日期"),
 )
+# Optional, after the spec's columns: the programme of the row's designation. A file without it (or an
+# empty cell) lists 小巨人, as the MIIT lists do; a provincial 专精特新中小企业 list says ``sme``.
+PROGRAM_COLUMN = Column("program", "项目")
 
 
 @dataclass
@@ -66,6 +69,7 @@ class _EnterpriseRow:
     batch: int
     designation_status: str
     designated_on: datetime.date | None
+    program: str
 
 
 def _enterprise_parsers() -> dict:
@@ -82,7 +86,17 @@ def _enterprise_parsers() -> dict:
         "batch": parse_batch,
         "designation_status": choice_parser(DesignationStatus),
         "designated_on": parse_past_date,
+        "program": _program_parser(),
     }
+
+
+def _program_parser():
+    parse = choice_parser(Program)
+
+    def program(value: str) -> str:
+        return parse(value) or Program.LITTLE_GIANT
+
+    return program
 
 
 def _parse_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport) -> list[_EnterpriseRow]:
@@ -250,7 +264,9 @@ def _plan_enterprise_import(rows: list[_EnterpriseRow], resolver: RegionResolver
         return plan
 
     existing_ids = [e.pk for e in by_code.values()] + [e.pk for e in completes.values()]
-    designations = designations_of(existing_ids)
+    designations = {
+        program: designations_of(existing_ids, program=program) for program in sorted({row.program for row in rows})
+    }
     for row in rows:
         enterprise = by_code.get(row.credit_code) or completes.get(row.row)
         if enterprise is None:
@@ -282,7 +298,7 @@ def _plan_enterprise_import(rows: list[_EnterpriseRow], resolver: RegionResolver
             else:
                 plan.counts["enterprises_unchanged"] += 1
             created, enterprise_changes = False, tuple(text for _, text in diff)
-            existing_designation = designations.get((enterprise.pk, row.batch))
+            existing_designation = designations[row.program].get((enterprise.pk, row.batch))
         designation_changes = plan_designation(
             plan=plan,
             enterprise=enterprise,
@@ -290,6 +306,7 @@ def _plan_enterprise_import(rows: list[_EnterpriseRow], resolver: RegionResolver
             batch=row.batch,
             status=row.designation_status,
             designated_on=row.designated_on,
+            program=row.program,
         )
         plan.record(row.row, row.credit_code, row.name, enterprise_changes, designation_changes, created=created)
     return plan
@@ -320,7 +337,7 @@ def enterprise_import(
         options={"ignore_unknown": ignore_unknown},
     ) as recorded:
         report = ErrorReport()
-        table = open_table(stream, ENTERPRISE_COLUMNS, ignore_unknown=ignore_unknown)
+        table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
         resolver = RegionResolver()
         rows = _parse_enterprise_rows(table, resolver, report)
         if report:

@@ -137,10 +137,13 @@ def _notify(enterprise_ids: set[int]) -> None:
         enterprises_changed.send(sender=Enterprise, enterprise_ids=frozenset(enterprise_ids))
 
 
-def designations_of(enterprise_ids: Iterable[int]) -> dict[tuple[int, int], Designation]:
+def designations_of(
+    enterprise_ids: Iterable[int], *, program: str = Program.LITTLE_GIANT
+) -> dict[tuple[int, int], Designation]:
+    """The enterprises' designations in ``program``, by (enterprise id, batch)."""
     found = {}
     for chunk in chunks(enterprise_ids):
-        designations = Designation.objects.filter(program=Program.LITTLE_GIANT, enterprise_id__in=chunk)
+        designations = Designation.objects.filter(program=program, enterprise_id__in=chunk)
         # Timestamps are set on write, never compared: not parsing 15,000 datetimes saves a second.
         for designation in designations.defer("created_at", "updated_at"):
             found[(designation.enterprise_id, designation.batch)] = designation
@@ -155,13 +158,14 @@ def plan_designation(
     batch: int,
     status: str,
     designated_on: datetime.date | None,
+    program: str = Program.LITTLE_GIANT,
 ) -> tuple[str, ...]:
     """Create the designation or update the fields the file gives; returns the changed field labels."""
     if existing is None:
         plan.new_designations.append(
             Designation(
                 enterprise=enterprise,
-                program=Program.LITTLE_GIANT,
+                program=program,
                 batch=batch,
                 status=status or DesignationStatus.CONFIRMED,
                 designated_on=designated_on,

@@ -1,4 +1,4 @@
-"""Validating the rows of patents.csv: one row at a time, in Python, with the duplicates inside the file.
+"""Validating the rows of patents.csv: one row at a time in Python; the duplicates inside the file in SQL.
 
 A million rows make the Python side of the import its largest cost, so the common case is kept flat:
 dictionary look-ups for the cached parsers (dates, credit codes and names repeat a lot; the caches are
@@ -14,6 +14,7 @@ from enterprises.names import normalize_name
 from utilities.tabular import (
     POSITIVE_INT_MAX,
     ErrorReport,
+    RowError,
     choice_parser,
     parse_date,
     parse_list,
@@ -63,12 +64,15 @@ def _too_long(key: str) -> str:
 
 
 class RowValidator:
-    """Validates one row at a time; remembers natural keys to find duplicates inside the file."""
+    """Validates one row at a time; ``keys`` holds the last row's natural keys, valid or not.
+
+    It keeps nothing per row: the duplicates inside the file are found over the staged keys in SQL, so
+    memory does not grow with the file.
+    """
 
     def __init__(self, report: ErrorReport) -> None:
         self.report = report
-        self.publication_numbers: set[str] = set()
-        self.applications: set[str] = set()
+        self.keys: tuple[str, str, str] = ("", "", "")
 
     def __call__(self, number: int, row: dict[str, str]) -> tuple[tuple, list[tuple[str, str, str]]] | None:
         """(patent values in PATENT_FIELDS order, [(name, name_normalized, credit_code)]) or None."""
@@ -131,23 +135,8 @@ class RowValidator:
         transfer_count = self._count(number, "transfer_count", get("transfer_count", ""))
         applicants = self._applicants(number, get("applicant_names", ""), get("applicant_credit_codes", ""))
 
-        if publication_number:
-            if publication_number in self.publication_numbers:
-                add(number, "publication_number", publication_number, "公开号在文件中重复 (duplicate in the file)")
-            else:
-                self.publication_numbers.add(publication_number)
-        if jurisdiction and application_number:
-            key = f"{jurisdiction}\x00{application_number}"
-            if key in self.applications:
-                add(
-                    number,
-                    "application_number",
-                    application_number,
-                    f"同一受理局 {jurisdiction} 的申请号在文件中重复 "
-                    "(duplicate jurisdiction + application_number in the file)",
-                )
-            else:
-                self.applications.add(key)
+        # Duplicates inside the file are found afterwards, in SQL over every row's keys (see ``duplicates``).
+        self.keys = (publication_number, jurisdiction, application_number)
 
         if self.report.total != errors_before:
             return None
@@ -238,3 +227,61 @@ class RowValidator:
             else:
                 applicants.append((name, _cached_normalize(name), code))
         return applicants
+
+
+# --- duplicates inside the file ---------------------------------------------------------------------
+
+DUPLICATE_PUBLICATION = "公开号在文件中重复 (duplicate in the file)"
+
+
+def duplicate_application(jurisdiction: str) -> str:
+    return f"同一受理局 {jurisdiction} 的申请号在文件中重复 (duplicate jurisdiction + application_number in the file)"
+
+
+def duplicates(cursor, keys: str, *, limit: int) -> tuple[list[RowError], int]:
+    """Rows repeating the publication number, or the office + application number, of an earlier row.
+
+    ``keys`` is a table or subquery of every row's (row_number, publication_number, jurisdiction,
+    application_number), empty strings where a row had none. Returns the first ``limit`` errors in the
+    order the row-by-row check reported them (by row; publication number before application number) and
+    how many there are in all. Each check is one hash aggregate; when nothing repeats (the usual case) the
+    join with the repeated keys is empty and reads nothing more.
+    """
+    checks = (
+        (1, "publication_number", "publication_number", "k.publication_number <> ''"),
+        (
+            2,
+            "application_number",
+            "jurisdiction, application_number",
+            "k.jurisdiction <> '' AND k.application_number <> ''",
+        ),
+    )
+    found: list[tuple[int, int, str, str, str]] = []
+    total = 0
+    for order, column, key, present in checks:
+        on = " AND ".join(f"d.{c} = k.{c}" for c in key.split(", "))
+        select = f"""FROM {keys} k JOIN (
+                SELECT {key}, MIN(k.row_number) AS first_row FROM {keys} k WHERE {present}
+                GROUP BY {key} HAVING COUNT(*) > 1
+            ) d ON {on} AND k.row_number > d.first_row"""
+        cursor.execute(
+            f"SELECT k.row_number, k.{column}, k.jurisdiction {select} ORDER BY k.row_number LIMIT {limit + 1}"
+        )
+        rows = cursor.fetchall()
+        count = len(rows)
+        if count > limit:
+            cursor.execute(f"SELECT COUNT(*) {select}")
+            count = cursor.fetchone()[0]
+        total += count
+        found.extend((row_number, order, column, value, jurisdiction) for row_number, value, jurisdiction in rows)
+    found.sort(key=lambda item: item[:2])
+    errors = [
+        RowError(
+            row_number,
+            column,
+            value[:100],
+            DUPLICATE_PUBLICATION if order == 1 else duplicate_application(jurisdiction),
+        )
+        for row_number, order, column, value, jurisdiction in found[:limit]
+    ]
+    return errors, total
