@@ -3,7 +3,7 @@
 Every page takes ``?as_of=YYYY-MM-DD`` (default: the newest complete snapshot). A page's content is a
 function of the snapshot it reads, the language and the URL, so:
 
-- its cache key carries the snapshot's id and ``computed_at``: a new current snapshot, or an incremental
+- its cache key carries the snapshot's id and ``data_read_at``: a new current snapshot, or an incremental
   refresh of the same one, leads to new keys and the old entries are never read again (they expire);
 - its ETag and Last-Modified come from the same values, so a conditional GET is answered with 304
   without rendering anything.
@@ -67,7 +67,8 @@ class SnapshotChoice:
 
 def _fingerprint(request, choice: SnapshotChoice) -> str:
     snapshot = choice.current
-    stamp = f"{snapshot.pk}:{snapshot.computed_at.timestamp() if snapshot.computed_at else 0}" if snapshot else "none"
+    read_at = snapshot.data_read_at if snapshot else None
+    stamp = f"{snapshot.pk}:{read_at.timestamp() if read_at else 0}" if snapshot else "none"
     raw = f"{PAGE_VERSION}|{stamp}|{get_language()}|{request.get_full_path()}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
@@ -86,7 +87,7 @@ def snapshot_page(view):
             return render(request, "portal/no_snapshot.html", {"choice": choice}, status=200)
         fingerprint = _fingerprint(request, choice)
         etag = f'"{fingerprint}"'
-        last_modified = choice.current.computed_at
+        last_modified = choice.current.data_read_at
         last_modified_ts = int(last_modified.timestamp()) if last_modified else None
         if request.method in ("GET", "HEAD"):
             response = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)

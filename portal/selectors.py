@@ -24,7 +24,7 @@ def snapshots_complete() -> list[Snapshot]:
     """The complete snapshots, newest first: the ``as_of`` selector's choices (one query)."""
     return list(
         Snapshot.objects.filter(status="complete")
-        .only("pk", "as_of", "computed_at", "status", "enterprise_count")
+        .only("pk", "as_of", "computed_at", "refreshed_at", "status", "enterprise_count")
         .order_by("-as_of")
     )
 

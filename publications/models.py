@@ -1,8 +1,8 @@
 """Rendered report PDFs, kept per snapshot, region and language (渲染好的报告).
 
 A report is a pure function of a snapshot's rows, so its PDF is rendered once and served as a file. The
-row remembers the snapshot's ``computed_at`` it was rendered from: an incremental refresh of the snapshot
-moves ``computed_at``, and a kept PDF from before it is stale and rendered again on request.
+row remembers the snapshot's ``data_read_at`` it was rendered from: an incremental refresh of the snapshot
+moves it, and a kept PDF from before it is stale and rendered again on request.
 """
 
 from django.db import models
@@ -48,4 +48,4 @@ class RenderedReport(models.Model):
     @property
     def is_fresh(self) -> bool:
         """Rendered from the snapshot's current data (no refresh since)."""
-        return self.computed_at == self.snapshot.computed_at
+        return self.computed_at == self.snapshot.data_read_at

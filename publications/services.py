@@ -88,7 +88,7 @@ def report_pdf_stored(*, scope: str, code: str, snapshot: Snapshot, language: st
 
 def _store(*, scope: str, code: str, snapshot: Snapshot, language: str) -> RenderedReport:
     started = time.monotonic()
-    computed_at = snapshot.computed_at
+    computed_at = snapshot.data_read_at
     pdf, pages = report_pdf_render(scope=scope, code=code, snapshot=snapshot, language=language)
     duration = datetime.timedelta(seconds=time.monotonic() - started)
     rendered = RenderedReport.objects.filter(snapshot=snapshot, scope=scope, code=code, language=language).first()

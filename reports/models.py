@@ -56,6 +56,16 @@ class Snapshot(models.Model):
         return f"{self.as_of:%Y-%m-%d} · {self.get_status_display()} (#{self.pk})"
 
     @property
+    def data_read_at(self):
+        """When the numbers last changed: the computation, or the newest incremental refresh since.
+
+        A refresh rewrites some rows of this snapshot without moving ``computed_at`` (which says how
+        fresh the whole run is); page caches, ETags and kept report PDFs key on this instead, so that
+        they change whenever the numbers do.
+        """
+        return self.refreshed_at or self.computed_at
+
+    @property
     def years(self) -> list[int]:
         """The calendar years of the stored series, oldest first, ending with ``as_of``'s year."""
         return list(range(self.as_of.year - YEAR_SPAN + 1, self.as_of.year + 1))

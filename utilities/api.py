@@ -426,8 +426,8 @@ class PortalListAPIView(StrictParametersMixin, generics.ListAPIView):
 
 def snapshot_etag(request, snapshot) -> str:
     """An ETag for a response computed from ``snapshot``: changes when it is recomputed or refreshed
-    (``computed_at`` moves), and differs per URL and representation."""
-    computed = snapshot.computed_at.isoformat() if snapshot and snapshot.computed_at else "none"
+    (``data_read_at`` moves), and differs per URL and representation."""
+    computed = snapshot.data_read_at.isoformat() if snapshot and snapshot.data_read_at else "none"
     renderer = getattr(getattr(request, "accepted_renderer", None), "format", "")
     key = f"{getattr(snapshot, 'pk', 'none')}|{computed}|{request.get_full_path()}|{renderer}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'

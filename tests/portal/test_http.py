@@ -40,6 +40,18 @@ def test_a_new_current_snapshot_makes_cached_pages_unreachable(client, snapshots
     assert client.get("/", HTTP_IF_NONE_MATCH=old["ETag"]).status_code == 200
 
 
+def test_an_incremental_refresh_makes_cached_pages_unreachable(client, snapshots, world):
+    old = client.get("/regions/320000/")
+    world["A"].employees = 99
+    world["A"].save()
+    services.snapshot_refresh_enterprises(enterprise_ids=[world["A"].pk])  # what the receivers queue
+    snapshots["current"].refresh_from_db()
+    assert snapshots["current"].refreshed_at is not None
+    new = client.get("/regions/320000/")
+    assert new["ETag"] != old["ETag"]
+    assert client.get("/regions/320000/", HTTP_IF_NONE_MATCH=old["ETag"]).status_code == 200
+
+
 def test_content_security_policy_allows_only_the_portals_own_scripts_and_styles(client, snapshots):
     policy = client.get("/")["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
