@@ -1,4 +1,4 @@
-"""The visitors and API clients of ``bench/load.py`` (locust): region profiles and the indicator API.
+"""The visitors and API clients of ``bench/load.py`` (locust): the public pages and the REST API.
 
 Run by ``bench/load.py``, which starts gunicorn, a worker and beat on the loopback interface and bounds
 the run (users, seconds). Do not point it at a machine you do not own.
@@ -17,9 +17,45 @@ SCOPES = ["province", "city", "industry", "batch", "board", "cluster"]
 
 
 class Visitor(HttpUser):
-    """A visitor reading region profiles (the indicator detail of a province or city) and lists."""
+    """A visitor of the public site and an API client: profiles, the enterprise list, indicators, exports' pages."""
 
     wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        # Enterprise profiles to visit: the first page of the API's list, as a visitor follows links.
+        response = self.client.get("/api/v1/enterprises/?page_size=100", name="/api/v1/enterprises/ (start)")
+        codes = [row["credit_code"] for row in response.json().get("results", [])] if response.ok else []
+        self.credit_codes = codes or [""]
+
+    @task(3)
+    def overview_page(self) -> None:
+        self.client.get(random.choice(["/", "/en/"]), name="page /")
+
+    @task(4)
+    def province_page(self) -> None:
+        self.client.get(f"/regions/{random.choice(PROVINCES)}/", name="page /regions/[province]/")
+
+    @task(4)
+    def city_page(self) -> None:
+        city = random.choice(CITIES)
+        province = city[:2] + "0000"
+        self.client.get(f"/regions/{province}/{city}/", name="page /regions/[province]/[city]/")
+
+    @task(3)
+    def enterprise_page(self) -> None:
+        code = random.choice(self.credit_codes)
+        if code:
+            self.client.get(f"/enterprises/{code}/", name="page /enterprises/[code]/")
+
+    @task(2)
+    def enterprise_list_page(self) -> None:
+        self.client.get(f"/enterprises/?province={random.choice(PROVINCES)}", name="page /enterprises/?province=")
+
+    @task(2)
+    def api_lists(self) -> None:
+        province = random.choice(PROVINCES)
+        self.client.get(f"/api/v1/enterprises/?province={province}", name="/api/v1/enterprises/?province=")
+        self.client.get(f"/api/v1/patents/?province={province}&page_size=50", name="/api/v1/patents/?province=")
 
     @task(4)
     def province_profile(self) -> None:
