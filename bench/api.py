@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark: the public API at report scale on PostgreSQL, served by gunicorn.
 
-    .venv/bin/python bench/api.py --database-url postgres://postgres@127.0.0.1:5432/lg_h10_bench --port 8110
+    .venv/bin/python bench/api.py --database-url postgres://postgres@127.0.0.1:5432/lg_bench_api --port 8110
 
 The database must already hold the report-scale dataset, e.g.::
 
@@ -227,7 +227,7 @@ def bench_export(port: int, master: int, database_url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/lg_h10_bench")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/lg_bench_api")
     parser.add_argument("--port", type=int, default=8110)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=40, help="requests per list case and depth")

@@ -3,10 +3,10 @@ and its refresh run, optionally with Redis stopped for 20 of the 60 seconds. Loo
 
 Usage (from the project root; a scratch PostgreSQL database, never production)::
 
-    # fill lg_h8_bench at report scale first (bench/recompute.py --fill synthetic), then load it:
-    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/lg_h8_bench --fill
+    # fill lg_bench_load at report scale first (bench/recompute.py --fill synthetic), then load it:
+    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/lg_bench_load --fill
     # the same with Redis stopped from t=20 s to t=40 s:
-    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/lg_h8_bench --redis-outage 20
+    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/lg_bench_load --redis-outage 20
 
 What runs, all on 127.0.0.1: a private ``redis-server`` (``--redis-port``, never the machine's shared
 one), gunicorn (``--port``), one Celery worker for both queues, Celery beat draining the outbox every

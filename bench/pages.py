@@ -2,7 +2,7 @@
 
 Usage (from the project root)::
 
-    .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5432/lg_h9_bench \\
+    .venv/bin/python bench/pages.py --database-url postgres://postgres@127.0.0.1:5432/lg_bench_pages --redis-url redis://127.0.0.1:6379/13 \\
         --from DIR [--port 8209] [--requests 200]
 
 ``--from DIR`` holds the generator's enterprises.csv and patents.csv (``generate_dataset --scale report``);
@@ -140,10 +140,10 @@ def summary(times: list[float]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/lg_h9_bench")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/lg_bench_pages")
     parser.add_argument("--from", dest="source", type=Path)
     parser.add_argument("--port", type=int, default=8209)
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="flushed: use a database of your own")
+    parser.add_argument("--redis-url", required=True, help="a Redis database of its own: it is flushed")
     parser.add_argument("--sample", type=int, default=100, help="cities and enterprises sampled")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()

@@ -9,7 +9,7 @@ Usage (from the project root)::
     # From the generator's files, through the import commands:
     .venv/bin/python bench/recompute.py --database-url ... --from DIR
     # 10x: generate --scale national into DIR (unless DIR/patents.csv exists), import, recompute:
-    .venv/bin/python bench/recompute.py --database-url .../lg_h13_bench_nat --scale national --from DIR
+    .venv/bin/python bench/recompute.py --database-url .../lg_bench_national --scale national --from DIR
     # Again on the data already there:
     .venv/bin/python bench/recompute.py --database-url ...
 
