@@ -17,6 +17,7 @@ from typing import IO
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from utilities.locks import IMPORT_LOCKS, LockTimeout, advisory_xact_lock
@@ -185,8 +186,8 @@ def import_transaction(*, kind: str, dry_run: bool, rows_by_value: Mapping[str, 
                         0,
                         "",
                         "",
-                        f"另一个同类导入正在进行，等待 {wait:g} 秒后仍未结束；未写入任何数据，请稍后重试 "
-                        f"(another import of this kind is running; nothing written, try again when it has finished)",
+                        gettext("另一个同类导入正在进行，等待 %(seconds)s 秒后仍未结束；未写入任何数据，请稍后重试")
+                        % {"seconds": f"{wait:g}"},
                     )
                     raise FileRejected(report) from None
             yield
@@ -216,7 +217,6 @@ def _conflict_report(exc: Exception, rows_by_value: Mapping[str, int]) -> ErrorR
         rows_by_value.get(value, 0),
         column,
         value,
-        "与同时进行的其他修改冲突（该值刚被别处写入）；未写入任何数据，请重新导入 "
-        "(conflicts with a change made at the same time; nothing written, import the file again)",
+        gettext("与同时进行的其他修改冲突（该值刚被别处写入）；未写入任何数据，请重新导入"),
     )
     return report

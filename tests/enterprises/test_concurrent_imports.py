@@ -81,7 +81,7 @@ def test_an_import_waits_a_bounded_time_then_is_refused_with_a_clear_message(reg
     finally:
         other.close()
     (error,) = rejected.value.report.errors
-    assert "另一个同类导入正在进行" in error.reason and "another import of this kind is running" in error.reason
+    assert "另一个同类导入正在进行" in error.reason and "未写入任何数据" in error.reason
     record = ImportRecord.objects.get()
     assert record.outcome == ImportRecord.Outcome.REJECTED
     assert "internal error" not in str(record.errors)
@@ -112,7 +112,7 @@ def test_a_race_that_slips_through_is_a_row_report_not_a_traceback(regions, monk
         enterprise_import(stream=io.BytesIO(csv_bytes(rows)), file_name="race.csv")
     (error,) = rejected.value.report.errors
     assert (error.row, error.value) == (4, rows[2]["credit_code"])
-    assert "conflicts with a change made at the same time" in error.reason
+    assert "与同时进行的其他修改冲突" in error.reason
     record = ImportRecord.objects.get()
     assert record.outcome == ImportRecord.Outcome.REJECTED
     assert "internal error" not in str(record.errors)
