@@ -11,6 +11,7 @@ from enterprises.models import Enterprise
 from enterprises.names import normalize_name
 
 from .models import Patent, PatentApplicant
+from .services.validation import PATENT_FIELDS
 
 # Words that mark a university or research institute rather than a firm (they are never Little Giants).
 INSTITUTION_WORDS = ("大学", "学院", "学校", "研究院", "研究所", "研究中心", "科学院", "实验室", "医院")
@@ -72,24 +73,9 @@ def enterprises_without_patents(*, enterprises: QuerySet[Enterprise] | None = No
 
 # --- the public API -----------------------------------------------------------------------------------
 
-# The columns of patents.csv (data-formats.md), in the importer's order.
-PATENT_EXPORT_HEADER = (
-    "publication_number",
-    "application_number",
-    "jurisdiction",
-    "patent_type",
-    "title",
-    "application_date",
-    "publication_date",
-    "grant_date",
-    "legal_status",
-    "ipc_main",
-    "cited_by_count",
-    "license_count",
-    "transfer_count",
-    "applicant_names",
-    "applicant_credit_codes",
-)
+# The columns of patents.csv (data-formats.md), in the importer's order: the patent's own fields as the
+# importer reads them, then its applicants.
+PATENT_EXPORT_HEADER = (*PATENT_FIELDS, "applicant_names", "applicant_credit_codes")
 _DATES = {"application_date", "publication_date", "grant_date"}
 _NUMBERS = {"cited_by_count", "license_count", "transfer_count"}
 PATENT_EXPORT_COLUMN_KINDS = {

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..models import Patent, PatentApplicant
+from ..services.validation import PATENT_FIELDS
 
 
 class LinkedEnterpriseSerializer(serializers.Serializer):
@@ -33,19 +34,7 @@ class PatentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patent
         fields = [
-            "publication_number",
-            "application_number",
-            "jurisdiction",
-            "patent_type",
-            "title",
-            "application_date",
-            "publication_date",
-            "grant_date",
-            "legal_status",
-            "ipc_main",
-            "cited_by_count",
-            "license_count",
-            "transfer_count",
+            *PATENT_FIELDS,
             "applicants",
             "updated_at",
         ]
