@@ -177,3 +177,23 @@ def _wait_for_session_end(pid: int) -> None:
             if not cursor.fetchone()[0]:
                 return
             time.sleep(0.02)
+
+
+def broker_emptied() -> None:
+    """Empty the test broker: the queued messages and the unacknowledged ones a killed worker left.
+
+    ``app.control.purge()`` empties only the queues. Kombu keeps the message of a task whose worker was
+    killed in its ``unacked`` hash and hands it out again after the visibility timeout, to whatever
+    workers are running by then: a recompute left by the kill -9 test once reached the two-worker test
+    minutes later and made a snapshot mid-setup, so its workers refreshed each enterprise as it was
+    created. Every test that starts a worker calls this before and after.
+    """
+    from django.conf import settings
+
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in {settings.CELERY_TASK_DEFAULT_QUEUE, *(r["queue"] for r in settings.CELERY_TASK_ROUTES.values())}:
+            channel.queue_purge(queue)
+        channel.client.delete(channel.unacked_key, channel.unacked_index_key, channel.unacked_mutex_key)

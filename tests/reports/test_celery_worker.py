@@ -23,7 +23,7 @@ from reports import tasks
 from reports.choices import SnapshotStatus
 from reports.models import ScopeIndicator, Snapshot
 
-from .conftest import AS_OF, lock_held_elsewhere
+from .conftest import AS_OF, broker_emptied, lock_held_elsewhere
 from .factories import enterprise, patent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -45,7 +45,7 @@ def worker(django_db_setup, tmp_path_factory):
         "DATABASE_URL": database_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
-    app.control.purge()  # tasks left in the queue by an earlier, interrupted run
+    broker_emptied()  # tasks left by an earlier test or an interrupted run
     log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
     with open(log_path, "wb") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(
@@ -79,6 +79,7 @@ def worker(django_db_setup, tmp_path_factory):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    broker_emptied()
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from reports.models import PendingRecompute, PendingRefresh, ScopeIndicator, Sna
 from reports.tasks import outbox_drain_task
 from utilities.locks import DRAIN_LOCKS, advisory_key
 
-from .conftest import AS_OF, other_session
+from .conftest import AS_OF, broker_emptied, other_session
 from .factories import enterprise, patent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def _start_worker(name: str, log_path: Path) -> subprocess.Popen:
 
 @pytest.fixture
 def two_workers(tmp_path):
-    app.control.purge()
+    broker_emptied()
     logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
     procs = [_start_worker(f"w{i + 1}", log) for i, log in enumerate(logs)]
     deadline = time.monotonic() + 90
@@ -79,6 +79,7 @@ def two_workers(tmp_path):
             p.wait(timeout=30)
         except subprocess.TimeoutExpired:
             p.kill()
+    broker_emptied()
 
 
 def _side(enterprise_ids: list[int], errors: list) -> None:
@@ -96,15 +97,12 @@ def _side(enterprise_ids: list[int], errors: list) -> None:
         connections.close_all()
 
 
-@pytest.mark.skip(
-    reason="flaky (1 failure in 4 CI runs on 2026-11-30): after the drain lock is released, consecutive drains on "
-    "one worker refreshed the same enterprises 3-4 times; the exactly-once claim is under investigation (issue 8)"
-)
 def test_every_refresh_is_done_once_and_every_date_recomputed_once(regions, two_workers):
     made = [enterprise(city="320500" if i % 2 else "440300") for i in range(2 * PER_SIDE)]
     for e in made:
         patent(e, published=datetime.date(2021, 3, 1))
     snapshot = services.snapshot_compute(as_of=AS_OF)
+    assert list(Snapshot.objects.values_list("pk", flat=True)) == [snapshot.pk]  # nothing else ran meanwhile
     PendingRefresh.objects.all().delete()
     ids = [e.pk for e in made]
 
