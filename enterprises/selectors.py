@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from .choices import Program
 from .models import Designation, Enterprise
 from .names import normalize_name
+from .services.enterprise_file import ENTERPRISE_COLUMNS
 
 
 def enterprise_name_index() -> dict[str, tuple[int | None, bool]]:
@@ -37,23 +38,8 @@ def little_giant_batches() -> list[int]:
     return sorted(set(Designation.objects.filter(program=Program.LITTLE_GIANT).values_list("batch", flat=True)))
 
 
-# The columns of enterprises.csv (data-formats.md), in the order the importer's header lists them.
-ENTERPRISE_EXPORT_HEADER = (
-    "credit_code",
-    "name",
-    "former_names",
-    "province",
-    "city",
-    "industry_field",
-    "employees",
-    "listing_board",
-    "stock_code",
-    "primary_financing",
-    "founded_on",
-    "batch",
-    "designation_status",
-    "designated_on",
-)
+# The columns of enterprises.csv, in the importer's order: an export is a file the importer reads back.
+ENTERPRISE_EXPORT_HEADER = tuple(column.key for column in ENTERPRISE_COLUMNS)
 
 
 def _little_giant_designations() -> QuerySet[Designation]:
