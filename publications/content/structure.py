@@ -1,0 +1,119 @@
+"""The shape of a generated report (chapters, tables, city profiles) and what every chapter shares."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from enterprises.choices import ListingBoard
+from portal.charts import Chart
+from portal.indicators import (
+    BOARD_LABELS,
+)
+from reports.choices import NATIONAL_CODE, Scope
+from reports.models import Snapshot
+
+REPORT_SCOPES = (Scope.NATIONAL.value, Scope.PROVINCE.value, Scope.CITY.value, Scope.CLUSTER.value)
+NATIONAL = (Scope.NATIONAL.value, NATIONAL_CODE)
+A_SHARE_BOARDS = (ListingBoard.MAIN, ListingBoard.CHINEXT, ListingBoard.STAR, ListingBoard.BSE)
+# Section 3.3 of the report profiles five cities; a province report profiles its three largest.
+LEADING_CITIES = {Scope.NATIONAL.value: 5, Scope.PROVINCE.value: 3}
+TOP_CITIES_CHART = 20
+# Indicators stated as fractions (compared in percentage points); the others are per-enterprise amounts.
+FRACTIONS = {"invention_share", "invention_grant_rate", "growth_cagr", "pct_share", "pct_growth_cagr"}
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class CityProfile:
+    """One page per leading city, as the report's section 3.3."""
+
+    code: str
+    name: str
+    anchor: str
+    summary: str
+    headline: list[tuple[str, str]]  # (label, formatted value)
+    boards: list[tuple[str, str, int]]
+    financed: int
+    panel: list[dict]
+    industry_chart: Chart
+
+
+@dataclass
+class Chapter:
+    key: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    profiles: list[CityProfile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"ch-{self.key}"
+
+
+@dataclass
+class Report:
+    scope: str
+    code: str
+    name: str
+    snapshot: Snapshot
+    metrics: dict
+    national: dict
+    headline: str
+    chapters: list[Chapter]
+    parent_name: str = ""
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.snapshot.as_of
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.metrics.get("enterprise_count")
+
+    @property
+    def title(self) -> str:
+        return _("%(name)s专精特新“小巨人”企业科创力报告") % {"name": self.name}
+
+
+class ReportNotFound(LookupError):
+    """No such scope, region or snapshot."""
+
+
+def _share(part, whole):
+    return part / whole if whole else None
+
+
+def _peer_kind(scope: str) -> str:
+    return {
+        Scope.PROVINCE: pgettext("peers", "省份"),
+        Scope.CITY: pgettext("peers", "城市"),
+        Scope.CLUSTER: pgettext("peers", "城市群"),
+    }.get(scope, "")
+
+
+def _chart_id(prefix: str, chart: Chart) -> Chart:
+    chart.id = f"{prefix}-{chart.id}"
+    return chart
+
+
+def _rank(peers: list, code: str, key: str) -> int | None:
+    """1 + the number of peers with a strictly larger value (ties share the better rank)."""
+    mine = next((p.metrics.get(key) for p in peers if p.code == code), None)
+    if mine is None:
+        return None
+    return 1 + sum(1 for p in peers if p.metrics.get(key) is not None and p.metrics[key] > mine)
+
+
+def board_label(key: str) -> str:
+    return str(BOARD_LABELS.get(key, key))
