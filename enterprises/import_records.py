@@ -119,6 +119,8 @@ COUNT_LABELS = {
     "enterprises_deleted": _("删除企业"),
     "designations_restored": _("恢复认定"),
     "designations_deleted": _("删除认定"),
+    "patents_restored": _("恢复专利"),
+    "patents_deleted": _("删除专利"),
     "created": _("新建专利"),
     "updated": _("更新专利"),
     "unchanged": _("未变专利"),

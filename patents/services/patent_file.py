@@ -39,6 +39,7 @@ from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileReje
 
 from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
+from .import_history import before_import_keep, import_history_write
 from .linking import NAMES, load_names, name_match_allowed
 from .validation import PATENT_FIELDS, RowValidator, duplicates
 
@@ -257,7 +258,7 @@ def patent_import(
             _index_staging(cursor)
             _check_against_database(cursor)
             load_names(cursor, enterprise_name_index())
-            counts, enterprise_ids = _apply(cursor, dry_run=dry_run)
+            counts, enterprise_ids = _apply(cursor, dry_run=dry_run, record=outcome.record, user=user)
             drop_tables(cursor, *_STAGES)
             if dry_run:
                 transaction.set_rollback(True)
@@ -284,7 +285,7 @@ def _tune_session(cursor) -> None:
         pass
 
 
-def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
+def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[str, int], set[int]]:
     patents, applicants, enterprises = table_name(Patent), table_name(PatentApplicant), table_name(Enterprise)
     changed_fields = " OR ".join(
         _distinct(f"p.{field}", f"s.{field}") if field == "grant_date" else f"p.{field} <> s.{field}"
@@ -392,6 +393,8 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
     enterprise_ids = {row[0] for row in cursor.fetchall()}
     cursor.execute(f"SELECT DISTINCT enterprise_id FROM {_STAGE_RESOLVED} WHERE enterprise_id IS NOT NULL")
     enterprise_ids.update(row[0] for row in cursor.fetchall())
+    # What the import is about to overwrite, so that it can be reverted (import_history.py).
+    before_import_keep(cursor, record_id=record.pk, state=_STAGE_STATE)
 
     fields = ", ".join(PATENT_FIELDS)
     # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
@@ -439,6 +442,7 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
                 SELECT t.patent_id, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
                 FROM {_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k"""
         )
+    import_history_write(cursor, record=record, user=user, staged=_STAGE_PATENT, state=_STAGE_STATE, now=now)
     return counts, enterprise_ids
 
 
