@@ -114,6 +114,11 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class of its own per call (modelform_factory)
+        return form
+
     # --- import: upload → preview (a dry run of the same service) → confirm or cancel ----------------
 
     class Media:
