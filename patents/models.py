@@ -58,7 +58,9 @@ class Patent(models.Model):
 
     # Edits in the admin, the API or a command are kept here, and so is every patent a bulk import created
     # or changed (written set-based from its staging tables, naming its ImportRecord).
-    history = HistoricalRecords(bases=[ChannelHistoryBase])
+    # History rows are found by patent (id) and by import record; the copies of the patent's own indexes
+    # (publication number, twice, and date) only slowed the bulk import's history write.
+    history = HistoricalRecords(bases=[ChannelHistoryBase], no_db_index=["publication_number", "publication_date"])
     objects = PatentQuerySet.as_manager()
 
     class Meta:
@@ -155,7 +157,7 @@ class PatentBeforeImport(models.Model):
     ``ApplicantBeforeImport``. Plain integers, not foreign keys: a later deletion must not erase the record.
     """
 
-    import_record_id = models.PositiveBigIntegerField(_("导入记录"), db_index=True)
+    import_record_id = models.PositiveBigIntegerField(_("导入记录"))
     patent_id = models.BigIntegerField(_("专利"))
     application_number = models.CharField(_("申请号"), max_length=40)
     jurisdiction = models.CharField(_("受理局"), max_length=2)
@@ -175,7 +177,9 @@ class PatentBeforeImport(models.Model):
     class Meta:
         verbose_name = _("专利导入前的状态")
         verbose_name_plural = pgettext_lazy("plural", "专利导入前的状态")
-        indexes = [models.Index(fields=["patent_id"], name="patent_before_patent_idx")]
+        # One index for both lookups of a revert: this import's patents, and later imports of the same
+        # patents (a range of record ids); every index more slows the import that writes these rows.
+        indexes = [models.Index(fields=["import_record_id", "patent_id"], name="patent_before_record_idx")]
 
     def __str__(self) -> str:
         return f"#{self.patent_id} ← ImportRecord #{self.import_record_id}"

@@ -442,7 +442,9 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
                 SELECT t.patent_id, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
                 FROM {_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k"""
         )
-    import_history_write(cursor, record=record, user=user, staged=_STAGE_PATENT, state=_STAGE_STATE, now=now)
+    import_history_write(
+        cursor, record=record, user=user, staged=_STAGE_PATENT, state=_STAGE_STATE, now=now, rows=created + updated
+    )
     return counts, enterprise_ids
 
 

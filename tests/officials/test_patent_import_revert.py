@@ -185,3 +185,25 @@ def test_a_provincial_official_cannot_revert_an_import_of_patents_outside_their_
     assert Patent.objects.exists()
     # The patent belongs to no province of theirs (its only applicant is unmatched): refused, or not shown.
     assert response.status_code in (403, 404) or "省份以外" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_a_bulk_history_write_rebuilds_the_history_indexes_as_they_were(regions, admin_user, monkeypatch):
+    """Large history writes are bulk loads (indexes built afterwards): same rows, same indexes, even with a user."""
+    from patents.services import import_history
+
+    def indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname",
+                [Patent.history.model._meta.db_table],
+            )
+            return cursor.fetchall()
+
+    before = indexes()
+    monkeypatch.setattr(import_history, "_BULK_ROWS", 1)
+
+    record = imported([patent_row(n) for n in range(1, 20)], user=admin_user)
+
+    assert indexes() == before
+    assert Patent.history.filter(history_import_record_id=record.pk, history_user=admin_user).count() == 19
