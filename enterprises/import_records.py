@@ -94,7 +94,7 @@ def recorded_import(
         # An unexpected failure (a bug, a lost connection) also ends the attempt: the data rolled back, and
         # the record must not stay "previewed" forever.
         report = ErrorReport()
-        report.add(0, "", "", f"内部错误 (internal error): {exc}"[:500])
+        report.add(0, "", "", (gettext("内部错误：%(error)s") % {"error": exc})[:500])
         import_record_reject(record, report=report)
         raise
     record.outcome = ImportRecord.Outcome.DRY_RUN if dry_run else ImportRecord.Outcome.APPLIED

@@ -21,6 +21,7 @@ from typing import IO
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from enterprises.import_records import ImportOutcome, import_transaction, recorded_import
 from enterprises.models import Enterprise, ImportRecord
@@ -210,7 +211,7 @@ def _check_against_database(cursor) -> None:
             row_number,
             "application_number",
             application_number,
-            f"{jurisdiction} 的该申请号已属于专利 {other} (already the application number of {other})",
+            gettext("%(office)s 的该申请号已属于专利 %(other)s") % {"office": jurisdiction, "other": other},
         )
     report.total = total
     raise FileRejected(report)
@@ -245,7 +246,7 @@ def patent_import(
     ) as outcome:
         table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
         if table.unknown:
-            outcome.warnings.append(f"已忽略未知列 (ignored unknown columns): {', '.join(table.unknown)}")
+            outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
         with (
             import_transaction(kind=ImportRecord.Kind.PATENTS, dry_run=dry_run),
             connection.cursor() as cursor,
