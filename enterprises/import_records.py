@@ -124,6 +124,11 @@ COUNT_LABELS = {
     "created": _("新建专利"),
     "updated": _("更新专利"),
     "unchanged": _("未变专利"),
+    "applicants_written": _("写入申请人"),
+    "applicants_linked": _("其中关联到企业"),
+    "applicants_unmatched": _("其中未匹配企业"),
+    "applicants_ambiguous": _("其中名称对应多家企业"),
+    "applicants_repeated": _("其中同一企业在一件专利上重复"),
 }
 
 

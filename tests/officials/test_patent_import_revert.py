@@ -207,3 +207,11 @@ def test_a_bulk_history_write_rebuilds_the_history_indexes_as_they_were(regions,
 
     assert indexes() == before
     assert Patent.history.filter(history_import_record_id=record.pk, history_user=admin_user).count() == 19
+
+
+def test_a_patent_import_record_shows_its_counts_in_words(regions):
+    from enterprises.import_records import import_counts_words
+
+    record = imported([patent_row(1, applicant_names="甲;乙")])
+
+    assert import_counts_words(record.counts) == ["新建专利 1", "写入申请人 2", "其中未匹配企业 2"]  # no raw keys
