@@ -57,29 +57,43 @@ def _applicant_lines(pks: list[int], record_id: int) -> dict[int, tuple[str, str
 def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None) -> list[RevertStep]:
     """What reverting the patent import ``record`` (whose rows name ``record_id``) does; RevertRefused if it can't."""
     history = Patent.history.model
-    rows = list(history.objects.filter(history_import_record_id=record_id).order_by("history_id"))
-    if not rows:
+    # The rows of created patents are read as tuples, not objects: a first import may have created a
+    # million. Only the changed patents' rows (and later rows, rare) are read whole, for their fields.
+    imported: dict[int, int] = {}  # patent id -> the import's history_id
+    created_labels: dict[int, str] = {}
+    for history_id, pk, kind, number, title in (
+        history.objects.filter(history_import_record_id=record_id)
+        .values_list("history_id", "id", "history_type", "publication_number", "title")
+        .iterator(chunk_size=10_000)
+    ):
+        imported[pk] = history_id
+        if kind == "+":
+            created_labels[pk] = f"{number} {title}".strip()
+    if not imported:
         if (record.counts or {}).get("created") or (record.counts or {}).get("updated"):
             raise RevertRefused([_("这次专利导入早于逐行记录历史，不能整体撤销。")])
         raise RevertRefused([_("这次导入没有写入任何数据，无需撤销。")])
     if user is not None and not user.has_perms(("patents.change_patent", "patents.delete_patent")):
         raise RevertRefused([_("您没有修改和删除专利的权限，不能撤销专利导入。")])
-    imported = {row.id: row for row in rows}
+    changed_rows = {row.id: row for row in history.objects.filter(history_import_record_id=record_id, history_type="~")}
     pks = list(imported)
     later: dict[int, list] = defaultdict(list)
+    existing: set[int] = set()
     current: dict[int, Patent] = {}
     before: dict[int, PatentBeforeImport] = {}
     # Later imports that replaced one of these patents' applicant lists: (record id, patent id).
     replaced_later: set[tuple[int, int]] = set()
-    first = rows[0].history_id
+    first = min(imported.values())
     for chunk in chunks(pks):
         for row in (
             history.objects.filter(id__in=chunk, history_id__gt=first)
             .select_related("history_user")
             .order_by("history_id")
         ):
-            if row.history_id > imported[row.id].history_id:
+            if row.history_id > imported[row.id]:
                 later[row.id].append(row)
+        existing.update(Patent.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    for chunk in chunks(list(changed_rows)):
         current.update((patent.pk, patent) for patent in Patent.objects.filter(pk__in=chunk))
         before.update(
             (kept.patent_id, kept)
@@ -95,13 +109,14 @@ def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None
     steps: list[RevertStep] = []
     replaced = [pk for pk, kept in before.items() if kept.applicants_replaced]
     applicant_lines = _applicant_lines(replaced, record_id) if replaced else {}
-    for pk, row in imported.items():
+    for pk in imported:
+        row = changed_rows.get(pk)
         patent = current.get(pk)
-        label = str(patent or row.instance)
-        if patent is None:
+        label = str(patent) if patent is not None else created_labels.get(pk) or str(row.instance)
+        if pk not in existing:
             reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
             continue
-        if row.history_type == "+":
+        if row is None:  # created by the import
             if later[pk]:
                 other = later[pk][0]
                 reasons.append(
