@@ -15,6 +15,7 @@ patents can be reverted in one transaction.
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,23 +77,25 @@ def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None
     if user is not None and not user.has_perms(("patents.change_patent", "patents.delete_patent")):
         raise RevertRefused([_("您没有修改和删除专利的权限，不能撤销专利导入。")])
     changed_rows = {row.id: row for row in history.objects.filter(history_import_record_id=record_id, history_type="~")}
-    pks = list(imported)
+    # Set-based, one query each whatever the import's size (per chunk of ids, the planner scanned every
+    # later history row for each chunk: 6 minutes for an import of 2.3 million patents).
+    # Every later history row of the import's patents: the changes a revert must not throw away.
+    this_import = history.objects.filter(history_import_record_id=record_id)
     later: dict[int, list] = defaultdict(list)
-    existing: set[int] = set()
+    earlier_row = this_import.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+    for row in (
+        history.objects.filter(history_id__gt=min(imported.values()))
+        .filter(Exists(earlier_row))
+        .select_related("history_user")
+        .order_by("history_id")
+    ):
+        later[row.id].append(row)
+    # The import's patents deleted since.
+    gone = set(this_import.exclude(Exists(Patent.objects.filter(pk=OuterRef("id")))).values_list("id", flat=True))
     current: dict[int, Patent] = {}
     before: dict[int, PatentBeforeImport] = {}
     # Later imports that replaced one of these patents' applicant lists: (record id, patent id).
     replaced_later: set[tuple[int, int]] = set()
-    first = min(imported.values())
-    for chunk in chunks(pks):
-        for row in (
-            history.objects.filter(id__in=chunk, history_id__gt=first)
-            .select_related("history_user")
-            .order_by("history_id")
-        ):
-            if row.history_id > imported[row.id]:
-                later[row.id].append(row)
-        existing.update(Patent.objects.filter(pk__in=chunk).values_list("pk", flat=True))
     for chunk in chunks(list(changed_rows)):
         current.update((patent.pk, patent) for patent in Patent.objects.filter(pk__in=chunk))
         before.update(
@@ -113,7 +116,7 @@ def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None
         row = changed_rows.get(pk)
         patent = current.get(pk)
         label = str(patent) if patent is not None else created_labels.get(pk) or str(row.instance)
-        if pk not in existing:
+        if pk in gone:
             reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
             continue
         if row is None:  # created by the import
@@ -178,8 +181,8 @@ def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None
             lines.append((str(_("申请人")), *applicant_lines[pk]))
         steps.append(RevertStep(Patent, pk, label, "restore", restored, lines))
     if user is not None and not reasons:
-        visible = sum(restrict(Patent.objects.filter(pk__in=chunk), user, CHANGE).count() for chunk in chunks(pks))
-        if visible != len(pks):
+        visible = restrict(Patent.objects.filter(pk__in=this_import.values("id")), user, CHANGE).count()
+        if visible != len(imported):
             reasons.append(_("这次导入涉及您负责的省份以外的专利，不能由您撤销。"))
     if reasons:
         raise RevertRefused(reasons)
