@@ -114,6 +114,11 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class of its own per call (modelform_factory)
+        return form
+
     # --- import: upload → preview (a dry run of the same service) → confirm or cancel ----------------
 
     class Media:
@@ -381,7 +386,7 @@ class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if options.get("reverts"):
             url = reverse("admin:enterprises_importrecord_change", args=[options["reverts"]])
             return format_html('{} <a href="{}">#{}</a>', _("这是对导入的撤销"), url, options["reverts"])
-        if record.outcome == ImportRecord.Outcome.APPLIED and record.kind != ImportRecord.Kind.PATENTS:
+        if record.outcome == ImportRecord.Outcome.APPLIED and record.kind != ImportRecord.Kind.REVERT:
             url = reverse("admin:enterprises_importrecord_revert", args=[record.pk])
             return format_html('<a href="{}" class="button">{}</a>', url, _("预览撤销这次导入"))
         return "—"
@@ -391,8 +396,12 @@ class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
         record = self.get_queryset(request).filter(pk=record_id).first()
         if record is None:
             raise Http404
-        enterprise_admin = self.admin_site._registry[Enterprise]
-        if not enterprise_admin.has_import_permission(request, ImportRecord.Kind.DESIGNATION_LIST):
+        if record.kind == ImportRecord.Kind.PATENTS:
+            allowed = request.user.has_perms(("patents.change_patent", "patents.delete_patent"))
+        else:
+            enterprise_admin = self.admin_site._registry[Enterprise]
+            allowed = enterprise_admin.has_import_permission(request, ImportRecord.Kind.DESIGNATION_LIST)
+        if not allowed:
             raise PermissionDenied
         try:
             steps, reasons = import_revert_plan(record=record, user=request.user), []

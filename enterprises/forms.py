@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import DesignationStatus
 from .models import Enterprise, ImportRecord
-from .services import BATCH_MAX
+from .services import BATCH_MAX, credit_code_taken_message
 
 
 class ImportUploadForm(forms.Form):
@@ -72,7 +72,13 @@ class NamesPerLineField(forms.CharField):
 
 
 class EnterpriseAdminForm(forms.ModelForm):
-    """The admin's enterprise form: former names one per line instead of a JSON text box."""
+    """The admin's enterprise form: former names one per line instead of a JSON text box.
+
+    ``user`` (set by the admin's ``get_form``) decides how a credit code that is already taken is refused:
+    precisely when the user may see the enterprise bearing it, in words that reveal nothing otherwise.
+    """
+
+    user = None
 
     former_names = NamesPerLineField(
         label=Enterprise._meta.get_field("former_names").verbose_name,
@@ -96,3 +102,15 @@ class EnterpriseAdminForm(forms.ModelForm):
             "primary_financing",
             "founded_on",
         ]
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        code = self.instance.credit_code  # add_error took it out of cleaned_data
+        if not code or "credit_code" not in self.errors:
+            return
+        holder = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if holder is None:
+            return
+        precise = self.errors["credit_code"][0]
+        message = credit_code_taken_message(user=self.user, holder=holder, precise=precise)
+        self.errors["credit_code"] = self.error_class([message])

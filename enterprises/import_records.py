@@ -94,7 +94,7 @@ def recorded_import(
         # An unexpected failure (a bug, a lost connection) also ends the attempt: the data rolled back, and
         # the record must not stay "previewed" forever.
         report = ErrorReport()
-        report.add(0, "", "", f"内部错误 (internal error): {exc}"[:500])
+        report.add(0, "", "", (gettext("内部错误：%(error)s") % {"error": exc})[:500])
         import_record_reject(record, report=report)
         raise
     record.outcome = ImportRecord.Outcome.DRY_RUN if dry_run else ImportRecord.Outcome.APPLIED
@@ -119,9 +119,16 @@ COUNT_LABELS = {
     "enterprises_deleted": _("删除企业"),
     "designations_restored": _("恢复认定"),
     "designations_deleted": _("删除认定"),
+    "patents_restored": _("恢复专利"),
+    "patents_deleted": _("删除专利"),
     "created": _("新建专利"),
     "updated": _("更新专利"),
     "unchanged": _("未变专利"),
+    "applicants_written": _("写入申请人"),
+    "applicants_linked": _("其中关联到企业"),
+    "applicants_unmatched": _("其中未匹配企业"),
+    "applicants_ambiguous": _("其中名称对应多家企业"),
+    "applicants_repeated": _("其中同一企业在一件专利上重复"),
 }
 
 

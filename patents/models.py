@@ -56,9 +56,11 @@ class Patent(models.Model):
     # key of the API's incremental sync (?updated_after=). The bulk importer and the relinking set it in SQL.
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    # Edits in the admin, the API or a command are kept here; the bulk patent import (millions of rows,
-    # COPY) is recorded by its ImportRecord instead of a history row per patent.
-    history = HistoricalRecords(bases=[ChannelHistoryBase])
+    # Edits in the admin, the API or a command are kept here, and so is every patent a bulk import created
+    # or changed (written set-based from its staging tables, naming its ImportRecord).
+    # History rows are found by patent (id) and by import record; the copies of the patent's own indexes
+    # (publication number, twice, and date) only slowed the bulk import's history write.
+    history = HistoricalRecords(bases=[ChannelHistoryBase], no_db_index=["publication_number", "publication_date"])
     objects = PatentQuerySet.as_manager()
 
     class Meta:
@@ -140,6 +142,64 @@ class PatentApplicant(models.Model):
                 name="applicant_unmatched_name_idx",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatentBeforeImport(models.Model):
+    """A patent as it was just before a bulk import changed it: what reverting that import writes back.
+
+    History rows hold a patent's state *after* each change; the state before an import is not always the
+    previous history row (patents loaded before the history existed have none, and relinking changes
+    ``updated_at`` without one), so the importer keeps it here, set-based, for the patents it updates.
+    ``applicants_replaced`` says whether the import also rewrote the applicant list, kept beside it in
+    ``ApplicantBeforeImport``. Plain integers, not foreign keys: a later deletion must not erase the record.
+    """
+
+    import_record_id = models.PositiveBigIntegerField(_("导入记录"))
+    patent_id = models.BigIntegerField(_("专利"))
+    application_number = models.CharField(_("申请号"), max_length=40)
+    jurisdiction = models.CharField(_("受理局"), max_length=2)
+    patent_type = models.CharField(_("专利类型"), max_length=16, choices=PatentType.choices)
+    title = models.CharField(_("标题"), max_length=500, blank=True)
+    application_date = models.DateField(_("申请日"))
+    publication_date = models.DateField(_("公开日"))
+    grant_date = models.DateField(_("授权日"), null=True, blank=True)
+    legal_status = models.CharField(_("法律状态"), max_length=10, choices=LegalStatus.choices)
+    ipc_main = models.CharField(_("主IPC分类号"), max_length=32, blank=True)
+    cited_by_count = models.PositiveIntegerField(_("被引次数"), default=0)
+    license_count = models.PositiveIntegerField(_("许可次数"), default=0)
+    transfer_count = models.PositiveIntegerField(_("转让次数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"))
+    applicants_replaced = models.BooleanField(_("申请人被替换"), default=False)
+
+    class Meta:
+        verbose_name = _("专利导入前的状态")
+        verbose_name_plural = pgettext_lazy("plural", "专利导入前的状态")
+        # One index for both lookups of a revert: this import's patents, and later imports of the same
+        # patents (a range of record ids); every index more slows the import that writes these rows.
+        indexes = [models.Index(fields=["import_record_id", "patent_id"], name="patent_before_record_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.patent_id} ← ImportRecord #{self.import_record_id}"
+
+
+class ApplicantBeforeImport(models.Model):
+    """One applicant of a patent whose applicant list a bulk import replaced, as it was before (with its link)."""
+
+    import_record_id = models.PositiveBigIntegerField(_("导入记录"))
+    patent_id = models.BigIntegerField(_("专利"))
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("申请人名称"), max_length=300)
+    name_normalized = models.CharField(_("规范化名称"), max_length=300)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    enterprise_id = models.BigIntegerField(_("企业"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("专利导入前的申请人")
+        verbose_name_plural = pgettext_lazy("plural", "专利导入前的申请人")
+        indexes = [models.Index(fields=["import_record_id", "patent_id"], name="applicant_before_record_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -149,7 +149,7 @@ def _command_refuses(kind: str, path: Path, expected: tuple[str, str], capsys) -
     assert _state() == before
     record = ImportRecord.objects.latest("pk")
     assert record.outcome == ImportRecord.Outcome.REJECTED
-    assert "internal error" not in str(record.errors)
+    assert "内部错误" not in str(record.errors)
 
 
 @pytest.mark.parametrize("name", sorted(ENTERPRISE_FILES))

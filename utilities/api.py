@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -96,7 +97,7 @@ def refuse_unknown_parameters(request, allowed: Iterable[str]) -> None:
     if unknown:
         raise ValidationError(
             {
-                "detail": f"未知的查询参数 (unknown query parameters): {', '.join(unknown)}",
+                "detail": gettext("未知的查询参数：%(names)s") % {"names": ", ".join(unknown)},
                 "unknown_parameters": unknown,
             }
         )

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from .tabular import FileRejected
 
@@ -18,7 +19,7 @@ def run_file_import(command: BaseCommand, path: Path, run: Callable[[IO[bytes]],
     command with exit status 1; nothing was written by then.
     """
     if not path.is_file():
-        raise CommandError(f"文件不存在 (no such file): {path}")
+        raise CommandError(gettext("文件不存在：%(path)s") % {"path": path})
     with path.open("rb") as stream:
         try:
             return run(stream)
@@ -26,6 +27,6 @@ def run_file_import(command: BaseCommand, path: Path, run: Callable[[IO[bytes]],
             command.stderr.write("\n".join(rejected.report.lines()))
             total = rejected.report.total
             raise CommandError(
-                f"文件被拒绝，未写入任何数据：{total} 个错误 (file rejected, nothing written: {total} errors)",
+                gettext("文件被拒绝，未写入任何数据：%(total)s 个错误") % {"total": total},
                 returncode=1,
             ) from None

@@ -6,18 +6,19 @@ an import (with its import record), the API or a command. A change made inside a
 ``import`` explicitly, with the record, through ``history_channel(...)`` or ``history_rows_write``.
 """
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
-from .bulk import db_values, insert_objects
+from .bulk import column_names, db_values, insert_objects, table_name
 
 
 class Channel(models.TextChoices):
@@ -108,6 +109,59 @@ def history_rows_write(
     insert_objects(history_model, fields, rows)
 
 
+def history_rows_insert_select(
+    cursor,
+    model,
+    *,
+    values: dict[str, str | tuple[str, list]],
+    history_type: str,
+    source: str,
+    params: list | tuple = (),
+    user,
+    reason: str,
+    import_record_id: int | None,
+    channel: str = Channel.IMPORT,
+) -> None:
+    """History rows written by one ``INSERT ... SELECT``: for bulk writes whose rows are already in SQL.
+
+    ``values`` maps every tracked field's attname to an SQL expression over ``source`` (``FROM ... WHERE
+    ...``, with ``params``), or to (expression, its params); ``history_type`` is an SQL expression too
+    (``'+'``, or a CASE). Who, when, why
+    and the channel are the same for every row, as ``history_rows_write`` writes them; a tracked field
+    missing from ``values`` raises KeyError rather than being left empty.
+    """
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history_model = model.history.model
+    common = {
+        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "history_user_id": getattr(user, "pk", None),
+        "history_change_reason": reason,
+    }
+    if hasattr(history_model, "history_channel"):
+        common["history_channel"] = str(channel)
+        common["history_import_record_id"] = import_record_id
+    tracked = {field.attname for field in history_model.tracked_fields}
+    fields = [field for field in history_model._meta.concrete_fields if field.attname != "history_id"]
+    expressions, select_params = [], []
+    for field in fields:
+        if field.attname in tracked:
+            expression = values[field.attname]
+            expression, expression_params = (expression, []) if isinstance(expression, str) else expression
+            expressions.append(expression)
+            select_params.extend(expression_params)
+        elif field.attname == "history_type":
+            expressions.append(history_type)
+        else:
+            expressions.append("%s")
+            select_params.append(common[field.attname])
+    cursor.execute(
+        f"INSERT INTO {table_name(history_model)} ({', '.join(column_names(fields))}) "
+        f"SELECT {', '.join(expressions)} {source}",
+        [*select_params, *params],
+    )
+
+
 # --- reverting one change --------------------------------------------------------------------------
 
 
@@ -133,6 +187,26 @@ def value_display(field, value) -> str:
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     return str(value)
+
+
+@dataclasses.dataclass
+class RevertStep:
+    """What reverting an import does to one object: delete what the import created, or restore what it changed.
+
+    ``fields`` are (model field, value now, value restored); ``lines`` are further (label, now, restored)
+    already in words, for what is not a field of the object (a patent's applicant list).
+    """
+
+    model: type
+    pk: int
+    label: str
+    action: str  # "delete" | "restore"
+    fields: list[tuple[object, object, object]] = dataclasses.field(default_factory=list)
+    lines: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+
+    def field_lines(self) -> list[tuple[str, str, str]]:
+        lines = [(str(f.verbose_name), value_display(f, now), value_display(f, then)) for f, now, then in self.fields]
+        return lines + self.lines
 
 
 def changed_fields(history_record) -> list[tuple[object, object, object]]:

@@ -408,8 +408,7 @@ def open_table(
             1,
             "",
             "",
-            "表头无法识别：文件应为 UTF-8 或 GB18030 (GBK) 编码的 CSV，或 .xlsx "
-            "(header not recognised: save the file as UTF-8 CSV or .xlsx)",
+            translation.gettext("表头无法识别：文件应为 UTF-8 或 GB18030（GBK）编码的 CSV，或 .xlsx"),
         )
     for name in unknown:
         if not ignore_unknown:

@@ -126,8 +126,11 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
         serializer.is_valid(raise_exception=True)
         cells = _cells(serializer.validated_data)
         code = cells["credit_code"].strip().upper()
-        if selectors.enterprise_get(credit_code=code) is not None:
-            raise ValidationError({"credit_code": [f"An enterprise with credit code {code} exists: PATCH it."]})
+        holder = selectors.enterprise_get(credit_code=code)
+        if holder is not None:
+            precise = f"An enterprise with credit code {code} exists: PATCH it."
+            message = services.credit_code_taken_message(user=request.user, holder=holder, precise=precise)
+            raise ValidationError({"credit_code": [message]})
         try:
             province = RegionResolver().province(cells.get("province", "")).province_code
         except RegionNotFound:

@@ -5,6 +5,7 @@ from typing import IO
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from utilities.tabular import FileRejected
 
@@ -85,12 +86,12 @@ def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
     raised, nothing is written and the preview is closed as ``rejected``.
     """
     if record.outcome != ImportRecord.Outcome.PREVIEWED:
-        raise ValueError("只能确认待确认的导入 (only a previewed import can be confirmed)")
+        raise ValueError(gettext("只能确认待确认的导入"))
     name = _stored_name(record.sha256)
     try:
         with default_storage.open(name, "rb") as stream:
             if file_fingerprint(stream)[1] != record.sha256:
-                raise ValueError("保存的文件与预览时不一致 (the kept file does not match the preview)")
+                raise ValueError(gettext("保存的文件与预览时不一致"))
             outcome = _run_import(
                 kind=record.kind,
                 stream=stream,
@@ -119,7 +120,7 @@ def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
 def import_cancel(*, record: ImportRecord, user) -> None:
     """Close a previewed upload without applying it and delete the kept file."""
     if record.outcome != ImportRecord.Outcome.PREVIEWED:
-        raise ValueError("只能取消待确认的导入 (only a previewed import can be cancelled)")
+        raise ValueError(gettext("只能取消待确认的导入"))
     record.outcome = ImportRecord.Outcome.CANCELLED
     record.finished_at = timezone.now()
     record.options = {**record.options, "cancelled_by": getattr(user, "pk", None)}

@@ -5,33 +5,19 @@ the enterprises and designations it created are deleted, and the fields it chang
 values back. The revert is refused, with every reason listed, when a later change (an edit, another
 import) touched an object it created or a field it changed: undoing it would throw that change away.
 It writes through ``save()``/``delete()`` like an edit, with its own ImportRecord (kind ``revert``) as
-the history rows' record, so it can be read, and audited, like any import.
+the history rows' record, so it can be read, and audited, like any import. A patent import is planned
+and written by ``patents.services.revert`` (set-based: it may have touched a million patents), inside
+the same revert record and transaction.
 """
-
-from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from utilities.history import Channel, RevertRefused, history_channel, value_display
+from utilities.history import Channel, RevertRefused, RevertStep, history_channel
 from utilities.scoping import CHANGE, restrict
 
 from ..models import Designation, Enterprise, ImportRecord
-
-
-@dataclass
-class RevertStep:
-    """What the revert does to one object: delete what the import created, or restore fields it changed."""
-
-    model: type
-    pk: int
-    label: str
-    action: str  # "delete" | "restore"
-    fields: list[tuple[object, object, object]] = field(default_factory=list)  # (field, now, restored)
-
-    def field_lines(self) -> list[tuple[str, str, str]]:
-        return [(str(f.verbose_name), value_display(f, now), value_display(f, then)) for f, now, then in self.fields]
 
 
 def _applied_record_id(record: ImportRecord) -> int:
@@ -120,14 +106,16 @@ def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
     """What reverting ``record`` would do; RevertRefused with every reason when it cannot be done."""
     if record.kind == ImportRecord.Kind.REVERT:
         raise RevertRefused([_("这是一次撤销，不能再撤销；需要时请重新导入原文件。")])
-    if record.kind == ImportRecord.Kind.PATENTS:
-        raise RevertRefused([_("专利导入不逐行记录历史，不能整体撤销。")])
     if record.outcome != ImportRecord.Outcome.APPLIED:
         raise RevertRefused([_("只有已导入的文件可以撤销。")])
     if (record.options or {}).get("reverted_by"):
         raise RevertRefused([_("这次导入已经撤销过了。")])
-    reasons: list[str] = []
     record_id = _applied_record_id(record)
+    if record.kind == ImportRecord.Kind.PATENTS:
+        from patents.services.revert import patent_import_revert_plan
+
+        return patent_import_revert_plan(record=record, record_id=record_id, user=user)
+    reasons: list[str] = []
     steps = _steps_for(Designation, record_id, reasons) + _steps_for(Enterprise, record_id, reasons)
     if not steps and not reasons:
         reasons.append(_("这次导入没有写入任何数据，无需撤销。"))
@@ -161,28 +149,16 @@ def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRe
             started_at=timezone.now(),
         )
         revert.provinces.set(record.provinces.all())
-        counts = {
-            "enterprises_restored": 0,
-            "enterprises_deleted": 0,
-            "designations_restored": 0,
-            "designations_deleted": 0,
-        }
         reason = f"撤销导入 #{record.pk}"
         try:
-            with history_channel(Channel.IMPORT, import_record_id=revert.pk):
-                for step in sorted(steps, key=lambda s: (s.action == "delete", s.model is Enterprise)):
-                    obj = step.model._default_manager.get(pk=step.pk)
-                    obj._history_user = user
-                    obj._change_reason = reason
-                    prefix = "enterprises" if step.model is Enterprise else "designations"
-                    if step.action == "delete":
-                        obj.delete()
-                        counts[f"{prefix}_deleted"] += 1
-                    else:
-                        for model_field, _now, restored in step.fields:
-                            setattr(obj, model_field.attname, restored)
-                        obj.save()
-                        counts[f"{prefix}_restored"] += 1
+            if record.kind == ImportRecord.Kind.PATENTS:
+                from patents.services.revert import patent_import_revert_apply
+
+                counts = patent_import_revert_apply(
+                    steps=steps, record_id=_applied_record_id(record), revert=revert, reason=reason, user=user
+                )
+            else:
+                counts = _enterprise_revert_apply(steps=steps, revert=revert, reason=reason, user=user)
         except IntegrityError as error:
             raise RevertRefused([_("数据库拒绝了撤销（%(error)s），未做任何改动。") % {"error": error}]) from error
         revert.counts = counts
@@ -193,3 +169,28 @@ def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRe
             reverted.options = {**reverted.options, "reverted_by": revert.pk}
             reverted.save(update_fields=["options"])
     return revert
+
+
+def _enterprise_revert_apply(*, steps: list[RevertStep], revert: ImportRecord, reason: str, user) -> dict[str, int]:
+    """Enterprise and designation steps, through save()/delete() like an edit, naming the revert's record."""
+    counts = {
+        "enterprises_restored": 0,
+        "enterprises_deleted": 0,
+        "designations_restored": 0,
+        "designations_deleted": 0,
+    }
+    with history_channel(Channel.IMPORT, import_record_id=revert.pk):
+        for step in sorted(steps, key=lambda s: (s.action == "delete", s.model is Enterprise)):
+            obj = step.model._default_manager.get(pk=step.pk)
+            obj._history_user = user
+            obj._change_reason = reason
+            prefix = "enterprises" if step.model is Enterprise else "designations"
+            if step.action == "delete":
+                obj.delete()
+                counts[f"{prefix}_deleted"] += 1
+            else:
+                for model_field, _now, restored in step.fields:
+                    setattr(obj, model_field.attname, restored)
+                obj.save()
+                counts[f"{prefix}_restored"] += 1
+    return counts

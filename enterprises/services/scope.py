@@ -4,18 +4,35 @@ Checked on the plan, before anything is written (and in previews): the province 
 stored province of every enterprise a row would change (moving an enterprise in from another province is
 refused as much as moving one out). The import record learns every province the file touched, which
 decides who may see the record (``ImportRecordQuerySet.province_filter``).
+
+A credit code already borne by an enterprise the user may not see is refused in the same words in every
+channel (admin form, API, import), words that say neither that it exists nor where:
+``credit_code_taken_message``.
 """
 
 from collections.abc import Iterable
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from regions.models import Province
-from utilities.scoping import ALL_PROVINCES, user_province_codes
+from utilities.scoping import ALL_PROVINCES, VIEW, may_act_on, user_province_codes
 from utilities.tabular import ErrorReport
 
 from ..models import Enterprise, ImportRecord
 from .plan import Plan
+
+# The one message for a credit code the user cannot use for a reason they may not learn (an enterprise of a
+# province they do not answer for bears it). Honest (the code cannot be used), and the same whatever the
+# reason, so that trying codes tells a provincial official nothing about other provinces.
+CREDIT_CODE_UNUSABLE = gettext_lazy("该统一社会信用代码无法使用，请核对或联系全国管理员")
+
+
+def credit_code_taken_message(*, user, holder: Enterprise, precise: str) -> str:
+    """What to tell ``user`` about a credit code ``holder`` already bears: ``precise`` if they may see
+    ``holder`` (national administrators, its province's officials, commands), else ``CREDIT_CODE_UNUSABLE``."""
+    if user is None or may_act_on(user, holder, VIEW):
+        return precise
+    return str(CREDIT_CODE_UNUSABLE)
 
 
 def _stored_provinces(plan: Plan) -> dict[int, str]:
@@ -56,9 +73,13 @@ def import_scope_check(
         if enterprise.credit_code:
             keys[enterprise.credit_code] = enterprise
         keys[enterprise.name] = enterprise
-    moved = gettext("这家企业登记在其他省份，省级管理员不能修改或迁入，整个文件未导入")
+    # Not "registered in another province": that would tell which codes and names exist elsewhere.
+    unusable_code = str(CREDIT_CODE_UNUSABLE)
+    unusable_name = gettext("这一行的企业无法导入，请核对或联系全国管理员")
     for change in plan.changes:
         if change.row in refused_rows:
             continue
-        if (change.credit_code and change.credit_code in keys) or change.name in keys:
-            report.add(change.row, "credit_code", change.credit_code or change.name, moved)
+        if change.credit_code and change.credit_code in keys:
+            report.add(change.row, "credit_code", change.credit_code, unusable_code)
+        elif change.name in keys:
+            report.add(change.row, "name", change.name, unusable_name)

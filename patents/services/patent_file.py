@@ -21,6 +21,7 @@ from typing import IO
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from enterprises.import_records import ImportOutcome, import_transaction, recorded_import
 from enterprises.models import Enterprise, ImportRecord
@@ -39,6 +40,7 @@ from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileReje
 
 from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
+from .import_history import before_import_keep, import_history_write
 from .linking import NAMES, load_names, name_match_allowed
 from .validation import PATENT_FIELDS, RowValidator, duplicates
 
@@ -209,7 +211,7 @@ def _check_against_database(cursor) -> None:
             row_number,
             "application_number",
             application_number,
-            f"{jurisdiction} 的该申请号已属于专利 {other} (already the application number of {other})",
+            gettext("%(office)s 的该申请号已属于专利 %(other)s") % {"office": jurisdiction, "other": other},
         )
     report.total = total
     raise FileRejected(report)
@@ -244,7 +246,7 @@ def patent_import(
     ) as outcome:
         table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
         if table.unknown:
-            outcome.warnings.append(f"已忽略未知列 (ignored unknown columns): {', '.join(table.unknown)}")
+            outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
         with (
             import_transaction(kind=ImportRecord.Kind.PATENTS, dry_run=dry_run),
             connection.cursor() as cursor,
@@ -257,7 +259,7 @@ def patent_import(
             _index_staging(cursor)
             _check_against_database(cursor)
             load_names(cursor, enterprise_name_index())
-            counts, enterprise_ids = _apply(cursor, dry_run=dry_run)
+            counts, enterprise_ids = _apply(cursor, dry_run=dry_run, record=outcome.record, user=user)
             drop_tables(cursor, *_STAGES)
             if dry_run:
                 transaction.set_rollback(True)
@@ -284,7 +286,7 @@ def _tune_session(cursor) -> None:
         pass
 
 
-def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
+def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[str, int], set[int]]:
     patents, applicants, enterprises = table_name(Patent), table_name(PatentApplicant), table_name(Enterprise)
     changed_fields = " OR ".join(
         _distinct(f"p.{field}", f"s.{field}") if field == "grant_date" else f"p.{field} <> s.{field}"
@@ -392,6 +394,8 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
     enterprise_ids = {row[0] for row in cursor.fetchall()}
     cursor.execute(f"SELECT DISTINCT enterprise_id FROM {_STAGE_RESOLVED} WHERE enterprise_id IS NOT NULL")
     enterprise_ids.update(row[0] for row in cursor.fetchall())
+    # What the import is about to overwrite, so that it can be reverted (import_history.py).
+    before_import_keep(cursor, record_id=record.pk, state=_STAGE_STATE)
 
     fields = ", ".join(PATENT_FIELDS)
     # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
@@ -439,6 +443,9 @@ def _apply(cursor, *, dry_run: bool) -> tuple[dict[str, int], set[int]]:
                 SELECT t.patent_id, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
                 FROM {_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k"""
         )
+    import_history_write(
+        cursor, record=record, user=user, staged=_STAGE_PATENT, state=_STAGE_STATE, now=now, rows=created + updated
+    )
     return counts, enterprise_ids
 
 

@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from django.utils.translation import gettext
+
 from enterprises.credit_codes import credit_code_problem
 from enterprises.names import normalize_name
 from utilities.tabular import (
@@ -52,7 +54,10 @@ PATENT_FIELDS = (
 _cached_date = lru_cache(maxsize=1 << 16)(parse_date)
 _cached_code_problem = lru_cache(maxsize=1 << 16)(credit_code_problem)
 _cached_normalize = lru_cache(maxsize=1 << 17)(normalize_name)
-_REQUIRED = "必填项为空 (required)"
+
+
+def _required() -> str:
+    return gettext("必填项为空")
 
 
 _parse_patent_type = choice_parser(PatentType)
@@ -60,7 +65,7 @@ _parse_legal_status = choice_parser(LegalStatus)
 
 
 def _too_long(key: str) -> str:
-    return f"超过{_MAX_LENGTH[key]}个字符 (longer than {_MAX_LENGTH[key]} characters)"
+    return gettext("超过%(limit)s个字符") % {"limit": _MAX_LENGTH[key]}
 
 
 class RowValidator:
@@ -85,31 +90,32 @@ class RowValidator:
         jurisdiction = get("jurisdiction", "").upper()
         for key, value in (("publication_number", publication_number), ("application_number", application_number)):
             if not value:
-                add(number, key, "", _REQUIRED)
+                add(number, key, "", _required())
             elif len(value) > _MAX_LENGTH[key]:
                 add(number, key, value, _too_long(key))
         if not jurisdiction:
-            add(number, "jurisdiction", "", _REQUIRED)
+            add(number, "jurisdiction", "", _required())
         elif not _JURISDICTION.fullmatch(jurisdiction):
             add(
                 number,
                 "jurisdiction",
                 jurisdiction,
-                "受理局应为两位字母代码，如 CN、WO、US (must be a two-letter office code)",
+                gettext("受理局应为两位字母代码，如 CN、WO、US"),
             )
         elif publication_number and not _PUBLICATION_NUMBER.fullmatch(publication_number):
             add(
                 number,
                 "publication_number",
                 publication_number,
-                "公开号应以两位受理局代码开头且不含空格 (must start with the office code)",
+                gettext("公开号应以两位受理局代码开头且不含空格"),
             )
         elif publication_number and publication_number[:2] != jurisdiction:
             add(
                 number,
                 "publication_number",
                 publication_number,
-                f"公开号前缀 {publication_number[:2]} 与受理局 {jurisdiction} 不一致 (must start with the jurisdiction)",
+                gettext("公开号前缀 %(prefix)s 与受理局 %(jurisdiction)s 不一致")
+                % {"prefix": publication_number[:2], "jurisdiction": jurisdiction},
             )
 
         patent_type = self._choice(number, "patent_type", get("patent_type", ""), _parse_patent_type)
@@ -126,9 +132,9 @@ class RowValidator:
         grant_date = self._date(number, "grant_date", get("grant_date", ""), required=False)
         if application_date:
             if publication_date and publication_date < application_date:
-                add(number, "publication_date", row["publication_date"], "公开日早于申请日 (before application_date)")
+                add(number, "publication_date", row["publication_date"], gettext("公开日早于申请日"))
             if grant_date and grant_date < application_date:
-                add(number, "grant_date", row["grant_date"], "授权日早于申请日 (before application_date)")
+                add(number, "grant_date", row["grant_date"], gettext("授权日早于申请日"))
 
         cited_by_count = self._count(number, "cited_by_count", get("cited_by_count", ""))
         license_count = self._count(number, "license_count", get("license_count", ""))
@@ -159,7 +165,7 @@ class RowValidator:
 
     def _choice(self, number: int, key: str, value: str, parse: Callable[[str], str]) -> str:
         if not value:
-            self.report.add(number, key, "", _REQUIRED)
+            self.report.add(number, key, "", _required())
             return ""
         try:
             return parse(value)
@@ -170,7 +176,7 @@ class RowValidator:
     def _date(self, number: int, key: str, value: str, *, required: bool):
         if not value:
             if required:
-                self.report.add(number, key, "", _REQUIRED)
+                self.report.add(number, key, "", _required())
             return None
         try:
             return _cached_date(value)
@@ -190,7 +196,7 @@ class RowValidator:
                 self.report.add(number, key, value, str(exc))
                 return 0
         if result > POSITIVE_INT_MAX:
-            self.report.add(number, key, value, f"数值过大 (larger than {POSITIVE_INT_MAX})")
+            self.report.add(number, key, value, gettext("数值过大（大于 %(max)s）") % {"max": POSITIVE_INT_MAX})
             return 0
         return result
 
@@ -198,7 +204,7 @@ class RowValidator:
         add = self.report.add
         names = parse_list(raw_names)
         if not names:
-            add(number, "applicant_names", "", "至少需要一个申请人 (at least one applicant)")
+            add(number, "applicant_names", "", gettext("至少需要一个申请人"))
             return []
         codes = parse_list(codes_cell.upper()) if codes_cell else [""] * len(names)
         if len(codes) != len(names):
@@ -206,8 +212,8 @@ class RowValidator:
                 number,
                 "applicant_credit_codes",
                 codes_cell,
-                f"信用代码个数 {len(codes)} 与申请人个数 {len(names)} 不一致；不知道的用空项占位，如 “;代码” "
-                "(must have as many entries as applicant_names; leave an entry empty to match by name)",
+                gettext("信用代码个数 %(codes)s 与申请人个数 %(names)s 不一致；不知道的用空项占位，如 “;代码”")
+                % {"codes": len(codes), "names": len(names)},
             )
             return []
         limit = _MAX_LENGTH["name"]
@@ -218,12 +224,18 @@ class RowValidator:
                     number,
                     "applicant_names",
                     raw_names,
-                    f"第{position}个申请人名称为空 (applicant {position} is empty)",
+                    gettext("第%(position)s个申请人名称为空") % {"position": position},
                 )
             elif len(name) > limit:
-                add(number, "applicant_names", name, f"申请人名称超过{limit}个字符 (longer than {limit} characters)")
+                add(number, "applicant_names", name, gettext("申请人名称超过%(limit)s个字符") % {"limit": limit})
             elif code and (problem := _cached_code_problem(code)):
-                add(number, "applicant_credit_codes", code, f"第{position}个申请人的统一社会信用代码无效：{problem}")
+                add(
+                    number,
+                    "applicant_credit_codes",
+                    code,
+                    gettext("第%(position)s个申请人的统一社会信用代码无效：%(problem)s")
+                    % {"position": position, "problem": problem},
+                )
             else:
                 applicants.append((name, _cached_normalize(name), code))
         return applicants
@@ -231,11 +243,13 @@ class RowValidator:
 
 # --- duplicates inside the file ---------------------------------------------------------------------
 
-DUPLICATE_PUBLICATION = "公开号在文件中重复 (duplicate in the file)"
+
+def duplicate_publication() -> str:
+    return gettext("公开号在文件中重复")
 
 
 def duplicate_application(jurisdiction: str) -> str:
-    return f"同一受理局 {jurisdiction} 的申请号在文件中重复 (duplicate jurisdiction + application_number in the file)"
+    return gettext("同一受理局 %(jurisdiction)s 的申请号在文件中重复") % {"jurisdiction": jurisdiction}
 
 
 def duplicates(cursor, keys: str, *, limit: int) -> tuple[list[RowError], int]:
@@ -280,7 +294,7 @@ def duplicates(cursor, keys: str, *, limit: int) -> tuple[list[RowError], int]:
             row_number,
             column,
             value[:100],
-            DUPLICATE_PUBLICATION if order == 1 else duplicate_application(jurisdiction),
+            duplicate_publication() if order == 1 else duplicate_application(jurisdiction),
         )
         for row_number, order, column, value, jurisdiction in found[:limit]
     ]

@@ -84,7 +84,7 @@ def test_an_import_waits_a_bounded_time_then_is_refused_with_a_clear_message(reg
     assert "另一个同类导入正在进行" in error.reason and "未写入任何数据" in error.reason
     record = ImportRecord.objects.get()
     assert record.outcome == ImportRecord.Outcome.REJECTED
-    assert "internal error" not in str(record.errors)
+    assert "内部错误" not in str(record.errors)
     assert not Enterprise.objects.exists()
 
 
@@ -115,6 +115,6 @@ def test_a_race_that_slips_through_is_a_row_report_not_a_traceback(regions, monk
     assert "与同时进行的其他修改冲突" in error.reason
     record = ImportRecord.objects.get()
     assert record.outcome == ImportRecord.Outcome.REJECTED
-    assert "internal error" not in str(record.errors)
+    assert "内部错误" not in str(record.errors)
     assert Enterprise.objects.count() == 1  # only the other session's row
     assert connection.is_usable()

@@ -38,8 +38,8 @@ def test_import_enterprises_prints_the_counts(regions, tmp_path):
         "import_enterprises", str(write(tmp_path, csv_bytes([enterprise_row(1), enterprise_row(2)]))), stdout=out
     )
 
-    assert "企业 (enterprises): 新建 created 2, 更新 updated 0, 未变 unchanged 0" in out.getvalue()
-    assert "认定 (designations): 新建 created 2" in out.getvalue()
+    assert "企业：新建 2，更新 0，未变 0" in out.getvalue()
+    assert "认定：新建 2" in out.getvalue()
     assert Enterprise.objects.count() == 2
 
 
@@ -48,8 +48,8 @@ def test_import_enterprises_dry_run_writes_nothing(regions, tmp_path):
 
     call_command("import_enterprises", str(write(tmp_path, csv_bytes([enterprise_row(1)]))), "--dry-run", stdout=out)
 
-    assert f"第2行 新建 create {make_credit_code(1)} 苏州导入测试1科技有限公司" in out.getvalue()
-    assert "dry run" in out.getvalue()
+    assert f"第2行 新建 {make_credit_code(1)} 苏州导入测试1科技有限公司" in out.getvalue()
+    assert "试运行" in out.getvalue()
     assert not Enterprise.objects.exists()
 
 
@@ -89,7 +89,7 @@ def test_import_designation_list_imports_an_official_list(regions, tmp_path):
 
     call_command("import_designation_list", str(path), "--batch", "4", stdout=out)
 
-    assert "新建待补全企业 (incomplete enterprises created): 2" in out.getvalue()
+    assert "新建待补全企业：2" in out.getvalue()
     assert set(Designation.objects.values_list("batch", flat=True)) == {4}
     assert set(Enterprise.objects.values_list("city_id", flat=True)) == {"350200", "210100"}
 
@@ -107,7 +107,7 @@ def test_import_designation_list_reads_the_real_sample_without_batch(regions):
 
     call_command("import_designation_list", str(REAL_SAMPLE), stdout=out)
 
-    assert "企业 (enterprises): 新建 created 70" in out.getvalue()
+    assert "企业：新建 70" in out.getvalue()
     assert sorted(set(Designation.objects.values_list("batch", flat=True))) == [1, 2, 3]
 
 

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.services import CREDIT_CODE_UNUSABLE
 from officials.services import official_set_up
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes
 from tests.enterprises.test_import_admin import decide, upload
@@ -35,15 +36,13 @@ def test_a_file_with_one_row_of_another_province_is_refused_whole_and_the_row_na
     assert ImportRecord.objects.get().outcome == ImportRecord.Outcome.REJECTED
 
 
-def test_a_row_cannot_move_in_an_enterprise_registered_elsewhere(js_client, two_provinces):
+def test_a_row_cannot_move_in_an_enterprise_registered_elsewhere_nor_learn_where_it_is(js_client, two_provinces):
     zhejiang = two_provinces["zhejiang"]
     row = enterprise_row(1, credit_code=zhejiang.credit_code, name=zhejiang.name)  # says 江苏省, 苏州市
 
     response = upload(js_client, csv_bytes([row]))
 
-    assert [reason for _row, reason in errors_of(response)] == [
-        "这家企业登记在其他省份，省级管理员不能修改或迁入，整个文件未导入"
-    ]
+    assert [reason for _row, reason in errors_of(response)] == [str(CREDIT_CODE_UNUSABLE)]
     zhejiang.refresh_from_db()
     assert zhejiang.province_id == "330000"
 

@@ -58,5 +58,5 @@ def test_unknown_columns_need_ignore_unknown(write_file):
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="no such file"):
+    with pytest.raises(CommandError, match="文件不存在"):
         call_command("import_patents", str(tmp_path / "nope.csv"))

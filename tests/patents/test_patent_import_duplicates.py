@@ -12,11 +12,11 @@ from utilities.tabular import FileRejected
 
 pytestmark = pytest.mark.django_db
 
-DUPLICATE_PUBLICATION = "公开号在文件中重复 (duplicate in the file)"
+DUPLICATE_PUBLICATION = "公开号在文件中重复"
 
 
 def duplicate_application(office: str) -> str:
-    return f"同一受理局 {office} 的申请号在文件中重复 (duplicate jurisdiction + application_number in the file)"
+    return f"同一受理局 {office} 的申请号在文件中重复"
 
 
 def report_of(rows):

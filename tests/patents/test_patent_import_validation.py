@@ -83,7 +83,7 @@ def test_choices_are_accepted_by_chinese_label(import_rows):
 def test_publication_number_must_start_with_the_jurisdiction():
     row, column, reason = only_error([patent_row(1, publication_number="US112000001A")])
     assert (row, column) == (2, "publication_number")
-    assert "jurisdiction" in reason
+    assert "受理局" in reason
 
 
 @pytest.mark.parametrize("jurisdiction", ["C1", "CHN", "C"])
@@ -110,7 +110,7 @@ def test_unknown_legal_status_is_rejected():
 @pytest.mark.parametrize("column", ["publication_number", "application_number", "application_date", "legal_status"])
 def test_required_cells_must_not_be_empty(column):
     errors = rejected([patent_row(1, **{column: ""})])
-    assert (2, column, "必填项为空 (required)") in errors
+    assert (2, column, "必填项为空") in errors
 
 
 def test_missing_required_column_rejects_the_header():
@@ -127,7 +127,7 @@ def test_dates_must_be_iso_dates():
 def test_publication_date_must_not_be_before_application_date():
     row, column, reason = only_error([patent_row(1, application_date="2021-01-02", publication_date="2021-01-01")])
     assert (row, column) == (2, "publication_date")
-    assert "before application_date" in reason
+    assert "早于申请日" in reason
 
 
 def test_grant_date_must_not_be_before_application_date():
@@ -169,7 +169,7 @@ def test_credit_codes_must_align_with_applicant_names():
         [patent_row(1, applicant_names="甲;乙", applicant_credit_codes=make_credit_code(1))]
     )
     assert (row, column) == (2, "applicant_credit_codes")
-    assert "as many entries" in reason
+    assert "与申请人个数" in reason
 
 
 def test_empty_credit_code_entries_mean_match_by_name(import_rows):

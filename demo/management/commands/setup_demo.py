@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from enterprises.models import Enterprise
 
@@ -64,8 +65,18 @@ class Command(BaseCommand):
             PASSWORD_FILE.chmod(0o600)
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n管理后台 (admin): {getattr(self, 'url', 'http://127.0.0.1:8000/')}{settings.ADMIN_URL}\n"
-                f"  用户名 (username): admin\n  密码 (password):   {password}\n"
-                f"  (saved in {PASSWORD_FILE.name}; delete that file and rerun to get a new one)\n"
+                "\n".join(
+                    [
+                        "",
+                        gettext("管理后台：%(url)s")
+                        % {"url": f"{getattr(self, 'url', 'http://127.0.0.1:8000/')}{settings.ADMIN_URL}"},
+                        "  " + gettext("用户名：%(username)s") % {"username": "admin"},
+                        "  " + gettext("密码：%(password)s") % {"password": password},
+                        "  "
+                        + gettext("（保存在 %(file)s；删除该文件后重新运行可得到新密码）")
+                        % {"file": PASSWORD_FILE.name},
+                        "",
+                    ]
+                )
             )
         )

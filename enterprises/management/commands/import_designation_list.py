@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import DesignationStatus
 from enterprises.services import designation_list_import, import_change_lines, import_counts_lines
@@ -10,29 +11,26 @@ from utilities.commands import run_file_import
 
 
 class Command(BaseCommand):
-    help = (
-        "导入工信部公布的小巨人名单（序号, 省份, 企业名称[, 统一社会信用代码]） "
-        "(import an official MIIT batch list; all rows or none, idempotent)"
-    )
+    help = _("导入工信部公布的小巨人名单（序号, 省份, 企业名称[, 统一社会信用代码]）；全部导入或全部不导入，可重复导入")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--batch",
             type=int,
-            help="批次 N；文件含“批次”列时可省略，两者须一致 (batch; optional when the file has a 批次 column)",
+            help=_("批次 N；文件含“批次”列时可省略，两者须一致"),
         )
-        parser.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入 (report only)")
+        parser.add_argument("--dry-run", action="store_true", help=_("只报告将发生的变化，不写入"))
         parser.add_argument(
             "--status",
             choices=DesignationStatus.values,
             default=DesignationStatus.CONFIRMED,
-            help="名单中企业的认定状态 (status of the listed designations; default confirmed)",
+            help=_("名单中企业的认定状态（默认 confirmed）"),
         )
 
     def handle(self, *args, path: Path, batch: int | None, dry_run: bool, status: str, **options) -> None:
         if batch is not None and batch < 1:
-            raise CommandError("--batch 应为正整数 (must be >= 1)")
+            raise CommandError(_("--batch 应为正整数"))
         outcome = run_file_import(
             self,
             path,

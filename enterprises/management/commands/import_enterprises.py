@@ -3,18 +3,19 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
 
 from enterprises.services import enterprise_import, import_change_lines, import_counts_lines
 from utilities.commands import run_file_import
 
 
 class Command(BaseCommand):
-    help = "导入企业名单 enterprises.csv / .xlsx (import enterprises; all rows or none, idempotent)"
+    help = _("导入企业名单 enterprises.csv / .xlsx；全部导入或全部不导入，可重复导入")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="只报告将发生的变化，不写入 (report only)")
-        parser.add_argument("--ignore-unknown", action="store_true", help="忽略未知列 (ignore unknown columns)")
+        parser.add_argument("--dry-run", action="store_true", help=_("只报告将发生的变化，不写入"))
+        parser.add_argument("--ignore-unknown", action="store_true", help=_("忽略未知列"))
 
     def handle(self, *args, path: Path, dry_run: bool, ignore_unknown: bool, **options) -> None:
         outcome = run_file_import(
