@@ -103,8 +103,11 @@ def main() -> None:
 
     backend = "SQLite" if args.sqlite else "PostgreSQL"
     for label in ("first import",) if args.once else ("first import", "re-import unchanged"):
-        seconds, rss, output = measured([PYTHON, "manage.py", "import_patents", str(patents_csv)], env)
-        print(f"[{backend} {scale}] patents {label}: {seconds:.1f} s wall, peak RSS {rss:.0f} MB")
+        load = os.getloadavg()[0]
+        seconds, rss, output = measured([PYTHON, "manage.py", "import_patents", "-v", "2", str(patents_csv)], env)
+        print(f"[{backend} {scale}] patents {label}: {seconds:.1f} s wall, peak RSS {rss:.0f} MB, load {load:.1f}")
+        # Where the time went (the command's -v 2): the phases sum to the import's wall time.
+        print("\n".join(line for line in output.splitlines() if line.lstrip().startswith("phase ")))
         print(f"    {output.strip().splitlines()[-1]}")
 
     # Relinking everything (what `link_applicants` does after officials fix names): one set-based pass.

@@ -33,6 +33,8 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=dict)
     record: ImportRecord | None = None
     warnings: list[str] = field(default_factory=list)
+    # Wall seconds per phase, for the benchmarks (``import_patents -v 2``); not stored with the record.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def file_fingerprint(stream: IO[bytes]) -> tuple[int, str]:

@@ -15,7 +15,7 @@ The whole import runs in one transaction: one invalid row rejects the file and n
 growing tables again, and the report-scale import got slower, not faster.)
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO
 
@@ -37,6 +37,7 @@ from utilities.bulk import (
     table_rows_estimate,
 )
 from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, open_table
+from utilities.timing import PhaseClock
 
 from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
@@ -235,6 +236,7 @@ def patent_import(
     A dry run computes the same counts and writes nothing.
     """
     options = {"dry_run": dry_run, "ignore_unknown": ignore_unknown}
+    clock = PhaseClock()
     with recorded_import(
         kind=ImportRecord.Kind.PATENTS,
         stream=stream,
@@ -244,6 +246,8 @@ def patent_import(
         via=via,
         options=options,
     ) as outcome:
+        outcome.phases = clock.seconds
+        clock.lap("record and fingerprint")
         table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
         if table.unknown:
             outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
@@ -253,18 +257,24 @@ def patent_import(
         ):
             _tune_session(cursor)
             _create_staging(cursor)
-            report = _with_duplicates(cursor, _stage_rows(cursor, table.rows()))
+            report = _stage_rows(cursor, table.rows())
+            clock.lap("read, validate and stage (Python)")
+            report = _with_duplicates(cursor, report)
+            clock.lap("duplicates in the file")
             if report:
                 raise FileRejected(report)
             _index_staging(cursor)
             _check_against_database(cursor)
             load_names(cursor, enterprise_name_index())
-            counts, enterprise_ids = _apply(cursor, dry_run=dry_run, record=outcome.record, user=user)
+            clock.lap("conflicts with the database, names")
+            counts, enterprise_ids = _apply(cursor, dry_run=dry_run, record=outcome.record, user=user, lap=clock.lap)
             drop_tables(cursor, *_STAGES)
             if dry_run:
                 transaction.set_rollback(True)
             elif enterprise_ids:
                 patent_links_changed.send(sender=Patent, enterprise_ids=frozenset(enterprise_ids))
+            clock.lap("signals")
+        clock.lap("commit (deferred checks)")
         outcome.counts = counts
     return outcome
 
@@ -286,7 +296,9 @@ def _tune_session(cursor) -> None:
         pass
 
 
-def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[str, int], set[int]]:
+def _apply(
+    cursor, *, dry_run: bool, record: ImportRecord, user, lap: Callable[[str], None]
+) -> tuple[dict[str, int], set[int]]:
     patents, applicants, enterprises = table_name(Patent), table_name(PatentApplicant), table_name(Enterprise)
     changed_fields = " OR ".join(
         _distinct(f"p.{field}", f"s.{field}") if field == "grant_date" else f"p.{field} <> s.{field}"
@@ -336,6 +348,7 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
             FROM {_STAGE_STATE}"""
     )
     created, updated, total = (value or 0 for value in cursor.fetchone())
+    lap("compare with the database")
     counts = {"created": created, "updated": updated, "unchanged": total - created - updated}
 
     # Resolve the applicants to be written (new patents and changed lists) to enterprises; of several
@@ -380,6 +393,7 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
         applicants_ambiguous=ambiguous,
         applicants_repeated=repeated,
     )
+    lap("resolve applicants")
     if dry_run or not (created or updated):
         return counts, set()
 
@@ -394,8 +408,10 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
     enterprise_ids = {row[0] for row in cursor.fetchall()}
     cursor.execute(f"SELECT DISTINCT enterprise_id FROM {_STAGE_RESOLVED} WHERE enterprise_id IS NOT NULL")
     enterprise_ids.update(row[0] for row in cursor.fetchall())
+    lap("enterprises touched")
     # What the import is about to overwrite, so that it can be reverted (import_history.py).
     before_import_keep(cursor, record_id=record.pk, state=_STAGE_STATE)
+    lap("before-import state kept")
 
     fields = ", ".join(PATENT_FIELDS)
     # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
@@ -409,6 +425,8 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
                     WHERE t.is_new = 1""",
                 [now],
             )
+            lap("insert new patents")
+        lap("patent indexes rebuilt")
     else:
         cursor.execute(
             f"""INSERT INTO {patents} ({fields}, updated_at)
@@ -426,13 +444,15 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
         f"""UPDATE {patents} SET {", ".join(f"{field} = s.{field}" for field in PATENT_FIELDS[1:])},
                    updated_at = %s
             FROM {_STAGE_PATENT} s JOIN {_STAGE_STATE} t ON t.k = s.k
-            WHERE {patents}.id = t.patent_id AND (t.fields_changed = 1 OR t.applicants_changed = 1)""",
+            WHERE {patents}.id = t.patent_id AND t.is_new = 0
+              AND (t.fields_changed = 1 OR t.applicants_changed = 1)""",
         [now],
     )
     cursor.execute(
         f"""DELETE FROM {applicants} WHERE patent_id IN
             (SELECT patent_id FROM {_STAGE_STATE} WHERE is_new = 0 AND applicants_changed = 1)"""
     )
+    lap("update changed patents, delete their applicants")
     with (
         _foreign_keys_checked_once(cursor, rows=written),
         indexes_rebuilt(cursor, PatentApplicant, enabled=_bulk(cursor, PatentApplicant, written)),
@@ -443,9 +463,12 @@ def _apply(cursor, *, dry_run: bool, record: ImportRecord, user) -> tuple[dict[s
                 SELECT t.patent_id, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
                 FROM {_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k"""
         )
+        lap("insert applicants")
+    lap("applicant indexes rebuilt, foreign keys checked")
     import_history_write(
         cursor, record=record, user=user, staged=_STAGE_PATENT, state=_STAGE_STATE, now=now, rows=created + updated
     )
+    lap("history written")
     return counts, enterprise_ids
 
 

@@ -60,3 +60,11 @@ def test_unknown_columns_need_ignore_unknown(write_file):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("import_patents", str(tmp_path / "nope.csv"))
+
+
+def test_verbosity_2_prints_where_the_time_went(write_file):
+    out = io.StringIO()
+    call_command("import_patents", str(write_file([patent_row(1)])), "-v", "2", stdout=out)
+    phases = [line for line in out.getvalue().splitlines() if line.lstrip().startswith("phase ")]
+    assert any("duplicates in the file" in line for line in phases)
+    assert "created 1" in out.getvalue()

@@ -39,3 +39,18 @@ def test_new_patents_take_their_ids_from_the_sequence(import_rows):
     assert max(PatentApplicant.objects.values_list("patent_id", flat=True)) <= last
     import_rows([patent_row(3)])
     assert PatentApplicant.objects.get(patent__publication_number="CN112000003A").patent_id > last
+
+
+def patent_writes() -> tuple[int, int]:
+    """(rows inserted, rows updated) into the patent table so far in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'patents_patent'")
+        return cursor.fetchone()
+
+
+def test_a_first_import_writes_each_new_patent_once(import_rows):
+    # An UPDATE of the patents just inserted (same values, same updated_at) rewrote every row and index
+    # entry again: on a first import of the report's patents it took longer than everything else.
+    inserted, updated = patent_writes()
+    import_rows([patent_row(1), patent_row(2)])
+    assert patent_writes() == (inserted + 2, updated)

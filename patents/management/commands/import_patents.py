@@ -33,4 +33,7 @@ class Command(BaseCommand):
             self.stderr.write(warning)
         prefix = "dry run — would be " if dry_run else ""
         counts = ", ".join(f"{key} {value}" for key, value in outcome.counts.items())
+        if options["verbosity"] >= 2:
+            for phase, seconds in outcome.phases.items():
+                self.stdout.write(f"  phase {seconds:6.1f} s  {phase}")
         self.stdout.write(f"patents {prefix}{counts} ({time.monotonic() - started:.1f} s)")
