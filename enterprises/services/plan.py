@@ -8,7 +8,7 @@ INSERT/UPDATE (``utilities.bulk``) plus one simple-history row per created or ch
 
 import datetime
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -44,9 +44,47 @@ class RowChange:
 
 @dataclass
 class DetailedImportOutcome(ImportOutcome):
-    """The counts and record of ``ImportOutcome`` plus the per-row plan, for previews."""
+    """The counts and record of ``ImportOutcome`` plus the per-row plan, for previews.
+
+    ``changes`` is in file order. An enterprise file lists at most ``ChangeList.limit`` rows that change
+    something and as many that change nothing (``changes_not_listed`` counts the others); the counts are
+    always complete, and ``unchanged_rows`` counts every row that changes nothing.
+    """
 
     changes: list[RowChange] = field(default_factory=list)
+    unchanged_rows: int = 0
+    changes_not_listed: int = 0
+
+
+class ChangeList:
+    """The rows' outcomes of an import planned chunk by chunk, kept for the preview up to a bound.
+
+    A row's outcome holds its per-field changes (a few hundred bytes); keeping all of them made memory
+    grow with the file. The admin preview shows the first 500 changed rows and the number of unchanged
+    ones, so the first ``limit`` of each kind are kept and the rest counted; ``on_change`` (a command's
+    dry run printing every row) still sees every row.
+    """
+
+    def __init__(self, *, limit: int, on_change: Callable[[RowChange], None] | None = None) -> None:
+        self.limit = limit
+        self.on_change = on_change
+        self.listed: list[RowChange] = []
+        self.unchanged = 0
+        self.not_listed = 0
+        self._changed_listed = 0
+
+    def extend(self, changes: Iterable[RowChange]) -> None:
+        for change in changes:
+            if self.on_change is not None:
+                self.on_change(change)
+            unchanged = change.action == RowAction.UNCHANGED
+            self.unchanged += unchanged
+            listed_of_kind = len(self.listed) - self._changed_listed if unchanged else self._changed_listed
+            if listed_of_kind >= self.limit:
+                self.not_listed += 1
+                continue
+            self.listed.append(change)
+            self._changed_listed += not unchanged
 
 
 def _counts() -> dict[str, int]:
@@ -252,5 +290,9 @@ class Plan:
 
 def detailed_outcome(recorded: ImportOutcome, plan: Plan) -> DetailedImportOutcome:
     return DetailedImportOutcome(
-        counts=recorded.counts, record=recorded.record, warnings=recorded.warnings, changes=plan.changes
+        counts=recorded.counts,
+        record=recorded.record,
+        warnings=recorded.warnings,
+        changes=plan.changes,
+        unchanged_rows=sum(change.action == RowAction.UNCHANGED for change in plan.changes),
     )
