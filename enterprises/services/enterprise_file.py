@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import IO
 
@@ -46,7 +46,15 @@ from .cells import (
     parse_stock_code,
     report_duplicates,
 )
-from .plan import ChangeList, DetailedImportOutcome, Plan, RowChange, designations_of, plan_designation
+from .plan import (
+    ChangeList,
+    DetailedImportOutcome,
+    Plan,
+    RowChange,
+    designations_of,
+    enterprises_notify,
+    plan_designation,
+)
 from .scope import ImportScopeCheck
 
 # Rows planned and written at a time: one chunk's plan (model instances, history rows) is a few MB, and
@@ -128,11 +136,9 @@ def _program_parser():
 _DATE_FIELDS = ("founded_on", "designated_on")
 
 
-def _staged(row: _EnterpriseRow) -> str:
-    values = asdict(row)
-    del values["row"]
-    for name in _DATE_FIELDS:
-        values[name] = values[name] and values[name].isoformat()
+def _staged(values: dict[str, object]) -> str:
+    """A valid row's parsed values as JSON (dates as ISO text)."""
+    values = {**values, **{name: values[name] and values[name].isoformat() for name in _DATE_FIELDS}}
     return json.dumps(values, ensure_ascii=False)
 
 
@@ -209,8 +215,7 @@ def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
         code = values.get("credit_code") or None
         payload = None
         if ok and region is not None and not report:
-            row = _EnterpriseRow(row=number, province_id=region.province_code, city_id=region.city_code, **values)  # type: ignore[arg-type]
-            payload = _staged(row)
+            payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
         if code is not None:
             batch.append((number, code, payload))
             if len(batch) >= CHUNK_ROWS:
@@ -481,6 +486,7 @@ def enterprise_import(
         rows_by_value: dict[str, int] = {}
         with import_transaction(kind=ImportRecord.Kind.ENTERPRISES, dry_run=dry_run, rows_by_value=rows_by_value):
             claims, scope = _Claims(), ImportScopeCheck(user)
+            touched: set[int] = set()
             for rows in _staged_chunks():
                 plan = _plan_enterprise_import(rows, resolver, report, claims)
                 if report:
@@ -494,11 +500,13 @@ def enterprise_import(
                 if not dry_run:
                     rows_by_value.clear()
                     rows_by_value.update((row.credit_code, row.row) for row in rows)
-                    plan.apply(user=user, record=recorded.record)
+                    touched |= plan.apply(user=user, record=recorded.record, notify=False)
             if not report:
                 scope.finish(record=recorded.record, report=report)
             if report:
                 raise FileRejected(report)
+            # Once, with every id (a few bytes each): as a one-piece import announced them.
+            enterprises_notify(touched)
         recorded.counts = counts
     return DetailedImportOutcome(
         counts=recorded.counts,

@@ -170,7 +170,8 @@ def _save_designations(
         )
 
 
-def _notify(enterprise_ids: set[int]) -> None:
+def enterprises_notify(enterprise_ids: set[int]) -> None:
+    """Send ``enterprises_changed`` for the enterprises an import touched (nothing when none)."""
     if enterprise_ids:
         enterprises_changed.send(sender=Enterprise, enterprise_ids=frozenset(enterprise_ids))
 
@@ -239,7 +240,12 @@ class Plan:
     changed_designations: list[Designation] = field(default_factory=list)
     designation_fields: set[str] = field(default_factory=set)
 
-    def apply(self, *, user, record: ImportRecord) -> None:
+    def apply(self, *, user, record: ImportRecord, notify: bool = True) -> set[int]:
+        """Write the plan; returns the ids of the enterprises touched, announced unless ``notify`` is False.
+
+        An import written plan by plan announces them once, at its end: a receiver (the applicants'
+        linking) reads every enterprise's names per announcement.
+        """
         # The history's change reason points at the import record, so "where did this value come from?"
         # is answered from an enterprise's history page.
         reason = f"导入 {record.file_name} (ImportRecord #{record.pk})"[:100]
@@ -265,7 +271,9 @@ class Plan:
         )
         touched = {enterprise.pk for enterprise in (*self.new_enterprises, *self.changed_enterprises)}
         touched |= {designation.enterprise_id for designation in (*self.new_designations, *self.changed_designations)}
-        _notify(touched)
+        if notify:
+            enterprises_notify(touched)
+        return touched
 
     def record(
         self,
