@@ -92,7 +92,8 @@ class EnterpriseMeasure(models.Model):
         "enterprises.Enterprise",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        related_name="+",
+        # For the enterprise list's join with one snapshot's rows (a FilteredRelation needs the name).
+        related_name="snapshot_measures",
         verbose_name=_("企业"),
     )
     province_code = models.CharField(_("省份代码"), max_length=6)
