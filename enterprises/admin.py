@@ -242,7 +242,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
                 file_name=upload.name,
                 counts=import_counts_words(outcome.counts),
                 changes=[change for change in outcome.changes if change.action != "unchanged"][:PREVIEW_ROW_LIMIT],
-                unchanged=sum(1 for change in outcome.changes if change.action == "unchanged"),
+                unchanged=outcome.unchanged_rows,
             ),
         )
 

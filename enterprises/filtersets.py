@@ -24,11 +24,14 @@ BATCH_CHOICES = [(str(n), BATCH_LABELS.get(n, f"第{n}批")) for n in range(1, 1
 
 class EnterpriseFilterSet(filters.FilterSet):
     province = filters.ModelMultipleChoiceFilter(
+        # One value per enterprise: no DISTINCT (it sorted the list's every column); so city, industry_field.
+        distinct=False,
         queryset=Province.objects.all(),
         label=_("省份"),
         help_text="Province-level division code (GB/T 2260, e.g. 320000); repeat the parameter for several.",
     )
     city = filters.ModelMultipleChoiceFilter(
+        distinct=False,
         queryset=City.objects.all(),
         label=_("城市"),
         help_text="Prefecture-level city code (e.g. 320500; a municipality is its own city, 110100); repeatable.",
@@ -54,6 +57,7 @@ class EnterpriseFilterSet(filters.FilterSet):
         "revoked 撤销; repeatable.",
     )
     industry_field = filters.MultipleChoiceFilter(
+        distinct=False,
         choices=IndustryField.choices,
         label=_("产业领域"),
         help_text="Key of the 十大重点产业领域 (data-formats.md), e.g. next_gen_it; repeatable.",

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from utilities.history import ChannelHistoryBase
 from utilities.scoping import RestrictedQuerySet
 
-from .choices import LegalStatus, PatentType
+from .choices import HOME_OFFICE, LegalStatus, PatentType
 
 
 def _applicants_in(codes):
@@ -84,6 +84,14 @@ class Patent(models.Model):
             # Incremental sync pages through (updated_at, id) by keyset; an import stamps a million rows
             # with one instant, so the id must be in the index for a deep page to stay an index range scan.
             models.Index(fields=["updated_at", "id"], name="patent_updated_idx"),
+            # The API's list filtered by an office other than CN, newest first: without it the planner walks
+            # the publication-date index backwards and reads every newer patent of every office (0.7 s at
+            # 10x for WO, 1.4% of the patents). Partial: CN is 96% of the rows, where that walk is short.
+            models.Index(
+                fields=["jurisdiction", "publication_date", "id"],
+                name="patent_foreign_office_idx",
+                condition=~models.Q(jurisdiction=HOME_OFFICE),
+            ),
         ]
 
     def __str__(self) -> str:

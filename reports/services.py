@@ -25,7 +25,14 @@ from .choices import SnapshotStatus
 from .locks import LOCK_TTL, SnapshotLocked, snapshot_lock
 from .metrics import last_complete_year, scope_metrics
 from .models import DataState, EnterpriseMeasure, PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
-from .rollups import MEASURE_COLUMNS, _measures_insert, _member_codes, _scope_rows, _scope_rows_refresh
+from .rollups import (
+    MEASURE_COLUMNS,
+    _measures_insert,
+    _member_codes,
+    _scope_rows,
+    _scope_rows_refresh,
+    _statistics_refresh,
+)
 from .signals import snapshot_completed
 
 __all__ = [
@@ -148,6 +155,7 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
                 newest = Snapshot.objects.filter(status=SnapshotStatus.COMPLETE).order_by("-as_of").first()
                 if newest is not None and newest.pk == snapshot.pk:
                     _pending_complete(answered)
+                _statistics_refresh()
                 snapshot_completed.send(sender=Snapshot, snapshot=snapshot)
         except Exception:
             _finish(snapshot, status=SnapshotStatus.FAILED, error=traceback.format_exc(limit=5)[-4000:])

@@ -18,6 +18,7 @@ Table and column names come from the model (``table_name``, ``column_names``), q
 """
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -61,15 +62,19 @@ def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequenc
             copy.write_row(row)
 
 
-def insert_rows(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
-    """Append ``rows`` to ``table`` (quoted names): COPY on PostgreSQL, a prepared INSERT run over all rows else."""
-    if not rows:
+def insert_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Append ``rows`` to ``table`` (quoted names): COPY on PostgreSQL, a prepared INSERT run over all rows else.
+
+    ``rows`` may be an iterator: COPY streams it, SQLite takes it a chunk at a time.
+    """
+    if isinstance(rows, Sequence) and not rows:
         return
     if is_postgres():
         copy_rows(cursor, table, columns, rows)
         return
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    for chunk in chunks(rows, _EXECUTEMANY_ROWS):
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, _EXECUTEMANY_ROWS)):
         cursor.executemany(sql, chunk)
 
 

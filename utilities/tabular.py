@@ -66,6 +66,12 @@ class ErrorReport:
     def __bool__(self) -> bool:
         return self.total > 0
 
+    def extend(self, other: "ErrorReport") -> None:
+        """Add ``other``'s problems after these ones, as if each had been added here in turn."""
+        for error in other.errors:
+            self.add(error.row, error.column, error.value, error.reason)
+        self.total += other.total - len(other.errors)
+
     def lines(self) -> list[str]:
         lines = [str(error) for error in self.errors]
         if self.total > len(self.errors):

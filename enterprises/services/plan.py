@@ -8,7 +8,7 @@ INSERT/UPDATE (``utilities.bulk``) plus one simple-history row per created or ch
 
 import datetime
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -44,9 +44,47 @@ class RowChange:
 
 @dataclass
 class DetailedImportOutcome(ImportOutcome):
-    """The counts and record of ``ImportOutcome`` plus the per-row plan, for previews."""
+    """The counts and record of ``ImportOutcome`` plus the per-row plan, for previews.
+
+    ``changes`` is in file order. An enterprise file lists at most ``ChangeList.limit`` rows that change
+    something and as many that change nothing (``changes_not_listed`` counts the others); the counts are
+    always complete, and ``unchanged_rows`` counts every row that changes nothing.
+    """
 
     changes: list[RowChange] = field(default_factory=list)
+    unchanged_rows: int = 0
+    changes_not_listed: int = 0
+
+
+class ChangeList:
+    """The rows' outcomes of an import planned chunk by chunk, kept for the preview up to a bound.
+
+    A row's outcome holds its per-field changes (a few hundred bytes); keeping all of them made memory
+    grow with the file. The admin preview shows the first 500 changed rows and the number of unchanged
+    ones, so the first ``limit`` of each kind are kept and the rest counted; ``on_change`` (a command's
+    dry run printing every row) still sees every row.
+    """
+
+    def __init__(self, *, limit: int, on_change: Callable[[RowChange], None] | None = None) -> None:
+        self.limit = limit
+        self.on_change = on_change
+        self.listed: list[RowChange] = []
+        self.unchanged = 0
+        self.not_listed = 0
+        self._changed_listed = 0
+
+    def extend(self, changes: Iterable[RowChange]) -> None:
+        for change in changes:
+            if self.on_change is not None:
+                self.on_change(change)
+            unchanged = change.action == RowAction.UNCHANGED
+            self.unchanged += unchanged
+            listed_of_kind = len(self.listed) - self._changed_listed if unchanged else self._changed_listed
+            if listed_of_kind >= self.limit:
+                self.not_listed += 1
+                continue
+            self.listed.append(change)
+            self._changed_listed += not unchanged
 
 
 def _counts() -> dict[str, int]:
@@ -132,7 +170,8 @@ def _save_designations(
         )
 
 
-def _notify(enterprise_ids: set[int]) -> None:
+def enterprises_notify(enterprise_ids: set[int]) -> None:
+    """Send ``enterprises_changed`` for the enterprises an import touched (nothing when none)."""
     if enterprise_ids:
         enterprises_changed.send(sender=Enterprise, enterprise_ids=frozenset(enterprise_ids))
 
@@ -201,7 +240,12 @@ class Plan:
     changed_designations: list[Designation] = field(default_factory=list)
     designation_fields: set[str] = field(default_factory=set)
 
-    def apply(self, *, user, record: ImportRecord) -> None:
+    def apply(self, *, user, record: ImportRecord, notify: bool = True) -> set[int]:
+        """Write the plan; returns the ids of the enterprises touched, announced unless ``notify`` is False.
+
+        An import written plan by plan announces them once, at its end: a receiver (the applicants'
+        linking) reads every enterprise's names per announcement.
+        """
         # The history's change reason points at the import record, so "where did this value come from?"
         # is answered from an enterprise's history page.
         reason = f"导入 {record.file_name} (ImportRecord #{record.pk})"[:100]
@@ -227,7 +271,9 @@ class Plan:
         )
         touched = {enterprise.pk for enterprise in (*self.new_enterprises, *self.changed_enterprises)}
         touched |= {designation.enterprise_id for designation in (*self.new_designations, *self.changed_designations)}
-        _notify(touched)
+        if notify:
+            enterprises_notify(touched)
+        return touched
 
     def record(
         self,
@@ -252,5 +298,9 @@ class Plan:
 
 def detailed_outcome(recorded: ImportOutcome, plan: Plan) -> DetailedImportOutcome:
     return DetailedImportOutcome(
-        counts=recorded.counts, record=recorded.record, warnings=recorded.warnings, changes=plan.changes
+        counts=recorded.counts,
+        record=recorded.record,
+        warnings=recorded.warnings,
+        changes=plan.changes,
+        unchanged_rows=sum(change.action == RowAction.UNCHANGED for change in plan.changes),
     )

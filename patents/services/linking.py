@@ -24,13 +24,21 @@ _LINK_IDS = "_patent_link_ids"
 _LINK_CANDIDATES = "_patent_link_candidates"
 
 
-def load_names(cursor, names: dict[str, tuple[int | None, bool]]) -> None:
-    """Fill the TEMP table ``NAMES`` (name_normalized, enterprise_id or NULL when ambiguous, has_code)."""
+def load_names(cursor, names: dict[str, tuple[int | None, bool]], *, only: set[int] | None = None) -> None:
+    """Fill the TEMP table ``NAMES`` (name_normalized, enterprise_id or NULL when ambiguous, has_code).
+
+    ``only``: just the names of these enterprises. The rows are streamed into the table: with 130,000
+    enterprises, copies of the index (filtered, then as rows) held ~30 MB more at the end of an import.
+    """
     drop_tables(cursor, NAMES)
     cursor.execute(
         f"CREATE TEMP TABLE {NAMES} (name_normalized text PRIMARY KEY, enterprise_id bigint, has_code integer NOT NULL)"
     )
-    rows = [(key, enterprise_id, int(has_code)) for key, (enterprise_id, has_code) in names.items()]
+    rows = (
+        (key, enterprise_id, int(has_code))
+        for key, (enterprise_id, has_code) in names.items()
+        if only is None or enterprise_id in only
+    )
     insert_rows(cursor, NAMES, ("name_normalized", "enterprise_id", "has_code"), rows)
     analyze(cursor, NAMES)
 
@@ -57,12 +65,9 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str,
     ids = None if enterprise_ids is None else {int(pk) for pk in enterprise_ids}
     if ids is not None and not ids:
         return {"linked": 0, "enterprises": 0}
-    names = enterprise_name_index()
-    if ids is not None:
-        names = {key: value for key, value in names.items() if value[0] in ids}
     applicants, enterprises = table_name(PatentApplicant), table_name(Enterprise)
     with connection.cursor() as cursor:
-        load_names(cursor, names)
+        load_names(cursor, enterprise_name_index(), only=ids)
         drop_tables(cursor, _LINK_IDS, _LINK_CANDIDATES)
         if ids is None:
             code_filter = ""

@@ -60,3 +60,25 @@ def test_pages_are_bounded(client, snapshots):
     response = client.get("/enterprises/", {"page": "100000"})
     assert response.status_code == 200
     assert "第1页，共1页" in response.content.decode()
+
+
+def test_the_count_stops_at_the_rows_the_pages_can_show(client, snapshots, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal import views
+
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "LIST_MAX_PAGES", 1)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/enterprises/").content.decode()
+
+    assert "超过2家企业" in page  # the world has more enterprises than one page of two
+    assert len(names(page)) == 2
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and all("LIMIT 3" in sql for sql in counts)  # never a count of every enterprise
+
+
+def test_a_selection_within_the_pages_shows_its_exact_count(client, snapshots):
+    page = client.get("/enterprises/", {"city": "320100"}).content.decode()
+    assert "共2家企业" in page
