@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patents', '0006_historicalpatent_updated_at'),
+        ('patents', '0007_before_import'),
     ]
 
     operations = [
