@@ -1,0 +1,61 @@
+"""What each public page shows, built from stored rows: the views only pick the region and render.
+
+Every function returns a template context. Numbers stay raw here (the templates format them with the
+``portal`` filters); chart tables are formatted here because they are plain lists of cells.
+
+One module per page type: ``region`` (province, city, cluster), ``overview`` (national, methodology),
+``compare``, ``enterprise`` (profile) and ``listing`` (enterprise list); ``common`` holds what they share,
+the report generator (``publications``) included.
+"""
+
+from .common import (
+    NATIONAL,
+    Region,
+    batch_chart,
+    batch_label,
+    boards_block,
+    division_name,
+    english,
+    industry_chart,
+    names_for,
+    panel_rows,
+    region_from_code,
+    region_resolve,
+    region_url,
+    with_query,
+    years_chart,
+)
+from .compare import MAX_COMPARED, compare_context
+from .enterprise import ENTERPRISE_MEASURES, enterprise_context
+from .listing import LIST_FILTERS, LIST_SORTS, enterprise_list_context
+from .overview import methodology_context, overview_context, province_tiles
+from .region import region_context
+
+__all__ = [
+    "ENTERPRISE_MEASURES",
+    "LIST_FILTERS",
+    "LIST_SORTS",
+    "MAX_COMPARED",
+    "NATIONAL",
+    "Region",
+    "batch_chart",
+    "batch_label",
+    "boards_block",
+    "compare_context",
+    "division_name",
+    "english",
+    "enterprise_context",
+    "enterprise_list_context",
+    "industry_chart",
+    "methodology_context",
+    "names_for",
+    "overview_context",
+    "panel_rows",
+    "province_tiles",
+    "region_context",
+    "region_from_code",
+    "region_resolve",
+    "region_url",
+    "with_query",
+    "years_chart",
+]

@@ -1,0 +1,189 @@
+"""What several pages share: names, regions and their URLs, the indicator panel and the common charts."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from regions.choices import Cluster
+from regions.models import City, Province
+from reports.choices import NATIONAL_CODE, Scope
+from reports.metrics import last_complete_year
+
+from .. import formatting as fmt
+from ..charts import Chart
+from ..indicators import (
+    BOARD_LABELS,
+    BOARD_ORDER,
+    PANEL,
+    industries_merged,
+)
+
+NATIONAL = (Scope.NATIONAL.value, NATIONAL_CODE)
+
+
+def english() -> bool:
+    return not (get_language() or "zh-hans").startswith("zh")
+
+
+def division_name(division) -> str:
+    """A province's or city's name in the active language."""
+    return division.name_en if english() and division.name_en else division.name
+
+
+def names_for(rows, scope: str) -> dict[str, str]:
+    """Display names of indicator rows' codes (one query in English, none in Chinese)."""
+    codes = [row.code for row in rows]
+    if scope == Scope.CLUSTER:
+        return {c.value: str(c.label) for c in Cluster}
+    if not english():
+        return {row.code: row.name for row in rows}
+    model = Province if scope == Scope.PROVINCE else City
+    return dict(model.objects.filter(code__in=codes).values_list("code", "name_en"))
+
+
+def batch_label(batch) -> str:
+    return _("第%(n)s批") % {"n": batch}
+
+
+def with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+@dataclass
+class Region:
+    scope: str
+    code: str
+    name: str
+    parent: object = None  # the province of a city
+    division: object = None
+
+    @property
+    def url(self) -> str:
+        return region_url(self.scope, self.code)
+
+
+def region_url(scope: str, code: str) -> str:
+    if scope == Scope.PROVINCE:
+        return reverse("portal:province", args=[code])
+    if scope == Scope.CITY:
+        return reverse("portal:city", args=[f"{code[:2]}0000", code])
+    if scope == Scope.CLUSTER:
+        return reverse("portal:cluster", args=[code])
+    return reverse("portal:overview")
+
+
+def region_resolve(scope: str, code: str, province_code: str | None = None) -> Region | None:
+    """The region of a URL, or None when no such province, city (in that province) or cluster exists."""
+    if scope == Scope.PROVINCE:
+        province = Province.objects.filter(code=code).first()
+        return province and Region(scope, code, division_name(province), division=province)
+    if scope == Scope.CITY:
+        city = City.objects.select_related("province").filter(code=code, province_id=province_code).first()
+        return city and Region(scope, code, division_name(city), parent=city.province, division=city)
+    if scope == Scope.CLUSTER and code in Cluster.values:
+        return Region(scope, code, str(Cluster(code).label))
+    return None
+
+
+def region_from_code(code: str) -> Region | None:
+    """A region named by its code alone (compare page): a cluster key, a province or a city code."""
+    code = code.strip().lower()
+    if code in Cluster.values:
+        return region_resolve(Scope.CLUSTER, code)
+    if len(code) == 6 and code.isdigit():
+        if code.endswith("0000"):
+            return region_resolve(Scope.PROVINCE, code)
+        return region_resolve(Scope.CITY, code, f"{code[:2]}0000")
+    return None
+
+
+def panel_rows(metrics: dict, national: dict, earlier: dict | None) -> list[dict]:
+    """The eight indicators of 科创能力画像 with the national average, a mark and the change since."""
+    dimensions = []
+    for dimension in PANEL:
+        rows = []
+        for indicator in dimension.indicators:
+            value, average = metrics.get(indicator.key), national.get(indicator.key)
+            previous = (earlier or {}).get(indicator.key) if earlier is not None else None
+            mark = None
+            if value is not None and average is not None:
+                mark = "up" if value > average else "down" if value < average else "equal"
+            scale = max(abs(value or 0), abs(average or 0)) or 1
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "key": indicator.key,
+                    "value": value,
+                    "average": average,
+                    "mark": mark,
+                    "value_width": round(abs(value or 0) / scale * 100, 1),
+                    "average_width": round(abs(average or 0) / scale * 100, 1),
+                    "change": value - previous if value is not None and previous is not None else None,
+                    "has_earlier": earlier is not None,
+                }
+            )
+        dimensions.append({"label": dimension.label, "rows": rows})
+    return dimensions
+
+
+def boards_block(metrics: dict) -> dict:
+    counts = metrics.get("board_counts") or {}
+    boards = [(key, str(BOARD_LABELS[key]), counts.get(key, 0)) for key in BOARD_ORDER if counts.get(key)]
+    n = metrics.get("enterprise_count") or 0
+    financed = metrics.get("primary_financing_count") or 0
+    return {
+        "boards": boards,
+        "listed": sum(c for _k, _l, c in boards),
+        "financed": financed,
+        "financed_share": financed / n if n else None,
+    }
+
+
+def industry_chart(metrics: dict, key: str, *, chart_id: str, title: str, unit: str, include_other=False) -> Chart:
+    rows = industries_merged(metrics.get(key) or {}, include_other=include_other)
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="hbar",
+        categories=[label for _k, label, _v in rows],
+        series=[{"name": title, "values": [v for _k, _l, v in rows]}],
+        unit=unit,
+        columns=[_("产业领域"), title],
+        rows=[[label, fmt.number(v)] for _k, label, v in rows],
+        tall=len(rows) > 6,
+    )
+
+
+def years_chart(metrics: dict, *, chart_id: str, as_of, key: str = "applications_by_year") -> Chart:
+    series = metrics.get(key) or {}
+    years = sorted(series, key=int)
+    title = _("历年专利申请量（按公开年）") if key == "applications_by_year" else _("历年PCT申请量（按公开年）")
+    partial = str(as_of.year) if last_complete_year(as_of) < as_of.year else None
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="bar",
+        categories=years,
+        series=[{"name": _("专利申请"), "values": [series[y] for y in years]}],
+        unit=_("件"),
+        columns=[_("年份"), _("申请量（件）")],
+        rows=[[y + ("*" if y == partial else ""), fmt.number(series[y])] for y in years],
+        caption=_("*%(year)s年只计到截止日期") % {"year": partial} if partial else "",
+    )
+
+
+def batch_chart(metrics: dict, *, chart_id: str) -> Chart:
+    counts = metrics.get("batch_counts") or {}
+    batches = sorted(counts, key=int)
+    return Chart(
+        id=chart_id,
+        title=_("批次构成"),
+        kind="pie",
+        categories=[batch_label(b) for b in batches],
+        series=[{"name": _("企业数"), "values": [counts[b] for b in batches]}],
+        unit=_("家"),
+        columns=[_("批次"), _("企业数（家）")],
+        rows=[[batch_label(b), fmt.number(counts[b])] for b in batches],
+    )

@@ -1,0 +1,159 @@
+"""An enterprise's profile: its measures against its province, industry and the nation, and its patents."""
+
+from django.utils.translation import gettext as _
+
+from enterprises.choices import DesignationStatus
+from patents.choices import PATENT_OFFICES, PatentType
+from reports.choices import Scope
+
+from .. import formatting as fmt
+from .. import selectors
+from ..charts import Chart
+from ..indicators import (
+    BOARD_LABELS,
+    INDUSTRY_LABELS,
+)
+from .common import division_name, region_url
+
+# (measure, metric key of the per-enterprise average: a *_per_enterprise key or a *_total divided by n)
+ENTERPRISE_MEASURES = (
+    ("applications", _("专利申请"), "applications_per_enterprise"),
+    ("invention_applications", _("发明专利申请"), "invention_applications_total"),
+    ("granted_inventions", _("发明专利授权"), "granted_inventions_total"),
+    ("valid_inventions", _("有效发明专利"), "valid_inventions_per_enterprise"),
+    ("citations", _("专利被引次数"), "citations_per_enterprise"),
+    ("licenses", _("专利对外许可次数"), "licenses_per_enterprise"),
+    ("transfers", _("专利转让次数"), "transfers_per_enterprise"),
+    ("pct_applications", _("PCT专利申请"), "pct_per_enterprise"),
+    ("overseas_markets", _("专利布局海外市场数"), "overseas_markets_per_enterprise"),
+)
+
+
+def _average(metrics: dict, key: str):
+    if key.endswith("_total"):
+        n = metrics.get("enterprise_count") or 0
+        return metrics.get(key) / n if n and metrics.get(key) is not None else None
+    return metrics.get(key)
+
+
+def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_size: int = 20) -> dict:
+    snapshot = choice.current
+    measure = selectors.enterprise_measure(snapshot=snapshot, enterprise=enterprise)
+    designations = sorted(enterprise.designations.all(), key=lambda d: (d.program, d.batch))
+    little_giant = [d for d in designations if d.program == "little_giant"]
+    revoked = bool(little_giant) and all(d.status == DesignationStatus.REVOKED for d in little_giant)
+    context = {
+        "choice": choice,
+        "enterprise": enterprise,
+        "province_name": division_name(enterprise.province),
+        "city_name": division_name(enterprise.city) if enterprise.city else "",
+        "province_url": region_url(Scope.PROVINCE, enterprise.province_id),
+        "city_url": region_url(Scope.CITY, enterprise.city_id) if enterprise.city_id else "",
+        "designations": designations,
+        "revoked": revoked,
+        "measure": measure,
+        "industry_label": INDUSTRY_LABELS.get(enterprise.industry_field, ""),
+        "board_label": BOARD_LABELS.get(enterprise.listing_board, "") if enterprise.listing_board else "",
+    }
+    patents = selectors.enterprise_patents(enterprise=enterprise, as_of=snapshot.as_of)
+    if measure is not None:
+        averages = selectors.enterprise_averages(snapshot=snapshot, enterprise=enterprise)
+        percentiles = selectors.enterprise_percentiles(measure=measure)
+        columns = [
+            ("province", context["province_name"]),
+            ("industry", context["industry_label"]),
+            ("national", _("全国")),
+        ]
+        earlier = (
+            selectors.enterprise_measure(snapshot=choice.earlier, enterprise=enterprise) if choice.earlier else None
+        )
+        context["earlier"] = choice.earlier
+        comparison = []
+        for key, label, average_key in ENTERPRISE_MEASURES:
+            comparison.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "value": getattr(measure, key),
+                    "averages": [
+                        {
+                            "value": _average(averages[scope].metrics, average_key) if scope in averages else None,
+                            # Averages stored as such (not derived here) are marked for the browser tests,
+                            # which compare them with the indicator API.
+                            "metric": average_key if average_key.endswith("_per_enterprise") else "",
+                            "region": f"{averages[scope].scope}/{averages[scope].code}" if scope in averages else "",
+                        }
+                        for scope, _n in columns
+                    ],
+                    "percentile": percentiles.get(key),
+                    # None when the enterprise was not counted at the earlier snapshot.
+                    "change": getattr(measure, key) - getattr(earlier, key) if earlier is not None else None,
+                }
+            )
+        context["comparison_columns"] = [name for _s, name in columns]
+        context["comparison"] = comparison
+        years = measure.applications_by_year()
+        context["years_chart"] = Chart(
+            id="enterprise-years",
+            title=_("历年专利申请量（按公开年）"),
+            kind="bar",
+            categories=[str(y) for y in years],
+            series=[{"name": _("专利申请"), "values": list(years.values())}],
+            unit=_("件"),
+            columns=[_("年份"), _("申请量（件）")],
+            rows=[[str(y), fmt.number(v)] for y, v in years.items()],
+        )
+    breakdown = selectors.patent_breakdown(patents=patents)
+    by_type: dict[str, int] = {}
+    by_office: dict[str, int] = {}
+    by_ipc: dict[str, int] = {}
+    for row in breakdown:
+        by_type[row["patent_type"]] = by_type.get(row["patent_type"], 0) + row["n"]
+        by_office[row["jurisdiction"]] = by_office.get(row["jurisdiction"], 0) + row["n"]
+        if row["ipc"]:
+            by_ipc[row["ipc"]] = by_ipc.get(row["ipc"], 0) + row["n"]
+    by_type = dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
+    type_labels = dict(PatentType.choices)
+    context["type_chart"] = Chart(
+        id="enterprise-types",
+        title=_("专利类型"),
+        kind="pie",
+        categories=[str(type_labels.get(k, k)) for k in by_type],
+        series=[{"name": _("专利"), "values": list(by_type.values())}],
+        unit=_("件"),
+        columns=[_("类型"), _("数量（件）")],
+        rows=[[str(type_labels.get(k, k)), fmt.number(v)] for k, v in by_type.items()],
+    )
+    offices = sorted(by_office.items(), key=lambda kv: (-kv[1], kv[0]))
+    context["office_chart"] = Chart(
+        id="enterprise-offices",
+        title=_("受理局"),
+        kind="hbar",
+        categories=[_office_label(k) for k, _v in offices],
+        series=[{"name": _("专利"), "values": [v for _k, v in offices]}],
+        unit=_("件"),
+        columns=[_("受理局"), _("数量（件）")],
+        rows=[[_office_label(k), fmt.number(v)] for k, v in offices],
+    )
+    context["patent_total"] = sum(by_type.values())
+    context["ipc_classes"] = [
+        {"ipc": ipc, "n": n} for ipc, n in sorted(by_ipc.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    ]
+    filtered = patents
+    if patent_filters.get("type") in type_labels:
+        filtered = filtered.filter(patent_type=patent_filters["type"])
+    if patent_filters.get("office"):
+        filtered = filtered.filter(jurisdiction=patent_filters["office"].upper()[:2])
+    page, following = selectors.patents_page(patents=filtered, after=after, size=page_size)
+    context["patents"] = page
+    context["patent_filters"] = patent_filters
+    context["type_options"] = PatentType.choices
+    context["office_options"] = [(k, _office_label(k)) for k, _v in offices]
+    context["next_key"] = f"{following[0].isoformat()}~{following[1]}" if following else ""
+    context["is_first_page"] = after is None
+    return context
+
+
+def _office_label(code: str) -> str:
+    label = PATENT_OFFICES.get(code)
+    return f"{label} ({code})" if label else code
