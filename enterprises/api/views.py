@@ -95,6 +95,18 @@ class _EnterpriseWriteMixin:
         enterprise = selectors.enterprise_get(credit_code=credit_code)
         return Response(EnterpriseSerializer(enterprise).data, status=status_code)
 
+    def designation_write(
+        self, request, enterprise: Enterprise, *, batch: int | None, serializer_class, status_code: int
+    ) -> Response:
+        """Validate the body with ``serializer_class`` and write it over the stored row of ``batch`` (a one-row
+        import, as every API write is); answer with the enterprise as it is now."""
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cells = _stored_cells(enterprise, batch)
+        cells.update(_cells(serializer.validated_data))
+        _write(request, cells)
+        return self.detail_response(enterprise.credit_code, status_code)
+
 
 @extend_schema_view(
     get=extend_schema(parameters=EXPORT_PARAMETERS),
@@ -212,12 +224,13 @@ class DesignationListView(_EnterpriseWriteMixin, StrictParametersMixin, GenericA
     def post(self, request, credit_code: str):
         enterprise = self.get_enterprise(credit_code)
         self.check_object_permissions(request, enterprise)
-        serializer = DesignationWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        cells = _stored_cells(enterprise, None)
-        cells.update(_cells(serializer.validated_data))
-        _write(request, cells)
-        return self.detail_response(enterprise.credit_code, status.HTTP_201_CREATED)
+        return self.designation_write(
+            request,
+            enterprise,
+            batch=None,
+            serializer_class=DesignationWriteSerializer,
+            status_code=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema_view(
@@ -251,9 +264,10 @@ class DesignationDetailView(_EnterpriseWriteMixin, StrictParametersMixin, Generi
         enterprise = self.get_enterprise(credit_code)
         designation = self.get_designation(enterprise, batch)
         self.check_object_permissions(request, designation)
-        serializer = DesignationUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        cells = _stored_cells(enterprise, batch)
-        cells.update(_cells(serializer.validated_data))
-        _write(request, cells)
-        return self.detail_response(enterprise.credit_code)
+        return self.designation_write(
+            request,
+            enterprise,
+            batch=batch,
+            serializer_class=DesignationUpdateSerializer,
+            status_code=status.HTTP_200_OK,
+        )
