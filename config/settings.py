@@ -217,6 +217,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (enterprises/import_records.py: import_transaction).
 IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"))
 
+# Worker processes that read a large patents.csv (patents/services/staging.py); 0: one per core.
+PATENT_IMPORT_PROCESSES = int(os.environ.get("PATENT_IMPORT_PROCESSES", "0"))
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

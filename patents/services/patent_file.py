@@ -3,9 +3,10 @@
 The import is set-based so that they scale to the report's 1.5 million patents:
 
 * rows are streamed from the file and validated in Python, one at a time, then loaded in batches into TEMP
-  staging tables: PostgreSQL COPY on PostgreSQL, ``executemany`` on SQLite. Nothing is kept per row, so
-  memory does not grow with the file: the duplicates inside the file are found in SQL over the staged
-  keys (``validation.duplicates``), and their errors merged into the row-level report;
+  staging tables (``staging.py``): PostgreSQL COPY on PostgreSQL, where a large file is read in parts by
+  worker processes, ``executemany`` on SQLite. Nothing is kept per row, so memory does not grow with the
+  file: the duplicates inside the file are found in SQL over the staged keys (``validation.duplicates``),
+  and their errors merged into the row-level report;
 * everything else (what is new, changed or unchanged; which applicant lists changed; which enterprise each
   applicant links to; the writes themselves) is a handful of ``INSERT ... SELECT`` / ``UPDATE ... FROM``
   statements that read the staging tables. The SQL is shared by both backends, so they behave identically.
@@ -15,6 +16,7 @@ The whole import runs in one transaction: one invalid row rejects the file and n
 growing tables again, and the report-scale import got slower, not faster.)
 """
 
+import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO
@@ -30,7 +32,6 @@ from utilities.bulk import (
     analyze,
     drop_tables,
     indexes_rebuilt,
-    insert_rows,
     is_postgres,
     next_pk_sql,
     table_name,
@@ -43,7 +44,8 @@ from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
 from .import_history import before_import_keep, import_history_write
 from .linking import NAMES, load_names, name_match_allowed
-from .validation import PATENT_FIELDS, RowValidator, duplicates
+from .staging import STAGE_APPLICANT, STAGE_KEYS, STAGE_PATENT, rows_stage
+from .validation import PATENT_FIELDS, duplicates
 
 PATENT_COLUMNS = [
     Column("publication_number", "公开号", required=True),
@@ -63,16 +65,14 @@ PATENT_COLUMNS = [
     Column("applicant_credit_codes", "申请人信用代码"),
 ]
 
-# Rows per staging batch: large enough that the round trips don't matter, small enough to stay a few MB.
-_BATCH_ROWS = 20_000
 # Staging tables. TEMP, so they are private to this connection; dropped explicitly at the end because an
 # import inside an outer transaction (tests, a caller's atomic block) must be able to run twice.
-_STAGE_PATENT = "_patent_import_patent"
-_STAGE_APPLICANT = "_patent_import_applicant"
+_STAGE_PATENT = STAGE_PATENT
+_STAGE_APPLICANT = STAGE_APPLICANT
 _STAGE_STATE = "_patent_import_state"
 _STAGE_APPDIFF = "_patent_import_appdiff"
 _STAGE_RESOLVED = "_patent_import_resolved"
-_STAGE_KEYS = "_patent_import_keys"
+_STAGE_KEYS = STAGE_KEYS
 _STAGES = (_STAGE_PATENT, _STAGE_APPLICANT, _STAGE_KEYS, _STAGE_STATE, _STAGE_APPDIFF, _STAGE_RESOLVED, NAMES)
 
 
@@ -103,63 +103,6 @@ def _create_staging(cursor) -> None:
             row_number integer NOT NULL, publication_number text NOT NULL, jurisdiction text NOT NULL,
             application_number text NOT NULL)"""
     )
-
-
-_STAGE_PATENT_COLUMNS = ("k", "row_number", "n_applicants", *PATENT_FIELDS)
-# sole: 1 when the row is its patent's only applicant.
-_STAGE_APPLICANT_COLUMNS = ("k", "position", "name", "name_normalized", "credit_code", "sole")
-_STAGE_KEY_COLUMNS = ("row_number", "publication_number", "jurisdiction", "application_number")
-
-
-def _stage_rows(cursor, rows: Iterator[tuple[int, dict[str, str]]]) -> ErrorReport:
-    """Validate every row; while the file is still valid, load valid rows into the staging tables.
-
-    From the first invalid row on, nothing will be written: only each row's keys are staged (in
-    ``_STAGE_KEYS``), so that the duplicates inside the file can still be reported, row by row.
-    """
-    report = ErrorReport()
-    validate = RowValidator(report)
-    # SQLite stores dates as ISO text; passing them as text keeps staging and the real table comparable.
-    as_text = not is_postgres()
-    patents: list[tuple] = []
-    applicants: list[tuple] = []
-    keys: list[tuple] = []
-    k = 0
-    for number, row in rows:
-        result = validate(number, row)
-        if result is None or report:
-            if patents:
-                # The batch in hand will not be written; its rows' keys still count for the duplicates.
-                keys.extend((p[1], p[3], p[5], p[4]) for p in patents)
-                patents.clear()
-                applicants.clear()
-            keys.append((number, *validate.keys))
-            if len(keys) >= _BATCH_ROWS:
-                insert_rows(cursor, _STAGE_KEYS, _STAGE_KEY_COLUMNS, keys)
-                keys.clear()
-            continue
-        values, people = result
-        k += 1
-        if as_text:
-            values = (
-                *values[:5],
-                values[5].isoformat(),
-                values[6].isoformat(),
-                values[7] and values[7].isoformat(),
-                *values[8:],
-            )
-        patents.append((k, number, len(people), *values))
-        sole = int(len(people) == 1)
-        applicants.extend((k, position, *person, sole) for position, person in enumerate(people, start=1))
-        if len(patents) >= _BATCH_ROWS:
-            insert_rows(cursor, _STAGE_PATENT, _STAGE_PATENT_COLUMNS, patents)
-            insert_rows(cursor, _STAGE_APPLICANT, _STAGE_APPLICANT_COLUMNS, applicants)
-            patents.clear()
-            applicants.clear()
-    insert_rows(cursor, _STAGE_PATENT, _STAGE_PATENT_COLUMNS, patents)
-    insert_rows(cursor, _STAGE_APPLICANT, _STAGE_APPLICANT_COLUMNS, applicants)
-    insert_rows(cursor, _STAGE_KEYS, _STAGE_KEY_COLUMNS, keys)
-    return report
 
 
 def _with_duplicates(cursor, report: ErrorReport) -> ErrorReport:
@@ -251,13 +194,19 @@ def patent_import(
         table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
         if table.unknown:
             outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
+        size = stream.seek(0, io.SEEK_END)
         with (
             import_transaction(kind=ImportRecord.Kind.PATENTS, dry_run=dry_run),
             connection.cursor() as cursor,
         ):
             _tune_session(cursor)
             _create_staging(cursor)
-            report = _stage_rows(cursor, table.rows())
+            report = rows_stage(
+                cursor,
+                stream,
+                lambda: open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False),
+                size=size,
+            )
             clock.lap("read, validate and stage (Python)")
             report = _with_duplicates(cursor, report)
             clock.lap("duplicates in the file")
@@ -289,6 +238,9 @@ def _tune_session(cursor) -> None:
     if not is_postgres():
         return
     cursor.execute("SET LOCAL work_mem = '256MB'")
+    # The indexes a bulk import rebuilds (``indexes_rebuilt``) and the foreign keys it validates again sort
+    # millions of keys: with the default 64 MB each sort goes to disk.
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
     try:
         with transaction.atomic():
             cursor.execute("SET LOCAL temp_buffers = '512MB'")

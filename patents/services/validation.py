@@ -52,8 +52,29 @@ PATENT_FIELDS = (
     "transfer_count",
 )
 _cached_date = lru_cache(maxsize=1 << 16)(parse_date)
-_cached_code_problem = lru_cache(maxsize=1 << 16)(credit_code_problem)
 _cached_normalize = lru_cache(maxsize=1 << 17)(normalize_name)
+
+
+@lru_cache(maxsize=1 << 16)
+def _code_valid(code: str) -> bool:
+    # Only whether: the reason is worded when it is reported, in the language of that moment.
+    return credit_code_problem(code) is None
+
+
+_MAX_PUBLICATION_NUMBER = _MAX_LENGTH["publication_number"]
+_MAX_APPLICATION_NUMBER = _MAX_LENGTH["application_number"]
+_MAX_TITLE, _MAX_IPC, _MAX_NAME = _MAX_LENGTH["title"], _MAX_LENGTH["ipc_main"], _MAX_LENGTH["name"]
+# ``_PUBLICATION_NUMBER`` after the office's two letters: no whitespace.
+_PUBLICATION_NUMBER_TAIL = re.compile(r"\S+").fullmatch
+# The offices met so far that are valid codes (a few dozen at most: the fast path's set look-up).
+_OFFICES_SEEN: set[str] = set()
+
+
+def _office_code(jurisdiction: str) -> bool:
+    if _JURISDICTION.fullmatch(jurisdiction):
+        _OFFICES_SEEN.add(jurisdiction)
+        return True
+    return False
 
 
 def _required() -> str:
@@ -62,6 +83,9 @@ def _required() -> str:
 
 _parse_patent_type = choice_parser(PatentType)
 _parse_legal_status = choice_parser(LegalStatus)
+# The keys themselves, as the exports and the generator write them (labels and other case: ``_checked``).
+_PATENT_TYPE_KEYS = {key: key for key in PatentType.values}
+_LEGAL_STATUS_KEYS = {key: key for key in LegalStatus.values}
 
 
 def _too_long(key: str) -> str:
@@ -81,6 +105,78 @@ class RowValidator:
 
     def __call__(self, number: int, row: dict[str, str]) -> tuple[tuple, list[tuple[str, str, str]]] | None:
         """(patent values in PATENT_FIELDS order, [(name, name_normalized, credit_code)]) or None."""
+        return self._valid(row) or self._checked(number, row)
+
+    def _valid(self, row: dict[str, str]) -> tuple[tuple, list[tuple[str, str, str]]] | None:
+        """The row's values when every check passes the common way, else None (``_checked`` then decides).
+
+        A third of the time of ``_checked`` for the rows of a large file, which are nearly all valid: exact
+        look-ups for the choices, a cache for the dates, no report calls. It accepts only what ``_checked``
+        accepts and gives the same values; anything unusual (a label, "1,234", an error) goes to ``_checked``.
+        """
+        publication_number = row["publication_number"].upper()
+        application_number = row["application_number"]
+        jurisdiction = row["jurisdiction"].upper()
+        self.keys = (publication_number, jurisdiction, application_number)
+        if not (
+            0 < len(application_number) <= _MAX_APPLICATION_NUMBER
+            and 2 < len(publication_number) <= _MAX_PUBLICATION_NUMBER
+            and publication_number[:2] == jurisdiction
+            and _PUBLICATION_NUMBER_TAIL(publication_number, 2)
+            and (jurisdiction in _OFFICES_SEEN or _office_code(jurisdiction))
+        ):
+            return None
+        patent_type = _PATENT_TYPE_KEYS.get(row["patent_type"])
+        legal_status = _LEGAL_STATUS_KEYS.get(row["legal_status"])
+        title, ipc_main = row.get("title", ""), row.get("ipc_main", "")
+        if not patent_type or not legal_status or len(title) > _MAX_TITLE or len(ipc_main) > _MAX_IPC:
+            return None
+        try:
+            application_date = _cached_date(row["application_date"])
+            publication_date = _cached_date(row["publication_date"])
+            grant = row.get("grant_date", "")
+            grant_date = _cached_date(grant) if grant else None
+        except ValueError:
+            return None
+        if (
+            application_date is None
+            or publication_date is None
+            or publication_date < application_date
+            or (grant_date is not None and grant_date < application_date)
+        ):
+            return None
+        counts = []
+        for key in ("cited_by_count", "license_count", "transfer_count"):
+            value = row.get(key, "")
+            if not value:
+                counts.append(0)
+            elif len(value) <= 9 and value.isdigit() and value.isascii():
+                counts.append(int(value))
+            else:
+                return None
+        names, codes = row["applicant_names"], row.get("applicant_credit_codes", "")
+        if ";" in names or "；" in names or ";" in codes or "；" in codes:
+            return None  # several applicants: the list rules are ``_checked``'s
+        name, code = names.strip(), codes.upper().strip()
+        if not name or len(name) > _MAX_NAME or (code and not _code_valid(code)):
+            return None
+        values = (
+            publication_number,
+            application_number,
+            jurisdiction,
+            patent_type,
+            title,
+            application_date,
+            publication_date,
+            grant_date,
+            legal_status,
+            ipc_main,
+            *counts,
+        )
+        return values, [(name, _cached_normalize(name), code)]
+
+    def _checked(self, number: int, row: dict[str, str]) -> tuple[tuple, list[tuple[str, str, str]]] | None:
+        """Every check, each problem reported with its row, column, value and reason; the values or None."""
         errors_before = self.report.total
         add = self.report.add
         get = row.get
@@ -228,7 +324,7 @@ class RowValidator:
                 )
             elif len(name) > limit:
                 add(number, "applicant_names", name, gettext("申请人名称超过%(limit)s个字符") % {"limit": limit})
-            elif code and (problem := _cached_code_problem(code)):
+            elif code and not _code_valid(code) and (problem := credit_code_problem(code)):
                 add(
                     number,
                     "applicant_credit_codes",

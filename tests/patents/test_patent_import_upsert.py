@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import ImportRecord
 from patents.models import Patent, PatentApplicant
-from patents.services import patent_file as services
+from patents.services import staging
 from patents.signals import patent_links_changed
 from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row
@@ -156,7 +156,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(import_rows
 
 
 def test_batches_give_the_same_result_as_one_pass(import_rows, monkeypatch):
-    monkeypatch.setattr(services, "_BATCH_ROWS", 3)
+    monkeypatch.setattr(staging, "BATCH_ROWS", 3)
     enterprise = EnterpriseFactory(name="甲公司")
     rows = [patent_row(n, applicant_names="甲公司;乙") for n in range(1, 11)]
     assert import_rows(rows).counts["created"] == 10

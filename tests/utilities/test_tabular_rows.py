@@ -59,6 +59,15 @@ TRICKY = [
     "ｆｕｌｌ　ｗｉｄｔｈ",
     "（括号）",
     "",
+    "trailing ",
+    " leading",
+    "nbsp\xa0",
+    "\xa0nbsp",
+    "tab at the end\t",
+    "\ttab at the start",
+    "ideographic\u3000space inside",
+    "Ｔｅｓｔ＝formula inside",
+    "a'b",
 ]
 
 
