@@ -2,9 +2,31 @@
 
 from collections.abc import Iterable, Iterator
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from .plan import RowChange
+
+
+def patent_counts_lines(counts: dict[str, int], *, dry_run: bool = False) -> list[str]:
+    """The count lines of a patent import (import_patents), in the words of the enterprise imports' lines."""
+    prefix = gettext("试运行，未写入：") if dry_run else ""
+    patents = gettext("%(entity)s：新建 %(created)s，更新 %(updated)s，未变 %(unchanged)s") % {
+        "entity": pgettext("plural", "专利"),
+        "created": counts.get("created", 0),
+        "updated": counts.get("updated", 0),
+        "unchanged": counts.get("unchanged", 0),
+    }
+    applicants = gettext(
+        "申请人：写入 %(written)s，其中关联到企业 %(linked)s，未匹配企业 %(unmatched)s"
+        "（名称对应多家企业 %(ambiguous)s），同一企业在一件专利上重复 %(repeated)s"
+    ) % {
+        "written": counts.get("applicants_written", 0),
+        "linked": counts.get("applicants_linked", 0),
+        "unmatched": counts.get("applicants_unmatched", 0),
+        "ambiguous": counts.get("applicants_ambiguous", 0),
+        "repeated": counts.get("applicants_repeated", 0),
+    }
+    return [prefix + patents, prefix + applicants]
 
 
 def import_counts_lines(counts: dict[str, int], *, dry_run: bool = False) -> list[str]:

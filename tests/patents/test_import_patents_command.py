@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from patents.models import Patent
 from tests.patents.conftest import patent_row, patents_csv
@@ -24,14 +25,15 @@ def write_file(tmp_path):
 def test_the_command_imports_and_prints_counts(write_file):
     out = io.StringIO()
     call_command("import_patents", str(write_file([patent_row(1), patent_row(2)])), stdout=out)
-    assert "created 2" in out.getvalue()
+    assert "专利：新建 2，更新 0，未变 0" in out.getvalue()
+    assert "申请人：写入 2，其中关联到企业 0，未匹配企业 2" in out.getvalue()
     assert Patent.objects.count() == 2
 
 
 def test_the_command_dry_run_writes_nothing(write_file):
     out = io.StringIO()
     call_command("import_patents", str(write_file([patent_row(1)])), "--dry-run", stdout=out)
-    assert "would be created 1" in out.getvalue()
+    assert "试运行，未写入：专利：新建 1" in out.getvalue()
     assert not Patent.objects.exists()
 
 
@@ -67,4 +69,13 @@ def test_verbosity_2_prints_where_the_time_went(write_file):
     call_command("import_patents", str(write_file([patent_row(1)])), "-v", "2", stdout=out)
     phases = [line for line in out.getvalue().splitlines() if line.lstrip().startswith("phase ")]
     assert any("duplicates in the file" in line for line in phases)
-    assert "created 1" in out.getvalue()
+    assert "专利：新建 1" in out.getvalue()
+
+
+def test_the_counts_are_printed_in_the_language_of_the_command(write_file, settings):
+    settings.LANGUAGE_CODE = "en"
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("import_patents", str(write_file([patent_row(1)])), stdout=out)
+    assert "Patents: created 1, updated 0, unchanged 0" in out.getvalue()
+    assert "applicants: written 1, of which linked to an enterprise 0, unmatched 1" in out.getvalue()

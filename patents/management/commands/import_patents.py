@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from enterprises.services.formatting import patent_counts_lines
 from patents.services import patent_import
 from utilities.commands import run_file_import
 
@@ -31,9 +32,9 @@ class Command(BaseCommand):
         )
         for warning in outcome.warnings:
             self.stderr.write(warning)
-        prefix = "dry run — would be " if dry_run else ""
-        counts = ", ".join(f"{key} {value}" for key, value in outcome.counts.items())
         if options["verbosity"] >= 2:
             for phase, seconds in outcome.phases.items():
                 self.stdout.write(f"  phase {seconds:6.1f} s  {phase}")
-        self.stdout.write(f"patents {prefix}{counts} ({time.monotonic() - started:.1f} s)")
+        lines = patent_counts_lines(outcome.counts, dry_run=dry_run)
+        lines[-1] += f" ({time.monotonic() - started:.1f} s)"
+        self.stdout.write("\n".join(lines))
