@@ -5,7 +5,8 @@
     .venv/bin/python bench/import_dataset.py --from DIR      # use DIR/enterprises.csv + DIR/patents.csv
     .venv/bin/python bench/import_dataset.py --sqlite        # demo scale on a throw-away SQLite file
     .venv/bin/python bench/import_dataset.py --scale national --database lg_bench_national --out /tmp/nat
-        # 10x: ~130,000 enterprises, ~15 million patents (~2.8 GB of CSV, ~25 GB of database; an hour)
+        # 10x: ~130,000 enterprises, ~15 million patent rows (~2.8 GB of CSV at ~185 bytes a row,
+        # ~25 GB of database; an hour)
 
 Without ``--from`` the files come from ``manage.py generate_dataset --scale S --seed 1 --out DIR``.
 Each import runs as its own ``manage.py`` process, waited for with ``os.wait4`` so the peak RSS reported

@@ -3,7 +3,8 @@
 A province keeps a list of 专精特新中小企业 about ten times as long as its 小巨人 list. The ``national``
 scale writes the report's 12,950 小巨人 designations exactly as ``report`` calibrates them, plus about
 117,000 small and medium firms of the same provinces (``program`` = ``sme``), each with the uncalibrated
-patent model of a revoked 小巨人 at a lower level: about 130,000 enterprises and 15 million patents.
+patent model of a revoked 小巨人 at a lower level: about 130,000 enterprises and 15 million rows of
+patents.csv (~108 per small firm, ``SME_PATENTS_PER_FIRM``; ~2.8 GB).
 
 Streaming: the small firms are never held in a list. One random stream of their own makes them, one at a
 time, for the enterprise file; the patent file makes them again from the same stream (same seed, same
@@ -33,8 +34,17 @@ SME_BATCHES = {
     4: (date(2022, 12, 16), 0.29),
     5: (date(2023, 6, 30), 0.31),
 }
-# The patent model of an uncalibrated firm with this base: ~115 patents per small firm, 15 million in all.
-SME_PATENT_BASE = 66
+# About 15 million patents.csv rows in all: the 小巨人's (2,312,107 at report scale, the same at ``national``)
+# and ~108 per small firm.
+NATIONAL_PATENTS = 15_000_000
+LITTLE_GIANT_PATENTS = 2_312_107
+SME_PATENTS_PER_FIRM = round((NATIONAL_PATENTS - LITTLE_GIANT_PATENTS) / NATIONAL_SMES)
+# ``plan_unanalysed``'s base is the median firm's applications, not its rows. A firm writes one row per
+# application (its PCT and foreign filings among them) and, after the cut-off, its 2020-22 level grown at
+# the national rate to the end of 2025 (~0.65 rows per application); the mean applications are ~1.7 times the
+# median (a lognormal of sigma ~1). So ~2.78 rows per unit of base (measured over 50,000 firms): 39 gives
+# ~108 rows per small firm. (66 gave ~185: 24 million rows in all.)
+SME_PATENT_BASE = 39
 # The small firms' boards: a few on 新三板 and 北交所, almost none on the main boards.
 _SME_BOARDS = (("neeq", 0.045), ("bse", 0.004), ("chinext", 0.002), ("star", 0.001), ("main", 0.001))
 
