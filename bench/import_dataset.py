@@ -5,8 +5,8 @@
     .venv/bin/python bench/import_dataset.py --from DIR      # use DIR/enterprises.csv + DIR/patents.csv
     .venv/bin/python bench/import_dataset.py --sqlite        # demo scale on a throw-away SQLite file
     .venv/bin/python bench/import_dataset.py --scale national --database lg_bench_national --out /tmp/nat
-        # 10x: ~130,000 enterprises, ~15 million patent rows (~2.8 GB of CSV at ~185 bytes a row,
-        # ~25 GB of database; an hour)
+        # 10x: ~130,000 enterprises, ~15 million patent rows (~2.8 GB of CSV at ~185 bytes a row; about
+        # 2.1 GiB of database per 2.3 million patents imported, history included; an hour or more)
 
 Without ``--from`` the files come from ``manage.py generate_dataset --scale S --seed 1 --out DIR``.
 Each import runs as its own ``manage.py`` process, waited for with ``os.wait4`` so the peak RSS reported
@@ -109,7 +109,8 @@ def main() -> None:
         print(f"[{backend} {scale}] patents {label}: {seconds:.1f} s wall, peak RSS {rss:.0f} MB, load {load:.1f}")
         # Where the time went (the command's -v 2): the phases sum to the import's wall time.
         print("\n".join(line for line in output.splitlines() if line.lstrip().startswith("phase ")))
-        print(f"    {output.strip().splitlines()[-1]}")
+        # The count lines: patents, then applicants (with the command's own time and CPU).
+        print("\n".join(f"    {line}" for line in output.strip().splitlines()[-2:]))
 
     # Relinking everything (what `link_applicants` does after officials fix names): one set-based pass.
     seconds, rss, output = measured([PYTHON, "manage.py", "link_applicants"], env)
