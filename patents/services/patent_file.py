@@ -238,9 +238,6 @@ def _tune_session(cursor) -> None:
     if not is_postgres():
         return
     cursor.execute("SET LOCAL work_mem = '256MB'")
-    # The indexes a bulk import rebuilds (``indexes_rebuilt``) and the foreign keys it validates again sort
-    # millions of keys: with the default 64 MB each sort goes to disk.
-    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
     try:
         with transaction.atomic():
             cursor.execute("SET LOCAL temp_buffers = '512MB'")
@@ -274,6 +271,7 @@ def _apply(
         cursor.execute(f"ANALYZE {_STAGE_STATE}")
     else:
         cursor.execute(f"CREATE UNIQUE INDEX {_STAGE_STATE}_k ON {_STAGE_STATE} (k)")
+    lap("compare with the database: patents")
     # An existing patent's applicant list changed when it has a different number of applicants or when a
     # staged applicant has no identical (position, name, credit code) row: positions are unique on both
     # sides, so together these mean "not the same list".
@@ -300,7 +298,7 @@ def _apply(
             FROM {_STAGE_STATE}"""
     )
     created, updated, total = (value or 0 for value in cursor.fetchone())
-    lap("compare with the database")
+    lap("compare with the database: applicant lists")
     counts = {"created": created, "updated": updated, "unchanged": total - created - updated}
 
     # Resolve the applicants to be written (new patents and changed lists) to enterprises; of several

@@ -121,12 +121,13 @@ class RowStager:
             self.applicants.extend((number, position, *person, sole) for position, person in enumerate(people, start=1))
             return
         (pub, app, office, kind, title, applied, published, granted, status, ipc, cited, licensed, moved) = values
-        granted = granted.isoformat() if granted else "\\N"
+        # COPY's NULL is the one backslash a row may hold unescaped.
+        granted, backslashes = (granted.isoformat(), 0) if granted else ("\\N", 1)
         line = (
             f"{number}\t{number}\t{len(people)}\t{pub}\t{app}\t{office}\t{kind}\t{title}\t{applied}\t"
             f"{published}\t{granted}\t{status}\t{ipc}\t{cited}\t{licensed}\t{moved}\n"
         )
-        if "\\" in line or line.count("\t") != 15:  # a backslash or a tab in a text cell: escape them
+        if line.count("\\") != backslashes or line.count("\t") != 15:  # in a text cell: escape them
             texts = [_copy_text(value) for value in (pub, app, office, kind, title)]
             line = "\t".join(
                 [str(number), str(number), str(len(people)), *texts, str(applied), str(published), granted]
