@@ -1,5 +1,7 @@
 """Linking applicants to enterprises, at import and later when enterprises arrive or change."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -188,8 +190,10 @@ def test_relinking_never_changes_existing_links(import_rows):
 def test_link_applicants_command_relinks_every_enterprise(import_rows):
     import_rows([patent_row(1, applicant_names="甲公司"), patent_row(2, applicant_names="乙公司")])
     first, second = EnterpriseFactory(name="甲公司"), EnterpriseFactory(name="乙公司")
-    call_command("link_applicants", stdout=__import__("io").StringIO())
+    out = io.StringIO()
+    call_command("link_applicants", stdout=out)
     assert [link[2] for link in links()] == [first.pk, second.pk]
+    assert "申请人：新关联到企业 2，新增专利的企业 2" in out.getvalue()
 
 
 def test_relinking_makes_a_bounded_number_of_queries(import_rows, django_assert_max_num_queries):

@@ -91,7 +91,11 @@ def test_a_valid_file_imports_the_same_in_parts(read_in):
     assert outcome_of(data) == one_piece
     assert len(loads) > 10  # in parts: one COPY each
     assert one_piece[0]["created"] == 120 and one_piece[0]["applicants_linked"] == 40
-    assert ("制表符\t在标题7中" in {patent[4] for patent in one_piece[1]}) and any("\\" in p[4] for p in one_piece[1])
+    titles = {patent[0]: patent[4] for patent in one_piece[1]}
+    assert titles["CN112000007A"] == "制表符\t在标题7中"
+    # With and without a grant date (COPY's NULL is a backslash too).
+    assert titles["CN112000001A"] == "一种装置1，含逗号, 与 \\ 反斜杠"
+    assert titles["CN112000004A"] == "一种装置4，含逗号, 与 \\ 反斜杠"
 
 
 BAD_FILES = {

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from patents.services import applicants_link
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         result = applicants_link(enterprise_ids=None)
-        self.stdout.write(
-            f"applicants linked {result['linked']}, enterprises gaining patents {result['enterprises']} "
-            f"({time.monotonic() - started:.1f} s)"
-        )
+        counts = gettext("申请人：新关联到企业 %(linked)s，新增专利的企业 %(enterprises)s") % {
+            "linked": result["linked"],
+            "enterprises": result["enterprises"],
+        }
+        self.stdout.write(f"{counts} ({time.monotonic() - started:.1f} s)")
