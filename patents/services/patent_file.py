@@ -194,7 +194,8 @@ def patent_import(
         table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
         if table.unknown:
             outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
-        size = stream.seek(0, io.SEEK_END)
+        size = stream.seek(0, io.SEEK_END)  # the file is opened again from its start to be read
+        stream.seek(0)
         with (
             import_transaction(kind=ImportRecord.Kind.PATENTS, dry_run=dry_run),
             connection.cursor() as cursor,

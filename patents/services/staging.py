@@ -28,30 +28,13 @@ from utilities.bulk import insert_rows, is_postgres
 from utilities.processes import django_process_pool
 from utilities.tabular import ErrorReport, FileRejected, NotInParts, Table, csv_parts
 
-from .validation import RowValidator
+from .validation import PATENT_FIELDS, RowValidator
 
 STAGE_PATENT = "_patent_import_patent"
 STAGE_APPLICANT = "_patent_import_applicant"
 STAGE_KEYS = "_patent_import_keys"
 # k: the patent's key in the staging tables (its row number); they join on it.
-STAGE_PATENT_COLUMNS = (
-    "k",
-    "row_number",
-    "n_applicants",
-    "publication_number",
-    "application_number",
-    "jurisdiction",
-    "patent_type",
-    "title",
-    "application_date",
-    "publication_date",
-    "grant_date",
-    "legal_status",
-    "ipc_main",
-    "cited_by_count",
-    "license_count",
-    "transfer_count",
-)
+STAGE_PATENT_COLUMNS = ("k", "row_number", "n_applicants", *PATENT_FIELDS)
 # sole: 1 when the row is its patent's only applicant.
 STAGE_APPLICANT_COLUMNS = ("k", "position", "name", "name_normalized", "credit_code", "sole")
 STAGE_KEY_COLUMNS = ("row_number", "publication_number", "jurisdiction", "application_number")
