@@ -202,7 +202,7 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """(line number where the record starts, cells) for each CSV record.
 
-    ``encoding`` and ``first_line``: for a part of a file read on its own (``csv_part_rows``), the file's
+    ``encoding`` and ``first_line``: for a part of a file read on its own (``Table.of_part``), the file's
     encoding and the line the part starts on; a whole file's encoding is detected here.
     """
     if encoding is None:
