@@ -539,14 +539,14 @@ class Table:
     # The line the header is on (a valid header is one line), and how many data rows were read so far.
     header_line: int = 1
     data_rows: int = 0
+    # A part's records (``of_part``), which note whether a cell held a quote.
+    _quotes: "_QuotesSeen | None" = field(default=None, repr=False)
 
     @classmethod
     def of_part(cls, data: bytes, *, encoding: str, first_line: int, keys: list, verbatim: frozenset[int]) -> "Table":
         """A part of a CSV file (``csv_parts``) read with its file's header; ``quotes_seen`` after reading."""
         records = _QuotesSeen(_csv_rows(io.BytesIO(data), encoding=encoding, first_line=first_line), data)
-        table = cls(keys=keys, unknown=[], _raw=iter(records), verbatim=verbatim)
-        table._quotes = records
-        return table
+        return cls(keys=keys, unknown=[], _raw=iter(records), verbatim=verbatim, _quotes=records)
 
     @property
     def quotes_seen(self) -> bool:

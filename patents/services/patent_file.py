@@ -37,7 +37,7 @@ from utilities.bulk import (
     table_name,
     table_rows_estimate,
 )
-from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, open_table
+from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, Table, open_table
 from utilities.timing import PhaseClock
 
 from ..models import Patent, PatentApplicant
@@ -191,23 +191,22 @@ def patent_import(
     ) as outcome:
         outcome.phases = clock.seconds
         clock.lap("record and fingerprint")
-        table = open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
+        size = stream.seek(0, io.SEEK_END)
+
+        def open_file() -> Table:
+            stream.seek(0)  # open_table reads its first bytes from where the stream is
+            return open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
+
+        table = open_file()
         if table.unknown:
             outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
-        size = stream.seek(0, io.SEEK_END)  # the file is opened again from its start to be read
-        stream.seek(0)
         with (
             import_transaction(kind=ImportRecord.Kind.PATENTS, dry_run=dry_run),
             connection.cursor() as cursor,
         ):
             _tune_session(cursor)
             _create_staging(cursor)
-            report = rows_stage(
-                cursor,
-                stream,
-                lambda: open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False),
-                size=size,
-            )
+            report = rows_stage(cursor, stream, table, reopen=open_file, size=size)
             clock.lap("read, validate and stage (Python)")
             report = _with_duplicates(cursor, report)
             clock.lap("duplicates in the file")

@@ -66,10 +66,10 @@ class RowStager:
         self.report = ErrorReport()
         self.validate = RowValidator(self.report)
         self.text = text
-        self.rows = 0
         self._reset()
 
     def _reset(self) -> None:
+        self.rows = 0  # since the last ``take``
         self.patents: list = []
         self.applicants: list = []
         self.keys: list = []
@@ -80,7 +80,6 @@ class RowStager:
         if self.text:  # bytes: they cross from a worker process as they are, and COPY sends them as they are
             taken = tuple("".join(lines).encode() for lines in taken)
         self._reset()
-        self.rows = 0
         return taken
 
     def add(self, number: int, row: dict[str, str]) -> None:
@@ -144,13 +143,13 @@ def _load(cursor, taken: tuple, *, text: bool) -> None:
             insert_rows(cursor, table, columns, staged)
 
 
-def rows_stage(cursor, stream: IO[bytes], open_file: Callable[[], Table], *, size: int) -> ErrorReport:
-    """Validate every row of the file (``size`` bytes on ``stream``) into the staging tables.
+def rows_stage(cursor, stream: IO[bytes], table: Table, *, reopen: Callable[[], Table], size: int) -> ErrorReport:
+    """Validate every row of ``table`` (just opened on ``stream``, ``size`` bytes) into the staging tables.
 
-    ``open_file`` opens it (again) from its start. Returns the validation problems; raises
-    ``FileRejected`` for the reader's, which take precedence as they always did (``Table.rows``).
+    ``reopen`` opens the file again from its start, should it have to be read in one piece after all.
+    Returns the validation problems; raises ``FileRejected`` for the reader's, which take precedence as
+    they always did (``Table.rows``).
     """
-    table = open_file()
     processes = staging_processes()
     if is_postgres() and processes > 1 and size >= PARALLEL_FROM_BYTES:
         try:
@@ -158,7 +157,7 @@ def rows_stage(cursor, stream: IO[bytes], open_file: Callable[[], Table], *, siz
         except NotInParts:
             # Read it again in one piece, from an empty start.
             cursor.execute(f"TRUNCATE {STAGE_PATENT}, {STAGE_APPLICANT}, {STAGE_KEYS}")
-            table = open_file()
+            table = reopen()
     return _stage_in_one_piece(cursor, table)
 
 
