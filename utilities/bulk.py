@@ -266,3 +266,38 @@ def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
     for name, definition in constraints:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
     cursor.execute(f"ANALYZE {table}")
+
+
+# From this many rows on, a write is a bulk load: worth checking the table's foreign keys once, set-based.
+BULK_ROWS = 100_000
+
+
+@contextmanager
+def foreign_keys_checked_once(cursor, model, *, enabled: bool) -> Iterator[None]:
+    """PostgreSQL, when ``enabled``: drop the foreign keys of ``model``'s table around a bulk insert, then
+    add them again, validated, unchanged.
+
+    Otherwise every inserted row queues a deferred check of its own, run one at a time at the end; adding
+    the constraint again checks all the rows with one anti-join. Same names and definitions (read from the
+    catalogue), inside the caller's transaction, so a failure rolls the DDL back with the data. The price:
+    the table is locked against readers until commit, so callers enable it for bulk loads only.
+    """
+    if not enabled or not is_postgres():
+        yield
+        return
+    table = table_name(model)
+    cursor.execute(
+        f"""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+           WHERE conrelid = '{table}'::regclass AND contype = 'f' ORDER BY conname"""
+    )
+    foreign_keys = cursor.fetchall()
+    # ALTER TABLE refuses while deferred checks of earlier writes in this transaction are pending (say, a
+    # caller that imported enterprises in the same transaction): run them now, then defer again as Django
+    # creates every foreign key (DEFERRABLE INITIALLY DEFERRED).
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    for name, _ in foreign_keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    yield
+    for name, definition in foreign_keys:
+        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

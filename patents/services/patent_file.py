@@ -17,8 +17,7 @@ growing tables again, and the report-scale import got slower, not faster.)
 """
 
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import IO
 
 from django.db import DatabaseError, connection, transaction
@@ -29,8 +28,10 @@ from enterprises.import_records import ImportOutcome, import_transaction, record
 from enterprises.models import Enterprise, ImportRecord
 from enterprises.selectors import enterprise_name_index
 from utilities.bulk import (
+    BULK_ROWS,
     analyze,
     drop_tables,
+    foreign_keys_checked_once,
     indexes_rebuilt,
     is_postgres,
     next_pk_sql,
@@ -404,7 +405,9 @@ def _apply(
     )
     lap("update changed patents, delete their applicants")
     with (
-        _foreign_keys_checked_once(cursor, rows=written),
+        # Per row, each foreign-key check locks the referenced patent row (FOR KEY SHARE), which for a first
+        # import of 1.65 million applicants dirtied every patent page again and took ~45 s at COMMIT.
+        foreign_keys_checked_once(cursor, PatentApplicant, enabled=written >= BULK_ROWS),
         indexes_rebuilt(cursor, PatentApplicant, enabled=_bulk(cursor, PatentApplicant, written)),
     ):
         cursor.execute(
@@ -430,40 +433,4 @@ def _bulk(cursor, model, rows: int) -> bool:
     from a quarter of the table's size on, the rebuild wins (measured at report scale: the first import's
     INSERT of 1.58 million patents, 91 s with the indexes kept, took 33 s with the builds, on a loaded machine).
     """
-    return rows >= _BULK_FOREIGN_KEY_ROWS and rows * 4 >= table_rows_estimate(cursor, model)
-
-
-# From this many applicant rows on, PostgreSQL checks the applicant table's foreign keys once, set-based,
-# instead of once per row. Per row, each check locks the referenced patent row (FOR KEY SHARE), which for
-# a first import of 1.65 million applicants dirtied every patent page again and took ~45 s at COMMIT;
-# re-adding the constraint validates all rows with one anti-join in a few seconds.
-_BULK_FOREIGN_KEY_ROWS = 100_000
-
-
-@contextmanager
-def _foreign_keys_checked_once(cursor, *, rows: int) -> Iterator[None]:
-    """Drop the applicant table's foreign keys around a bulk insert and re-add them, validated, unchanged.
-
-    Same names and definitions (read from the catalogue), inside the import's transaction, so a failure
-    rolls the DDL back with the data. The price: the applicant table is locked against readers until the
-    import commits, which is why only bulk loads (a first import, a re-delivered full dataset) take it.
-    """
-    applicants = table_name(PatentApplicant)
-    if not is_postgres() or rows < _BULK_FOREIGN_KEY_ROWS:
-        yield
-        return
-    cursor.execute(
-        f"""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-           WHERE conrelid = '{applicants}'::regclass AND contype = 'f' ORDER BY conname"""
-    )
-    foreign_keys = cursor.fetchall()
-    # ALTER TABLE refuses while deferred checks of earlier writes in this transaction are pending (say, a
-    # caller that imported enterprises in the same transaction): run them now, then defer again as Django
-    # creates every foreign key (DEFERRABLE INITIALLY DEFERRED).
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    for name, _ in foreign_keys:
-        cursor.execute(f'ALTER TABLE {applicants} DROP CONSTRAINT "{name}"')
-    yield
-    for name, definition in foreign_keys:
-        cursor.execute(f'ALTER TABLE {applicants} ADD CONSTRAINT "{name}" {definition}')
+    return rows >= BULK_ROWS and rows * 4 >= table_rows_estimate(cursor, model)

@@ -189,19 +189,27 @@ def test_a_provincial_official_cannot_revert_an_import_of_patents_outside_their_
 
 @pytest.mark.postgres
 def test_a_bulk_history_write_rebuilds_the_history_indexes_as_they_were(regions, admin_user, monkeypatch):
-    """Large history writes are bulk loads (indexes built afterwards): same rows, same indexes, even with a user."""
+    """Large history writes are bulk loads (indexes built and the user's foreign key checked afterwards):
+    same rows, same indexes and constraints, even with a user."""
     from patents.services import import_history
 
     def indexes() -> list[tuple[str, str]]:
+        table = Patent.history.model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname",
-                [Patent.history.model._meta.db_table],
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [table]
             )
-            return cursor.fetchall()
+            found = cursor.fetchall()
+            cursor.execute(
+                """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                   WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname""",
+                [table],
+            )
+            return found + cursor.fetchall()
 
     before = indexes()
-    monkeypatch.setattr(import_history, "_BULK_ROWS", 1)
+    assert any("FOREIGN KEY" in definition for _, definition in before)
+    monkeypatch.setattr(import_history, "BULK_ROWS", 1)
 
     record = imported([patent_row(n) for n in range(1, 20)], user=admin_user)
 

@@ -32,7 +32,7 @@ def test_a_bulk_import_leaves_every_index_and_constraint_as_it_was(import_rows, 
     tables = ("patents_patent", "patents_patentapplicant")
     before = [(index_definitions(t), unique_constraints(t)) for t in tables]
     assert len(before[0][0]) >= 4, "publication number, its LIKE index, application per office, date"
-    monkeypatch.setattr(services, "_BULK_FOREIGN_KEY_ROWS", 1)
+    monkeypatch.setattr(services, "BULK_ROWS", 1)
     enterprise = EnterpriseFactory(name="甲公司")
     outcome = import_rows([patent_row(n, applicant_names="甲公司;乙") for n in range(1, 20)])
     assert outcome.counts["created"] == 19

@@ -23,7 +23,7 @@ def applicant_foreign_keys() -> list[tuple[str, str]]:
 def test_a_bulk_import_keeps_the_applicant_foreign_keys_as_they_were(import_rows, monkeypatch):
     before = applicant_foreign_keys()
     assert len(before) == 2
-    monkeypatch.setattr(services, "_BULK_FOREIGN_KEY_ROWS", 1)
+    monkeypatch.setattr(services, "BULK_ROWS", 1)
     enterprise = EnterpriseFactory(name="甲公司")
     outcome = import_rows([patent_row(n, applicant_names="甲公司;乙") for n in range(1, 20)])
     assert outcome.counts["applicants_written"] == 38
