@@ -100,7 +100,7 @@ def _create_staging(cursor) -> None:
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_APPLICANT} (
             k integer NOT NULL, position integer NOT NULL, name text NOT NULL, name_normalized text NOT NULL,
-            credit_code text NOT NULL, sole integer NOT NULL, PRIMARY KEY (k, position))"""
+            credit_code text NOT NULL, sole integer NOT NULL{applicant_key})"""
     )
     # The keys of the rows after the first invalid one (which are not staged above), '' where missing.
     cursor.execute(
@@ -279,12 +279,16 @@ def _apply(
     lap("compare with the database: patents")
     # An existing patent's applicant list changed when it has a different number of applicants or when a
     # staged applicant has no identical (position, name, credit code) row: positions are unique on both
-    # sides, so together these mean "not the same list".
+    # sides, so together these mean "not the same list". The counts are taken over the file's patents
+    # only: counting every patent's applicants took 2.1 s at report scale (14 s at 10x) for a file of a
+    # hundred corrections, 0.2 ms so.
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_APPDIFF} AS
             SELECT t.k FROM {_STAGE_STATE} t
             JOIN {_STAGE_PATENT} s ON s.k = t.k
-            JOIN (SELECT patent_id, COUNT(*) AS n FROM {applicants} GROUP BY patent_id) c
+            JOIN (SELECT patent_id, COUNT(*) AS n FROM {applicants}
+                  WHERE patent_id IN (SELECT patent_id FROM {_STAGE_STATE} WHERE is_new = 0)
+                  GROUP BY patent_id) c
               ON c.patent_id = t.patent_id
             WHERE t.is_new = 0 AND c.n <> s.n_applicants
             UNION
