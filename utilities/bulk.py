@@ -19,10 +19,13 @@ Table and column names come from the model (``table_name``, ``column_names``), q
 
 import functools
 import itertools
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DatabaseError, connection
+
+logger = logging.getLogger(__name__)
 
 # executemany chunk: the sqlite3 module holds one chunk's parameters at a time.
 _EXECUTEMANY_ROWS = 5_000
@@ -301,3 +304,29 @@ def foreign_keys_checked_once(cursor, model, *, enabled: bool) -> Iterator[None]
     yield
     for name, definition in foreign_keys:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+
+
+def vacuumed(*models) -> bool:
+    """PostgreSQL, outside any transaction: ``VACUUM (ANALYZE)`` the tables of ``models`` after a bulk write.
+
+    A freshly loaded table has neither hint bits nor a visibility map: the first query reading it writes
+    every page again, and no index-only scan is possible until a vacuum has run. Measured at 10x: the
+    first full recompute after an import took 25.5 s (6.5 s warm), a one-enterprise refresh 0.30 s (0.10 s
+    after a vacuum, which took 7 s for both patent tables). Autovacuum gets there at its own pace, or never
+    where it is off, so a bulk write does it at once. It takes no lock that stops readers or writers.
+
+    Returns whether it ran: VACUUM cannot run inside a transaction (a caller's atomic block, a test), and
+    is then left to autovacuum.
+    """
+    if not is_postgres() or connection.in_atomic_block:
+        return False
+    tables = ", ".join(table_name(model) for model in models)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
+    except DatabaseError:
+        # The write it follows has committed: a vacuum refused (a role that does not own the tables) must
+        # not report it as failed. Autovacuum remains.
+        logger.warning("VACUUM (ANALYZE) %s failed", tables, exc_info=True)
+        return False
+    return True

@@ -37,6 +37,7 @@ from utilities.bulk import (
     next_pk_sql,
     table_name,
     table_rows_estimate,
+    vacuumed,
 )
 from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, Table, open_table
 from utilities.timing import PhaseClock
@@ -230,6 +231,11 @@ def patent_import(
             clock.lap("signals")
         clock.lap("commit (deferred checks)")
         outcome.counts = counts
+        # After a bulk load, so that the next readers (the recompute it triggers first) find the tables
+        # ready; see ``vacuumed``. Old pages are all-visible already and skipped.
+        bulk = not dry_run and counts["created"] + counts["updated"] >= BULK_ROWS
+        if bulk and vacuumed(Patent, PatentApplicant):
+            clock.lap("vacuum (visibility map, statistics)")
     return outcome
 
 
