@@ -82,5 +82,5 @@ def test_a_failed_vacuum_is_logged_and_does_not_fail_the_write_it_follows(caplog
 
     assert vacuumed(missing) is False
 
-    assert "VACUUM (ANALYZE)" in caplog.text
+    assert "VACUUM of" in caplog.text
     assert Patent.objects.count() == 0  # the connection is still usable
