@@ -118,6 +118,8 @@ def main() -> None:
     with patents_csv.open("rb") as handle:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
     print(f"patents.csv: {lines - 1} rows, {patents_csv.stat().st_size / 1e6:.0f} MB")
+    if args.source is not None and args.scale is None:
+        scale = f"files of {source}"  # the label says what was imported, whatever scale made them
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the imports")
     manage("migrate", "--noinput", env=env)

@@ -328,7 +328,7 @@ def _apply(
 
     def resolve(which: str) -> str:
         return f"""
-            SELECT sa.k, sa.position, sa.name, sa.name_normalized, sa.credit_code,
+            SELECT sa.k, t.patent_id, sa.position, sa.name, sa.name_normalized, sa.credit_code,
                    COALESCE(ec.id, CASE WHEN {allowed} THEN nm.enterprise_id END) AS candidate,
                    CASE WHEN ec.id IS NULL AND {allowed} AND nm.name_normalized IS NOT NULL
                              AND nm.enterprise_id IS NULL THEN 1 ELSE 0 END AS ambiguous
@@ -430,11 +430,18 @@ def _apply(
         foreign_keys_checked_once(cursor, PatentApplicant, enabled=written >= BULK_ROWS),
         indexes_rebuilt(cursor, PatentApplicant, enabled=_bulk(cursor, PatentApplicant, written)),
     ):
+        # On PostgreSQL the resolved rows carry their patent's id (drawn before they were resolved), which
+        # spares a join of two million rows; SQLite's new patents got theirs since, in the state table.
+        patent_id, source = (
+            ("r.patent_id", f"{_STAGE_RESOLVED} r")
+            if is_postgres()
+            else ("t.patent_id", f"{_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k")
+        )
         cursor.execute(
             f"""INSERT INTO {applicants}
                     (patent_id, position, name, name_normalized, credit_code, enterprise_id)
-                SELECT t.patent_id, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
-                FROM {_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k"""
+                SELECT {patent_id}, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
+                FROM {source}"""
         )
         lap("insert applicants")
     lap("applicant indexes rebuilt, foreign keys checked")
