@@ -5,8 +5,10 @@ refresh of one unrelated enterprise cleared the stale mark while hundreds of row
 """
 
 import datetime
+import uuid
 
 import pytest
+from django.utils import timezone
 
 from reports import outbox, selectors, services
 from reports.models import EnterpriseMeasure, PendingRefresh
@@ -52,6 +54,19 @@ def test_a_change_committed_during_a_refresh_stays_pending(world, snapshot, monk
     monkeypatch.setattr(services, "_measures_insert", insert_then_change)
     services.snapshot_refresh_enterprises(enterprise_ids=[world["C"].pk])
     assert PendingRefresh.objects.filter(enterprise=world["C"]).exists()
+
+
+def test_a_run_answers_thousands_of_requests_but_not_one_renewed_since_it_read_them(world, snapshot):
+    """The first run after a large import answers a request per enterprise, in several statements."""
+    now = timezone.now()
+    PendingRefresh.objects.bulk_create(
+        PendingRefresh(enterprise_id=pk, requested_at=now, token=uuid.uuid4()) for pk in range(10_000, 11_200)
+    )
+    read = services._pending_tokens()
+    PendingRefresh.objects.filter(enterprise_id=10_500).update(token=uuid.uuid4())  # a change after the read
+
+    assert services._pending_complete(read) == 1_199
+    assert list(PendingRefresh.objects.values_list("enterprise_id", flat=True)) == [10_500]
 
 
 def test_an_older_snapshot_is_stale_once_the_data_changed_after_it(world):
