@@ -224,6 +224,24 @@ def table_rows_estimate(cursor, model) -> int:
     return int(cursor.fetchone()[0])
 
 
+def _constraints(cursor, table: str, *, kind: str) -> list[tuple[str, str]]:
+    """(name, definition) of the table's constraints of ``kind`` (``u`` unique, ``f`` foreign key)."""
+    cursor.execute(
+        f"""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = '{table}'::regclass AND contype = %s ORDER BY conname""",
+        [kind],
+    )
+    return cursor.fetchall()
+
+
+def _pending_checks_run(cursor) -> None:
+    """Run the deferred checks of this transaction's earlier writes (say, a caller that imported enterprises
+    in the same transaction): ALTER TABLE and CREATE INDEX refuse while any are pending. Then defer again,
+    as Django creates every foreign key (DEFERRABLE INITIALLY DEFERRED)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 @contextmanager
 def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
     """PostgreSQL, when ``enabled``: drop the secondary indexes of ``model``'s table, then build them again.
@@ -239,11 +257,7 @@ def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
         yield
         return
     table = table_name(model)
-    cursor.execute(
-        f"""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-            WHERE conrelid = '{table}'::regclass AND contype = 'u' ORDER BY conname"""
-    )
-    constraints = cursor.fetchall()
+    constraints = _constraints(cursor, table, kind="u")
     cursor.execute(
         f"""SELECT quote_ident(c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i
             JOIN pg_class c ON c.oid = i.indexrelid
@@ -253,10 +267,7 @@ def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
             ORDER BY c.relname"""
     )
     indexes = cursor.fetchall()
-    # ALTER TABLE refuses while deferred checks of earlier writes in this transaction are pending: run
-    # them now, then defer again as Django creates every foreign key (DEFERRABLE INITIALLY DEFERRED).
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    _pending_checks_run(cursor)
     for name, _ in constraints:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
     for name, _ in indexes:
@@ -289,16 +300,8 @@ def foreign_keys_checked_once(cursor, model, *, enabled: bool) -> Iterator[None]
         yield
         return
     table = table_name(model)
-    cursor.execute(
-        f"""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-           WHERE conrelid = '{table}'::regclass AND contype = 'f' ORDER BY conname"""
-    )
-    foreign_keys = cursor.fetchall()
-    # ALTER TABLE refuses while deferred checks of earlier writes in this transaction are pending (say, a
-    # caller that imported enterprises in the same transaction): run them now, then defer again as Django
-    # creates every foreign key (DEFERRABLE INITIALLY DEFERRED).
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    foreign_keys = _constraints(cursor, table, kind="f")
+    _pending_checks_run(cursor)
     for name, _ in foreign_keys:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
     yield
