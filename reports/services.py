@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from patents.models import Patent
-from utilities.bulk import chunks, is_postgres, table_name, vacuumed
+from utilities.bulk import chunks, table_name, vacuumed
 
 from .choices import SnapshotStatus
 from .locks import LOCK_TTL, SnapshotLocked, snapshot_lock
@@ -115,8 +115,7 @@ def _pending_complete(tokens: dict[int, uuid.UUID]) -> int:
     skip_locked = " FOR UPDATE OF p SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     deleted = 0
     with connection.cursor() as cursor:
-        # Two parameters a request: within SQLite's 999 (see ``chunks``).
-        for chunk in chunks(sorted(tokens.items()), 5000 if is_postgres() else 450):
+        for chunk in chunks(sorted(tokens.items()), per_value=2):
             params = [
                 value
                 for enterprise_id, token in chunk

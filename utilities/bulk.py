@@ -50,9 +50,12 @@ def column_names(fields: Iterable) -> list[str]:
     return [quote(field.column) for field in fields]
 
 
-def chunks(values: Iterable, size: int | None = None) -> Iterator[list]:
-    """Split ``values`` for ``__in`` lookups: SQLite accepts at most 999 parameters per query."""
-    size = size or (10_000 if is_postgres() else 900)
+def chunks(values: Iterable, size: int | None = None, *, per_value: int = 1) -> Iterator[list]:
+    """Split ``values`` for ``__in`` lookups: SQLite accepts at most 999 parameters per query.
+
+    ``per_value``: parameters each value takes (a pair of columns takes two), for the default size.
+    """
+    size = size or (10_000 if is_postgres() else 900) // per_value
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
