@@ -15,12 +15,11 @@ SQL is the same on PostgreSQL and SQLite.
 
 from utilities.bulk import (
     BULK_ROWS,
+    bulk_load,
     foreign_keys_checked_once,
     indexes_rebuilt,
-    is_postgres,
     quote,
     table_name,
-    table_rows_estimate,
 )
 from utilities.history import Channel, history_rows_insert_select
 
@@ -72,7 +71,7 @@ def import_history_write(cursor, *, record, user, staged: str, state: str, now, 
     the model). The per-row checks of the user took 1.1 s of 14 s for 2.3 million rows.
     """
     history = Patent.history.model
-    bulk = is_postgres() and rows >= BULK_ROWS and rows * 4 >= table_rows_estimate(cursor, history)
+    bulk = bulk_load(cursor, history, rows, from_rows=BULK_ROWS)
     with (
         foreign_keys_checked_once(cursor, history, enabled=bulk),
         indexes_rebuilt(cursor, history, enabled=bulk),

@@ -32,13 +32,13 @@ from enterprises.selectors import enterprise_name_index
 from utilities.bulk import (
     BULK_ROWS,
     analyze,
+    bulk_load,
     drop_tables,
     foreign_keys_checked_once,
     indexes_rebuilt,
     is_postgres,
     next_pk_sql,
     table_name,
-    table_rows_estimate,
     vacuumed,
 )
 from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, Table, open_table
@@ -399,7 +399,7 @@ def _apply(
     # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     if is_postgres():
-        with indexes_rebuilt(cursor, Patent, enabled=_bulk(cursor, Patent, created)):
+        with indexes_rebuilt(cursor, Patent, enabled=bulk_load(cursor, Patent, created, from_rows=BULK_ROWS)):
             cursor.execute(
                 f"""INSERT INTO {patents} (id, {fields}, updated_at)
                     SELECT t.patent_id, {", ".join(f"s.{field}" for field in PATENT_FIELDS)}, %s
@@ -439,7 +439,9 @@ def _apply(
         # Per row, each foreign-key check locks the referenced patent row (FOR KEY SHARE), which for a first
         # import of 1.65 million applicants dirtied every patent page again and took ~45 s at COMMIT.
         foreign_keys_checked_once(cursor, PatentApplicant, enabled=written >= BULK_ROWS),
-        indexes_rebuilt(cursor, PatentApplicant, enabled=_bulk(cursor, PatentApplicant, written)),
+        indexes_rebuilt(
+            cursor, PatentApplicant, enabled=bulk_load(cursor, PatentApplicant, written, from_rows=BULK_ROWS)
+        ),
     ):
         # On PostgreSQL the resolved rows carry their patent's id (drawn before they were resolved), which
         # spares a join of two million rows; SQLite's new patents got theirs since, in the state table.
@@ -461,14 +463,3 @@ def _apply(
     )
     lap("history written")
     return counts, enterprise_ids
-
-
-def _bulk(cursor, model, rows: int) -> bool:
-    """Whether inserting ``rows`` into ``model``'s table is a bulk load: the table's secondary indexes are
-    then built again afterwards (``indexes_rebuilt``) rather than updated a row at a time.
-
-    Rebuilding costs a sort of the whole table, inserting costs a random B-tree descent per row and index:
-    from a quarter of the table's size on, the rebuild wins (measured at report scale: the first import's
-    INSERT of 1.58 million patents, 91 s with the indexes kept, took 33 s with the builds, on a loaded machine).
-    """
-    return rows >= BULK_ROWS and rows * 4 >= table_rows_estimate(cursor, model)
