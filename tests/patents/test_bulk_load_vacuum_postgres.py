@@ -5,6 +5,7 @@ reads of a freshly loaded table without it (the recompute a patent import trigge
 """
 
 import io
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +16,7 @@ from patents.services import patent_file, patent_import
 from reports import services as report_services
 from reports.models import EnterpriseMeasure
 from tests.patents.conftest import patent_row, patents_csv
-from tests.reports.conftest import AS_OF
+from tests.reports.conftest import AS_OF, other_session
 from tests.reports.factories import enterprise, patent
 from utilities.bulk import vacuumed
 
@@ -75,6 +76,21 @@ def test_a_full_recompute_vacuums_the_indicator_tables(regions):
 def test_inside_a_transaction_the_vacuum_is_left_to_autovacuum():
     with transaction.atomic():
         assert vacuumed(Patent) is False
+
+
+def test_a_table_another_session_holds_is_skipped_not_waited_for():
+    blocker = other_session()
+    try:
+        blocker.execute("BEGIN")
+        blocker.execute("LOCK TABLE patents_patent IN SHARE MODE")  # conflicts with VACUUM's lock
+        started = time.monotonic()
+
+        assert vacuumed(Patent) is True
+
+        assert time.monotonic() - started < 5
+    finally:
+        blocker.close()
+    assert all_visible_pages("patents_patent") == 0  # skipped: nothing was vacuumed
 
 
 def test_a_failed_vacuum_is_logged_and_does_not_fail_the_write_it_follows(caplog):
