@@ -298,7 +298,14 @@ def bulk_load(cursor, model, rows: int, *, from_rows: int) -> bool:
     from a quarter of the table's size on, the rebuild wins (measured at report scale: the first import's
     INSERT of 1.58 million patents, 91 s with the indexes kept, took 33 s with the builds, on a loaded machine).
     """
-    return rows >= from_rows and rows * 4 >= table_rows_estimate(cursor, model)
+    return rows >= from_rows and large_against(cursor, model, rows)
+
+
+def large_against(cursor, model, rows: int) -> bool:
+    """Whether ``rows`` written to ``model``'s table are a quarter of it or more, as its statistics last
+    counted it (a table never analysed counts 0 rows): then the statistics and the visibility map are worth
+    renewing at once (``vacuumed``) rather than left to autovacuum."""
+    return rows > 0 and rows * 4 >= table_rows_estimate(cursor, model)
 
 
 @contextmanager

@@ -1,0 +1,48 @@
+"""An enterprise import that wrote a large part of its tables leaves PostgreSQL their statistics at once.
+
+``pg_class.reltuples`` is -1 for a table never analysed; the planner then takes a 130,000-row table for a
+hundred rows. ``relallvisible`` counts the pages a VACUUM marked all-visible.
+"""
+
+import pytest
+from django.db import connection
+
+from tests.enterprises.import_helpers import csv_bytes, enterprise_row, run
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def statistics(table: str) -> tuple[int, int]:
+    """(rows as last counted, all-visible pages)"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::int, relallvisible FROM pg_class WHERE relname = %s", [table])
+        return cursor.fetchone()
+
+
+def imported(*serials: int, **options):
+    return run(csv_bytes([enterprise_row(serial) for serial in serials]), **options)
+
+
+def test_a_first_import_leaves_the_enterprise_and_designation_tables_analysed_and_vacuumed(regions):
+    outcome = imported(1, 2, 3)
+
+    assert outcome.counts["enterprises_created"] == 3
+    assert statistics("enterprises_enterprise")[0] == 3
+    assert statistics("enterprises_enterprise")[1] >= 1
+    assert statistics("enterprises_designation")[0] == 3
+
+
+def test_an_import_small_against_the_table_leaves_it_to_autovacuum(regions):
+    imported(*range(1, 13))
+
+    outcome = imported(13, 14)  # 2 rows against 12: under a quarter
+
+    assert outcome.counts["enterprises_created"] == 2
+    assert statistics("enterprises_enterprise")[0] == 12
+
+
+def test_a_dry_run_renews_nothing(regions):
+    outcome = imported(1, 2, dry_run=True)
+
+    assert outcome.counts["enterprises_created"] == 2
+    assert statistics("enterprises_enterprise")[0] == -1
