@@ -45,7 +45,7 @@ class Patent(models.Model):
     patent_type = models.CharField(_("专利类型"), max_length=16, choices=PatentType.choices)
     title = models.CharField(_("标题"), max_length=500, blank=True)
     application_date = models.DateField(_("申请日"))
-    publication_date = models.DateField(_("公开日"), db_index=True)
+    publication_date = models.DateField(_("公开日"))  # indexed with the id below
     grant_date = models.DateField(_("授权日"), null=True, blank=True)
     legal_status = models.CharField(_("法律状态"), max_length=10, choices=LegalStatus.choices)
     ipc_main = models.CharField(_("主IPC分类号"), max_length=32, blank=True)
@@ -84,6 +84,10 @@ class Patent(models.Model):
             # Incremental sync pages through (updated_at, id) by keyset; an import stamps a million rows
             # with one instant, so the id must be in the index for a deep page to stay an index range scan.
             models.Index(fields=["updated_at", "id"], name="patent_updated_idx"),
+            # Lists newest first, (publication date, id) descending, paged by keyset. On the date alone the
+            # planner had to sort each day's patents by id: all of a day's before the first row (some 2,000
+            # at 10x, ten times the report's), so a page filtered by province read 13,000 patents.
+            models.Index(fields=["publication_date", "id"], name="patent_published_idx"),
             # The API's list filtered by an office other than CN, newest first: without it the planner walks
             # the publication-date index backwards and reads every newer patent of every office (0.7 s at
             # 10x for WO, 1.4% of the patents). Partial: CN is 96% of the rows, where that walk is short.
