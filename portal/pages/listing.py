@@ -56,6 +56,11 @@ class _BoundedPaginator(Paginator):
 
     A COUNT(*) of every matching enterprise grew with the data (130,000 at the national scale) while the
     list shows at most ``cap`` rows: beyond them the page says "more than" and offers the export.
+
+    The count is taken by reading the matching ids, at most ``cap`` + 1 of them. When they are all there,
+    the page is read among those ids: otherwise the planner, asked for the first rows in name order,
+    walks the name index and tests every enterprise against the filters, which for a rare selection
+    (a name and the first batch: 5 rows) read all 130,000 at 10x, 190 ms against 20 ms at report scale.
     """
 
     def __init__(self, object_list, per_page, *, cap: int) -> None:
@@ -63,16 +68,22 @@ class _BoundedPaginator(Paginator):
         self.cap = cap
 
     @cached_property
-    def _bounded_count(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+    def _matching_ids(self) -> list[int]:
+        return list(self.object_list.order_by().values_list("pk", flat=True)[: self.cap + 1])
 
     @property
     def more(self) -> bool:
-        return self._bounded_count > self.cap
+        return len(self._matching_ids) > self.cap
 
     @cached_property
     def count(self) -> int:
-        return min(self._bounded_count, self.cap)
+        return min(len(self._matching_ids), self.cap)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list if self.more else self.object_list.filter(pk__in=self._matching_ids)
+        return self._get_page(rows[bottom : bottom + self.per_page], number, self)
 
 
 def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
