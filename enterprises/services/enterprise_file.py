@@ -29,12 +29,12 @@ from django.db import DatabaseError, connection
 from django.utils.translation import gettext
 
 from regions.selectors import RegionCache, RegionResolver
-from utilities.bulk import chunks, drop_tables, insert_rows, large_against, vacuumed
+from utilities.bulk import chunks, drop_tables, insert_rows
 from utilities.tabular import Column, ErrorReport, FileRejected, choice_parser, open_table, parse_bool
 
 from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
 from ..import_records import import_transaction, recorded_import
-from ..models import Designation, Enterprise, ImportRecord
+from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
 from .cells import (
     parse_batch,
@@ -54,6 +54,7 @@ from .plan import (
     designations_of,
     enterprises_notify,
     plan_designation,
+    statistics_renewed,
 )
 from .scope import ImportScopeCheck
 
@@ -509,7 +510,7 @@ def enterprise_import(
             enterprises_notify(touched)
         recorded.counts = counts
         if not dry_run:
-            _statistics_renewed(counts)
+            statistics_renewed(counts)
     return DetailedImportOutcome(
         counts=recorded.counts,
         record=recorded.record,
@@ -518,25 +519,6 @@ def enterprise_import(
         unchanged_rows=changes.unchanged,
         changes_not_listed=changes.not_listed,
     )
-
-
-def _statistics_renewed(counts: dict[str, int]) -> None:
-    """After an import that wrote a large part of the enterprise or designation table (a first import, a
-    new programme's list): statistics and visibility map at once, as after a bulk patent import.
-
-    Without statistics the planner takes the 130,000 enterprises of a 10x dataset for a hundred, and the
-    lists filtered by province read every enterprise of the province; autovacuum may be late, or off.
-    """
-    if connection.in_atomic_block:
-        return  # VACUUM cannot run inside the caller's transaction: not worth asking how large the write was
-    written = {
-        Enterprise: counts["enterprises_created"] + counts["enterprises_updated"],
-        Designation: counts["designations_created"] + counts["designations_updated"],
-    }
-    with connection.cursor() as cursor:
-        large = [model for model, rows in written.items() if large_against(cursor, model, rows)]
-    if large:
-        vacuumed(*large)
 
 
 # --- single-row writes (the API) ---------------------------------------------------------------------

@@ -21,7 +21,14 @@ from ..import_records import import_transaction, recorded_import
 from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
 from .cells import parse_batch, parse_credit_code, parse_name, report_duplicates
-from .plan import DetailedImportOutcome, Plan, designations_of, detailed_outcome, plan_designation
+from .plan import (
+    DetailedImportOutcome,
+    Plan,
+    designations_of,
+    detailed_outcome,
+    plan_designation,
+    statistics_renewed,
+)
 from .scope import import_scope_check
 
 # The official MIIT shape `序号, 省份, 企业名称[, 统一社会信用代码]`, plus two optional columns a list
@@ -320,4 +327,6 @@ def designation_list_import(
             if not dry_run:
                 plan.apply(user=user, record=recorded.record)
         recorded.counts = plan.counts
+        if not dry_run:
+            statistics_renewed(plan.counts)
     return detailed_outcome(recorded, plan)

@@ -1,13 +1,16 @@
-"""An enterprise import that wrote a large part of its tables leaves PostgreSQL their statistics at once.
+"""An import that wrote a large part of the enterprise tables leaves PostgreSQL their statistics at once.
 
 ``pg_class.reltuples`` is -1 for a table never analysed; the planner then takes a 130,000-row table for a
 hundred rows. ``relallvisible`` counts the pages a VACUUM marked all-visible.
 """
 
+import io
+
 import pytest
 from django.db import connection
 
-from tests.enterprises.import_helpers import csv_bytes, enterprise_row, run
+from enterprises.services import designation_list_import
+from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes, run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,3 +49,13 @@ def test_a_dry_run_renews_nothing(regions):
 
     assert outcome.counts["enterprises_created"] == 2
     assert statistics("enterprises_enterprise")[0] == -1
+
+
+def test_a_first_miit_list_import_leaves_the_designations_analysed(regions):
+    data = list_bytes([(1, "江苏省", "苏州名单一有限公司"), (2, "广东省", "深圳名单二有限公司")])
+
+    outcome = designation_list_import(stream=io.BytesIO(data), file_name="第四批名单.csv", batch=4)
+
+    assert outcome.counts["designations_created"] == 2
+    assert statistics("enterprises_designation")[0] == 2
+    assert statistics("enterprises_enterprise")[0] == 2
