@@ -2,10 +2,24 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 
 def body_of(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def plan_without_sorting(sql: str) -> str:
+    """PostgreSQL's plan for ``sql`` with sorts and sequential scans forbidden (this transaction only).
+
+    With a handful of test rows the planner would rather sort; forbidding it asks whether an index can
+    give the query's exact order at all. A "Sort" in the plan means none can.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def walk(client, url: str, params: dict | None = None) -> list[dict]:

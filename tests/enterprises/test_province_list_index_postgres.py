@@ -10,18 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from regions.models import City, Province
-from tests.api_helpers import fresh_throttles  # noqa: F401
+from tests.api_helpers import fresh_throttles, plan_without_sorting  # noqa: F401
 from tests.factories import EnterpriseFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
-
-
-def plan_of(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_the_largest_enterprises_of_a_province_come_from_an_index_without_a_sort(regions):
@@ -37,6 +29,6 @@ def test_the_largest_enterprises_of_a_province_come_from_an_index_without_a_sort
     assert response.status_code == 200
     assert [row["employees"] for row in response.json()["results"]] == [4000, 400, 40, None]
     (listing,) = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and '"employees" DESC' in q["sql"]]
-    plan = plan_of(listing)
+    plan = plan_without_sorting(listing)
     assert "enterprise_province_employees_idx" in plan
     assert "Sort" not in plan

@@ -12,18 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.api_helpers import fresh_throttles  # noqa: F401
+from tests.api_helpers import fresh_throttles, plan_without_sorting  # noqa: F401
 from tests.reports.factories import enterprise, patent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
-
-
-def plan_of(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.mark.parametrize("query", [{}, {"province": "320000"}], ids=["all", "one province"])
@@ -40,6 +32,6 @@ def test_the_newest_patents_come_from_an_index_without_a_sort(regions, query):
     dates = [row["publication_date"] for row in response.json()["results"]]
     assert dates == (["2023-03-03"] if not query else []) + ["2023-03-02", "2023-03-01", "2023-03-01"]
     (listing,) = [q["sql"] for q in queries if 'FROM "patents_patent"' in q["sql"] and "LIMIT" in q["sql"]]
-    plan = plan_of(listing)
+    plan = plan_without_sorting(listing)
     assert "patent_published_idx" in plan
     assert "Sort" not in plan
