@@ -51,14 +51,20 @@ def _filter_controls(filterset, params) -> list[dict]:
     return controls
 
 
+# Up to this many matching rows the page is read among their ids; more make a long IN list that costs more
+# to plan than it saves (3,500 ids: 113 ms against 44 ms at 10x), and select rows common enough for the
+# planner's walk in index order to find a page quickly.
+SMALL_SELECTION = 500
+
+
 class _BoundedPaginator(Paginator):
     """Counts the rows only up to ``cap`` (the rows of the pages a reader can reach).
 
     A COUNT(*) of every matching enterprise grew with the data (130,000 at the national scale) while the
     list shows at most ``cap`` rows: beyond them the page says "more than" and offers the export.
 
-    The count is taken by reading the matching ids, at most ``cap`` + 1 of them. When they are all there,
-    the page is read among those ids: otherwise the planner, asked for the first rows in name order,
+    The count is taken by reading the matching ids, at most ``cap`` + 1 of them. When they are few, the
+    page is read among those ids: otherwise the planner, asked for the first rows in name order,
     walks the name index and tests every enterprise against the filters, which for a rare selection
     (a name and the first batch: 5 rows) read all 130,000 at 10x, 190 ms against 20 ms at report scale.
     """
@@ -82,7 +88,8 @@ class _BoundedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self.object_list if self.more else self.object_list.filter(pk__in=self._matching_ids)
+        ids = self._matching_ids
+        rows = self.object_list.filter(pk__in=ids) if len(ids) <= SMALL_SELECTION else self.object_list
         return self._get_page(rows[bottom : bottom + self.per_page], number, self)
 
 
