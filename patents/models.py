@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from utilities.fields import CodeField
 from utilities.history import ChannelHistoryBase
 from utilities.scoping import RestrictedQuerySet
 
@@ -37,11 +38,11 @@ class Patent(models.Model):
     overseas market. ``legal_status`` is today's status, whatever snapshot date the indicators use.
     """
 
-    publication_number = models.CharField(_("公开号"), max_length=32, unique=True)
-    application_number = models.CharField(_("申请号"), max_length=40)
+    publication_number = CodeField(_("公开号"), max_length=32, unique=True)
+    application_number = CodeField(_("申请号"), max_length=40)
     # No index of its own: a handful of office codes over millions of rows; the unique
     # (jurisdiction, application_number) index serves lookups by office.
-    jurisdiction = models.CharField(_("受理局"), max_length=2)
+    jurisdiction = CodeField(_("受理局"), max_length=2)
     patent_type = models.CharField(_("专利类型"), max_length=16, choices=PatentType.choices)
     title = models.CharField(_("标题"), max_length=500, blank=True)
     application_date = models.DateField(_("申请日"))
