@@ -7,6 +7,11 @@ The import is set-based so that they scale to the report's 1.5 million patents:
   worker processes, ``executemany`` on SQLite. Nothing is kept per row, so memory does not grow with the
   file: the duplicates inside the file are found in SQL over the staged keys (``validation.duplicates``),
   and their errors merged into the row-level report;
+* a file whose rows are all valid is written without that search first: a key repeated in the file cannot
+  pass the writes (``_apply`` says how each kind is stopped), and when they fail the import rolls back to
+  before them and searches then, so a rejected file gets the same report. The search is two hash
+  aggregates over every staged row (3.8 s of a first import of 2.3 million patents); a dry run, which
+  writes nothing, and a file already rejected for its cells still search first;
 * everything else (what is new, changed or unchanged; which applicant lists changed; which enterprise each
   applicant links to; the writes themselves) is a handful of ``INSERT ... SELECT`` / ``UPDATE ... FROM``
   statements that read the staging tables. The SQL is shared by both backends, so they behave identically,
@@ -22,7 +27,7 @@ import io
 from collections.abc import Callable
 from typing import IO
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -132,6 +137,17 @@ def _with_duplicates(cursor, report: ErrorReport) -> ErrorReport:
     return merged
 
 
+class _RepeatedInFile(Exception):
+    """Two rows of the file name one existing patent: seen in ``_apply`` before it writes anything."""
+
+
+def _refuse_duplicates(cursor) -> None:
+    """Reject the file with its duplicates, if it has any (``FileRejected``); else return."""
+    report = _with_duplicates(cursor, ErrorReport())
+    if report:
+        raise FileRejected(report)
+
+
 def _index_staging(cursor) -> None:
     # Autovacuum never analyses temp tables; without statistics the planner guesses 1,000 rows and may
     # pick nested loops over a million. (The patent staging table was analysed for the duplicates.)
@@ -140,8 +156,12 @@ def _index_staging(cursor) -> None:
         cursor.execute(f"CREATE INDEX {_STAGE_PATENT}_pub ON {_STAGE_PATENT} (publication_number)")
 
 
-def _check_against_database(cursor) -> None:
-    """Reject rows whose application number already belongs to another patent of the same office."""
+def _check_against_database(cursor, *, duplicates_searched: bool) -> None:
+    """Reject rows whose application number already belongs to another patent of the same office.
+
+    A file that repeats a key is reported for that first, as the search before the writes would have
+    (two rows giving two existing patents one application number conflict with the database too).
+    """
     patents = table_name(Patent)
     base = f"""FROM {_STAGE_PATENT} s JOIN {patents} p
                ON p.jurisdiction = s.jurisdiction AND p.application_number = s.application_number
@@ -153,6 +173,8 @@ def _check_against_database(cursor) -> None:
     conflicts = cursor.fetchall()
     if not conflicts:
         return
+    if not duplicates_searched:
+        _refuse_duplicates(cursor)
     total = len(conflicts)
     if total > 200:
         cursor.execute(f"SELECT COUNT(*) {base}")
@@ -216,15 +238,32 @@ def patent_import(
             _create_staging(cursor)
             report = rows_stage(cursor, stream, table, reopen=open_file, size=size)
             clock.lap("read, validate and stage (Python)")
-            report = _with_duplicates(cursor, report)
-            clock.lap("duplicates in the file")
-            if report:
-                raise FileRejected(report)
+            # See the module's docstring: a valid file is searched for duplicates only if its writes fail.
+            duplicates_searched = bool(report) or dry_run
+            if duplicates_searched:
+                report = _with_duplicates(cursor, report)
+                clock.lap("duplicates in the file")
+                if report:
+                    raise FileRejected(report)
             _index_staging(cursor)
-            _check_against_database(cursor)
+            _check_against_database(cursor, duplicates_searched=duplicates_searched)
             load_names(cursor, enterprise_name_index())
             clock.lap("conflicts with the database, names")
-            counts, enterprise_ids = _apply(cursor, dry_run=dry_run, record=outcome.record, user=user, lap=clock.lap)
+            try:
+                with transaction.atomic():  # a savepoint: what to roll back to if the writes meet a duplicate
+                    counts, enterprise_ids = _apply(
+                        cursor,
+                        dry_run=dry_run,
+                        record=outcome.record,
+                        user=user,
+                        lap=clock.lap,
+                        duplicates_searched=duplicates_searched,
+                    )
+            except (IntegrityError, _RepeatedInFile):
+                if duplicates_searched:
+                    raise
+                _refuse_duplicates(cursor)
+                raise  # not a duplicate of the file's: a conflict with a concurrent change (import_transaction)
             drop_tables(cursor, *_STAGES)
             if dry_run:
                 transaction.set_rollback(True)
@@ -259,8 +298,16 @@ def _tune_session(cursor) -> None:
 
 
 def _apply(
-    cursor, *, dry_run: bool, record: ImportRecord, user, lap: Callable[[str], None]
+    cursor, *, dry_run: bool, record: ImportRecord, user, lap: Callable[[str], None], duplicates_searched: bool
 ) -> tuple[dict[str, int], set[int]]:
+    """Compare the staged patents with the database, then write them; the counts and the enterprises touched.
+
+    Unless ``duplicates_searched``, the file may still repeat a key, and every repetition is stopped before
+    anything is half-written: two rows with the publication number of an existing patent raise
+    ``_RepeatedInFile`` below; of a new patent, they break its unique constraint when inserted (or when
+    the constraint is built again after a bulk load); two rows giving one office's application number to
+    two patents break that unique constraint, whether the patents are new or updated.
+    """
     patents, applicants, enterprises = table_name(Patent), table_name(PatentApplicant), table_name(Enterprise)
     changed_fields = " OR ".join(
         _distinct(f"p.{field}", f"s.{field}") if field == "grant_date" else f"p.{field} <> s.{field}"
@@ -284,6 +331,14 @@ def _apply(
         cursor.execute(f"ANALYZE {_STAGE_STATE}")
     else:
         cursor.execute(f"CREATE UNIQUE INDEX {_STAGE_STATE}_k ON {_STAGE_STATE} (k)")
+    if not duplicates_searched:
+        # An UPDATE ... FROM with two rows for one patent applies either; nothing else would notice.
+        cursor.execute(
+            f"""SELECT 1 FROM {_STAGE_STATE} WHERE is_new = 0
+                GROUP BY patent_id HAVING COUNT(*) > 1 LIMIT 1"""
+        )
+        if cursor.fetchone():
+            raise _RepeatedInFile
     lap("compare with the database: patents")
     # An existing patent's applicant list changed when one of its rows, (position, name, credit code), has
     # no identical row on the other side, staged or stored (positions are unique on both sides).

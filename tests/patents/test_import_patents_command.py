@@ -68,7 +68,8 @@ def test_verbosity_2_prints_where_the_time_went(write_file):
     out = io.StringIO()
     call_command("import_patents", str(write_file([patent_row(1)])), "-v", "2", stdout=out)
     phases = [line for line in out.getvalue().splitlines() if line.lstrip().startswith("phase ")]
-    assert any("duplicates in the file" in line for line in phases)
+    assert any("read, validate and stage" in line for line in phases)
+    assert any("history written" in line for line in phases)
     assert "专利：新建 1" in out.getvalue()
 
 

@@ -7,6 +7,7 @@ tests pin the report it gives to the one the row-by-row check in Python gave bef
 import pytest
 
 from patents.models import Patent, PatentApplicant
+from patents.services import patent_file as services
 from tests.patents.conftest import patent_row, patents_csv, run_import
 from utilities.tabular import FileRejected
 
@@ -101,3 +102,91 @@ def test_the_first_200_problems_are_listed_in_row_order_and_all_are_counted():
     assert {e.column for e in report.errors[:150]} == {"legal_status"}
     assert {e.column for e in report.errors[150:]} == {"publication_number"}
     assert "100" in report.lines()[-1]
+
+
+# A file whose rows are all valid is written without searching it for duplicates first: the writes stop at
+# any repeated key, roll back to before themselves, and the file gets the report the search gives. Each
+# kind of repetition is stopped by something different, so each is pinned here, row by row and (on
+# PostgreSQL) as a bulk load, whose unique constraints are only built again after the rows are in.
+write_modes = pytest.mark.parametrize(
+    "bulk", [pytest.param(False, id="rows"), pytest.param(True, marks=pytest.mark.postgres, id="bulk")]
+)
+
+
+@pytest.fixture
+def write_mode(monkeypatch):
+    def apply(bulk: bool) -> None:
+        if bulk:
+            monkeypatch.setattr(services, "BULK_ROWS", 1)
+
+    return apply
+
+
+def stored() -> list[tuple[str, str, str]]:
+    fields = ("publication_number", "application_number", "title")
+    return list(Patent.objects.order_by("publication_number").values_list(*fields))
+
+
+def rejected_leaving_data_as_it_was(rows) -> list[tuple[int, str, str, str]]:
+    before = stored()
+    with pytest.raises(FileRejected) as caught:
+        run_import(patents_csv(rows))
+    assert stored() == before
+    return [(e.row, e.column, e.value, e.reason) for e in caught.value.report.errors]
+
+
+def test_a_valid_file_is_written_without_the_search(monkeypatch):
+    def search(*args, **kwargs):
+        raise AssertionError("searched a valid file for duplicates before writing it")
+
+    monkeypatch.setattr(services, "duplicates", search)
+    outcome = run_import(patents_csv([patent_row(1), patent_row(2)]))
+    assert outcome.counts["created"] == 2
+
+
+@write_modes
+def test_two_new_patents_with_one_publication_number(bulk, write_mode):
+    write_mode(bulk)
+    rows = [patent_row(1), patent_row(2, publication_number="CN112000001A")]
+    assert rejected_leaving_data_as_it_was(rows) == [(3, "publication_number", "CN112000001A", DUPLICATE_PUBLICATION)]
+
+
+@write_modes
+def test_two_rows_for_one_existing_patent(bulk, write_mode):
+    run_import(patents_csv([patent_row(1), patent_row(2)]))
+    write_mode(bulk)
+    rows = [patent_row(1, title="改一"), patent_row(1, title="改二", application_number="X-1")]
+    assert rejected_leaving_data_as_it_was(rows) == [(3, "publication_number", "CN112000001A", DUPLICATE_PUBLICATION)]
+
+
+@write_modes
+def test_a_new_and_an_existing_patent_given_one_application_number(bulk, write_mode):
+    run_import(patents_csv([patent_row(1)]))
+    write_mode(bulk)
+    rows = [patent_row(1, application_number="X-1"), patent_row(3, application_number="X-1")]
+    assert rejected_leaving_data_as_it_was(rows) == [(3, "application_number", "X-1", duplicate_application("CN"))]
+
+
+@write_modes
+def test_two_existing_patents_given_one_application_number(bulk, write_mode):
+    run_import(patents_csv([patent_row(1), patent_row(2)]))
+    write_mode(bulk)
+    rows = [patent_row(1, application_number="X-1"), patent_row(2, application_number="X-1")]
+    assert rejected_leaving_data_as_it_was(rows) == [(3, "application_number", "X-1", duplicate_application("CN"))]
+
+
+def test_a_repetition_that_also_conflicts_with_the_database_is_reported_as_a_repetition():
+    run_import(patents_csv([patent_row(1)]))
+    number = patent_row(1)["application_number"]
+    rows = [patent_row(1), patent_row(2, application_number=number)]
+    assert rejected_leaving_data_as_it_was(rows) == [(3, "application_number", number, duplicate_application("CN"))]
+
+
+def test_a_dry_run_is_searched_as_it_writes_nothing():
+    rows = [patent_row(1), patent_row(1)]
+    with pytest.raises(FileRejected) as caught:
+        run_import(patents_csv(rows), dry_run=True)
+    assert [(e.row, e.column) for e in caught.value.report.errors] == [
+        (3, "publication_number"),
+        (3, "application_number"),
+    ]
