@@ -83,8 +83,9 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
         return "；".join(names) or "—"
 
     def get_search_results(self, request, queryset, search_term):
-        # Numbers are stored upper-case, so a case-sensitive prefix match can use the unique index's
-        # pattern twin; the admin's default istartswith (UPPER(...) LIKE) would scan millions of rows.
+        # Numbers are stored upper-case, so a case-sensitive prefix match can use the unique index on the
+        # publication number (collation "C", see CodeField) and the application number its own unique
+        # index; the admin's default istartswith (UPPER(...) LIKE) would scan millions of rows.
         term = search_term.strip().upper()
         if not term:
             return queryset, False

@@ -40,8 +40,8 @@ class Patent(models.Model):
 
     publication_number = CodeField(_("公开号"), max_length=32, unique=True)
     application_number = CodeField(_("申请号"), max_length=40)
-    # No index of its own: a handful of office codes over millions of rows; the unique
-    # (jurisdiction, application_number) index serves lookups by office.
+    # No index of its own: a handful of office codes over millions of rows, CN nearly all of them; the
+    # partial index below serves lists of another office.
     jurisdiction = CodeField(_("受理局"), max_length=2)
     patent_type = models.CharField(_("专利类型"), max_length=16, choices=PatentType.choices)
     title = models.CharField(_("标题"), max_length=500, blank=True)
@@ -69,8 +69,11 @@ class Patent(models.Model):
         verbose_name = _("专利")
         verbose_name_plural = pgettext_lazy("plural", "专利")
         constraints = [
+            # The application number first: its own prefix serves the admin's search by application number
+            # (on the office first, that search read the whole table), and the index is built in half the
+            # time after a bulk load (the office, CN on nearly every row, sorted nothing).
             models.UniqueConstraint(
-                fields=["jurisdiction", "application_number"], name="patent_application_unique_per_office"
+                fields=["application_number", "jurisdiction"], name="patent_application_unique_per_office"
             ),
             models.CheckConstraint(
                 condition=models.Q(publication_date__gte=models.F("application_date")),
