@@ -124,7 +124,6 @@ def _with_duplicates(cursor, report: ErrorReport) -> ErrorReport:
     Both lists are in row order and each holds its first MAX_REPORTED_ERRORS, so the merged report's
     first MAX_REPORTED_ERRORS are among them; within a row the cell errors come first, as they always did.
     """
-    analyze(cursor, _STAGE_PATENT, _STAGE_KEYS)
     every_row = f"""(SELECT row_number, publication_number, jurisdiction, application_number FROM {_STAGE_PATENT}
                      UNION ALL
                      SELECT row_number, publication_number, jurisdiction, application_number FROM {_STAGE_KEYS})"""
@@ -148,10 +147,15 @@ def _refuse_duplicates(cursor) -> None:
         raise FileRejected(report)
 
 
+def _analyse_staging(cursor) -> None:
+    # Autovacuum never analyses temp tables; without statistics the planner guesses their size from their
+    # pages and may pick nested loops over a million rows. Once, before the duplicate search or the writes
+    # read them (its statistics outlive a rollback to the writes' savepoint).
+    analyze(cursor, _STAGE_PATENT, _STAGE_APPLICANT, _STAGE_KEYS)
+
+
 def _index_staging(cursor) -> None:
-    # Autovacuum never analyses temp tables; without statistics the planner guesses 1,000 rows and may
-    # pick nested loops over a million. (The patent staging table was analysed for the duplicates.)
-    analyze(cursor, _STAGE_APPLICANT)
+    # SQLite joins by nested loops, which need the key indexed; PostgreSQL hashes the tables whole.
     if not is_postgres():
         cursor.execute(f"CREATE INDEX {_STAGE_PATENT}_pub ON {_STAGE_PATENT} (publication_number)")
 
@@ -237,6 +241,7 @@ def patent_import(
             _tune_session(cursor)
             _create_staging(cursor)
             report = rows_stage(cursor, stream, table, reopen=open_file, size=size)
+            _analyse_staging(cursor)
             clock.lap("read, validate and stage (Python)")
             # See the module's docstring: a valid file is searched for duplicates only if its writes fail.
             duplicates_searched = bool(report) or dry_run
