@@ -15,7 +15,7 @@ from utilities.filters import IntegerFilter, StableOrderingFilter
 
 from .choices import BATCH_LABELS, UNLISTED, DesignationStatus, IndustryField, ListingBoard, Program
 from .models import Designation, Enterprise
-from .names import normalize_name
+from .search import search
 
 LISTING_BOARD_CHOICES = [*ListingBoard.choices, (UNLISTED, _("未上市"))]
 # The importer accepts batches 1..99 (later batches must work without a code change).
@@ -131,14 +131,7 @@ class EnterpriseFilterSet(filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_text(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        condition = Q(name__icontains=text) | Q(former_names__icontains=text) | Q(credit_code__startswith=text.upper())
-        key = normalize_name(text)
-        if key:
-            condition |= Q(name_normalized__contains=key)
-        return queryset.filter(condition)
+        return search(queryset, value)
 
     def filter_updated_after(self, queryset, name, value):
         if value is None:
