@@ -289,13 +289,15 @@ def plan_population(members: list[SyntheticEnterprise], rng) -> list[Plan]:
     geo_order = sorted(range(n), key=lambda i: (geo[i], batch[i], i))
 
     # -- PCT: bucket membership by rank of a propensity, then raked per group within the bucket bounds --
+    # A firm enters a bucket only if it publishes at least the bucket's lower bound (PCT are applications).
     pct_buckets = _bucket_targets(cal.PCT_BUCKETS, n)
+    pct_ranges = ((0, 0), (1, 9), (10, 99), (100, 2500))
     pct_targets = {g: rates[g]["pct"] * k for g, k in geo_n.items()}
     pct_propensity = [
         math.log(applications[i]) + INDUSTRY_PCT_OFFSET[members[i].industry] + rng.gauss(0.0, 0.9) for i in range(n)
     ]
-    pct_score = _offset_scores(pct_propensity, geo, pct_targets, pct_buckets, _PCT_TYPICAL)
-    pct_bounds = _bucketed(pct_score, pct_buckets, ((0, 0), (1, 9), (10, 99), (100, 2500)))
+    pct_score = _offset_scores(pct_propensity, geo, pct_targets, pct_buckets, _PCT_TYPICAL, pct_ranges, applications)
+    pct_bounds = _bucketed(pct_score, pct_buckets, pct_ranges, applications)
     pct_base = []
     for low, high in pct_bounds:
         if high == 0:
@@ -307,7 +309,12 @@ def plan_population(members: list[SyntheticEnterprise], rng) -> list[Plan]:
     pct = systematic_round(rake(pct_base, [(geo, pct_targets)], lo=pct_lo, hi=pct_hi), geo_order, rng)
 
     # -- overseas markets: buckets by rank (correlated with PCT), raked per city page / rest -----------
+    # Each market needs a foreign filing, and those come out of the applications left after PCT: a firm
+    # with 100 PCT among 119 applications has room for 19 foreign filings. A firm without room for a
+    # bucket's lower bound is passed over for it, so the bucket counts stay exact in the written file.
     market_buckets = _bucket_targets(cal.OVERSEAS_BUCKETS, n)
+    market_ranges = ((0, 0), (1, 5), (6, 10), (11, 24))
+    foreign_room = [applications[i] - pct[i] for i in range(n)]
     page = [g if g in cal.FIVE_CITIES else "rest" for g in geo]
     market_rate = {c: cal.CITY_INDICATORS[c]["overseas_markets_per_enterprise"] for c in cal.FIVE_CITIES}
     market_rate["rest"] = _pooled_rate(
@@ -318,20 +325,28 @@ def plan_population(members: list[SyntheticEnterprise], rng) -> list[Plan]:
     market_propensity = [
         0.7 * pct_propensity[i] + 0.3 * math.log(applications[i]) + rng.gauss(0.0, 0.7) for i in range(n)
     ]
-    market_score = _offset_scores(market_propensity, page, market_targets, market_buckets, _MARKETS_TYPICAL)
-    market_bounds = _bucketed(market_score, market_buckets, ((0, 0), (1, 5), (6, 10), (11, 24)))
+    market_score = _offset_scores(
+        market_propensity, page, market_targets, market_buckets, _MARKETS_TYPICAL, market_ranges, foreign_room
+    )
+    market_bounds = _bucketed(market_score, market_buckets, market_ranges, foreign_room)
     market_base = [0.0 if high == 0 else low + (high - low) * rng.random() ** 2.0 for low, high in market_bounds]
-    market_hi = [float(min(high, max(low, applications[i] // 3))) for i, (low, high) in enumerate(market_bounds)]
+    market_hi = [
+        float(min(high, max(low, applications[i] // 3), foreign_room[i])) for i, (low, high) in enumerate(market_bounds)
+    ]
     markets = systematic_round(
         rake(market_base, [(page, market_targets)], lo=[float(low) for low, _h in market_bounds], hi=market_hi),
         sorted(range(n), key=lambda i: (page[i], i)),
         rng,
     )
-    # Each market holds at least one patent; bigger portfolios file a few more abroad.
+    # Each market holds at least one patent; bigger portfolios file a few more abroad, within their room.
     foreign = [
         0
         if markets[i] == 0
-        else min(markets[i] + int(markets[i] * rng.random() * 1.5), max(markets[i], applications[i] // 3))
+        else min(
+            markets[i] + int(markets[i] * rng.random() * 1.5),
+            max(markets[i], applications[i] // 3),
+            foreign_room[i],
+        )
         for i in range(n)
     ]
 
@@ -439,32 +454,49 @@ _MARKETS_TYPICAL = (0.0, 1.9, 7.2, 13.0)
 
 
 def _offset_scores(
-    propensity: list[float], groups: list, targets: dict, bucket_sizes: list[int], typical
+    propensity: list[float], groups: list, targets: dict, bucket_sizes: list[int], typical, ranges, room: list[int]
 ) -> list[float]:
     """Shift each group's propensity until the buckets it wins would carry about its target total; the
     raking inside the bucket bounds then closes the remaining gap exactly."""
     offsets = dict.fromkeys(targets, 0.0)
-    bounds = tuple((k, k) for k in range(len(typical)))
     for _ in range(25):
         score = [p + offsets[g] for p, g in zip(propensity, groups, strict=True)]
-        bucket = _bucketed(score, bucket_sizes, bounds)
+        bucket = _bucket_indices(score, bucket_sizes, ranges, room)
         expected = dict.fromkeys(targets, 0.0)
-        for (b, _b), g in zip(bucket, groups, strict=True):
+        for b, g in zip(bucket, groups, strict=True):
             expected[g] += typical[b]
         for g, target in targets.items():
             offsets[g] += 0.5 * math.log(max(target, 0.5) / max(expected[g], 0.5))
     return [p + offsets[g] for p, g in zip(propensity, groups, strict=True)]
 
 
-def _bucketed(score: list[float], bucket_sizes: list[int], bounds) -> list[tuple[int, int]]:
-    """Bounds per enterprise: the top-ranked get the highest bucket, and so on down to 0."""
+def _bucketed(score: list[float], bucket_sizes: list[int], ranges, room: list[int]) -> list[tuple[int, int]]:
+    """The (low, high) range of each enterprise's bucket (see ``_bucket_indices``)."""
+    return [ranges[b] for b in _bucket_indices(score, bucket_sizes, ranges, room)]
+
+
+def _bucket_indices(score: list[float], bucket_sizes: list[int], ranges, room: list[int]) -> list[int]:
+    """Bucket per enterprise: the top-ranked get the highest bucket, and so on down to 0, each bucket taking
+    exactly its size from the firms with ``room`` for its lower bound (the others wait for a lower bucket).
+
+    Ranking alone can put a firm in a bucket its plan cannot fill (seed 10 gave 6-10 markets to a firm whose
+    100 applications were all PCT), and the written file then misses the report's bucket count by that firm,
+    for some seeds only."""
     ranked = sorted(range(len(score)), key=lambda i: (-score[i], i))
-    result: list[tuple[int, int]] = [bounds[0]] * len(score)
-    start = 0
+    result = [0] * len(score)
     for bucket in range(len(bucket_sizes) - 1, 0, -1):
-        for i in ranked[start : start + bucket_sizes[bucket]]:
-            result[i] = bounds[bucket]
-        start += bucket_sizes[bucket]
+        low = ranges[bucket][0]
+        left = []
+        taken = 0
+        for i in ranked:
+            if taken < bucket_sizes[bucket] and room[i] >= low:
+                result[i] = bucket
+                taken += 1
+            else:
+                left.append(i)
+        if taken < bucket_sizes[bucket]:
+            raise ValueError(f"only {taken} of {bucket_sizes[bucket]} firms have room for bucket {ranges[bucket]}")
+        ranked = left
     return result
 
 
