@@ -1,6 +1,8 @@
 """The enterprise list: filters, sorting by the snapshot's measures, a bounded paginator."""
 
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import F, Lookup
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -51,10 +53,33 @@ def _filter_controls(filterset, params) -> list[dict]:
     return controls
 
 
-# Up to this many matching rows the page is read among their ids; more make a long IN list that costs more
-# to plan than it saves (3,500 ids: 113 ms against 44 ms at 10x), and select rows common enough for the
-# planner's walk in index order to find a page quickly.
-SMALL_SELECTION = 500
+# Up to this many matching rows the page is read among their ids. On PostgreSQL they are one array
+# parameter (``= ANY``): at 10x a page among 1,320 ids took 3.9 ms against 9.9 ms found by walking the name
+# order, and 609 ids 3.0 against 16.7 ms. An ``IN (…)`` list of as many values cost more to plan than it
+# saved (3,500 ids: 113 ms against 44 ms), so SQLite, whose lists are small, keeps it below 500. More rows
+# are common enough for the planner's walk in name order to find a page quickly.
+SMALL_SELECTION = 2_000
+SMALL_SELECTION_AS_LIST = 500
+
+
+class _PrimaryKeyAmong(Lookup):
+    """``pk = ANY(%s)``: the ids as one array parameter, planned as fast for 2,000 ids as for 20."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, self.rhs]
+
+
+def _among(rows, ids: list[int]):
+    if connections[rows.db].vendor == "postgresql":
+        return rows.filter(_PrimaryKeyAmong(F("pk"), ids)) if len(ids) <= SMALL_SELECTION else rows
+    return rows.filter(pk__in=ids) if len(ids) <= min(SMALL_SELECTION, SMALL_SELECTION_AS_LIST) else rows
 
 
 class _BoundedPaginator(Paginator):
@@ -89,13 +114,13 @@ class _BoundedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         ids = self._matching_ids
-        rows = self.object_list.filter(pk__in=ids) if len(ids) <= SMALL_SELECTION else self.object_list
+        rows = _among(self.object_list, ids)
         return self._get_page(rows[bottom : bottom + self.per_page], number, self)
 
 
 def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
     from django.core.paginator import EmptyPage, PageNotAnInteger
-    from django.db.models import F, FilteredRelation, Q
+    from django.db.models import FilteredRelation, Q
 
     from enterprises.models import Enterprise
 
