@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import connections
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -10,13 +12,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from utilities.history import RevertRefused
 from utilities.history_admin import ChangeHistoryAdminMixin
-from utilities.scoping import is_national_administrator
+from utilities.scoping import ALL_PROVINCES, is_national_administrator, user_province_codes
 from utilities.scoping_admin import ScopedAdminMixin
 from utilities.tabular import FileRejected
 
@@ -24,6 +27,7 @@ from .choices import batch_display
 from .forms import EnterpriseAdminForm, ImportUploadForm
 from .import_records import PREVIEW_LIFETIME, import_counts_words, import_previews_expire
 from .models import Designation, Enterprise, ImportRecord
+from .search import search_condition
 from .services import (
     import_cancel,
     import_confirm,
@@ -84,6 +88,22 @@ class EnterpriseBatchFilter(BatchFilter):
     lookup = "designations__batch"
 
 
+class OwnProvincesFilter(admin.RelatedFieldListFilter):
+    """The provinces the user answers for (all of them for national roles), to filter the list by.
+
+    Django's RelatedOnlyFieldListFilter found them by reading the province of every enterprise on each
+    page of the list: 28 ms a page at 10x (130,000 enterprises), growing with the data.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        codes = user_province_codes(request.user)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={} if codes is ALL_PROVINCES else {"pk__in": codes},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/enterprises/enterprise/change_list.html"
@@ -98,10 +118,12 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
         "industry_field",
         "listing_board",
         "primary_financing",
-        # Only the provinces of the rows the user may see (the stock filter would list all 31).
-        ("province", admin.RelatedOnlyFieldListFilter),
+        ("province", OwnProvincesFilter),
     )
-    search_fields = ("name", "former_names", "=credit_code", "stock_code")
+    search_fields = ("name", "former_names", "=credit_code", "stock_code")  # see get_search_results
+    # The list says how many enterprises match, not also how many there are in all: a count of every
+    # enterprise on each page (15 ms at 10x).
+    show_full_result_count = False
     list_select_related = ("province", "city")
     autocomplete_fields = ("province", "city")
     inlines = [DesignationInline]
@@ -118,6 +140,27 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user  # a class of its own per call (modelform_factory)
         return form
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word of the search (quotes keep a phrase) must match: the portal's search, that is a name,
+        a former name or the beginning of the credit code (``enterprises.search``, served by its bigram
+        index), or the beginning of the stock code.
+
+        The stock ``search_fields`` compared every field with ``LIKE '%…%'``: at 10x (130,000 enterprises)
+        a search read the whole table twice, for the page and for its count, 140-220 ms a page.
+        """
+        # The stock search with no term: only the restriction of an autocomplete to the user's provinces.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, "")
+        vendor = connections[queryset.db].vendor
+        for word in smart_split(search_term):
+            if word[0] in "\"'" and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            word = word.strip()
+            if word:
+                queryset = queryset.filter(
+                    search_condition(word, vendor=vendor) | Q(stock_code__startswith=word.upper())
+                )
+        return queryset, may_have_duplicates
 
     # --- import: upload → preview (a dry run of the same service) → confirm or cancel ----------------
 

@@ -77,19 +77,24 @@ def text_matches(text: str) -> Q:
     return _name_matches(text, normalize_name(text)) | Q(credit_code__startswith=text.upper())
 
 
-def search(queryset, text: str):
-    """``queryset`` narrowed to the enterprises ``text`` matches (``text_matches``), through the bigram
-    index on PostgreSQL."""
-    text = text.strip()
-    if not text:
-        return queryset
+def search_condition(text: str, *, vendor: str) -> Q:
+    """The condition ``text_matches`` gives, written for the bigram index on PostgreSQL (``vendor``)."""
     key = normalize_name(text)
-    if connections[queryset.db].vendor != "postgresql" or len(text) < 2 or len(key) < 2 or "\n" in text:
-        return queryset.filter(text_matches(text))
+    if vendor != "postgresql" or len(text) < 2 or len(key) < 2 or "\n" in text:
+        return text_matches(text)
     caseless = text.upper() == text.lower()
     indexed = _names_contain_pairs_of(Upper(Value(text)))
     if key != text or not caseless:
         indexed |= _names_contain_pairs_of(Value(key))
     exact = len(text) == 2 and key == text and caseless  # the one pair is in the names exactly when the text is
     names = indexed if exact else indexed & _name_matches(text, key)
-    return queryset.filter(names | Q(credit_code__startswith=text.upper()))
+    return names | Q(credit_code__startswith=text.upper())
+
+
+def search(queryset, text: str):
+    """``queryset`` narrowed to the enterprises ``text`` matches (``text_matches``), through the bigram
+    index on PostgreSQL."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(search_condition(text, vendor=connections[queryset.db].vendor))
