@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from regions.models import Province
 from utilities.history import RevertRefused
 from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import ALL_PROVINCES, is_national_administrator, user_province_codes
@@ -89,7 +90,8 @@ class EnterpriseBatchFilter(BatchFilter):
 
 
 class OwnProvincesFilter(admin.RelatedFieldListFilter):
-    """The provinces the user answers for (all of them for national roles), to filter the list by.
+    """The provinces the user answers for (all of them for national roles), to filter the list by, named in
+    the page's language.
 
     Django's RelatedOnlyFieldListFilter found them by reading the province of every enterprise on each
     page of the list: 28 ms a page at 10x (130,000 enterprises), growing with the data.
@@ -97,11 +99,14 @@ class OwnProvincesFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         codes = user_province_codes(request.user)
-        return field.get_choices(
-            include_blank=False,
-            limit_choices_to={} if codes is ALL_PROVINCES else {"pk__in": codes},
-            ordering=self.field_admin_ordering(field, request, model_admin),
-        )
+        provinces = Province.objects.order_by("code")
+        if codes is not ALL_PROVINCES:
+            provinces = provinces.filter(code__in=codes)
+        english = (translation.get_language() or "").startswith("en")
+        return [
+            (code, name_en if english and name_en else name)
+            for code, name, name_en in provinces.values_list("code", "name", "name_en")
+        ]
 
 
 @admin.register(Enterprise)
