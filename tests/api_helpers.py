@@ -22,6 +22,19 @@ def plan_without_sorting(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def plan_with_bitmap_scans_only(sql: str) -> str:
+    """PostgreSQL's plan for ``sql`` with sequential and plain index scans forbidden (this transaction only).
+
+    A GIN index is read by bitmap scans only: with nothing else left, a plan without it means the query
+    does not say the index's expression, whatever the planner would choose on a handful of test rows.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def walk(client, url: str, params: dict | None = None) -> list[dict]:
     """Every result of a keyset-paginated list, following ``next`` to the end."""
     results: list[dict] = []

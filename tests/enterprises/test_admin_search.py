@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from officials.services import official_set_up
 from regions.models import City, Province
+from tests.api_helpers import plan_with_bitmap_scans_only
 from tests.factories import EnterpriseFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +84,6 @@ def test_the_page_and_its_count_are_read_from_the_bigram_index(national_client, 
     assert len(searched) >= 2  # the page, and the count of its matches
 
     for sql in searched:
-        with connection.cursor() as cursor:
-            # Only bitmap scans left (a GIN index has no other): can the bigram index answer this query?
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+        plan = plan_with_bitmap_scans_only(sql)
         assert "enterprise_search_bigrams_idx" in plan
         assert "enterprise_stock_code_idx" in plan
