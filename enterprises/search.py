@@ -1,7 +1,7 @@
 """The enterprise text search (``?q=``) and the bigram index that keeps it fast on PostgreSQL.
 
 The search matches part of a current or former name, or the beginning of a credit code. Names are
-compared with ``LIKE '%…%'``, which a B-tree cannot serve: PostgreSQL read every enterprise, 50–70 ms a
+compared with ``LIKE '%…%'``, which a B-tree cannot serve: PostgreSQL read every enterprise, 50–130 ms a
 search at the national scale (130,000 enterprises). pg_trgm does not help: most searches are two
 Chinese characters (科技, 精密), which hold no trigram.
 
@@ -9,7 +9,7 @@ So on PostgreSQL every enterprise keeps the character pairs (bigrams) of its nam
 with a GIN index (migration 0010). Any pair of a searched text is a pair of the names it is found in, so
 "the names' pairs contain the text's pairs" is a necessary condition, which the index answers:
 
-- for a plain text of two characters (no letter case, already normalised: 科技, 精密, 2023), it is also
+- for a plain text of two characters (no letter case, already normalised: 科技, 精密, 68), it is also
   sufficient, and it replaces the ``LIKE`` conditions: the planner then estimates the matches from the
   column's statistics instead of multiplying two estimates of the same condition;
 - for any other text of two characters or more, it narrows the rows the unchanged ``LIKE`` conditions
