@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import Province
+from regions.selectors import division_name
 from utilities.history import RevertRefused
 from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import ALL_PROVINCES, is_national_administrator, user_province_codes
@@ -99,14 +100,10 @@ class OwnProvincesFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         codes = user_province_codes(request.user)
-        provinces = Province.objects.order_by("code")
+        provinces = Province.objects.order_by("code").only("code", "name", "name_en")
         if codes is not ALL_PROVINCES:
             provinces = provinces.filter(code__in=codes)
-        english = (translation.get_language() or "").startswith("en")
-        return [
-            (code, name_en if english and name_en else name)
-            for code, name, name_en in provinces.values_list("code", "name", "name_en")
-        ]
+        return [(province.code, division_name(province)) for province in provinces]
 
 
 @admin.register(Enterprise)

@@ -4,12 +4,18 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from utilities.tabular import ErrorReport
 
 from .choices import XPCC_CITY, XPCC_NAME, XPCC_PROVINCE, CityKind
 from .models import City, Province
+
+
+def division_name(division) -> str:
+    """A province's or city's name in the active language: its English name outside Chinese, where known."""
+    english = not (get_language() or "zh-hans").startswith("zh")
+    return division.name_en if english and division.name_en else division.name
 
 
 class RegionNotFound(ValueError):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from regions.choices import Cluster
 from regions.models import City, Province
+from regions.selectors import division_name
 from reports.choices import NATIONAL_CODE, Scope
 from reports.metrics import last_complete_year
 
@@ -25,11 +26,6 @@ NATIONAL = (Scope.NATIONAL.value, NATIONAL_CODE)
 
 def english() -> bool:
     return not (get_language() or "zh-hans").startswith("zh")
-
-
-def division_name(division) -> str:
-    """A province's or city's name in the active language."""
-    return division.name_en if english() and division.name_en else division.name
 
 
 def names_for(rows, scope: str) -> dict[str, str]:
