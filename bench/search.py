@@ -40,9 +40,11 @@ from django.db.models import Exists, OuterRef  # noqa: E402
 from enterprises.choices import Program  # noqa: E402
 from enterprises.models import Designation, Enterprise  # noqa: E402
 from enterprises.search import search, text_matches  # noqa: E402
+from portal.pages.listing import _among  # noqa: E402
+from portal.views import LIST_MAX_PAGES, LIST_PAGE_SIZE  # noqa: E402
 
-CAP = 5_000  # the list page's cap: 100 pages of 50
-PAGE = 50
+PAGE = LIST_PAGE_SIZE
+CAP = LIST_PAGE_SIZE * LIST_MAX_PAGES  # the rows the list's pages can show, and what its count reads up to
 TERMS = ("科技", "材料", "智能", "电子", "精密", "精密机械", "半导体", "华为", "ABC", "91320")
 
 
@@ -57,10 +59,9 @@ def _reads(narrow, text: str, batch: int | None):
         queryset = queryset.filter(Exists(designations))
     rows = narrow(queryset, text)
 
-    def list_page():
+    def list_page():  # as the list's bounded paginator reads it (portal.pages.listing)
         ids = list(rows.order_by().values_list("pk", flat=True)[: CAP + 1])
-        page = rows.filter(pk__in=ids) if len(ids) <= 500 else rows
-        list(page.order_by("name", "pk").values_list("pk", flat=True)[:PAGE])
+        list(_among(rows, ids).order_by("name", "pk").values_list("pk", flat=True)[:PAGE])
         return ids
 
     def api_page():
