@@ -258,3 +258,12 @@ def test_the_admin_upload_refuses_a_file_above_the_size_limit_naming_it(regions,
     page = response.content.decode()
     assert "文件超过 1 MB 的上限" in page
     assert not ImportRecord.objects.exists()
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_its_directory_is_read(regions, tmp_path):
+    path = _workbook_with(tmp_path / "parts.xlsx", "xl/worksheets/sheet1.xml", [_sheet_xml("")])
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(1001):
+            archive.writestr(f"xl/media/part{number}.bin", b"")
+    report = rejected(path.read_bytes(), file_name="parts.xlsx")
+    assert "超过 1000 个的上限" in report.errors[0].reason
