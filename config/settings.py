@@ -222,6 +222,21 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (enterprises/import_records.py: import_transaction).
 IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"))
 
+# --- Bounded uploads (issue #22): no file an official sends may exhaust a web worker ---------------
+# The largest legitimate upload is a national-scale enterprise file (~130,000 enterprises): about 25 MB
+# as CSV, ~12 MB as XLSX; lists of a batch are a few hundred KB. 50 MB leaves twice that. The admin form
+# refuses a bigger file, and the request-body limit reads this setting too.
+IMPORT_UPLOAD_MAX_BYTES = int(float(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
+# An XLSX is a zip of XML: these bound what openpyxl would unpack and parse (utilities/tabular.py), for
+# the admin and the commands alike. That national file's sheet is ~100 MB of XML, at ~15:1; a zip bomb
+# (one 0.9 MB file of repeated shared strings took 526 MB to read) is far above 100:1.
+XLSX_MAX_UNCOMPRESSED_BYTES = int(float(os.environ.get("DJANGO_XLSX_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024)
+XLSX_MAX_COMPRESSION_RATIO = float(os.environ.get("DJANGO_XLSX_MAX_COMPRESSION_RATIO", "100"))
+# The widest interchange file has 15 columns (docs/data-formats.md); extra columns ignored on purpose
+# leave room up to 64. Rows: the national file's 130,000 and a margin. A sheet "A1:XFD1048576" is refused.
+XLSX_MAX_COLUMNS = int(os.environ.get("DJANGO_XLSX_MAX_COLUMNS", "64"))
+XLSX_MAX_ROWS = int(os.environ.get("DJANGO_XLSX_MAX_ROWS", "200000"))
+
 # Worker processes that read a large patents.csv (patents/services/staging.py); 0: one per core.
 PATENT_IMPORT_PROCESSES = int(os.environ.get("PATENT_IMPORT_PROCESSES", "0"))
 

@@ -1,6 +1,8 @@
 """Forms of the enterprises app: the officials' import upload in the admin."""
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DesignationStatus
@@ -39,6 +41,18 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text=_("仅用于企业名单；默认未知列视为错误"),
     )
+
+    def clean_file(self):
+        """Refuse a file above ``IMPORT_UPLOAD_MAX_BYTES`` before any import reads it."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                gettext("文件超过 %(limit)s MB 的上限（本文件 %(size)s MB），请拆分后分批导入")
+                % {"limit": f"{limit / (1024 * 1024):g}", "size": f"{upload.size / (1024 * 1024):.1f}"},
+                code="too_large",
+            )
+        return upload
 
     def options(self) -> dict:
         """The service options this upload asks for, stored on the ImportRecord until confirmation."""

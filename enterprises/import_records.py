@@ -8,6 +8,7 @@ row report, not a traceback.
 
 import datetime
 import hashlib
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,8 @@ from utilities.locks import IMPORT_LOCKS, LockTimeout, advisory_xact_lock
 from utilities.tabular import ErrorReport, FileRejected
 
 from .models import ImportRecord
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -94,15 +97,27 @@ def recorded_import(
         raise
     except Exception as exc:
         # An unexpected failure (a bug, a lost connection) also ends the attempt: the data rolled back, and
-        # the record must not stay "previewed" forever.
+        # the record must not stay "previewed" forever. The exception's text (SQL, table and constraint
+        # names, values) goes to the server log only; the official reads what happened and the number
+        # to quote to the administrator, who finds the full text in the log under it.
+        logger.exception("import record %s (%s, %s) failed", record.pk, kind, file_name)
         report = ErrorReport()
-        report.add(0, "", "", (gettext("内部错误：%(error)s") % {"error": exc})[:500])
+        report.add(0, "", "", import_failure_message(exc, record_id=record.pk))
         import_record_reject(record, report=report)
         raise
     record.outcome = ImportRecord.Outcome.DRY_RUN if dry_run else ImportRecord.Outcome.APPLIED
     record.counts = outcome.counts
     record.finished_at = timezone.now()
     record.save(update_fields=["outcome", "counts", "finished_at"])
+
+
+def import_failure_message(exc: Exception, *, record_id: int | None) -> str:
+    """What an official reads about an unexpected failure: its kind and the record's number, never its text."""
+    if isinstance(exc, DatabaseError) or type(exc).__module__.startswith("psycopg"):
+        message = gettext("数据库拒绝了写入，未写入任何数据；请联系管理员，编号 %(record)s")
+    else:
+        message = gettext("内部错误，未写入任何数据；请联系管理员，编号 %(record)s")
+    return message % {"record": record_id}
 
 
 # --- reading records: counts in words, expiry of forgotten previews -------------------------------

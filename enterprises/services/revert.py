@@ -10,6 +10,8 @@ and written by ``patents.services.revert`` (set-based: it may have touched a mil
 the same revert record and transaction.
 """
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,8 @@ from utilities.history import Channel, RevertRefused, RevertStep, history_channe
 from utilities.scoping import CHANGE, restrict
 
 from ..models import Designation, Enterprise, ImportRecord
+
+logger = logging.getLogger(__name__)
 
 
 def _applied_record_id(record: ImportRecord) -> int:
@@ -160,7 +164,11 @@ def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRe
             else:
                 counts = _enterprise_revert_apply(steps=steps, revert=revert, reason=reason, user=user)
         except IntegrityError as error:
-            raise RevertRefused([_("数据库拒绝了撤销（%(error)s），未做任何改动。") % {"error": error}]) from error
+            # The database's text (constraint, table, values) is for the server log, under the record's number.
+            logger.exception("revert of import record %s refused by the database", record.pk)
+            raise RevertRefused(
+                [_("数据库拒绝了撤销，未做任何改动；请联系管理员，编号 %(record)s") % {"record": record.pk}]
+            ) from error
         revert.counts = counts
         revert.finished_at = timezone.now()
         revert.save(update_fields=["counts", "finished_at"])
