@@ -494,7 +494,7 @@ def _worksheet_rows(workbook, sheet) -> Iterator[tuple[int, list[object]]]:
     to the declared width (within the limits) as ``iter_rows`` pads them, so the reader's fast path holds.
 
     The parser and the sheet's source and shared strings are openpyxl's own, as ``iter_rows`` uses them
-    (openpyxl is pinned in requirements.txt; tests/utilities/test_xlsx_bombs.py reads real workbooks).
+    (openpyxl is pinned in requirements.txt; tests/enterprises/test_upload_limits.py reads real workbooks).
     """
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet._reader import WorkSheetParser
