@@ -52,12 +52,13 @@ from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
 from .plan import DetailedImportOutcome, RowAction, RowChange
 from .preview import IMPORT_STORAGE_DIR, import_cancel, import_confirm, import_preview
 from .revert import RevertStep, import_revert, import_revert_plan
-from .scope import CREDIT_CODE_UNUSABLE, credit_code_taken_message
+from .scope import CREDIT_CODE_UNUSABLE, DesignationWriteRefused, credit_code_taken_message
 
 __all__ = [
     "BATCH_MAX",
     "CREDIT_CODE_UNUSABLE",
     "DESIGNATION_LIST_COLUMNS",
+    "DesignationWriteRefused",
     "EMPLOYEES_MAX",
     "ENTERPRISE_COLUMNS",
     "IMPORT_STORAGE_DIR",

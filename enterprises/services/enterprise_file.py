@@ -56,7 +56,7 @@ from .plan import (
     plan_designation,
     statistics_renewed,
 )
-from .scope import ImportScopeCheck
+from .scope import ImportScopeCheck, designation_write_check
 
 # Rows planned and written at a time: one chunk's plan (model instances, history rows) is a few MB, and
 # a chunk costs a dozen queries, which 5,000 rows amortise.
@@ -506,6 +506,11 @@ def enterprise_import(
                 scope.finish(record=recorded.record, report=report)
             if report:
                 raise FileRejected(report)
+            if not dry_run:
+                # Every write (the API's one-row imports included) rolls back here when it would create or
+                # change a designation without the permission; a preview (dry run) shows the plan, and the
+                # admin refuses it in its own words before it can be confirmed.
+                designation_write_check(user=user, counts=counts)
             # Once, with every id (a few bytes each): as a one-piece import announced them.
             enterprises_notify(touched)
         recorded.counts = counts
@@ -530,7 +535,9 @@ def enterprise_row_write(*, cells: dict[str, str], user, via: str = "api", label
     The API writes through the importer rather than beside it, so that a write made there is parsed,
     validated, recorded (ImportRecord, history rows naming the user) and refreshes the indicators exactly
     as an import or admin upload does. ``cells`` are the interchange columns as text; an empty optional
-    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value.
+    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value,
+    ``DesignationWriteRefused`` (a ``FileRejected``) when the row would create or change a designation that
+    ``user`` may not.
     """
     keys = [column.key for column in ENTERPRISE_COLUMNS]
     text = io.StringIO()
