@@ -1,11 +1,13 @@
-"""Forms of the enterprises app: the officials' import upload in the admin."""
+"""Forms of the enterprises app: the officials' import upload and the enterprise and designation forms of the admin."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from utilities.forms import CellCheckedFormMixin, CellCheckedModelForm
+
 from .choices import DesignationStatus
 from .models import Enterprise, ImportRecord
-from .services import BATCH_MAX, credit_code_taken_message
+from .services import BATCH_MAX, credit_code_taken_message, parse_stock_code
 
 
 class ImportUploadForm(forms.Form):
@@ -71,8 +73,9 @@ class NamesPerLineField(forms.CharField):
         return list(initial or []) != self.to_python(data)
 
 
-class EnterpriseAdminForm(forms.ModelForm):
-    """The admin's enterprise form: former names one per line instead of a JSON text box.
+class EnterpriseAdminForm(CellCheckedFormMixin, forms.ModelForm):
+    """The admin's enterprise form: former names one per line instead of a JSON text box, and the importer's
+    rules for cells (no markup, no formula; see ``utilities.forms``) and stock codes.
 
     ``user`` (set by the admin's ``get_form``) decides how a credit code that is already taken is refused:
     precisely when the user may see the enterprise bearing it, in words that reveal nothing otherwise.
@@ -103,6 +106,12 @@ class EnterpriseAdminForm(forms.ModelForm):
             "founded_on",
         ]
 
+    def clean_stock_code(self) -> str:
+        try:
+            return parse_stock_code(self.cleaned_data.get("stock_code") or "")
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
     def validate_unique(self) -> None:
         super().validate_unique()
         code = self.instance.credit_code  # add_error took it out of cleaned_data
@@ -114,3 +123,7 @@ class EnterpriseAdminForm(forms.ModelForm):
         precise = self.errors["credit_code"][0]
         message = credit_code_taken_message(user=self.user, holder=holder, precise=precise)
         self.errors["credit_code"] = self.error_class([message])
+
+
+class DesignationAdminForm(CellCheckedModelForm):
+    """A designation in the admin (its page and the enterprise's inline): the importer's cell rules."""

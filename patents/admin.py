@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from enterprises.former_names import enterprise_add_former_name
 from enterprises.models import Enterprise
 from enterprises.names import normalize_name
+from utilities.forms import CellCheckedModelForm
 from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
 from utilities.scoping_admin import ScopedAdminMixin
@@ -47,6 +48,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
 
 class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
     model = PatentApplicant
+    form = CellCheckedModelForm  # the importer's cell rules (no markup, no formula)
     fields = ("position", "name", "credit_code", "enterprise")
     raw_id_fields = ("enterprise",)
     extra = 0
@@ -54,6 +56,7 @@ class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Patent)
 class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = CellCheckedModelForm  # the importer's cell rules (no markup, no formula)
     # Fits 1366 px next to the navigation and the filters: the office is the number's prefix, the type a
     # filter, and the dates other than filing are on the change page.
     list_display = ("publication_number", "title", "applicants_text", "application_date", "legal_status")
@@ -198,6 +201,7 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
 
 @admin.register(PatentApplicant)
 class PatentApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = CellCheckedModelForm  # the importer's cell rules (no markup, no formula)
     list_display = ("name", "patent", "position", "credit_code", "enterprise")
     list_filter = (("enterprise", admin.EmptyFieldListFilter),)
     search_fields = ("=name", "^patent__publication_number", "=credit_code")

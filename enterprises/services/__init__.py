@@ -45,7 +45,7 @@ Decisions a user of the import must know (also in the admin import page):
 
 from regions.selectors import CityGuesser
 
-from .cells import BATCH_MAX, EMPLOYEES_MAX, NAME_MAX_LENGTH, STOCK_CODE_MAX_LENGTH, parse_batch
+from .cells import BATCH_MAX, EMPLOYEES_MAX, NAME_MAX_LENGTH, STOCK_CODE_MAX_LENGTH, parse_batch, parse_stock_code
 from .enterprise_file import ENTERPRISE_COLUMNS, enterprise_import, enterprise_row_write
 from .formatting import import_change_lines, import_counts_lines
 from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
@@ -81,4 +81,5 @@ __all__ = [
     "import_revert",
     "import_revert_plan",
     "parse_batch",
+    "parse_stock_code",
 ]
