@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from utilities.forms import CellCheckedFormMixin, CellCheckedModelForm
 
 from .choices import DesignationStatus
+from .former_names import former_name_problems
 from .models import Enterprise, ImportRecord
+from .names import normalize_name
 from .services import BATCH_MAX, credit_code_taken_message, parse_stock_code
 
 
@@ -105,6 +107,17 @@ class EnterpriseAdminForm(CellCheckedFormMixin, forms.ModelForm):
             "primary_financing",
             "founded_on",
         ]
+
+    def clean_former_names(self) -> list[str]:
+        """Names added here must not be another enterprise's current name (``enterprises.former_names``);
+        names stored before are left alone, so an old clash does not block unrelated edits."""
+        names = self.cleaned_data.get("former_names") or []
+        stored = {normalize_name(name) for name in self.instance.former_names or []}
+        added = [name for name in names if normalize_name(name) not in stored]
+        problems = former_name_problems(added, enterprise_pk=self.instance.pk)
+        if problems:
+            raise forms.ValidationError(problems)
+        return names
 
     def clean_stock_code(self) -> str:
         try:

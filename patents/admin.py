@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
@@ -175,11 +175,10 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 messages.ERROR,
             )
             return redirect(page)
+        linkable = restrict(PatentApplicant.objects.all(), request.user, "change")
         if "link" in request.POST:
             linked = applicants_link_name(
-                name_normalized=normalize_name(name),
-                enterprise=enterprise,
-                applicants=restrict(PatentApplicant.objects.all(), request.user, "change"),
+                name_normalized=normalize_name(name), enterprise=enterprise, applicants=linkable
             )
             self.message_user(
                 request,
@@ -188,8 +187,22 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 messages.SUCCESS,
             )
             return redirect(page)
-        enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)
-        result = applicants_link(enterprise_ids=[enterprise.pk])
+        # Recording a former name links applicants too: only those the user may link, as "关联" does, and
+        # only for a name that such an applicant bears (not a name seen in another province's data).
+        if not linkable.filter(enterprise__isnull=True, name_normalized=normalize_name(name)).exists():
+            self.message_user(
+                request,
+                _("没有您可以关联的、名为“%(name)s”的未关联申请人，未记为曾用名。") % {"name": name},
+                messages.ERROR,
+            )
+            return redirect(page)
+        try:
+            enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)
+        except ValidationError as refused:
+            for problem in refused.messages:
+                self.message_user(request, problem, messages.ERROR)
+            return redirect(page)
+        result = applicants_link(enterprise_ids=[enterprise.pk], applicants=linkable)
         self.message_user(
             request,
             _("已把“%(name)s”记为%(enterprise)s的曾用名，关联了 %(linked)s 个申请人。")
