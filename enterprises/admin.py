@@ -26,7 +26,7 @@ from utilities.scoping_admin import ScopedAdminMixin
 from utilities.tabular import FileRejected
 
 from .choices import batch_display
-from .forms import EnterpriseAdminForm, ImportUploadForm
+from .forms import DesignationAdminForm, EnterpriseAdminForm, ImportUploadForm
 from .import_records import PREVIEW_LIFETIME, import_counts_words, import_previews_expire
 from .models import Designation, Enterprise, ImportRecord
 from .search import search_condition
@@ -47,6 +47,7 @@ PREVIEW_ROW_LIMIT = 500
 
 class DesignationInline(ScopedAdminMixin, admin.TabularInline):
     model = Designation
+    form = DesignationAdminForm
     fields = ("program", "batch", "status", "designated_on", "revoked_on", "note")
     extra = 0
 
@@ -346,6 +347,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
 
 @admin.register(Designation)
 class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = DesignationAdminForm
     list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
     list_filter = ("program", BatchFilter, "status")
     search_fields = ("enterprise__name", "=enterprise__credit_code")

@@ -1,13 +1,17 @@
-"""Forms of the enterprises app: the officials' import upload in the admin."""
+"""Forms of the enterprises app: the officials' import upload and the enterprise and designation forms of the admin."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from utilities.forms import CellCheckedFormMixin, CellCheckedModelForm
+
 from .choices import DesignationStatus
+from .former_names import former_name_problems
 from .models import Enterprise, ImportRecord
-from .services import BATCH_MAX, credit_code_taken_message
+from .names import normalize_name
+from .services import BATCH_MAX, credit_code_taken_message, parse_stock_code
 
 
 class ImportUploadForm(forms.Form):
@@ -85,8 +89,9 @@ class NamesPerLineField(forms.CharField):
         return list(initial or []) != self.to_python(data)
 
 
-class EnterpriseAdminForm(forms.ModelForm):
-    """The admin's enterprise form: former names one per line instead of a JSON text box.
+class EnterpriseAdminForm(CellCheckedFormMixin, forms.ModelForm):
+    """The admin's enterprise form: former names one per line instead of a JSON text box, and the importer's
+    rules for cells (no markup, no formula; see ``utilities.forms``) and stock codes.
 
     ``user`` (set by the admin's ``get_form``) decides how a credit code that is already taken is refused:
     precisely when the user may see the enterprise bearing it, in words that reveal nothing otherwise.
@@ -117,6 +122,23 @@ class EnterpriseAdminForm(forms.ModelForm):
             "founded_on",
         ]
 
+    def clean_former_names(self) -> list[str]:
+        """Names added here must not be another enterprise's current name (``enterprises.former_names``);
+        names stored before are left alone, so an old clash does not block unrelated edits."""
+        names = self.cleaned_data.get("former_names") or []
+        stored = {normalize_name(name) for name in self.instance.former_names or []}
+        added = [name for name in names if normalize_name(name) not in stored]
+        problems = former_name_problems(added, enterprise_pk=self.instance.pk)
+        if problems:
+            raise forms.ValidationError(problems)
+        return names
+
+    def clean_stock_code(self) -> str:
+        try:
+            return parse_stock_code(self.cleaned_data.get("stock_code") or "")
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
     def validate_unique(self) -> None:
         super().validate_unique()
         code = self.instance.credit_code  # add_error took it out of cleaned_data
@@ -128,3 +150,7 @@ class EnterpriseAdminForm(forms.ModelForm):
         precise = self.errors["credit_code"][0]
         message = credit_code_taken_message(user=self.user, holder=holder, precise=precise)
         self.errors["credit_code"] = self.error_class([message])
+
+
+class DesignationAdminForm(CellCheckedModelForm):
+    """A designation in the admin (its page and the enterprise's inline): the importer's cell rules."""

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from enterprises.former_names import enterprise_add_former_name
 from enterprises.models import Enterprise
 from enterprises.names import normalize_name
+from utilities.forms import CellCheckedModelForm
 from utilities.history_admin import ChangeHistoryAdminMixin
 from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
 from utilities.scoping_admin import ScopedAdminMixin
@@ -47,6 +48,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
 
 class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
     model = PatentApplicant
+    form = CellCheckedModelForm  # the importer's cell rules (no markup, no formula)
     fields = ("position", "name", "credit_code", "enterprise")
     raw_id_fields = ("enterprise",)
     extra = 0
@@ -54,6 +56,7 @@ class PatentApplicantInline(ScopedAdminMixin, admin.TabularInline):
 
 @admin.register(Patent)
 class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = CellCheckedModelForm  # the importer's cell rules (no markup, no formula)
     # Fits 1366 px next to the navigation and the filters: the office is the number's prefix, the type a
     # filter, and the dates other than filing are on the change page.
     list_display = ("publication_number", "title", "applicants_text", "application_date", "legal_status")
@@ -172,11 +175,10 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 messages.ERROR,
             )
             return redirect(page)
+        linkable = restrict(PatentApplicant.objects.all(), request.user, "change")
         if "link" in request.POST:
             linked = applicants_link_name(
-                name_normalized=normalize_name(name),
-                enterprise=enterprise,
-                applicants=restrict(PatentApplicant.objects.all(), request.user, "change"),
+                name_normalized=normalize_name(name), enterprise=enterprise, applicants=linkable
             )
             self.message_user(
                 request,
@@ -185,8 +187,22 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 messages.SUCCESS,
             )
             return redirect(page)
-        enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)
-        result = applicants_link(enterprise_ids=[enterprise.pk])
+        # Recording a former name links applicants too: only those the user may link, as "关联" does, and
+        # only for a name that such an applicant bears (not a name seen in another province's data).
+        if not linkable.filter(enterprise__isnull=True, name_normalized=normalize_name(name)).exists():
+            self.message_user(
+                request,
+                _("没有您可以关联的、名为“%(name)s”的未关联申请人，未记为曾用名。") % {"name": name},
+                messages.ERROR,
+            )
+            return redirect(page)
+        try:
+            enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)
+        except ValidationError as refused:
+            for problem in refused.messages:
+                self.message_user(request, problem, messages.ERROR)
+            return redirect(page)
+        result = applicants_link(enterprise_ids=[enterprise.pk], applicants=linkable)
         self.message_user(
             request,
             _("已把“%(name)s”记为%(enterprise)s的曾用名，关联了 %(linked)s 个申请人。")
@@ -198,6 +214,7 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
 
 @admin.register(PatentApplicant)
 class PatentApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = CellCheckedModelForm  # the importer's cell rules (no markup, no formula)
     list_display = ("name", "patent", "position", "credit_code", "enterprise")
     list_filter = (("enterprise", admin.EmptyFieldListFilter),)
     search_fields = ("=name", "^patent__publication_number", "=credit_code")

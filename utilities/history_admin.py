@@ -12,11 +12,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .history import Channel, RevertRefused, change_revert, change_revert_plan, value_display
-from .scoping import CHANGE, restrict
+from .scoping import CHANGE, may_act_on, restrict
 
 
 class ChangeHistoryAdminMixin:
-    """For a SimpleHistoryAdmin: a channel column and a "撤销此修改" link on every change in the history."""
+    """For a SimpleHistoryAdmin (with ScopedAdminMixin): a channel column and a "撤销此修改" link on every
+    change in the history, and the stock "revert to this version" page made read-only (no form, no write)."""
 
     history_list_display = ["channel_text", "revert_link"]
 
@@ -54,12 +55,39 @@ class ChangeHistoryAdminMixin:
             *super().get_urls(),
         ]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """django-simple-history's "revert to this version" page, made unable to write.
+
+        The stock page saves whatever is posted to it and checks only view permission (and the
+        ``SIMPLE_HISTORY_REVERT_DISABLED`` setting only hides its button): an analyst could rename an
+        enterprise or move it to another province through it. Changes are undone only through
+        ``revert_change_view``, which previews, and checks change permission and scope. So: any method
+        but GET/HEAD is refused outright (403, whoever asks, before anything is looked up); a GET is sent
+        to the object's history page, with the checks of that page (404 outside the user's provinces).
+        """
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        self._require_in_scope(request, object_id)  # ScopedAdminMixin: 404 outside the user's provinces
+        opts = self.model._meta
+        found = str(version_id).isdigit() and (
+            self.model.history.filter(**{opts.pk.attname: unquote(object_id), "history_id": version_id}).exists()
+        )
+        if not found:
+            raise Http404
+        if not self.has_view_history_or_change_history_permission(request):
+            raise PermissionDenied
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[unquote(object_id)]))
+
     def revert_change_view(self, request, object_id, history_id):
-        """GET: what the revert will write (or why it cannot); POST: write it."""
+        """GET: what the revert will write (or why it cannot); POST: write it.
+
+        Change permission and change scope are checked on the object as it is, and again on the object
+        as the revert leaves it (inside the transaction, which a refusal rolls back).
+        """
         obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
         if obj is None:
             raise Http404
-        if not self.has_change_permission(request, obj):
+        if not self.has_change_permission(request, obj) or not may_act_on(request.user, obj, CHANGE):
             raise PermissionDenied
         record = self.model.history.filter(history_id=history_id, id=obj.pk).first()
         if record is None:

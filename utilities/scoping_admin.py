@@ -10,7 +10,8 @@ It narrows, with the same ``restrict``:
 - autocomplete results (``get_search_results`` when the admin answers an autocomplete request);
 - inlines (the same mixin on ``InlineModelAdmin``);
 - the history pages of django-simple-history, which otherwise fall back to the history table and would
-  show any object, in any province, by its id.
+  show any object, in any province, by its id (``history_view`` here; the stock "revert to this version"
+  page, which no longer shows a form, checks ``_require_in_scope`` in ``utilities.history_admin``).
 """
 
 from django.contrib.admin.utils import unquote
@@ -51,7 +52,3 @@ class ScopedAdminMixin:
     def history_view(self, request, object_id, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._require_in_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -593,6 +593,14 @@ def _cell_problem(value: str, *, neutralised: bool = False) -> str | None:
     return None
 
 
+def cell_problem(value: str) -> str | None:
+    """Why a text typed into a form (the admin's) could not be imported as a cell, or None.
+
+    The same rule as the importer's, so that whatever the admin stores exports and re-imports unchanged.
+    """
+    return _cell_problem(value)
+
+
 def _is_neutralised(value: object) -> bool:
     text = value.strip() if isinstance(value, str) else ""
     return text.startswith(NEUTRALISING_PREFIX) and text[1:2] in FORMULA_PREFIXES

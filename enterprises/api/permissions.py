@@ -5,7 +5,9 @@ change (``enterprises.add_enterprise``, ``change_enterprise``, ``add_designation
 the same permissions the admin checks, and the enterprise must lie in one of the user's provinces
 (``utilities.scoping``: national administrators and superusers write everywhere, a provincial official in
 their provinces, anyone without a role nowhere). The import service behind every write checks the
-provinces of the rows again, so a create or a move out of the user's provinces is refused there too.
+provinces of the rows again, so a create or a move out of the user's provinces is refused there too, and
+refuses (403) an enterprise write whose row would create or change a designation without the designation
+permissions (``enterprises.services.scope.designation_write_check``).
 """
 
 from django.utils.translation import gettext as _

@@ -4,7 +4,7 @@ and selectors in, serializers out; writes go through ``services.enterprise_row_w
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -73,6 +73,9 @@ def _stored_cells(enterprise: Enterprise, batch: int | None) -> dict[str, str]:
 def _write(request, cells: dict[str, str]) -> None:
     try:
         services.enterprise_row_write(cells=cells, user=request.user, label=f"api {request.method} {request.path}")
+    except services.DesignationWriteRefused as refused:
+        # A permission, not a bad value: 403, in words that name the permission missing.
+        raise PermissionDenied(refused.message) from None
     except FileRejected as rejected:
         errors: dict[str, list[str]] = {}
         for error in rejected.report.errors:
@@ -114,7 +117,8 @@ class _EnterpriseWriteMixin:
         parameters=[NO_FORMAT],
         request=EnterpriseWriteSerializer,
         responses={201: EnterpriseSerializer, 400: OpenApiResponse(description="Invalid values, by column.")},
-        description="Create an enterprise with its 小巨人 designation (needs a token and enterprises.add_enterprise). "
+        description="Create an enterprise with its 小巨人 designation (needs a token, enterprises.add_enterprise and "
+        "enterprises.add_designation). "
         "Validated, recorded and refreshed exactly like a one-row enterprises.csv import.",
     ),
 )
@@ -158,7 +162,9 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
         parameters=[CREDIT_CODE],
         request=EnterpriseUpdateSerializer,
         responses={200: EnterpriseSerializer},
-        description="Update an enterprise (needs a token and enterprises.change_enterprise). Omitted or empty "
+        description="Update an enterprise (needs a token and enterprises.change_enterprise; a batch or status that "
+        "creates or changes a designation also needs enterprises.add_designation or change_designation, else 403). "
+        "Omitted or empty "
         "values keep the stored ones; a rename keeps the old name as a former name. Same rules as the importer.",
     ),
 )

@@ -45,19 +45,20 @@ Decisions a user of the import must know (also in the admin import page):
 
 from regions.selectors import CityGuesser
 
-from .cells import BATCH_MAX, EMPLOYEES_MAX, NAME_MAX_LENGTH, STOCK_CODE_MAX_LENGTH, parse_batch
+from .cells import BATCH_MAX, EMPLOYEES_MAX, NAME_MAX_LENGTH, STOCK_CODE_MAX_LENGTH, parse_batch, parse_stock_code
 from .enterprise_file import ENTERPRISE_COLUMNS, enterprise_import, enterprise_row_write
 from .formatting import import_change_lines, import_counts_lines
 from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
 from .plan import DetailedImportOutcome, RowAction, RowChange
 from .preview import IMPORT_STORAGE_DIR, import_cancel, import_confirm, import_preview
 from .revert import RevertStep, import_revert, import_revert_plan
-from .scope import CREDIT_CODE_UNUSABLE, credit_code_taken_message
+from .scope import CREDIT_CODE_UNUSABLE, DesignationWriteRefused, credit_code_taken_message
 
 __all__ = [
     "BATCH_MAX",
     "CREDIT_CODE_UNUSABLE",
     "DESIGNATION_LIST_COLUMNS",
+    "DesignationWriteRefused",
     "EMPLOYEES_MAX",
     "ENTERPRISE_COLUMNS",
     "IMPORT_STORAGE_DIR",
@@ -80,4 +81,5 @@ __all__ = [
     "import_revert",
     "import_revert_plan",
     "parse_batch",
+    "parse_stock_code",
 ]

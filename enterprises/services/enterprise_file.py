@@ -33,6 +33,7 @@ from utilities.bulk import chunks, drop_tables, insert_rows
 from utilities.tabular import Column, ErrorReport, FileRejected, choice_parser, open_table, parse_bool
 
 from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
+from ..former_names import current_name_holders, former_name_problem
 from ..import_records import import_transaction, recorded_import
 from ..models import Enterprise, ImportRecord
 from ..names import normalize_name
@@ -56,7 +57,7 @@ from .plan import (
     plan_designation,
     statistics_renewed,
 )
-from .scope import ImportScopeCheck
+from .scope import ImportScopeCheck, designation_write_check
 
 # Rows planned and written at a time: one chunk's plan (model instances, history rows) is a few MB, and
 # a chunk costs a dozen queries, which 5,000 rows amortise.
@@ -342,6 +343,27 @@ class _Claims:
         )
 
 
+def _report_former_name_clashes(
+    rows: list[_EnterpriseRow], by_code: dict[str, Enterprise], completes: dict[int, Enterprise], report: ErrorReport
+) -> None:
+    """Every former name a row adds that is another enterprise's current name (``enterprises.former_names``).
+
+    Names the enterprise already has are left alone, so re-importing an old file is not refused for them.
+    """
+    added: list[tuple[_EnterpriseRow, Enterprise | None, str]] = []
+    for row in rows:
+        enterprise = by_code.get(row.credit_code) or completes.get(row.row)
+        stored = {normalize_name(n) for n in (enterprise.former_names or [])} if enterprise else set()
+        added += [(row, enterprise, name) for name in row.former_names if normalize_name(name) not in stored]
+    if not added:
+        return
+    holders = current_name_holders(name for _row, _enterprise, name in added)
+    for row, enterprise, name in added:
+        problem = former_name_problem(name, holders, enterprise_pk=enterprise.pk if enterprise else None)
+        if problem:
+            report.add(row.row, "former_names", name, problem)
+
+
 def _plan_enterprise_import(
     rows: list[_EnterpriseRow], resolver: RegionResolver, report: ErrorReport, claims: _Claims
 ) -> Plan:
@@ -393,6 +415,10 @@ def _plan_enterprise_import(
             continue
         claims.claim(enterprise, row.row)
         completes[row.row] = enterprise
+    if report:
+        return plan
+
+    _report_former_name_clashes(rows, by_code, completes, report)
     if report:
         return plan
 
@@ -506,6 +532,11 @@ def enterprise_import(
                 scope.finish(record=recorded.record, report=report)
             if report:
                 raise FileRejected(report)
+            if not dry_run:
+                # Every write (the API's one-row imports included) rolls back here when it would create or
+                # change a designation without the permission; a preview (dry run) shows the plan, and the
+                # admin refuses it in its own words before it can be confirmed.
+                designation_write_check(user=user, counts=counts)
             # Once, with every id (a few bytes each): as a one-piece import announced them.
             enterprises_notify(touched)
         recorded.counts = counts
@@ -530,7 +561,9 @@ def enterprise_row_write(*, cells: dict[str, str], user, via: str = "api", label
     The API writes through the importer rather than beside it, so that a write made there is parsed,
     validated, recorded (ImportRecord, history rows naming the user) and refreshes the indicators exactly
     as an import or admin upload does. ``cells`` are the interchange columns as text; an empty optional
-    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value.
+    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value,
+    ``DesignationWriteRefused`` (a ``FileRejected``) when the row would create or change a designation that
+    ``user`` may not.
     """
     keys = [column.key for column in ENTERPRISE_COLUMNS]
     text = io.StringIO()

@@ -29,7 +29,7 @@ from .plan import (
     plan_designation,
     statistics_renewed,
 )
-from .scope import import_scope_check
+from .scope import designation_write_check, import_scope_check
 
 # The official MIIT shape `序号, 省份, 企业名称[, 统一社会信用代码]`, plus two optional columns a list
 # sometimes carries: 城市 and 批次 (a file spanning several batches).
@@ -325,6 +325,8 @@ def designation_list_import(
             if report:
                 raise FileRejected(report)
             if not dry_run:
+                # A preview (dry run) shows the plan; the admin refuses it in its own words.
+                designation_write_check(user=user, counts=plan.counts)
                 plan.apply(user=user, record=recorded.record)
         recorded.counts = plan.counts
         if not dry_run:

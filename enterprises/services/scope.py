@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from regions.models import Province
 from utilities.scoping import ALL_PROVINCES, VIEW, may_act_on, user_province_codes
-from utilities.tabular import ErrorReport
+from utilities.tabular import ErrorReport, FileRejected
 
 from ..models import Enterprise, ImportRecord
 from .plan import Plan
@@ -115,3 +115,39 @@ def import_scope_check(
     check = ImportScopeCheck(user)
     check.add(plan, row_provinces)
     check.finish(record=record, report=report)
+
+
+# --- designations: written only by users holding the designation permissions ------------------------
+
+
+class DesignationWriteRefused(FileRejected):
+    """An import by a user who may change enterprises but not designations would create or change one.
+
+    A ``FileRejected`` (the import record keeps the reason); the API answers it with 403, not 400.
+    """
+
+    def __init__(self, message: str) -> None:
+        report = ErrorReport()
+        report.add(0, "batch", "", message)
+        self.message = message
+        super().__init__(report)
+
+
+def designation_write_check(*, user, counts: dict[str, int]) -> None:
+    """Refuse an import whose ``counts`` create designations without ``add_designation`` or change (revoke,
+    un-revoke, re-date) them without ``change_designation``.
+
+    An enterprise row carries its designation's batch and status, so enterprise permissions alone must not
+    write designations (issue #22). Commands (no user) are not restricted.
+    """
+    if user is None:
+        return
+    missing = []
+    if counts.get("designations_created") and not user.has_perm("enterprises.add_designation"):
+        missing.append(gettext("新建认定（enterprises.add_designation）"))
+    if counts.get("designations_updated") and not user.has_perm("enterprises.change_designation"):
+        missing.append(gettext("修改认定（enterprises.change_designation）"))
+    if missing:
+        raise DesignationWriteRefused(
+            gettext("您没有%(what)s的权限：这次写入会改动认定，未写入任何数据。") % {"what": "、".join(missing)}
+        )

@@ -53,8 +53,11 @@ def name_match_allowed(applicant: str) -> str:
 
 
 @transaction.atomic
-def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str, int]:
+def applicants_link(*, enterprise_ids: Iterable[int] | None = None, applicants=None) -> dict[str, int]:
     """Link still-unmatched applicants to the given enterprises (all enterprises when None).
+
+    ``applicants``: a queryset narrowing the applicants that may be linked (an official's provinces, as
+    ``utilities.scoping.restrict`` gives them); every unmatched applicant when None.
 
     Uses the import's linking rule (credit code first, else an unambiguous current or former normalised
     name) and its once-per-patent rule: an applicant is not linked to an enterprise that already has a
@@ -65,6 +68,10 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str,
     ids = None if enterprise_ids is None else {int(pk) for pk in enterprise_ids}
     if ids is not None and not ids:
         return {"linked": 0, "enterprises": 0}
+    applicant_filter, applicant_params = "", []
+    if applicants is not None:
+        subquery, applicant_params = applicants.values("pk").query.sql_with_params()
+        applicant_filter = f"AND a.id IN ({subquery})"
     applicants, enterprises = table_name(PatentApplicant), table_name(Enterprise)
     with connection.cursor() as cursor:
         load_names(cursor, enterprise_name_index(), only=ids)
@@ -88,8 +95,10 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None) -> dict[str,
                     LEFT JOIN {enterprises} eg ON eg.id = ec.id {code_filter}
                     LEFT JOIN {NAMES} nm ON nm.name_normalized = a.name_normalized
                     WHERE a.enterprise_id IS NULL AND (eg.id IS NOT NULL OR nm.enterprise_id IS NOT NULL)
+                    {applicant_filter}
                 ) c
-                WHERE candidate IS NOT NULL"""
+                WHERE candidate IS NOT NULL""",
+            applicant_params,
         )
         cursor.execute(
             f"""UPDATE {applicants} SET enterprise_id = f.candidate

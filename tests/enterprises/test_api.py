@@ -148,7 +148,7 @@ def test_a_token_without_the_permission_cannot_write(enterprise):
 
 
 def test_a_token_with_the_permission_creates_through_the_importer(regions):
-    client = _token_client("add_enterprise")
+    client = _token_client("add_enterprise", "add_designation")  # a new enterprise comes with its designation
     response = client.post(URL, NEW, format="json")
     assert response.status_code == 201, response.content
     created = Enterprise.objects.get(credit_code=NEW["credit_code"])
@@ -210,6 +210,52 @@ def test_designations_are_added_and_revoked_with_the_designation_permissions(ent
     statuses = dict(Designation.objects.filter(enterprise=enterprise).values_list("batch", "status"))
     assert statuses == {3: "revoked", 5: "announced"}
     assert _token_client_without_designation_rights(enterprise).status_code == 403
+
+
+def test_enterprise_permissions_alone_cannot_create_a_designation(regions):
+    client = _token_client("add_enterprise", "change_enterprise")
+
+    response = client.post(URL, NEW, format="json")
+
+    assert response.status_code == 403, response.content
+    assert "enterprises.add_designation" in response.json()["detail"]
+    assert not Enterprise.objects.filter(credit_code=NEW["credit_code"]).exists()
+    assert not Designation.objects.exists()
+
+
+def test_enterprise_permissions_alone_cannot_revoke_a_designation(enterprise):
+    client = _token_client("add_enterprise", "change_enterprise")
+
+    response = client.patch(
+        f"{URL}{enterprise.credit_code}/", {"batch": 3, "designation_status": "revoked"}, format="json"
+    )
+
+    assert response.status_code == 403, response.content
+    assert "enterprises.change_designation" in response.json()["detail"]
+    assert Designation.objects.get(enterprise=enterprise, batch=3).status == "confirmed"
+
+
+def test_enterprise_permissions_alone_cannot_add_a_designation_of_another_batch(enterprise):
+    client = _token_client("add_enterprise", "change_enterprise")
+
+    response = client.patch(f"{URL}{enterprise.credit_code}/", {"batch": 5, "employees": 7}, format="json")
+
+    assert response.status_code == 403, response.content
+    assert list(Designation.objects.filter(enterprise=enterprise).values_list("batch", flat=True)) == [3]
+    assert Enterprise.objects.get(pk=enterprise.pk).employees == 100  # the whole write rolled back
+
+
+def test_with_the_designation_permissions_an_enterprise_write_creates_and_revokes_designations(enterprise):
+    client = _token_client("add_enterprise", "change_enterprise", "add_designation", "change_designation")
+
+    assert client.post(URL, NEW, format="json").status_code == 201
+    revoked = client.patch(
+        f"{URL}{enterprise.credit_code}/", {"batch": 3, "designation_status": "revoked"}, format="json"
+    )
+
+    assert revoked.status_code == 200, revoked.content
+    assert Designation.objects.get(enterprise__credit_code=NEW["credit_code"]).batch == 4
+    assert Designation.objects.get(enterprise=enterprise, batch=3).status == "revoked"
 
 
 def _token_client_without_designation_rights(enterprise):

@@ -120,3 +120,24 @@ def test_a_write_through_the_api_is_recorded_with_channel_api_and_its_record(reg
 
     row = Enterprise.objects.get().history.get()
     assert (row.history_channel, row.history_import_record_id) == ("api", outcome.record.pk)
+
+
+def test_an_analyst_cannot_revert_a_change(regions, client, analyst, admin_user):
+    enterprise = EnterpriseFactory(employees=100)
+    edit(enterprise, admin_user, employees=200)
+    client.force_login(analyst)
+
+    assert client.get(revert_url(enterprise, enterprise.history.latest())).status_code == 403
+    assert client.post(revert_url(enterprise, enterprise.history.latest())).status_code == 403
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 200
+
+
+def test_an_official_cannot_post_a_revert_of_another_provinces_change(regions, js_client, two_provinces, admin_user):
+    zhejiang = two_provinces["zhejiang"]
+    employees = zhejiang.employees
+    edit(zhejiang, admin_user, employees=1)
+
+    assert js_client.post(revert_url(zhejiang, zhejiang.history.latest())).status_code == 404
+    zhejiang.refresh_from_db()
+    assert zhejiang.employees == 1 != employees
