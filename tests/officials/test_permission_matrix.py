@@ -13,6 +13,7 @@ import re
 from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,16 +21,21 @@ from django.db import transaction
 from django.forms import CheckboxInput, MultiWidget
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils import translation
 from rest_framework.views import APIView
 
 from enterprises.models import Designation, Enterprise
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.factories import make_credit_code
 
-from .matrix_rules import EXPECTED, Rule
+from .matrix_api_rules import API, PUBLIC
+from .matrix_rules import Rule, admin_rules
 from .matrix_world import PRINCIPALS, Principal, client_for, database_state, url_fill, url_patterns, world_build
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+# URL pattern -> its rule: methods, objects tried, and the expected outcome of each principal (matrix_*rules.py).
+EXPECTED: dict[str, Rule] = {**PUBLIC, **API, **admin_rules()}
 
 # One field changed on each change form (the rest is the form's current values).
 CHANGE_TWEAKS = {
@@ -183,17 +189,19 @@ def test_every_url_pattern_is_classified():
     assert sorted(set(EXPECTED) - set(keys)) == [], "rules for URL patterns that no longer exist"
 
 
-@pytest.mark.parametrize("principal", PRINCIPALS, ids=[p.name for p in PRINCIPALS])
-def test_matrix(principal, world):
+def run_matrix(principal: Principal, world: dict, *, language: str = "zh-hans", admin_writes_only=False) -> None:
     client = client_for(principal, world)
     client.raise_request_exception = False
     payloads = Payloads(world)
+    prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
     cells = [
         (pattern, rule, variant, method)
         for pattern in url_patterns()
         for rule in [EXPECTED[pattern.key]]
+        if not admin_writes_only or pattern.key.startswith("admin:")
         for variant in rule.variants
         for method in methods_of(pattern, rule)
+        if not admin_writes_only or method == "POST"
     ]
     bodies = {
         (pattern.key, variant, method): payloads.body(rule, pattern, variant, principal)
@@ -204,7 +212,12 @@ def test_matrix(principal, world):
     failures = []
     for pattern, rule, variant, method in cells:
         url = url_fill(pattern.route, rule.args(world, variant))
-        assert resolve(url).route == re.sub(r"(^|/)\^", r"\1", pattern.route), f"{url} does not reach {pattern.key}"
+        lang = language if pattern.key.startswith("admin:") else settings.LANGUAGE_CODE
+        if lang != settings.LANGUAGE_CODE:
+            url = prefix + url  # the admin lives in i18n_patterns: / in Chinese, /en/ in English
+        with translation.override(lang):
+            route = resolve(url).route
+        assert route.removeprefix(prefix[1:] + "/") == re.sub(r"(^|/)\^", r"\1", pattern.route), url
         expected = rule.expect(principal, method, variant)
         body = bodies.get((pattern.key, variant, method))
         if body is None and rule.payload == "import-upload":
@@ -223,13 +236,75 @@ def test_matrix(principal, world):
             transaction.set_rollback(True)
         client.cookies = SimpleCookie(cookies)
         cell = f"{method} {pattern.key} [{variant}] {url}"
-        if not matches(expected, response, rule, pattern.key):
+        with translation.override(lang):
+            matched = matches(expected, response, rule, pattern.key)
+        if not matched:
             where = response.get("Location", "")
             failures.append(f"{cell}: expected {expected}, got {response.status_code} {where}".rstrip())
         if changed:
             failures.append(f"{cell}: expected {expected} and no write, but changed {', '.join(changed)}")
-    print(f"{principal.name}: {len(cells)} cells, {len(failures)} failing")
+    print(f"{principal.name} ({language}): {len(cells)} cells, {len(failures)} failing")
     assert not failures, f"{len(failures)} of {len(cells)} cells:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS, ids=[p.name for p in PRINCIPALS])
+def test_matrix(principal, world):
+    run_matrix(principal, world)
+
+
+SIGNED_IN = [p for p in PRINCIPALS if p.session]
+
+
+@pytest.mark.parametrize("principal", SIGNED_IN, ids=[p.name for p in SIGNED_IN])
+def test_matrix_of_admin_writes_in_english(principal, world):
+    """The admin under /en/ is the same views: every write is answered as in Chinese."""
+    run_matrix(principal, world, language="en", admin_writes_only=True)
+
+
+# The cells the issue names, spelled out: the rules must give exactly these (a reader's check of the rules).
+LOGIN, DENIED = {"GET": "login", "POST": "login"}, {"GET": "denied", "POST": "denied"}
+SPOT = {
+    ("admin:enterprises_enterprise_change", "in"): {
+        "anonymous": LOGIN,
+        "token-national": LOGIN,
+        "staff": DENIED,
+        "analyst": {"GET": "ok", "POST": "denied"},
+        "provincial": {"GET": "ok", "POST": "done"},
+        "national": {"GET": "ok", "POST": "done"},
+    },
+    ("admin:enterprises_enterprise_change", "out"): {"provincial": {"GET": "missing", "POST": "missing"}},
+    ("admin:enterprises_enterprise_simple_history", "in"): {
+        "staff": {"GET": "hidden", "POST": "refused"},
+        "analyst": {"GET": "redirect", "POST": "denied"},
+        "provincial": {"GET": "redirect", "POST": "denied"},
+        "national": {"GET": "redirect", "POST": "denied"},
+    },
+    ("admin:patents_patent_simple_history", "in"): {"provincial": {"GET": "redirect", "POST": "denied"}},
+    ("admin:patents_patent_revert_change", "in"): {"provincial": DENIED, "national": {"GET": "ok", "POST": "done"}},
+    ("admin:reports_snapshot_recompute_today", "one"): {
+        "provincial": {"GET": "method", "POST": "denied"},
+        "national": {"GET": "method", "POST": "done"},
+    },
+    ("admin:patents_data_quality", "out"): {"provincial": {"GET": "ok", "POST": "redirect"}},
+    ("enterprises-api:enterprise-detail", "out"): {
+        "anonymous": {"GET": "ok", "PATCH": "denied"},
+        "token-provincial": {"GET": "ok", "PATCH": "denied"},
+        "token-national": {"GET": "ok", "PATCH": "done"},
+    },
+    ("enterprises-api:designation-detail", "in"): {
+        "token-analyst": {"PATCH": "denied"},
+        "provincial": {"PATCH": "done"},
+        "token-provincial": {"PATCH": "done"},
+    },
+}
+
+
+def test_the_rules_give_the_issues_cells_as_spelled_out():
+    principals = {p.name: p for p in PRINCIPALS}
+    for (key, variant), rows in SPOT.items():
+        for name, outcomes in rows.items():
+            for method, outcome in outcomes.items():
+                assert EXPECTED[key].expect(principals[name], method, variant) == outcome, (key, variant, name, method)
 
 
 # --- beside the matrix ------------------------------------------------------------------------------------
@@ -249,6 +324,7 @@ def test_session_writes_need_the_csrf_token_in_the_api_and_the_admin(world):
     )
 
     assert (api.status_code, admin.status_code) == (403, 403)
+    assert b"CSRF" in api.content and b"CSRF" in admin.content
     assert database_state() == before
 
 
