@@ -255,10 +255,9 @@ def _checked_tables() -> list[str]:
 def database_state() -> dict[str, tuple[int, str]]:
     """Row count and md5 of every row of every model's table (enterprises, designations, patents, history,
     users, groups, permissions, tokens, OTP devices, axes, indicators, import records …), in one query."""
-    parts = [
-        f"SELECT '{table}', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
-        for table in _checked_tables()
-    ]
+    # Rows in byte order ("C"): the same rows give the same digest, whatever their physical order.
+    digest = """md5(coalesce(string_agg(t::text, '|' ORDER BY t::text COLLATE "C"), ''))"""
+    parts = [f"SELECT '{table}', count(*), {digest} FROM \"{table}\" t" for table in _checked_tables()]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))
         return {table: (count, digest) for table, count, digest in cursor.fetchall()}
