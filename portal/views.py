@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from reports.choices import Scope
 
 from . import pages, selectors
-from .caching import SnapshotChoice, snapshot_page
+from .caching import SnapshotChoice, not_shared, snapshot_page
 
 
 @snapshot_page
@@ -38,7 +38,7 @@ def cluster(request, choice, code: str):
     return _region_page(request, choice, pages.region_resolve(Scope.CLUSTER, code))
 
 
-@snapshot_page
+@snapshot_page(params=("codes",))
 def compare(request, choice):
     return render(request, "portal/compare.html", pages.compare_context(choice, request.GET.get("codes", "")))
 
@@ -54,7 +54,7 @@ def _patent_key(raw: str):
         raise Http404(_("无效的翻页参数")) from None
 
 
-@snapshot_page
+@snapshot_page(params=("type", "office", "after"))
 def enterprise_detail(request, choice, credit_code: str):
     enterprise = selectors.enterprise_get(credit_code=credit_code.upper())
     if enterprise is None:
@@ -78,7 +78,13 @@ LIST_PAGE_SIZE = 50
 LIST_MAX_PAGES = 100
 
 
-@snapshot_page
+def _list_params() -> tuple[str, ...]:
+    from enterprises.filtersets import EnterpriseFilterSet
+
+    return (*EnterpriseFilterSet.base_filters, "page", "sort")
+
+
+@snapshot_page(params=_list_params)
 def enterprise_list(request, choice):
     # The FilterSet shared with the API (enterprises/filtersets.py), so a filter means the same everywhere.
     from enterprises.filtersets import EnterpriseFilterSet
@@ -90,4 +96,7 @@ def enterprise_list(request, choice):
         page_size=LIST_PAGE_SIZE,
         max_pages=LIST_MAX_PAGES,
     )
-    return render(request, "portal/enterprise_list.html", context)
+    response = render(request, "portal/enterprise_list.html", context)
+    # An invalid filter value (?province=junk1, junk2 …) is shown, but not kept: one entry per junk value
+    # would fill the cache as unknown parameters would.
+    return response if context["filterset"].is_valid() else not_shared(response)
