@@ -1,11 +1,13 @@
 """Public pages. Thin: resolve the snapshot and the region or enterprise, build the context, render."""
 
 import datetime
+import re
 
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from patents.choices import PatentType
 from reports.choices import Scope
 
 from . import pages, selectors
@@ -40,7 +42,14 @@ def cluster(request, choice, code: str):
 
 @snapshot_page(params=("codes",))
 def compare(request, choice):
-    return render(request, "portal/compare.html", pages.compare_context(choice, request.GET.get("codes", "")))
+    context = pages.compare_context(choice, request.GET.get("codes", ""))
+    response = render(request, "portal/compare.html", context)
+    # Unknown codes are named on the page, but such a page is not kept (one entry per junk code).
+    return not_shared(response) if context["unknown"] else response
+
+
+# A patent office filter: empty, or a two-letter code (CN, WO, US …) in either case.
+_OFFICE = re.compile(r"(?:[A-Za-z]{2})?")
 
 
 def _patent_key(raw: str):
@@ -63,7 +72,10 @@ def enterprise_detail(request, choice, credit_code: str):
     context = pages.enterprise_context(
         choice, enterprise, patent_filters=filters, after=_patent_key(request.GET.get("after", ""))
     )
-    return render(request, "portal/enterprise.html", context)
+    response = render(request, "portal/enterprise.html", context)
+    # A filter value the page does not know (a type, an office that is not two letters): shown, not kept.
+    known = filters["type"] in ("", *PatentType.values) and _OFFICE.fullmatch(filters["office"])
+    return response if known else not_shared(response)
 
 
 def methodology(request):

@@ -142,7 +142,12 @@ def test_the_cache_key_ignores_the_order_of_the_parameters_and_empty_ones(client
     assert len(page_cache()) == 1
 
 
-def test_a_list_with_an_invalid_filter_value_is_shown_but_not_kept(client, snapshots, page_cache):
+@pytest.mark.parametrize(
+    "page, name",
+    [("/enterprises/", "province"), ("/compare/", "codes"), ("A", "type"), ("A", "office")],
+)
+def test_a_page_with_a_value_it_does_not_know_is_shown_but_not_kept(client, snapshots, world, page_cache, page, name):
+    url = f"/enterprises/{world['A'].credit_code}/" if page == "A" else page
     for n in range(5):
-        assert client.get("/enterprises/", {"province": f"junk{n}"}).status_code == 200
+        assert client.get(url, {name: f"junk{n}"}).status_code == 200
     assert page_cache() == []
