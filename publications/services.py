@@ -176,7 +176,7 @@ def snapshot_reports_render(*, snapshot_id: int) -> dict:
         .order_by("code")
         .values_list("code", flat=True)
     ]
-    rendered = kept = 0
+    rendered = kept = busy = 0
     started = time.monotonic()
     for scope, code in regions:
         for language in LANGUAGES:
@@ -186,7 +186,12 @@ def snapshot_reports_render(*, snapshot_id: int) -> dict:
             if report_pdf_stored(scope=scope, code=code, snapshot=snapshot, language=language):
                 kept += 1
                 continue
-            _store(scope=scope, code=code, snapshot=snapshot, language=language)
+            try:
+                # Under the report's lock, as a request renders it: never the same PDF twice at once.
+                report_pdf_get_or_render(scope=scope, code=code, snapshot=snapshot, language=language)
+            except RenderBusy:
+                busy += 1  # a visitor's request is rendering (and will keep) it
+                continue
             rendered += 1
     logger.info("rendered %s report PDFs of snapshot %s in %.1f s", rendered, snapshot_id, time.monotonic() - started)
-    return {"status": "complete", "rendered": rendered, "kept": kept, "snapshot_id": snapshot_id}
+    return {"status": "complete", "rendered": rendered, "kept": kept, "busy": busy, "snapshot_id": snapshot_id}

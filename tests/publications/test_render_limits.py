@@ -114,3 +114,12 @@ def test_a_waiting_request_does_not_use_up_the_rate(client, snapshots, renders, 
             assert client.get("/reports/city/320500/report.pdf").status_code == 503
     assert client.get("/reports/city/320500/report.pdf").status_code == 200
     assert client.get("/reports/city/320100/report.pdf").status_code == 200
+
+
+def test_the_background_render_leaves_a_report_that_a_request_is_rendering_alone(snapshots, renders):
+    current = snapshots["current"]
+    with _render_running_elsewhere(scope="national", code="CN", snapshot=current, language="zh-hans"):
+        result = services.snapshot_reports_render(snapshot_id=current.pk)
+    assert ("national", "CN", "zh-hans") not in renders
+    assert ("national", "CN", "en") in renders
+    assert result["busy"] == 1
