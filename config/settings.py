@@ -314,6 +314,10 @@ CONTENT_SECURITY_POLICY = {
 }
 # Rendered public pages are cached per snapshot and language (portal/caching.py).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", str(6 * 3600)))
+# Report PDFs rendered on request for anonymous visitors, per client address ("N/second|minute|hour|day",
+# DRF's form; publications/throttling.py). A render takes seconds of CPU in a web worker; a kept PDF is
+# served without limit, so visitors of the reports that exist are never refused.
+REPORT_RENDER_RATE = os.environ.get("REPORT_RENDER_RATE", "6/hour")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,7 +6,10 @@ function of the snapshot it reads, the language and the URL, so:
 - its cache key carries the snapshot's id and ``data_read_at``: a new current snapshot, or an incremental
   refresh of the same one, leads to new keys and the old entries are never read again (they expire);
 - its ETag and Last-Modified come from the same values, so a conditional GET is answered with 304
-  without rendering anything.
+  without rendering anything;
+- its key carries only the query parameters the page reads (``snapshot_page(params=…)``), sorted, empty
+  ones left out. Any other parameter is removed from the request before the page is rendered, so
+  ``?x=1``, ``?x=2`` … are the page without them: one entry, not one per junk string (issue #22).
 
 The cached pages hold no CSRF token or session data (the language switch is a plain link), which is what
 makes them shareable between visitors.
@@ -14,11 +17,12 @@ makes them shareable between visitors.
 
 import datetime
 import hashlib
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -65,23 +69,54 @@ class SnapshotChoice:
         return "" if self.is_default or self.current is None else f"as_of={self.current.as_of.isoformat()}"
 
 
+# Every page reads these; ``snapshot_page(params=…)`` names the others a page reads.
+COMMON_PARAMS = ("as_of",)
+
+
+def page_query(query: QueryDict, known: Iterable[str]) -> QueryDict:
+    """``query`` with only the ``known`` parameters, by name then value, empty values left out."""
+    known = set(known)
+    pairs = sorted((name, value) for name, values in query.lists() if name in known for value in values if value)
+    normalised = QueryDict(mutable=True)
+    for name, value in pairs:
+        normalised.appendlist(name, value)
+    normalised._mutable = False
+    return normalised
+
+
+def not_shared(response: HttpResponse) -> HttpResponse:
+    """Mark a page as not for the cache: its parameters did not validate (e.g. an invalid filter)."""
+    response.page_shared = False
+    return response
+
+
 def _fingerprint(request, choice: SnapshotChoice) -> str:
     snapshot = choice.current
     read_at = snapshot.data_read_at if snapshot else None
     stamp = f"{snapshot.pk}:{read_at.timestamp() if read_at else 0}" if snapshot else "none"
-    raw = f"{PAGE_VERSION}|{stamp}|{get_language()}|{request.get_full_path()}"
+    # request.GET holds only the page's own parameters (``page_query``): the path alone would let every
+    # junk query string make its own entry.
+    raw = f"{PAGE_VERSION}|{stamp}|{get_language()}|{request.path}?{request.GET.urlencode()}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def snapshot_page(view):
+def snapshot_page(view=None, *, params: Iterable[str] | Callable[[], Iterable[str]] = ()):
     """Decorate a view ``view(request, choice, **kwargs)`` returning an HttpResponse.
 
     Answers conditional GETs with 304, serves the cached rendering when there is one, and stores fresh
     200 responses. Without any complete snapshot it renders the honest "no data yet" page.
+
+    ``params`` names the query parameters the page reads besides ``as_of`` (or a function returning them,
+    for a list known only once the apps are loaded). The view sees only those: the page rendered for
+    ``?x=1`` is the page without it, and so is its cache entry.
     """
+    if view is None:
+        return lambda view: snapshot_page(view, params=params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        known = params() if callable(params) else params
+        request.GET = page_query(request.GET, (*COMMON_PARAMS, *known))
         choice = SnapshotChoice(request)
         if choice.current is None:
             return render(request, "portal/no_snapshot.html", {"choice": choice}, status=200)
@@ -99,7 +134,8 @@ def snapshot_page(view):
             response = HttpResponse(cached, content_type="text/html; charset=utf-8")
         else:
             response = view(request, choice, *args, **kwargs)
-            if response.status_code == 200 and not getattr(response, "streaming", False):
+            shared = getattr(response, "page_shared", True)
+            if response.status_code == 200 and shared and not getattr(response, "streaming", False):
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
                 cache.set(key, response.content, PAGE_TIMEOUT)

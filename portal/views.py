@@ -1,15 +1,17 @@
 """Public pages. Thin: resolve the snapshot and the region or enterprise, build the context, render."""
 
 import datetime
+import re
 
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from patents.choices import PatentType
 from reports.choices import Scope
 
 from . import pages, selectors
-from .caching import SnapshotChoice, snapshot_page
+from .caching import SnapshotChoice, not_shared, snapshot_page
 
 
 @snapshot_page
@@ -38,9 +40,16 @@ def cluster(request, choice, code: str):
     return _region_page(request, choice, pages.region_resolve(Scope.CLUSTER, code))
 
 
-@snapshot_page
+@snapshot_page(params=("codes",))
 def compare(request, choice):
-    return render(request, "portal/compare.html", pages.compare_context(choice, request.GET.get("codes", "")))
+    context = pages.compare_context(choice, request.GET.get("codes", ""))
+    response = render(request, "portal/compare.html", context)
+    # Unknown codes are named on the page, but such a page is not kept (one entry per junk code).
+    return not_shared(response) if context["unknown"] else response
+
+
+# A patent office filter: empty, or a two-letter code (CN, WO, US …) in either case.
+_OFFICE = re.compile(r"(?:[A-Za-z]{2})?")
 
 
 def _patent_key(raw: str):
@@ -54,7 +63,7 @@ def _patent_key(raw: str):
         raise Http404(_("无效的翻页参数")) from None
 
 
-@snapshot_page
+@snapshot_page(params=("type", "office", "after"))
 def enterprise_detail(request, choice, credit_code: str):
     enterprise = selectors.enterprise_get(credit_code=credit_code.upper())
     if enterprise is None:
@@ -63,7 +72,10 @@ def enterprise_detail(request, choice, credit_code: str):
     context = pages.enterprise_context(
         choice, enterprise, patent_filters=filters, after=_patent_key(request.GET.get("after", ""))
     )
-    return render(request, "portal/enterprise.html", context)
+    response = render(request, "portal/enterprise.html", context)
+    # A filter value the page does not know (a type, an office that is not two letters): shown, not kept.
+    known = filters["type"] in ("", *PatentType.values) and _OFFICE.fullmatch(filters["office"])
+    return response if known else not_shared(response)
 
 
 def methodology(request):
@@ -78,7 +90,13 @@ LIST_PAGE_SIZE = 50
 LIST_MAX_PAGES = 100
 
 
-@snapshot_page
+def _list_params() -> tuple[str, ...]:
+    from enterprises.filtersets import EnterpriseFilterSet
+
+    return (*EnterpriseFilterSet.base_filters, "page", "sort")
+
+
+@snapshot_page(params=_list_params)
 def enterprise_list(request, choice):
     # The FilterSet shared with the API (enterprises/filtersets.py), so a filter means the same everywhere.
     from enterprises.filtersets import EnterpriseFilterSet
@@ -90,4 +108,7 @@ def enterprise_list(request, choice):
         page_size=LIST_PAGE_SIZE,
         max_pages=LIST_MAX_PAGES,
     )
-    return render(request, "portal/enterprise_list.html", context)
+    response = render(request, "portal/enterprise_list.html", context)
+    # An invalid filter value (?province=junk1, junk2 …) is shown, but not kept: one entry per junk value
+    # would fill the cache as unknown parameters would.
+    return response if context["filterset"].is_valid() else not_shared(response)

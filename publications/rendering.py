@@ -6,15 +6,25 @@ as text with its fonts embedded (WeasyPrint subsets and embeds every font it use
 
 Chinese needs a CJK font installed on the machine: Debian's ``fonts-noto-cjk``. Without one, the PDF is
 refused with a message naming the package (it would print boxes); the web page does not need it.
+
+WeasyPrint fetches what the document points to (images, stylesheets, fonts) through ``ReportURLFetcher``:
+the portal's own static files and ``data:`` URIs, nothing else. Its default fetcher would read any
+``file://`` path or internal ``http://`` address named by markup that got into the document.
 """
 
 import functools
 import glob
 import logging
+import mimetypes
+import posixpath
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -87,12 +97,74 @@ def report_document_html(report: Report, *, language: str) -> str:
     )
 
 
+# The document's base URL: a name that resolves nowhere, so that a relative or root-relative reference
+# (``{% static %}`` gives ``/static/…``) becomes an absolute URL the fetcher can recognise as ours.
+REPORT_BASE_URL = "https://report.invalid/"
+
+
+class ResourceRefused(ValueError):
+    """The document pointed WeasyPrint at something other than a static file or a data: URI."""
+
+
+def static_file_path(url: str) -> str | None:
+    """The static file's relative path when ``url`` is one of the portal's static files, else None."""
+    prefix = urljoin(REPORT_BASE_URL, settings.STATIC_URL)
+    if not url.startswith(prefix):
+        return None
+    path = unquote(urlsplit(url[len(prefix) :]).path)
+    # No way out of the static directories: the finders check too, this says so without a file system.
+    if not path or path.startswith("/") or "\\" in path or posixpath.normpath(path) != path or ".." in path.split("/"):
+        return None
+    return path
+
+
+def _static_bytes(path: str) -> bytes | None:
+    found = finders.find(path)
+    if found:
+        return Path(found).read_bytes()
+    if staticfiles_storage.exists(path):  # collected, e.g. under a manifest's hashed name
+        with staticfiles_storage.open(path) as handle:
+            return handle.read()
+    return None
+
+
+def _url_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ReportURLFetcher(URLFetcher):
+        """Serves the portal's static files and data: URIs; refuses file://, http(s):// and everything else.
+
+        A refusal raises: WeasyPrint logs it and leaves the resource out, and the report renders without it.
+        """
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = static_file_path(url)
+            body = _static_bytes(path) if path else None
+            if body is None:
+                raise ResourceRefused(f"the report fetches only the portal's static files and data: URIs, not {url}")
+            media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": media_type})
+
+    return ReportURLFetcher
+
+
+def report_url_fetcher():
+    """A fetcher for one rendering (WeasyPrint's fetchers hold per-request state)."""
+    return _url_fetcher_class()()
+
+
 def report_pdf(report: Report, *, language: str) -> tuple[bytes, int]:
     """The PDF of ``report`` and its page count. Raises ``FontMissing`` without a CJK font."""
     require_cjk_font()
     from weasyprint import HTML  # imported here: the web page and the tests without PDFs do not need it
 
-    document = HTML(string=report_document_html(report, language=language), base_url=".").render()
+    document = HTML(
+        string=report_document_html(report, language=language),
+        base_url=REPORT_BASE_URL,
+        url_fetcher=report_url_fetcher(),
+    ).render()
     document.metadata.title = report.title
     document.metadata.authors = [_("小巨人科创力门户")]
     document.metadata.lang = "zh-CN" if language.startswith("zh") else "en"

@@ -1,12 +1,15 @@
 """Building, rendering and keeping reports (writes). The view, the command and the task call these.
 
 A report PDF is rendered once per snapshot, region and language and kept as a file under MEDIA_ROOT
-(``RenderedReport``); a kept one is served as it is, a missing or stale one is rendered on request.
+(``RenderedReport``); a kept one is served as it is, a missing or stale one is rendered on request, by one
+request at a time (a lock per report: a render takes seconds of CPU, and ten visitors of a new snapshot's
+report must not start ten).
 """
 
 import datetime
 import logging
 import time
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -15,6 +18,7 @@ from django.utils import translation
 from reports.choices import SnapshotStatus
 from reports.models import ScopeIndicator, Snapshot
 from reports.selectors import snapshot_visible
+from utilities.locks import REPORT_RENDER_LOCKS, try_advisory_lock
 
 from .content import Report, ReportNotFound, report_build, report_region
 from .models import RenderedReport
@@ -27,15 +31,21 @@ LANGUAGES = ("zh-hans", "en")
 __all__ = [
     "LANGUAGES",
     "FontMissing",
+    "RenderBusy",
     "ReportNotFound",
     "report_content",
     "report_html_render",
     "report_pdf_get_or_render",
     "report_pdf_render",
     "report_pdf_stored",
+    "report_render_lock_subject",
     "report_snapshot",
     "snapshot_reports_render",
 ]
+
+
+class RenderBusy(Exception):
+    """Another request is rendering this report now: its file will be there in a moment."""
 
 
 def report_snapshot(*, as_of: datetime.date | None) -> Snapshot:
@@ -113,12 +123,39 @@ def _store(*, scope: str, code: str, snapshot: Snapshot, language: str) -> Rende
     return rendered
 
 
-def report_pdf_get_or_render(*, scope: str, code: str, snapshot: Snapshot, language: str) -> RenderedReport:
-    """The kept PDF, rendered and kept first when there is none (or it is stale)."""
+def report_render_lock_subject(*, scope: str, code: str, snapshot: Snapshot, language: str) -> str:
+    """What the render lock of one report is named by (``REPORT_RENDER_LOCKS``)."""
+    return f"{snapshot.pk}:{scope}:{code}:{language}"
+
+
+def report_pdf_get_or_render(
+    *,
+    scope: str,
+    code: str,
+    snapshot: Snapshot,
+    language: str,
+    before_render: Callable[[], None] | None = None,
+) -> RenderedReport:
+    """The kept PDF, rendered and kept first when there is none (or it is stale).
+
+    One render of a report at a time: while another session holds the report's lock, ``RenderBusy`` is
+    raised at once (no second render, no worker waiting on the first). ``before_render`` is called under
+    the lock just before rendering and may raise to refuse it (the view's throttle): serving a kept file,
+    including one that the lock's previous holder just kept, never calls it.
+    """
     stored = report_pdf_stored(scope=scope, code=code, snapshot=snapshot, language=language)
     if stored is not None:
         return stored
-    return _store(scope=scope, code=code, snapshot=snapshot, language=language)
+    subject = report_render_lock_subject(scope=scope, code=code, snapshot=snapshot, language=language)
+    with try_advisory_lock(REPORT_RENDER_LOCKS, subject) as taken:
+        if not taken:
+            raise RenderBusy(subject)
+        stored = report_pdf_stored(scope=scope, code=code, snapshot=snapshot, language=language)
+        if stored is not None:
+            return stored
+        if before_render is not None:
+            before_render()
+        return _store(scope=scope, code=code, snapshot=snapshot, language=language)
 
 
 def snapshot_reports_render(*, snapshot_id: int) -> dict:
@@ -139,7 +176,7 @@ def snapshot_reports_render(*, snapshot_id: int) -> dict:
         .order_by("code")
         .values_list("code", flat=True)
     ]
-    rendered = kept = 0
+    rendered = kept = busy = 0
     started = time.monotonic()
     for scope, code in regions:
         for language in LANGUAGES:
@@ -149,7 +186,12 @@ def snapshot_reports_render(*, snapshot_id: int) -> dict:
             if report_pdf_stored(scope=scope, code=code, snapshot=snapshot, language=language):
                 kept += 1
                 continue
-            _store(scope=scope, code=code, snapshot=snapshot, language=language)
+            try:
+                # Under the report's lock, as a request renders it: never the same PDF twice at once.
+                report_pdf_get_or_render(scope=scope, code=code, snapshot=snapshot, language=language)
+            except RenderBusy:
+                busy += 1  # a visitor's request is rendering (and will keep) it
+                continue
             rendered += 1
     logger.info("rendered %s report PDFs of snapshot %s in %.1f s", rendered, snapshot_id, time.monotonic() - started)
-    return {"status": "complete", "rendered": rendered, "kept": kept, "snapshot_id": snapshot_id}
+    return {"status": "complete", "rendered": rendered, "kept": kept, "busy": busy, "snapshot_id": snapshot_id}

@@ -1,5 +1,7 @@
 """The report as a web page and as a PDF download. Thin: pick the snapshot and region, call services."""
 
+import math
+
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,6 +13,10 @@ from portal.pages import region_url
 
 from . import services
 from .content import REPORT_SCOPES
+from .throttling import RenderThrottled, report_render_allow
+
+# A render takes a few seconds: ask a visitor who came while one runs to come back after about that long.
+RENDER_BUSY_RETRY_SECONDS = 10
 
 
 def _language() -> str:
@@ -20,6 +26,12 @@ def _language() -> str:
 def _check_scope(scope: str) -> None:
     if scope not in REPORT_SCOPES:
         raise Http404(_("没有这种报告"))
+
+
+def _retry_later(message: str, *, status: int, seconds: float) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(max(1, math.ceil(seconds)))
+    return response
 
 
 @snapshot_page
@@ -45,16 +57,31 @@ def report_page(request, choice, scope: str, code: str):
 
 
 def report_pdf(request, scope: str, code: str):
-    """The kept PDF, served as a file; rendered (and kept) first when there is none yet."""
+    """The kept PDF, served as a file; rendered (and kept) first when there is none yet.
+
+    A render runs under the report's lock (a second request meanwhile: 503 with Retry-After) and, for an
+    anonymous visitor, within the render rate of its address (429 with Retry-After); kept files are not
+    counted.
+    """
     _check_scope(scope)
     choice = SnapshotChoice(request)
     if choice.current is None:
         raise Http404(_("还没有统计快照"))
     language = _language()
     try:
-        rendered = services.report_pdf_get_or_render(scope=scope, code=code, snapshot=choice.current, language=language)
+        rendered = services.report_pdf_get_or_render(
+            scope=scope,
+            code=code,
+            snapshot=choice.current,
+            language=language,
+            before_render=lambda: report_render_allow(request),
+        )
     except services.ReportNotFound:
         raise Http404(_("没有这个地区")) from None
+    except services.RenderBusy:
+        return _retry_later(_("这份报告正在生成，请稍后再试。"), status=503, seconds=RENDER_BUSY_RETRY_SECONDS)
+    except RenderThrottled as exc:
+        return _retry_later(_("报告生成请求过于频繁，请稍后再试。"), status=429, seconds=exc.wait or 60)
     except services.FontMissing as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     filename = f"report-{scope}-{code}-{choice.current.as_of.isoformat()}-{language}.pdf"

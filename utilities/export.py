@@ -4,6 +4,10 @@ The rows come from a database iterator (``QuerySet.iterator(chunk_size=…)`` or
 written a few thousand at a time and leave as chunks of a ``StreamingHttpResponse``: exporting 1.6 million
 patents never holds more than one chunk. Text cells that a spreadsheet would run as a formula are neutralised
 with a leading apostrophe; the interchange reader (``utilities.tabular.clean_cell``) removes it again.
+
+``neutralise`` is the one rule for every CSV and XLSX the project writes (the exports here, the COPY export,
+the indicator API's ``?format=csv``). It looks at text cells only: a number, negative ones included, stays a
+number in its column.
 """
 
 import csv
@@ -29,9 +33,15 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Besides the formula signs, a leading tab or carriage return: some spreadsheets skip it and run the
+# formula that follows (OWASP, "CSV injection"). The importers refuse control characters, so no stored
+# value should start with one; an exported cell that did stays text.
+EXPORT_FORMULA_PREFIXES = (*FORMULA_PREFIXES, "\t", "\r")
+
+
 def neutralise(value):
-    """``=1+1`` → ``'=1+1``: a text cell starting with = + - @ is shown as text, never run as a formula."""
-    if value.__class__ is str and value[:1] in FORMULA_PREFIXES:
+    """``=1+1`` → ``'=1+1``: a text cell starting with = + - @ (or a tab or CR) is shown as text, never run."""
+    if value.__class__ is str and value[:1] in EXPORT_FORMULA_PREFIXES:
         return NEUTRALISING_PREFIX + value
     return value
 
@@ -97,7 +107,8 @@ def _copy_select(queryset: QuerySet, columns: dict[str, str]) -> tuple[str, tupl
     """
     sql, params = queryset.query.sql_with_params()
     quote = connection.ops.quote_name
-    prefixes = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
+    # chr(n): a tab or CR written into the statement itself would be harder to read in a log.
+    prefixes = ", ".join(f"chr({ord(prefix)})" for prefix in EXPORT_FORMULA_PREFIXES)
     expressions = []
     for name, kind in columns.items():
         column = f"r.{quote(name)}"

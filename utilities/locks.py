@@ -18,6 +18,7 @@ from django.db import OperationalError, connection, transaction
 SNAPSHOT_LOCKS = 0x4C47_0001  # reports: one run per as_of
 IMPORT_LOCKS = 0x4C47_0002  # imports: one import of a kind at a time
 DRAIN_LOCKS = 0x4C47_0003  # reports: one outbox drain at a time
+REPORT_RENDER_LOCKS = 0x4C47_0004  # publications: one render of a report PDF at a time
 
 
 class LockTimeout(Exception):

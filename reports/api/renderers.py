@@ -1,9 +1,8 @@
 """``?format=csv`` for the indicator and snapshot lists (interfaces.md: list endpoints take json|csv)."""
 
-import csv
-import io
-
 from rest_framework.renderers import BaseRenderer
+
+from utilities.export import csv_chunks, neutralise_row
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:
@@ -19,7 +18,11 @@ def _flatten(row: dict, prefix: str = "") -> dict:
 
 
 class CSVRenderer(BaseRenderer):
-    """One line per result (or the single object), columns in first-seen order; UTF-8 with BOM for Excel."""
+    """One line per result (or the single object), columns in first-seen order; UTF-8 with BOM for Excel.
+
+    Written by the exports' own writer, so a name starting with = + - @ is neutralised as in every other
+    export (utilities/export.py); numbers stay numbers.
+    """
 
     media_type = "text/csv"
     format = "csv"
@@ -34,8 +37,6 @@ class CSVRenderer(BaseRenderer):
         columns: dict[str, None] = {}
         for row in flat:
             columns.update(dict.fromkeys(row))
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(flat)
-        return ("\ufeff" + out.getvalue()).encode(self.charset)
+        header = list(columns)
+        rows = (neutralise_row([row.get(column) for column in header]) for row in flat)
+        return b"".join(csv_chunks(header, rows, bom=True))

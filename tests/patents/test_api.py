@@ -74,6 +74,7 @@ def test_postgres_copy_export_writes_the_same_bytes_as_the_python_writer(client,
     PatentApplicantFactory(patent=awkward, enterprise=enterprise, position=1, credit_code=enterprise.credit_code)
     PatentApplicantFactory(patent=awkward, enterprise=None, name="-个人", position=2)
     PatentApplicantFactory(patent=PatentFactory(title="@at"), enterprise=None, name="+plus", position=1)
+    PatentApplicantFactory(patent=PatentFactory(title="\t=tab"), enterprise=None, name="制表符", position=1)
     PatentApplicantFactory(patent=PatentFactory(title=""), enterprise=None, name="无标题申请人", position=1)
     by_copy = body_of(client.get(URL, {"format": "csv", "bom": "1"}))
     monkeypatch.setattr(PatentListView, "export_copy", lambda self, queryset: None)
@@ -82,3 +83,4 @@ def test_postgres_copy_export_writes_the_same_bytes_as_the_python_writer(client,
     text = by_copy.decode("utf-8-sig")
     assert '"\'=带""引号"",逗号的公司;-个人"' in text  # the cell starts with =, its second name does not
     assert ",'@at," in text and ",'+plus," in text
+    assert ",'\t=tab," in text  # a leading tab is neutralised as a formula sign is, by COPY and by Python

@@ -1,6 +1,7 @@
 """Caching per snapshot and language, conditional GETs, the CSP header and sitemap.xml."""
 
 import datetime
+import secrets
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,43 @@ def test_the_admin_may_use_inline_styles_but_the_public_pages_may_not(admin_clie
     assert "style-src 'self' 'unsafe-inline'" in admin_policy
     assert "script-src 'self'" in admin_policy and "unsafe-eval" not in admin_policy
     assert "unsafe-inline" not in admin_client.get("/regions/320000/")["Content-Security-Policy"]
+
+
+@pytest.fixture
+def page_cache(settings):
+    """A LocMemCache, whose entries the test can count (the Redis cache of CI is shared)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}
+    cache.clear()
+    yield lambda: [key for key in cache._cache if "portal:page:" in key]  # LocMemCache's own dictionary
+    cache.clear()
+
+
+@pytest.mark.parametrize("url", ["/regions/320000/", "/enterprises/?province=320000", "/compare/?codes=320000"])
+def test_junk_query_parameters_make_no_cache_entries_of_their_own(client, snapshots, page_cache, url):
+    plain = client.get(url)
+    for _ in range(50):
+        junk = f"{secrets.token_hex(4)}={secrets.token_hex(4)}"
+        response = client.get(f"{url}{'&' if '?' in url else '?'}{junk}")
+        assert response.status_code == 200
+        # The page is the page without the junk: its links and forms do not repeat it either.
+        assert response.content == plain.content
+    assert len(page_cache()) == 1
+
+
+def test_the_cache_key_ignores_the_order_of_the_parameters_and_empty_ones(client, snapshots, page_cache):
+    client.get("/enterprises/?province=320000&sort=-applications")
+    client.get("/enterprises/?sort=-applications&province=320000&page=")
+    assert len(page_cache()) == 1
+
+
+@pytest.mark.parametrize(
+    "page, name",
+    [("/enterprises/", "province"), ("/compare/", "codes"), ("A", "type"), ("A", "office")],
+)
+def test_a_page_with_a_value_it_does_not_know_is_shown_but_not_kept(client, snapshots, world, page_cache, page, name):
+    url = f"/enterprises/{world['A'].credit_code}/" if page == "A" else page
+    for n in range(5):
+        assert client.get(url, {name: f"junk{n}"}).status_code == 200
+    assert page_cache() == []

@@ -1,6 +1,8 @@
 """/api/v1/indicators/ and /api/v1/snapshots/: response shape of interfaces.md, as_of selection, errors."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
@@ -129,6 +131,20 @@ def test_scope_list_as_csv_has_one_line_per_code_with_flattened_metrics(client, 
     assert len(lines) == 4
     yrd = dict(zip(header, lines[[line.split(",")[1] for line in lines].index("yrd")].split(","), strict=False))
     assert (yrd["enterprise_count"], yrd["applications_total"], yrd["pct_buckets.1-9"]) == ("2", "10", "2")
+
+
+def test_the_indicator_csv_neutralises_formula_names_and_keeps_negative_numbers_numbers(client, snapshots):
+    from reports.models import ScopeIndicator
+
+    row = ScopeIndicator.objects.get(snapshot=snapshots["current"], scope="cluster", code="yrd")
+    row.name = '=HYPERLINK("http://x")'
+    row.metrics = {**row.metrics, "applications_total": -3}  # not a real count: a negative number in a cell
+    row.save()
+    response = client.get("/api/v1/indicators/cluster/", {"format": "csv"})
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    yrd = dict(zip(table[0], next(line for line in table if line[1] == "yrd"), strict=True))
+    assert yrd["name"] == '\'=HYPERLINK("http://x")'
+    assert yrd["applications_total"] == "-3"
 
 
 # --- hostile input: a client error, never a 500 ------------------------------------------------------

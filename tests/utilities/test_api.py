@@ -188,6 +188,17 @@ def test_formula_cells_are_neutralised_in_csv_and_xlsx(client, regions):
     assert sheet.cell(row=2, column=2).data_type == "s"  # text, not a formula
 
 
+def test_a_leading_tab_or_carriage_return_is_neutralised_like_a_formula_sign(client, regions):
+    enterprise = EnterpriseFactory(name="\t=1+1", former_names=["\t@SUM(A1)"], stock_code="")
+    DesignationFactory(enterprise=enterprise)
+    assert _csv(client.get(URL, {"format": "csv"}))[1][1:3] == ["'\t=1+1", "'\t@SUM(A1)"]
+    # A carriage return in the XLSX only: Python 3.11's csv module leaves a cell with a CR unquoted.
+    Enterprise.objects.filter(pk=enterprise.pk).update(name="\r=1+1")
+    sheet = openpyxl.load_workbook(io.BytesIO(body_of(client.get(URL, {"format": "xlsx"})))).active
+    cell = sheet.cell(row=2, column=2).value  # XML reads the CR back as a line feed
+    assert cell[:1] == "'" and cell[1:].lstrip() == "=1+1"
+
+
 def test_xlsx_holds_the_selection_with_the_interchange_header(client, many):
     response = client.get(URL, {"format": "xlsx", "batch": "2"})
     assert response.status_code == 200
