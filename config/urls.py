@@ -10,6 +10,14 @@ from portal.sitemaps import SITEMAPS
 
 from .health import healthz
 
+
+class SwaggerUIView(SpectacularSwaggerSplitView):
+    """Swagger UI, answering only GET and HEAD: DRF's OPTIONS answer would render the HTML template with
+    the metadata as context, which has no template name (a 500 for anyone who asks)."""
+
+    http_method_names = ["get", "head"]
+
+
 admin.site.site_header = _("小巨人科创力门户 · 管理")
 admin.site.site_title = _("小巨人科创力门户")
 admin.site.index_title = _("数据管理")
@@ -29,7 +37,7 @@ urlpatterns = [
     # Swagger UI's files come from drf-spectacular-sidecar through the static files: no CDN, works offline;
     # the split view serves its start-up script as a file of its own, which the Content-Security-Policy allows
     # (Redoc's template would load web fonts from Google).
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerUIView.as_view(url_name="api-schema"), name="api-docs"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

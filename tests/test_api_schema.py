@@ -107,3 +107,11 @@ def test_the_docs_run_no_inline_script_so_the_content_security_policy_lets_them_
     assert start_up["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in start_up.content.decode()
     assert "'unsafe-inline'" not in page["Content-Security-Policy"].split("script-src", 1)[1].split(";", 1)[0]
+
+
+def test_the_docs_answer_an_options_request_with_405_not_a_server_error(client):
+    # DRF's OPTIONS answer would render the Swagger page's HTML renderer without a template (a 500).
+    response = client.options("/api/docs/")
+
+    assert response.status_code == 405
+    assert client.head("/api/docs/").status_code == 200
