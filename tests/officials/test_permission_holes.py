@@ -100,3 +100,30 @@ def test_an_importer_cannot_confirm_another_users_preview(client, regions, admin
     assert not Enterprise.objects.exists()
     record.refresh_from_db()
     assert record.outcome == ImportRecord.Outcome.PREVIEWED
+
+
+def test_a_national_administrator_deletes_a_snapshot_with_its_indicator_rows(client, regions):
+    from reports.services import snapshot_compute
+
+    snapshot = snapshot_compute(as_of=datetime.date(2024, 6, 30))
+    assert snapshot.indicators.exists()  # the parts the role holds no permission on
+    client.force_login(official_set_up(username="nat", role="national").user)
+    url = reverse("admin:reports_snapshot_delete", args=[snapshot.pk])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Snapshot.objects.filter(pk=snapshot.pk).exists()
+
+
+def test_a_provincial_official_cannot_delete_a_snapshot(client, regions):
+    from reports.services import snapshot_compute
+
+    snapshot = snapshot_compute(as_of=datetime.date(2024, 6, 30))
+    client.force_login(official_set_up(username="js", role="provincial", province_codes=["320000"]).user)
+
+    response = client.post(reverse("admin:reports_snapshot_delete", args=[snapshot.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Snapshot.objects.filter(pk=snapshot.pk).exists()
