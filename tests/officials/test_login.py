@@ -68,6 +68,8 @@ def test_staff_without_an_enrolled_app_log_in_with_the_password_alone(client, of
 @override_settings(REQUIRE_2FA=True)
 def test_national_administrators_must_enrol_when_two_factor_is_required(client, regions):
     national = official_set_up(username="nat", role="national").user
+    national.set_password("correct horse battery")
+    national.save()
     client.force_login(national)
 
     assert client.get(INDEX).url == reverse("admin:two_factor_setup")
@@ -75,7 +77,7 @@ def test_national_administrators_must_enrol_when_two_factor_is_required(client, 
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=national, confirmed=False)
 
-    client.post(reverse("admin:two_factor_setup"), {"otp_token": code_for(device)})
+    client.post(reverse("admin:two_factor_setup"), {"password": "correct horse battery", "otp_token": code_for(device)})
 
     assert client.get(INDEX).status_code == 200
     device.refresh_from_db()
@@ -94,7 +96,7 @@ def test_a_wrong_code_does_not_enrol(client, regions):
     client.force_login(national)
     client.get(reverse("admin:two_factor_setup"))
 
-    response = client.post(reverse("admin:two_factor_setup"), {"otp_token": "000000"})
+    response = client.post(reverse("admin:two_factor_setup"), {"password": "x", "otp_token": "000000"})
 
     assert "验证码不正确" in response.content.decode()
     assert client.get(INDEX).status_code == 302
