@@ -226,6 +226,13 @@ IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"
 PATENT_IMPORT_PROCESSES = int(os.environ.get("PATENT_IMPORT_PROCESSES", "0"))
 
 # --- Auth -----------------------------------------------------------------------------------
+# How many proxies (load balancers) stand in front of the app and append the client's address to
+# X-Forwarded-For: 0 when clients connect directly (the header is then ignored, since clients can write
+# it), 1 behind the README's load balancer. The one place the number is declared: it feeds the login
+# limit (AXES_CLIENT_IP_CALLABLE) and the API throttles (REST_FRAMEWORK["NUM_PROXIES"]). Too high a number
+# lets a client choose its address; too low puts every client behind the balancer's address.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -244,6 +251,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The pair's address is the client's, not the load balancer's (utilities/client_address.py, which reads
+# TRUSTED_PROXIES below). django-ipware is not installed, so AXES_IPWARE_* settings would do nothing here.
+AXES_CLIENT_IP_CALLABLE = "utilities.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "officials/locked_out.html"
 # Two-factor login with a TOTP app (django-otp): optional for every staff account; with
@@ -314,6 +324,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # Throttles count per client address: the same number of trusted proxies as the login limit.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
