@@ -259,6 +259,9 @@ AXES_LOCKOUT_TEMPLATE = "officials/locked_out.html"
 # Two-factor login with a TOTP app (django-otp): optional for every staff account; with
 # DJANGO_REQUIRE_2FA=true national administrators (and superusers) cannot use the admin without it.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
+# Sessions are the staff's (the public site and the API keep none for visitors): one ends after a working
+# day, not Django's two weeks, so a forgotten or copied admin session stops working the same day.
+SESSION_COOKIE_AGE = round(float(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 3600)
 OTP_TOTP_ISSUER = "小巨人科创力门户"
 
 # --- Internationalisation: Chinese first, English under /en/ --------------------------------

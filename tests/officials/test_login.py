@@ -8,6 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from officials.services import official_set_up
+from tests.settings_helpers import settings_with
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("admin:login")
@@ -106,3 +107,13 @@ def test_code_that_logs_in_without_a_request_still_works(client, official):
     """The test client's login() calls authenticate() without a request; the login limit lets it pass."""
     assert client.login(username="js", password="correct horse battery")
     assert client.get(INDEX).status_code == 200
+
+
+def test_a_staff_session_lasts_a_working_day(client, official):
+    log_in(client, "js", "correct horse battery")
+
+    assert client.session.get_expiry_age() == 8 * 3600
+
+
+def test_the_session_length_is_set_in_hours(monkeypatch):
+    assert settings_with(monkeypatch, DJANGO_SESSION_HOURS="2")["SESSION_COOKIE_AGE"] == 2 * 3600

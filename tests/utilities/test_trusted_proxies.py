@@ -1,7 +1,5 @@
 """One number of trusted proxies decides the client's address for the login limit and the API throttles."""
 
-import runpy
-
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
@@ -9,6 +7,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from officials.services import official_set_up
 from tests.api_helpers import fresh_throttles  # noqa: F401
+from tests.settings_helpers import settings_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
@@ -17,16 +16,6 @@ INDEX = reverse("admin:index")
 BALANCER = "10.0.0.2"  # REMOTE_ADDR of every request that came through the load balancer
 ATTACKER = "203.0.113.5"
 OFFICIAL_AT_WORK = "198.51.100.7"
-
-
-SETTINGS_FILE = str(django_settings.BASE_DIR / "config" / "settings.py")
-
-
-def settings_with(monkeypatch, **environment) -> dict:
-    """What config/settings.py makes of this environment (run afresh; the running settings stay)."""
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(SETTINGS_FILE)
 
 
 @pytest.fixture
