@@ -1,6 +1,7 @@
 """How the API knows who is asking: DRF's session authentication, with the admin's second-factor rule."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 
@@ -27,3 +28,9 @@ class SecondFactorSessionAuthentication(SessionAuthentication):
         raise exceptions.PermissionDenied(
             _("需要两步验证：请先在管理后台输入动态验证码（或启用两步验证），再使用此会话访问 API。")
         )
+
+
+class SecondFactorSessionScheme(SessionScheme):
+    """The OpenAPI schema describes it as the session cookie it is (drf-spectacular matches exact classes)."""
+
+    target_class = "officials.authentication.SecondFactorSessionAuthentication"
