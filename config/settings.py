@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user.is_verified() after a TOTP code (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # 413 for a body over REQUEST_BODY_MAX_BYTES (staff on admin pages: the import upload's limit); after
+    # the authentication middleware, which tells staff apart, and before anything reads the body.
+    "utilities.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); the admin and the
@@ -286,8 +289,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
-# Officials upload batch lists and enterprise files of several MB through the admin.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# The largest request body anybody may send (utilities/middleware.py: RequestBodyLimitMiddleware answers
+# 413 above it): forms and API JSON are a few KB, and 50 MB bodies from anonymous visitors only cost
+# memory. Staff on admin pages may send an import upload (IMPORT_UPLOAD_MAX_BYTES, the upload's setting).
+REQUEST_BODY_MAX_BYTES = round(float(os.environ.get("DJANGO_REQUEST_BODY_MAX_MB", "2")) * 1024 * 1024)
+# The same bound for what Django reads into memory outside file uploads (uploaded files do not count).
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
