@@ -8,8 +8,14 @@
   ``HEALTHZ_SNAPSHOT_MAX_AGE`` seconds (default 36 h: the nightly run was missed) is ``degraded``.
 
 ``?strict=1`` answers 503 for anything short of ``ok``, for monitoring that should page someone.
+
+The endpoint is public (load balancers probe it without credentials), so a failed check says only what is
+down and a generic reason (``unreachable``, ``timeout``, ``error``); the exception's text, with host names
+and ports, goes to the server log.
 """
 
+import logging
+import socket
 import time
 
 from django.conf import settings
@@ -19,13 +25,28 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+logger = logging.getLogger(__name__)
 
-def _timed(check) -> dict:
+
+def _reason(exc: Exception) -> str:
+    """A reason that names no host, port, user or query: what a public answer may say about a failure."""
+    import redis
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, (redis.TimeoutError, socket.timeout, TimeoutError)):
+        return "timeout"
+    if isinstance(exc, (redis.ConnectionError, OperationalError, InterfaceError, OSError)):
+        return "unreachable"
+    return "error"
+
+
+def _timed(name: str, check) -> dict:
     started = time.monotonic()
     try:
         result = {"ok": True, **(check() or {})}
     except Exception as exc:  # any failure of a dependency is what this endpoint reports
-        result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        logger.warning("healthz: the %s check failed: %s: %s", name, type(exc).__name__, exc)
+        result = {"ok": False, "error": _reason(exc)}
     result["ms"] = round((time.monotonic() - started) * 1000, 1)
     return result
 
@@ -60,9 +81,11 @@ def _snapshot() -> dict:
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": _timed(_database)}
-    checks["broker"] = _timed(_broker)
-    checks["snapshot"] = _timed(_snapshot) if checks["database"]["ok"] else {"ok": False, "error": "no database"}
+    checks = {"database": _timed("database", _database)}
+    checks["broker"] = _timed("broker", _broker)
+    checks["snapshot"] = (
+        _timed("snapshot", _snapshot) if checks["database"]["ok"] else {"ok": False, "error": "no database"}
+    )
     if not checks["database"]["ok"]:
         status = "fail"
     elif all(check["ok"] for check in checks.values()):

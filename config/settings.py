@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user.is_verified() after a TOTP code (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # 413 for a body over REQUEST_BODY_MAX_BYTES (staff on admin pages: the import upload's limit); after
+    # the authentication middleware, which tells staff apart, and before anything reads the body.
+    "utilities.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below); the admin and the
@@ -241,6 +244,13 @@ XLSX_MAX_ROWS = int(os.environ.get("DJANGO_XLSX_MAX_ROWS", "200000"))
 PATENT_IMPORT_PROCESSES = int(os.environ.get("PATENT_IMPORT_PROCESSES", "0"))
 
 # --- Auth -----------------------------------------------------------------------------------
+# How many proxies (load balancers) stand in front of the app and append the client's address to
+# X-Forwarded-For: 0 when clients connect directly (the header is then ignored, since clients can write
+# it), 1 behind the README's load balancer. The one place the number is declared: it feeds the login
+# limit (AXES_CLIENT_IP_CALLABLE) and the API throttles (REST_FRAMEWORK["NUM_PROXIES"]). Too high a number
+# lets a client choose its address; too low puts every client behind the balancer's address.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -259,11 +269,17 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The pair's address is the client's, not the load balancer's (utilities/client_address.py, which reads
+# TRUSTED_PROXIES below). django-ipware is not installed, so AXES_IPWARE_* settings would do nothing here.
+AXES_CLIENT_IP_CALLABLE = "utilities.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "officials/locked_out.html"
 # Two-factor login with a TOTP app (django-otp): optional for every staff account; with
 # DJANGO_REQUIRE_2FA=true national administrators (and superusers) cannot use the admin without it.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
+# Sessions are the staff's (the public site and the API keep none for visitors): one ends after a working
+# day, not Django's two weeks, so a forgotten or copied admin session stops working the same day.
+SESSION_COOKIE_AGE = round(float(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 3600)
 OTP_TOTP_ISSUER = "小巨人科创力门户"
 
 # --- Internationalisation: Chinese first, English under /en/ --------------------------------
@@ -288,8 +304,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
-# Officials upload batch lists and enterprise files of several MB through the admin.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# The largest request body anybody may send (utilities/middleware.py: RequestBodyLimitMiddleware answers
+# 413 above it): forms and API JSON are a few KB, and 50 MB bodies from anonymous visitors only cost
+# memory. Staff on admin pages may send an import upload (IMPORT_UPLOAD_MAX_BYTES, the upload's setting).
+REQUEST_BODY_MAX_BYTES = round(float(os.environ.get("DJANGO_REQUEST_BODY_MAX_MB", "2")) * 1024 * 1024)
+# The same bound for what Django reads into memory outside file uploads (uploaded files do not count).
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
@@ -322,7 +342,8 @@ REPORT_RENDER_RATE = os.environ.get("REPORT_RENDER_RATE", "6/hour")
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # The admin's session, refused while it lacks a required second factor (officials/authentication.py).
+        "officials.authentication.SecondFactorSessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -332,6 +353,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # Throttles count per client address: the same number of trusted proxies as the login limit.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),

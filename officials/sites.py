@@ -3,17 +3,20 @@
 - Any staff account may enrol a TOTP app (``two-factor/``); from then on its login asks for the code.
 - With ``DJANGO_REQUIRE_2FA=true`` a national administrator (or superuser) who has not passed a second
   factor in this session is sent to enrol or to log in again with the code; no admin page opens before.
+- Enrolment asks for the password again, and a session that never passed the code of an enrolled user
+  cannot add a device: a stolen session cookie must not survive the enrolment meant to lock it out.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import logout
+from django.contrib.auth import authenticate, logout
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -65,7 +68,37 @@ class TwoFactorAuthenticationForm(AdminAuthenticationForm):
 
 
 class TwoFactorSetupForm(forms.Form):
+    """The account's password again, and one code of the new app.
+
+    The password, not the age of the login, is what proves the owner is at the keyboard: a session cookie
+    copied a minute after login is as fresh as the owner's, and some sessions are opened without a login
+    form at all. It goes through ``authenticate()``, so wrong guesses here count towards the login limit
+    (django-axes) as on the login page.
+    """
+
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     otp_token = forms.CharField(label=_("动态验证码"), max_length=8)
+
+    def __init__(self, *args, request, device: TOTPDevice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.device = device
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        confirmed = authenticate(self.request, username=user.get_username(), password=password)
+        if confirmed is None or confirmed.pk != user.pk:
+            raise forms.ValidationError(_("密码不正确。"), code="password_invalid")
+        return password
+
+    def clean_otp_token(self):
+        token = self.cleaned_data["otp_token"].strip()
+        if not self.device.verify_token(token):
+            raise forms.ValidationError(_("验证码不正确，请核对手机时间后重试。"), code="otp_invalid")
+        return token
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -93,29 +126,48 @@ class PortalAdminSite(admin.AdminSite):
         return wrapper
 
     def get_urls(self):
-        return [path("two-factor/", self.two_factor_setup_view, name="two_factor_setup"), *super().get_urls()]
+        # never_cache: the set-up page shows the TOTP secret, which no cache may keep.
+        setup = never_cache(self.two_factor_setup_view)
+        return [path("two-factor/", setup, name="two_factor_setup"), *super().get_urls()]
+
+    # The session key of the unconfirmed device this session is enrolling: each session gets a secret of
+    # its own, so another session of the same account (an old or stolen cookie) never sees it.
+    SETUP_DEVICE_SESSION_KEY = "officials_two_factor_setup_device"
 
     def two_factor_setup_view(self, request):
-        """Enrol a TOTP app: scan the QR code (or type the key), then confirm with one code."""
+        """Enrol a TOTP app: scan the QR code (or type the key), then confirm with the password and one code.
+
+        - Verified session of an enrolled user: nothing to do (no second device from here).
+        - Enrolled user, session without the code (older than the enrolment, or a stolen cookie): signed
+          out and sent to log in with the code, as every other admin page does. It may not add a device.
+        - No confirmed device yet: enrolment, with the password again. Confirming rotates the session key,
+          and every other session of the account then lacks the second factor and is signed out by the admin.
+        """
         user = request.user
+        login_url = f"{reverse('admin:login', current_app=self.name)}?next={request.path}"
         if not (user.is_authenticated and user.is_active and user.is_staff):
-            return redirect(f"{reverse('admin:login', current_app=self.name)}?next={request.path}")
-        if has_second_factor(user) and not lacks_second_factor(request):
+            return redirect(login_url)
+        if has_second_factor(user):
+            if lacks_second_factor(request):
+                logout(request)
+                return redirect(login_url)
             return TemplateResponse(
                 request,
                 "officials/two_factor_setup.html",
                 {**self.each_context(request), "title": _("两步验证"), "enrolled": True},
             )
-        device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "TOTP"})
-        form = TwoFactorSetupForm(request.POST or None)
+        device = self._setup_device(request)
+        form = TwoFactorSetupForm(request.POST or None, request=request, device=device)
         if request.method == "POST" and form.is_valid():
-            if device.verify_token(form.cleaned_data["otp_token"].strip()):
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                otp_login(request, device)
-                self.message_user_done(request)
-                return redirect("admin:index")
-            form.add_error("otp_token", _("验证码不正确，请核对手机时间后重试。"))
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            # A new session key: a copy of the old cookie is not the session that passed the second factor.
+            request.session.cycle_key()
+            request.session.pop(self.SETUP_DEVICE_SESSION_KEY, None)
+            otp_login(request, device)
+            self.message_user_done(request)
+            return redirect("admin:index")
         import segno
 
         qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
@@ -131,6 +183,17 @@ class PortalAdminSite(admin.AdminSite):
                 "required": second_factor_required(user),
             },
         )
+
+    def _setup_device(self, request) -> TOTPDevice:
+        """This session's unconfirmed device, created on its first visit."""
+        device_id = request.session.get(self.SETUP_DEVICE_SESSION_KEY)
+        device = (
+            TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first() if device_id else None
+        )
+        if device is None:
+            device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="TOTP")
+            request.session[self.SETUP_DEVICE_SESSION_KEY] = device.pk
+        return device
 
     @staticmethod
     def message_user_done(request) -> None:

@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.test import override_settings
 
 from config import health
 from config.celery import app
+from tests.conftest import OUTAGE_REDIS_PORT
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,18 @@ def test_healthz_without_the_database_is_503(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "fail"
-    assert "could not connect" in response.json()["checks"]["database"]["error"]
+    assert response.json()["checks"]["database"]["error"] == "unreachable"
+
+
+def test_healthz_says_what_is_down_but_not_where(client, snapshot, settings, caplog):
+    port = OUTAGE_REDIS_PORT  # this run's own port, where nothing listens outside an outage test
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+
+    response = client.get("/healthz")
+
+    assert response.json()["checks"]["broker"] == {"ok": False, "error": "unreachable", "ms": ANY}
+    assert "127.0.0.1" not in response.content.decode() and str(port) not in response.content.decode()
+    assert f"127.0.0.1:{port}" in caplog.text  # the detail is in the server's log
 
 
 def test_healthz_without_any_snapshot_is_degraded(client):

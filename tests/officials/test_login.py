@@ -8,6 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from officials.services import official_set_up
+from tests.settings_helpers import settings_with
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("admin:login")
@@ -68,6 +69,8 @@ def test_staff_without_an_enrolled_app_log_in_with_the_password_alone(client, of
 @override_settings(REQUIRE_2FA=True)
 def test_national_administrators_must_enrol_when_two_factor_is_required(client, regions):
     national = official_set_up(username="nat", role="national").user
+    national.set_password("correct horse battery")
+    national.save()
     client.force_login(national)
 
     assert client.get(INDEX).url == reverse("admin:two_factor_setup")
@@ -75,7 +78,7 @@ def test_national_administrators_must_enrol_when_two_factor_is_required(client, 
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=national, confirmed=False)
 
-    client.post(reverse("admin:two_factor_setup"), {"otp_token": code_for(device)})
+    client.post(reverse("admin:two_factor_setup"), {"password": "correct horse battery", "otp_token": code_for(device)})
 
     assert client.get(INDEX).status_code == 200
     device.refresh_from_db()
@@ -94,7 +97,7 @@ def test_a_wrong_code_does_not_enrol(client, regions):
     client.force_login(national)
     client.get(reverse("admin:two_factor_setup"))
 
-    response = client.post(reverse("admin:two_factor_setup"), {"otp_token": "000000"})
+    response = client.post(reverse("admin:two_factor_setup"), {"password": "x", "otp_token": "000000"})
 
     assert "验证码不正确" in response.content.decode()
     assert client.get(INDEX).status_code == 302
@@ -104,3 +107,13 @@ def test_code_that_logs_in_without_a_request_still_works(client, official):
     """The test client's login() calls authenticate() without a request; the login limit lets it pass."""
     assert client.login(username="js", password="correct horse battery")
     assert client.get(INDEX).status_code == 200
+
+
+def test_a_staff_session_lasts_a_working_day(client, official):
+    log_in(client, "js", "correct horse battery")
+
+    assert client.session.get_expiry_age() == 8 * 3600
+
+
+def test_the_session_length_is_set_in_hours(monkeypatch):
+    assert settings_with(monkeypatch, DJANGO_SESSION_HOURS="2")["SESSION_COOKIE_AGE"] == 2 * 3600

@@ -1,1 +1,1 @@
-from tests.officials.conftest import jiangsu_official, two_provinces  # noqa: F401
+from tests.officials.conftest import jiangsu_official, national_admin, two_provinces  # noqa: F401
