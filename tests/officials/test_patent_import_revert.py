@@ -187,7 +187,6 @@ def test_a_provincial_official_cannot_revert_an_import_of_patents_outside_their_
     assert response.status_code in (403, 404) or "省份以外" in response.content.decode()
 
 
-@pytest.mark.postgres
 def test_a_bulk_history_write_rebuilds_the_history_indexes_as_they_were(regions, admin_user, monkeypatch):
     """Large history writes are bulk loads (indexes built and the user's foreign key checked afterwards):
     same rows, same indexes and constraints, even with a user."""

@@ -13,7 +13,7 @@ from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row, patents_csv, run_import
 from utilities.tabular import FileRejected
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

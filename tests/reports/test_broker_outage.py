@@ -29,7 +29,7 @@ from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from .conftest import AS_OF
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 # The whole step, including interpreter and Django start-up, must answer well before the old 19 s; a

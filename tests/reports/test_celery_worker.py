@@ -26,7 +26,7 @@ from reports.models import ScopeIndicator, Snapshot
 from .conftest import AS_OF, broker_emptied, lock_held_elsewhere
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 

@@ -26,7 +26,7 @@ from reports.models import PendingRecompute, ScopeIndicator, Snapshot
 from .conftest import AS_OF, broker_emptied, other_session
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 

@@ -30,7 +30,7 @@ from utilities.locks import DRAIN_LOCKS, advisory_key
 from .conftest import AS_OF, broker_emptied, other_session
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 OLDER_DATES = [datetime.date(2021, 12, 31), datetime.date(2022, 12, 31)]
