@@ -31,6 +31,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Start the development server, run CMD against it (DATABASE_URL set), stop: make db CMD="manage.py shell"
+db: export DJANGO_DEBUG ?= true
 db: $(STAMP)
 	$(BIN)/python -m utilities.devdb run -- $(BIN)/python $(CMD)
 

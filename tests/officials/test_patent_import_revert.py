@@ -1,7 +1,6 @@
 """A bulk patent import records its history in bulk and is reverted from its record like any import.
 
-Runs on whichever database DATABASE_URL names: the importer's SQL (and so the history it writes) differs
-between PostgreSQL and SQLite only in how new patents get their ids.
+New patents draw their ids from the sequence before they are written; the history rows carry them.
 """
 
 import io
