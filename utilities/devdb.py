@@ -138,8 +138,8 @@ def _start() -> None:
         [
             "-c listen_addresses=''",  # the socket only: no TCP port to clash with
             f"-c unix_socket_directories='{socket_dir()}'",
-            # A development server: a crash may lose the last commits, never corrupt the data.
-            "-c synchronous_commit=off",
+            # Otherwise the server's defaults, as production's: with synchronous_commit=off VACUUM could
+            # not mark freshly written pages all-visible (tests/patents/test_bulk_load_vacuum_postgres.py).
         ]
     )
     # A session of its own: the terminal's Ctrl-C goes to the commands, and we stop the server after them.

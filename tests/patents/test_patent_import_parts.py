@@ -23,9 +23,9 @@ def read_in(monkeypatch, settings):
     loads = []
     load = staging._load
 
-    def counted(cursor, taken, *, text):
+    def counted(cursor, taken):
         loads.append(len(taken[0]))
-        load(cursor, taken, text=text)
+        load(cursor, taken)
 
     def choose(*, parts: bool, processes: bool = False) -> list:
         """Returns the list of the COPY batches that will be loaded (their patents' sizes)."""
