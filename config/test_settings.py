@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings with a throw-away secret and a fast hasher.
 
-DATABASE_URL and REDIS_URL are honoured, so the same suite runs on SQLite or PostgreSQL + Redis.
+DATABASE_URL and REDIS_URL are honoured; without DATABASE_URL the suite runs on the development PostgreSQL
+in .pgdata/ (tests/conftest.py starts it).
 """
 
 import os

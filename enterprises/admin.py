@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -154,15 +153,12 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
         """
         # The stock search with no term: only the restriction of an autocomplete to the user's provinces.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, "")
-        vendor = connections[queryset.db].vendor
         for word in smart_split(search_term):
             if word[0] in "\"'" and word[0] == word[-1]:
                 word = unescape_string_literal(word)
             word = word.strip()
             if word:
-                queryset = queryset.filter(
-                    search_condition(word, vendor=vendor) | Q(stock_code__startswith=word.upper())
-                )
+                queryset = queryset.filter(search_condition(word) | Q(stock_code__startswith=word.upper()))
         return queryset, may_have_duplicates
 
     # --- import: upload → preview (a dry run of the same service) → confirm or cancel ----------------

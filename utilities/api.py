@@ -395,7 +395,7 @@ class PortalListAPIView(StrictParametersMixin, generics.ListAPIView):
             queryset = self.filter_queryset(self.get_queryset())
             filename = export_filename(self.export_scope(), requested)
             if requested == "csv":
-                copy = self.export_copy(queryset) if connection.vendor == "postgresql" else None
+                copy = self.export_copy(queryset)
                 if copy is not None:
                     return copy_csv_response(*copy, filename=filename, bom=bom)
                 return csv_response(

@@ -1,13 +1,12 @@
-"""Set-based writes shared by the importers: COPY on PostgreSQL, one prepared statement on SQLite.
+"""Set-based writes shared by the importers, through PostgreSQL's COPY.
 
-Django's ``bulk_create``/``bulk_update`` spent most of a 15,000-row import compiling SQL (and SQLite caps a
-statement at 999 parameters, about 60 rows), so the importers write through these helpers instead:
+Django's ``bulk_create``/``bulk_update`` spent most of a 15,000-row import compiling SQL, so the importers
+write through these helpers instead:
 
-* ``insert_rows`` appends rows to a table: PostgreSQL ``COPY ... FROM STDIN`` (psycopg formats the rows in
-  C; Django's client-side binding quotes in Python), elsewhere one ``executemany`` of a prepared INSERT
-  (which stays inside the sqlite3 module);
-* ``update_rows`` updates fields of many objects in one statement (PostgreSQL: COPY into a temporary
-  table, then ``UPDATE ... FROM``) or one prepared statement run over all rows (SQLite);
+* ``insert_rows`` appends rows to a table with ``COPY ... FROM STDIN`` (psycopg formats the rows in C;
+  Django's client-side binding quotes in Python);
+* ``update_rows`` updates fields of many objects in one statement (COPY into a temporary table, then
+  ``UPDATE ... FROM``);
 * ``reserve_pks`` draws fresh primary keys, so the rows of new objects and of what refers to them can be
   written without reading the new rows back;
 * ``indexes_rebuilt`` drops a table's secondary indexes around a bulk load and builds them again, sorted,
@@ -18,7 +17,6 @@ Table and column names come from the model (``table_name``, ``column_names``), q
 """
 
 import functools
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,14 +24,6 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection
 
 logger = logging.getLogger(__name__)
-
-# executemany chunk: the sqlite3 module holds one chunk's parameters at a time.
-_EXECUTEMANY_ROWS = 5_000
-
-
-def is_postgres() -> bool:
-    """Whether the default connection is PostgreSQL (COPY, sequences, ANALYZE, session settings)."""
-    return connection.vendor == "postgresql"
 
 
 def quote(name: str) -> str:
@@ -51,11 +41,11 @@ def column_names(fields: Iterable) -> list[str]:
 
 
 def chunks(values: Iterable, size: int | None = None, *, per_value: int = 1) -> Iterator[list]:
-    """Split ``values`` for ``__in`` lookups: SQLite accepts at most 999 parameters per query.
+    """Split ``values`` for ``__in`` lookups, so that no query carries an unbounded list of parameters.
 
     ``per_value``: parameters each value takes (a pair of columns takes two), for the default size.
     """
-    size = size or (10_000 if is_postgres() else 900) // per_value
+    size = size or 10_000 // per_value
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -69,75 +59,47 @@ def copy_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequenc
 
 
 def insert_rows(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Append ``rows`` to ``table`` (quoted names): COPY on PostgreSQL, a prepared INSERT run over all rows else.
-
-    ``rows`` may be an iterator: COPY streams it, SQLite takes it a chunk at a time.
-    """
+    """Append ``rows`` to ``table`` (quoted names) with COPY; ``rows`` may be an iterator, COPY streams it."""
     if isinstance(rows, Sequence) and not rows:
         return
-    if is_postgres():
-        copy_rows(cursor, table, columns, rows)
-        return
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    rows = iter(rows)
-    while chunk := list(itertools.islice(rows, _EXECUTEMANY_ROWS)):
-        cursor.executemany(sql, chunk)
+    copy_rows(cursor, table, columns, rows)
 
 
 def update_rows(model, objs: list, field_names: Iterable[str]) -> None:
     """UPDATE the given fields of ``objs`` by primary key, set-based.
 
-    ``QuerySet.bulk_update`` builds a CASE WHEN per field and row: updating 15,000 enterprises took half a
-    minute on SQLite. SQLite runs one prepared statement over all rows; PostgreSQL COPYs the new values into
-    a temporary table and updates from it in one statement (a statement per row costs a round trip each).
+    ``QuerySet.bulk_update`` builds a CASE WHEN per field and row, and a statement per row costs a round trip
+    each: the new values are COPYed into a temporary table and the rows updated from it in one statement.
     """
     fields = [model._meta.get_field(name.removesuffix("_id")) for name in field_names]
     pk = model._meta.pk
     table = table_name(model)
     params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
-        if is_postgres():
-            temporary = quote(f"import_{model._meta.db_table}")
-            columns = column_names([*fields, pk])
-            cursor.execute(temp_table_like(temporary, table, columns))
-            copy_rows(cursor, temporary, columns, params)
-            assignments = ", ".join(f"{column} = {temporary}.{column}" for column in columns[:-1])
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {temporary} "
-                f"WHERE {table}.{columns[-1]} = {temporary}.{columns[-1]}"
-            )
-            drop_tables(cursor, temporary)
-            return
-        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        sql = f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s"
-        for chunk in chunks(params, _EXECUTEMANY_ROWS):
-            cursor.executemany(sql, chunk)
+        temporary = quote(f"import_{model._meta.db_table}")
+        columns = column_names([*fields, pk])
+        cursor.execute(temp_table_like(temporary, table, columns))
+        copy_rows(cursor, temporary, columns, params)
+        assignments = ", ".join(f"{column} = {temporary}.{column}" for column in columns[:-1])
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {temporary} WHERE {table}.{columns[-1]} = {temporary}.{columns[-1]}"
+        )
+        drop_tables(cursor, temporary)
 
 
 def reserve_pks(cursor, model, count: int) -> list[int]:
     """``count`` new primary keys of ``model``'s table, never used before, safe against concurrent writers.
 
-    PostgreSQL draws them from the identity sequence. SQLite (AUTOINCREMENT) takes the write lock first,
-    then continues after the highest key ever issued (``sqlite_sequence``), so a deleted row's key, which
-    its history rows still carry, is never reused.
+    They are drawn from the identity sequence, so a deleted row's key, which its history rows still carry,
+    is never reused.
     """
     table, pk = model._meta.db_table, model._meta.pk.column
-    if is_postgres():
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
-        return [key for (key,) in cursor.fetchall()]
-    # A write statement (matching no row) makes this transaction the only writer until it commits.
-    cursor.execute(f"UPDATE {quote(table)} SET {quote(pk)} = {quote(pk)} WHERE 0 = 1")
-    cursor.execute(
-        f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-        f"COALESCE((SELECT MAX({quote(pk)}) FROM {quote(table)}), 0))",
-        [table],
-    )
-    start = cursor.fetchone()[0] + 1
-    return list(range(start, start + count))
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
+    return [key for (key,) in cursor.fetchall()]
 
 
 def next_pk_sql(cursor, model) -> str:
-    """PostgreSQL: an SQL expression drawing the next primary key of ``model`` from its sequence.
+    """An SQL expression drawing the next primary key of ``model`` from its sequence.
 
     The sequence is looked up once, here: ``nextval(pg_get_serial_sequence(...))`` looks it up again for
     every row, which made numbering a million new rows take ~10 s instead of ~2 s.
@@ -152,7 +114,7 @@ def db_values(fields) -> Callable[[Callable[[str], object]], list]:
     """A function turning ``get(attname)`` into the row's column values, preparing only what needs it.
 
     ``Field.get_db_prep_save`` per value was a third of a large import; strings, integers, booleans and
-    NULL go to both drivers unchanged, so only dates, timestamps and JSON are prepared by their field.
+    NULL go to psycopg unchanged, so only dates, timestamps and JSON are prepared by their field.
     """
     passthrough = {"CharField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "BooleanField"}
     passthrough |= {"BigIntegerField", "AutoField", "BigAutoField", "ForeignKey"}
@@ -207,13 +169,12 @@ def drop_tables(cursor, *tables: str) -> None:
 
 
 def analyze(cursor, *tables: str) -> None:
-    """PostgreSQL: statistics for freshly filled temporary tables (autovacuum never analyses them).
+    """Statistics for freshly filled temporary tables (autovacuum never analyses them).
 
-    Without them the planner guesses 1,000 rows and may pick nested loops over a million. A no-op elsewhere.
+    Without them the planner guesses 1,000 rows and may pick nested loops over a million.
     """
-    if is_postgres():
-        for table in tables:
-            cursor.execute(f"ANALYZE {table}")
+    for table in tables:
+        cursor.execute(f"ANALYZE {table}")
 
 
 # --- bulk loads -------------------------------------------------------------------------------------
@@ -221,8 +182,6 @@ def analyze(cursor, *tables: str) -> None:
 
 def table_rows_estimate(cursor, model) -> int:
     """PostgreSQL's estimate of the table's rows (``pg_class.reltuples``; 0 for a never-analysed table)."""
-    if not is_postgres():
-        return 0
     cursor.execute("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
     return int(cursor.fetchone()[0])
 
@@ -247,7 +206,7 @@ def _pending_checks_run(cursor) -> None:
 
 @contextmanager
 def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
-    """PostgreSQL, when ``enabled``: drop the secondary indexes of ``model``'s table, then build them again.
+    """When ``enabled``: drop the secondary indexes of ``model``'s table, then build them again.
 
     Everything but the primary key (which the rows reach in key order anyway, and which foreign keys need):
     unique constraints and the indexes Django made, each recreated with the same name and definition as
@@ -256,7 +215,7 @@ def indexes_rebuilt(cursor, model, *, enabled: bool) -> Iterator[None]:
     EXCLUSIVE lock until commit, so callers enable it for bulk loads only (many rows compared with the
     table). Statistics are refreshed after the build: the next query over the new rows is planned well.
     """
-    if not enabled or not is_postgres():
+    if not enabled:
         yield
         return
     table = table_name(model)
@@ -310,7 +269,7 @@ def large_against(cursor, model, rows: int) -> bool:
 
 @contextmanager
 def foreign_keys_checked_once(cursor, model, *, enabled: bool) -> Iterator[None]:
-    """PostgreSQL, when ``enabled``: drop the foreign keys of ``model``'s table around a bulk insert, then
+    """When ``enabled``: drop the foreign keys of ``model``'s table around a bulk insert, then
     add them again, validated, unchanged.
 
     Otherwise every inserted row queues a deferred check of its own, run one at a time at the end; adding
@@ -318,7 +277,7 @@ def foreign_keys_checked_once(cursor, model, *, enabled: bool) -> Iterator[None]
     catalogue), inside the caller's transaction, so a failure rolls the DDL back with the data. The price:
     the table is locked against readers until commit, so callers enable it for bulk loads only.
     """
-    if not enabled or not is_postgres():
+    if not enabled:
         yield
         return
     table = table_name(model)
@@ -332,7 +291,7 @@ def foreign_keys_checked_once(cursor, model, *, enabled: bool) -> Iterator[None]
 
 
 def vacuumed(*models, analyze: bool = True) -> bool:
-    """PostgreSQL, outside any transaction: ``VACUUM (ANALYZE)`` the tables of ``models`` after a bulk write.
+    """Outside any transaction: ``VACUUM (ANALYZE)`` the tables of ``models`` after a bulk write.
 
     A freshly loaded table has no visibility map, so no index-only scan is possible on it until a vacuum
     has run, and its first readers set the hint bits of every row. Measured at 10x after an import: one
@@ -350,7 +309,7 @@ def vacuumed(*models, analyze: bool = True) -> bool:
     Returns whether it ran: VACUUM cannot run inside a transaction (a caller's atomic block, a test), and
     is then left to autovacuum.
     """
-    if not is_postgres() or connection.in_atomic_block:
+    if connection.in_atomic_block:
         return False
     tables = ", ".join(table_name(model) for model in models)
     try:

@@ -82,9 +82,8 @@ def history_rows_write(
     """One history row per object, as simple-history's ``bulk_history_create`` builds it, inserted fast.
 
     Same columns and values as ``bulk_create_with_history``/``bulk_update_with_history`` write (tracked
-    fields, date, user, change reason, type ``+``/``~``), inserted by ``insert_objects`` (COPY or one
-    prepared statement): Django's ``bulk_create`` spent most of a 15,000-row import compiling these rows
-    (SQLite also caps it at 999 parameters, about 60 rows per statement). A history column we do not
+    fields, date, user, change reason, type ``+``/``~``), inserted by ``insert_objects`` (COPY): Django's
+    ``bulk_create`` spent most of a 15,000-row import compiling these rows. A history column we do not
     know raises KeyError instead of being left empty, so a new column cannot silently go missing.
     """
     if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):

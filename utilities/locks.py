@@ -3,8 +3,7 @@
 A lock is named by two 32-bit integers: a namespace (which kind of lock) and a subject (a date, a
 name). Session-level locks (``try_advisory_lock``) belong to a database session and end with it, so a
 dead process never leaves one behind; transaction-level ones (``advisory_xact_lock``) end with the
-transaction. Off PostgreSQL (SQLite: one process, writers serialised by the database) they are no-ops
-that always succeed.
+transaction.
 """
 
 import datetime
@@ -23,10 +22,6 @@ REPORT_RENDER_LOCKS = 0x4C47_0004  # publications: one render of a report PDF at
 
 class LockTimeout(Exception):
     """The lock was held by someone else for longer than we were willing to wait."""
-
-
-def advisory_supported() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def _signed(value: int) -> int:
@@ -57,10 +52,7 @@ def unlock(key: tuple[int, int]) -> None:
 
 @contextmanager
 def try_advisory_lock(namespace: int, subject) -> Iterator[bool]:
-    """Yield whether the session-level lock was taken (always True off PostgreSQL); released after."""
-    if not advisory_supported():
-        yield True
-        return
+    """Yield whether the session-level lock was taken; released after."""
     key = advisory_key(namespace, subject)
     taken = try_lock(key)
     try:
@@ -75,8 +67,6 @@ def advisory_xact_lock(namespace: int, subject, *, wait_seconds: float) -> None:
 
     Call inside ``transaction.atomic()``: the lock is held until the transaction ends.
     """
-    if not advisory_supported():
-        return
     key = advisory_key(namespace, subject)
     with connection.cursor() as cursor:
         # lock_timeout bounds the wait; the savepoint keeps the transaction usable when it runs out.

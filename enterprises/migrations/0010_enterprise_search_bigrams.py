@@ -1,4 +1,4 @@
-"""The character pairs of each enterprise's names, in a generated column with a GIN index (PostgreSQL).
+"""The character pairs of each enterprise's names, in a generated column with a GIN index.
 
 They serve the text search ``?q=`` of the enterprise list and API: ``enterprises.search`` explains it and
 queries them. The column holds the pairs of the current and former names upper-cased, as ``icontains``
@@ -6,8 +6,8 @@ compares them, and of the normalised name as stored, joined by line breaks. A pa
 contains a line break, which no search has.
 
 The column is generated, so every write path keeps it, and stored, so a query reads the pairs instead of
-computing them again for every row it tests. Django's model does not declare it: SQLite has no use for it
-(its lists are small, and it keeps the plain ``LIKE`` scan).
+computing them again for every row it tests. Django's model does not declare it: only the search's SQL
+reads it.
 """
 
 from django.db import migrations
@@ -32,9 +32,8 @@ DROP FUNCTION text_bigrams(text);
 
 def _execute(sql):
     def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            table = schema_editor.quote_name(apps.get_model("enterprises", "Enterprise")._meta.db_table)
-            schema_editor.execute(sql.format(table=table))
+        table = schema_editor.quote_name(apps.get_model("enterprises", "Enterprise")._meta.db_table)
+        schema_editor.execute(sql.format(table=table))
 
     return operation
 

@@ -9,8 +9,7 @@ Written set-based from the importer's staging tables, inside its transaction, ne
   (``~``), with the importing user, the channel ``import`` and the import record, as enterprise imports
   write theirs, so a patent's history page says which import changed what.
 
-Both select only the created and changed patents, so an import that changes little writes little. The
-SQL is the same on PostgreSQL and SQLite.
+Both select only the created and changed patents, so an import that changes little writes little.
 """
 
 from utilities.bulk import (

@@ -3,8 +3,8 @@
 The import is set-based so that they scale to the report's 1.5 million patents:
 
 * rows are streamed from the file and validated in Python, one at a time, then loaded in batches into TEMP
-  staging tables (``staging.py``): PostgreSQL COPY on PostgreSQL, where a large file is read in parts by
-  worker processes, ``executemany`` on SQLite. Nothing is kept per row, so memory does not grow with the
+  staging tables (``staging.py``) with COPY, a large file read in parts by worker processes. Nothing is
+  kept per row, so memory does not grow with the
   file: the duplicates inside the file are found in SQL over the staged keys (``validation.duplicates``),
   and their errors merged into the row-level report;
 * a file whose rows are all valid is written without that search first: a key repeated in the file cannot
@@ -14,9 +14,8 @@ The import is set-based so that they scale to the report's 1.5 million patents:
   writes nothing, and a file already rejected for its cells still search first;
 * everything else (what is new, changed or unchanged; which applicant lists changed; which enterprise each
   applicant links to; the writes themselves) is a handful of ``INSERT ... SELECT`` / ``UPDATE ... FROM``
-  statements that read the staging tables. The SQL is shared by both backends, so they behave identically,
-  except where PostgreSQL has a faster form of the same rule (the applicant-list comparison, the patent
-  ids drawn before the writes); the tests run on both.
+  statements that read the staging tables (the new patents' ids are drawn before the writes, so the
+  applicants are written without reading the new rows back).
 
 The whole import runs in one transaction: one invalid row rejects the file and nothing is written.
 (Applying batch by batch while the file is still being read was tried: each batch's joins then scan the
@@ -41,7 +40,6 @@ from utilities.bulk import (
     drop_tables,
     foreign_keys_checked_once,
     indexes_rebuilt,
-    is_postgres,
     next_pk_sql,
     table_name,
     vacuumed,
@@ -85,21 +83,15 @@ _STAGE_KEYS = STAGE_KEYS
 _STAGES = (_STAGE_PATENT, _STAGE_APPLICANT, _STAGE_KEYS, _STAGE_STATE, _STAGE_APPDIFF, _STAGE_RESOLVED, NAMES)
 
 
-def _distinct(left: str, right: str) -> str:
-    """Null-safe "differs" for the one nullable column we compare (grant_date)."""
-    return f"{left} IS DISTINCT FROM {right}" if is_postgres() else f"{left} IS NOT {right}"
-
-
 def _create_staging(cursor) -> None:
     drop_tables(cursor, *_STAGES)
     # k: the patent's key among the file's valid rows (its row number); the staging tables join on it.
-    # Unique by construction, so declared as a key for SQLite only, whose nested-loop joins need the index.
-    # PostgreSQL joins these tables by hashing them whole and never reads those indexes; maintaining them
-    # during COPY took ~3 s of CPU at report scale, on the cores the workers read the file with.
-    patent_key, applicant_key = ("", "") if is_postgres() else (" PRIMARY KEY", ", PRIMARY KEY (k, position)")
+    # Unique by construction, yet declared as no key: PostgreSQL joins these tables by hashing them whole
+    # and never reads such indexes; maintaining them during COPY took ~3 s of CPU at report scale, on the
+    # cores the workers read the file with.
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_PATENT} (
-            k integer NOT NULL{patent_key}, row_number integer NOT NULL, n_applicants integer NOT NULL,
+            k integer NOT NULL, row_number integer NOT NULL, n_applicants integer NOT NULL,
             publication_number text NOT NULL, application_number text NOT NULL, jurisdiction text NOT NULL,
             patent_type text NOT NULL, title text NOT NULL, application_date date NOT NULL,
             publication_date date NOT NULL, grant_date date, legal_status text NOT NULL, ipc_main text NOT NULL,
@@ -108,7 +100,7 @@ def _create_staging(cursor) -> None:
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_APPLICANT} (
             k integer NOT NULL, position integer NOT NULL, name text NOT NULL, name_normalized text NOT NULL,
-            credit_code text NOT NULL, sole integer NOT NULL{applicant_key})"""
+            credit_code text NOT NULL, sole integer NOT NULL)"""
     )
     # The keys of the rows after the first invalid one (which are not staged above), '' where missing.
     cursor.execute(
@@ -152,12 +144,6 @@ def _analyse_staging(cursor) -> None:
     # pages and may pick nested loops over a million rows. Once, before the duplicate search or the writes
     # read them (its statistics outlive a rollback to the writes' savepoint).
     analyze(cursor, _STAGE_PATENT, _STAGE_APPLICANT, _STAGE_KEYS)
-
-
-def _index_staging(cursor) -> None:
-    # SQLite joins by nested loops, which need the key indexed; PostgreSQL hashes the tables whole.
-    if not is_postgres():
-        cursor.execute(f"CREATE INDEX {_STAGE_PATENT}_pub ON {_STAGE_PATENT} (publication_number)")
 
 
 def _check_against_database(cursor, *, duplicates_searched: bool) -> None:
@@ -250,7 +236,6 @@ def patent_import(
                 clock.lap("duplicates in the file")
                 if report:
                     raise FileRejected(report)
-            _index_staging(cursor)
             _check_against_database(cursor, duplicates_searched=duplicates_searched)
             load_names(cursor, enterprise_name_index())
             clock.lap("conflicts with the database, names")
@@ -286,14 +271,12 @@ def patent_import(
 
 
 def _tune_session(cursor) -> None:
-    """PostgreSQL: memory for the sorts and hash joins over a million staged rows, this transaction only.
+    """Memory for the sorts and hash joins over a million staged rows, this transaction only.
 
     The defaults (work_mem 4 MB, temp_buffers 8 MB) send every sort and every temp-table page to disk.
     temp_buffers can only change before the session's first temp table, so a long-lived connection that
     already used one keeps its value (the savepoint absorbs the refusal).
     """
-    if not is_postgres():
-        return
     cursor.execute("SET LOCAL work_mem = '256MB'")
     try:
         with transaction.atomic():
@@ -315,14 +298,15 @@ def _apply(
     """
     patents, applicants, enterprises = table_name(Patent), table_name(PatentApplicant), table_name(Enterprise)
     changed_fields = " OR ".join(
-        _distinct(f"p.{field}", f"s.{field}") if field == "grant_date" else f"p.{field} <> s.{field}"
+        # Null-safe for the one nullable column we compare.
+        f"p.{field} IS DISTINCT FROM s.{field}" if field == "grant_date" else f"p.{field} <> s.{field}"
         for field in PATENT_FIELDS
         if field != "publication_number"
     )
-    # On PostgreSQL new patents draw their ids from the table's sequence right here, so their applicants
-    # can be written without reading the new rows back (one join of a million rows less). Not on a dry
-    # run: it would leave gaps in the sequence for nothing.
-    new_id = next_pk_sql(cursor, Patent) if is_postgres() and not dry_run else "NULL"
+    # New patents draw their ids from the table's sequence right here, so their applicants can be written
+    # without reading the new rows back (one join of a million rows less). Not on a dry run: it would leave
+    # gaps in the sequence for nothing.
+    new_id = "NULL" if dry_run else next_pk_sql(cursor, Patent)
     cursor.execute(
         f"""CREATE TEMP TABLE {_STAGE_STATE} AS
             SELECT s.k, CASE WHEN p.id IS NULL THEN {new_id} ELSE p.id END AS patent_id,
@@ -331,11 +315,8 @@ def _apply(
                    CASE WHEN p.id IS NULL THEN 1 ELSE 0 END AS applicants_changed
             FROM {_STAGE_PATENT} s LEFT JOIN {patents} p ON p.publication_number = s.publication_number"""
     )
-    if is_postgres():
-        cursor.execute(f"ALTER TABLE {_STAGE_STATE} ADD PRIMARY KEY (k)")
-        cursor.execute(f"ANALYZE {_STAGE_STATE}")
-    else:
-        cursor.execute(f"CREATE UNIQUE INDEX {_STAGE_STATE}_k ON {_STAGE_STATE} (k)")
+    cursor.execute(f"ALTER TABLE {_STAGE_STATE} ADD PRIMARY KEY (k)")
+    cursor.execute(f"ANALYZE {_STAGE_STATE}")
     if not duplicates_searched:
         # An UPDATE ... FROM with two rows for one patent applies either; nothing else would notice.
         cursor.execute(
@@ -347,40 +328,21 @@ def _apply(
     lap("compare with the database: patents")
     # An existing patent's applicant list changed when one of its rows, (position, name, credit code), has
     # no identical row on the other side, staged or stored (positions are unique on both sides).
-    if is_postgres():
-        # One full join of the staged rows with the stored rows of the file's patents, instead of counting
-        # each list and looking every staged row up: one pass over the stored applicants, not two. A
-        # re-imported report-scale file compared in 10.5-12.1 s against 12.2-12.8 s (dry runs on a busy
-        # machine); a file of a few patents reaches their rows through the (patent, position) index.
-        changed = f"""
-            SELECT COALESCE(staged.k, stored.k) AS k FROM (
-                SELECT t.k, t.patent_id, sa.position, sa.name, sa.credit_code
-                FROM {_STAGE_APPLICANT} sa JOIN {_STAGE_STATE} t ON t.k = sa.k WHERE t.is_new = 0
-            ) staged FULL JOIN (
-                SELECT t.k, a.patent_id, a.position, a.name, a.credit_code
-                FROM {applicants} a JOIN {_STAGE_STATE} t ON t.patent_id = a.patent_id WHERE t.is_new = 0
-            ) stored
-              ON stored.patent_id = staged.patent_id AND stored.position = staged.position
-             AND stored.name = staged.name AND stored.credit_code = staged.credit_code
-            WHERE staged.k IS NULL OR stored.k IS NULL"""
-    else:
-        # SQLite before 3.39 has no FULL JOIN: the same rule as a count per list (a longer stored list has
-        # rows without a staged twin) and the staged rows without a stored twin.
-        changed = f"""
-            SELECT t.k FROM {_STAGE_STATE} t
-            JOIN {_STAGE_PATENT} s ON s.k = t.k
-            JOIN (SELECT patent_id, COUNT(*) AS n FROM {applicants}
-                  WHERE patent_id IN (SELECT patent_id FROM {_STAGE_STATE} WHERE is_new = 0)
-                  GROUP BY patent_id) c
-              ON c.patent_id = t.patent_id
-            WHERE t.is_new = 0 AND c.n <> s.n_applicants
-            UNION
-            SELECT t.k FROM {_STAGE_APPLICANT} sa
-            JOIN {_STAGE_STATE} t ON t.k = sa.k
-            LEFT JOIN {applicants} a
-              ON a.patent_id = t.patent_id AND a.position = sa.position
-             AND a.name = sa.name AND a.credit_code = sa.credit_code
-            WHERE t.is_new = 0 AND a.id IS NULL"""
+    # One full join of the staged rows with the stored rows of the file's patents, instead of counting
+    # each list and looking every staged row up: one pass over the stored applicants, not two. A
+    # re-imported report-scale file compared in 10.5-12.1 s against 12.2-12.8 s (dry runs on a busy
+    # machine); a file of a few patents reaches their rows through the (patent, position) index.
+    changed = f"""
+        SELECT COALESCE(staged.k, stored.k) AS k FROM (
+            SELECT t.k, t.patent_id, sa.position, sa.name, sa.credit_code
+            FROM {_STAGE_APPLICANT} sa JOIN {_STAGE_STATE} t ON t.k = sa.k WHERE t.is_new = 0
+        ) staged FULL JOIN (
+            SELECT t.k, a.patent_id, a.position, a.name, a.credit_code
+            FROM {applicants} a JOIN {_STAGE_STATE} t ON t.patent_id = a.patent_id WHERE t.is_new = 0
+        ) stored
+          ON stored.patent_id = staged.patent_id AND stored.position = staged.position
+         AND stored.name = staged.name AND stored.credit_code = staged.credit_code
+        WHERE staged.k IS NULL OR stored.k IS NULL"""
     cursor.execute(f"CREATE TEMP TABLE {_STAGE_APPDIFF} AS SELECT DISTINCT k FROM ({changed}) c")
     cursor.execute(f"UPDATE {_STAGE_STATE} SET applicants_changed = 1 WHERE k IN (SELECT k FROM {_STAGE_APPDIFF})")
     cursor.execute(
@@ -458,30 +420,16 @@ def _apply(
     fields = ", ".join(PATENT_FIELDS)
     # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    if is_postgres():
-        with indexes_rebuilt(cursor, Patent, enabled=bulk_load(cursor, Patent, created, from_rows=BULK_ROWS)):
-            cursor.execute(
-                f"""INSERT INTO {patents} (id, {fields}, updated_at)
-                    SELECT t.patent_id, {", ".join(f"s.{field}" for field in PATENT_FIELDS)}, %s
-                    FROM {_STAGE_PATENT} s JOIN {_STAGE_STATE} t ON t.k = s.k
-                    WHERE t.is_new = 1""",
-                [now],
-            )
-            lap("insert new patents")
-        lap("patent indexes rebuilt")
-    else:
+    with indexes_rebuilt(cursor, Patent, enabled=bulk_load(cursor, Patent, created, from_rows=BULK_ROWS)):
         cursor.execute(
-            f"""INSERT INTO {patents} ({fields}, updated_at)
-                SELECT {", ".join(f"s.{field}" for field in PATENT_FIELDS)}, %s
+            f"""INSERT INTO {patents} (id, {fields}, updated_at)
+                SELECT t.patent_id, {", ".join(f"s.{field}" for field in PATENT_FIELDS)}, %s
                 FROM {_STAGE_PATENT} s JOIN {_STAGE_STATE} t ON t.k = s.k
-                WHERE t.is_new = 1 ORDER BY s.k""",
+                WHERE t.is_new = 1""",
             [now],
         )
-        cursor.execute(
-            f"""UPDATE {_STAGE_STATE} SET patent_id = p.id
-                FROM {_STAGE_PATENT} s JOIN {patents} p ON p.publication_number = s.publication_number
-                WHERE {_STAGE_STATE}.k = s.k AND {_STAGE_STATE}.is_new = 1"""
-        )
+        lap("insert new patents")
+    lap("patent indexes rebuilt")
     cursor.execute(
         f"""UPDATE {patents} SET {", ".join(f"{field} = s.{field}" for field in PATENT_FIELDS[1:])},
                    updated_at = %s
@@ -503,18 +451,13 @@ def _apply(
             cursor, PatentApplicant, enabled=bulk_load(cursor, PatentApplicant, written, from_rows=BULK_ROWS)
         ),
     ):
-        # On PostgreSQL the resolved rows carry their patent's id (drawn before they were resolved), which
-        # spares a join of two million rows; SQLite's new patents got theirs since, in the state table.
-        patent_id, source = (
-            ("r.patent_id", f"{_STAGE_RESOLVED} r")
-            if is_postgres()
-            else ("t.patent_id", f"{_STAGE_RESOLVED} r JOIN {_STAGE_STATE} t ON t.k = r.k")
-        )
+        # The resolved rows carry their patent's id (drawn before they were resolved), which spares a join
+        # of two million rows.
         cursor.execute(
             f"""INSERT INTO {applicants}
                     (patent_id, position, name, name_normalized, credit_code, enterprise_id)
-                SELECT {patent_id}, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
-                FROM {source}"""
+                SELECT r.patent_id, r.position, r.name, r.name_normalized, r.credit_code, r.enterprise_id
+                FROM {_STAGE_RESOLVED} r"""
         )
         lap("insert applicants")
     lap("applicant indexes rebuilt, foreign keys checked")

@@ -5,7 +5,7 @@ large file is read in parts (``csv_parts``: whole lines, cut outside quotes) by 
 giving back its part's rows already in COPY's text format and its problems; this process only passes the
 text to COPY, in file order, while the workers read the next parts. A part gives exactly the rows, line
 numbers and problems the whole file gives there, so the report is the same either way; the few files that
-cannot be cut so (a quote in the middle of a cell) are read in one piece, as small files and SQLite are.
+cannot be cut so (a quote in the middle of a cell) are read in one piece, as small files are.
 
 Every valid row goes to the patent and applicant staging tables, every invalid row's keys to the key
 table: the duplicates inside the file are then found over all rows in SQL (``validation.duplicates``).
@@ -24,7 +24,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from utilities.bulk import insert_rows, is_postgres
 from utilities.processes import django_process_pool
 from utilities.tabular import ErrorReport, FileRejected, NotInParts, Table, csv_parts
 
@@ -56,16 +55,11 @@ def _copy_text(value: str) -> str:
 
 
 class RowStager:
-    """Validates rows one at a time and keeps what goes to the staging tables until ``take``.
+    """Validates rows one at a time and keeps what goes to the staging tables, as COPY text, until ``take``."""
 
-    ``text``: as COPY text (PostgreSQL), else as rows for ``insert_rows`` with dates as ISO text (SQLite
-    stores them so; the staging and the real table then compare alike).
-    """
-
-    def __init__(self, *, text: bool) -> None:
+    def __init__(self) -> None:
         self.report = ErrorReport()
         self.validate = RowValidator(self.report)
-        self.text = text
         self._reset()
 
     def _reset(self) -> None:
@@ -75,10 +69,9 @@ class RowStager:
         self.keys: list = []
 
     def take(self) -> tuple:
-        """(patents, applicants, keys) since the last ``take``: COPY text each (UTF-8), or lists of rows."""
-        taken = self.patents, self.applicants, self.keys
-        if self.text:  # bytes: they cross from a worker process as they are, and COPY sends them as they are
-            taken = tuple("".join(lines).encode() for lines in taken)
+        """(patents, applicants, keys) since the last ``take``: COPY text each (UTF-8)."""
+        # bytes: they cross from a worker process as they are, and COPY sends them as they are
+        taken = tuple("".join(lines).encode() for lines in (self.patents, self.applicants, self.keys))
         self._reset()
         return taken
 
@@ -87,21 +80,13 @@ class RowStager:
         result = self.validate(number, row)
         if result is None:
             keys = (number, *self.validate.keys)
-            if self.text:
-                line = f"{number}\t{keys[1]}\t{keys[2]}\t{keys[3]}\n"
-                if "\\" in line or line.count("\t") != 3:
-                    line = "\t".join(_copy_text(str(value)) for value in keys) + "\n"
-                self.keys.append(line)
-            else:
-                self.keys.append(keys)
+            line = f"{number}\t{keys[1]}\t{keys[2]}\t{keys[3]}\n"
+            if "\\" in line or line.count("\t") != 3:
+                line = "\t".join(_copy_text(str(value)) for value in keys) + "\n"
+            self.keys.append(line)
             return
         values, people = result
         sole = int(len(people) == 1)
-        if not self.text:
-            iso = (values[5].isoformat(), values[6].isoformat(), values[7] and values[7].isoformat())
-            self.patents.append((number, number, len(people), *values[:5], *iso, *values[8:]))
-            self.applicants.extend((number, position, *person, sole) for position, person in enumerate(people, start=1))
-            return
         (pub, app, office, kind, title, applied, published, granted, status, ipc, cited, licensed, moved) = values
         # COPY's NULL is the one backslash a row may hold unescaped.
         granted, backslashes = (granted.isoformat(), 0) if granted else ("\\N", 1)
@@ -126,8 +111,8 @@ class RowStager:
             self.applicants.append(line)
 
 
-def _load(cursor, taken: tuple, *, text: bool) -> None:
-    """Append what a ``RowStager`` took to the staging tables, in one COPY (or prepared INSERT) per table."""
+def _load(cursor, taken: tuple) -> None:
+    """Append what a ``RowStager`` took to the staging tables, in one COPY per table."""
     for staged, table, columns in zip(
         taken,
         (STAGE_PATENT, STAGE_APPLICANT, STAGE_KEYS),
@@ -136,11 +121,8 @@ def _load(cursor, taken: tuple, *, text: bool) -> None:
     ):
         if not staged:
             continue
-        if text:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                copy.write(staged)
-        else:
-            insert_rows(cursor, table, columns, staged)
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(staged)
 
 
 def rows_stage(cursor, stream: IO[bytes], table: Table, *, reopen: Callable[[], Table], size: int) -> ErrorReport:
@@ -151,7 +133,7 @@ def rows_stage(cursor, stream: IO[bytes], table: Table, *, reopen: Callable[[], 
     they always did (``Table.rows``).
     """
     processes = staging_processes()
-    if is_postgres() and processes > 1 and size >= PARALLEL_FROM_BYTES:
+    if processes > 1 and size >= PARALLEL_FROM_BYTES:
         try:
             return _stage_in_parts(cursor, stream, table, processes=processes)
         except NotInParts:
@@ -172,13 +154,12 @@ def staging_processes() -> int:
 
 
 def _stage_in_one_piece(cursor, table: Table) -> ErrorReport:
-    text = is_postgres()
-    stager = RowStager(text=text)
+    stager = RowStager()
     for number, row in table.rows():
         stager.add(number, row)
         if stager.rows >= BATCH_ROWS:
-            _load(cursor, stager.take(), text=text)
-    _load(cursor, stager.take(), text=text)
+            _load(cursor, stager.take())
+    _load(cursor, stager.take())
     return stager.report
 
 
@@ -198,7 +179,7 @@ def part_stage(data: bytes, first_line: int, *, encoding: str, keys: list, verba
     """A worker's job: one part of the file, read and validated as the whole file would be there."""
     with translation.override(language):
         table = Table.of_part(data, encoding=encoding, first_line=first_line, keys=keys, verbatim=verbatim)
-        stager = RowStager(text=True)
+        stager = RowStager()
         try:
             for number, row in table.cleaned_rows():
                 stager.add(number, row)
@@ -233,7 +214,7 @@ def _stage_in_parts(cursor, stream: IO[bytes], table: Table, *, processes: int) 
         part: StagedPart = pending.popleft().result()
         if part.fatal is not None:
             raise FileRejected(part.fatal)
-        _load(cursor, part.staged, text=True)
+        _load(cursor, part.staged)
         report.extend(part.report)
         reader.extend(part.reader)
         data_rows += part.data_rows

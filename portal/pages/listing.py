@@ -1,7 +1,6 @@
 """The enterprise list: filters, sorting by the snapshot's measures, a bounded paginator."""
 
 from django.core.paginator import Paginator
-from django.db import connections
 from django.db.models import F, Lookup
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -53,13 +52,11 @@ def _filter_controls(filterset, params) -> list[dict]:
     return controls
 
 
-# Up to this many matching rows the page is read among their ids. On PostgreSQL they are one array
-# parameter (``= ANY``): at 10x a page among 1,320 ids took 3.9 ms against 9.9 ms found by walking the name
-# order, and 609 ids 3.0 against 16.7 ms. An ``IN (…)`` list of as many values cost more to plan than it
-# saved (3,500 ids: 113 ms against 44 ms), so SQLite, whose lists are small, keeps it below 500. More rows
-# are common enough for the planner's walk in name order to find a page quickly.
+# Up to this many matching rows the page is read among their ids, as one array parameter (``= ANY``): at
+# 10x a page among 1,320 ids took 3.9 ms against 9.9 ms found by walking the name order, and 609 ids 3.0
+# against 16.7 ms (an ``IN (…)`` list of as many values cost more to plan than it saved: 3,500 ids, 113 ms
+# against 44 ms). More rows are common enough for the planner's walk in name order to find a page quickly.
 SMALL_SELECTION = 2_000
-SMALL_SELECTION_AS_LIST = 500
 
 
 class _PrimaryKeyAmong(Lookup):
@@ -77,9 +74,7 @@ class _PrimaryKeyAmong(Lookup):
 
 
 def _among(rows, ids: list[int]):
-    if connections[rows.db].vendor == "postgresql":
-        return rows.filter(_PrimaryKeyAmong(F("pk"), ids)) if len(ids) <= SMALL_SELECTION else rows
-    return rows.filter(pk__in=ids) if len(ids) <= min(SMALL_SELECTION, SMALL_SELECTION_AS_LIST) else rows
+    return rows.filter(_PrimaryKeyAmong(F("pk"), ids)) if len(ids) <= SMALL_SELECTION else rows
 
 
 class _BoundedPaginator(Paginator):

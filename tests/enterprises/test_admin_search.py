@@ -76,7 +76,6 @@ def test_a_provincial_official_finds_only_their_own_provinces_enterprises(client
     assert found(client, "华为") == {"苏州华为终端有限公司"}
 
 
-@pytest.mark.postgres
 def test_the_page_and_its_count_are_read_from_the_bigram_index(national_client, enterprises):
     with CaptureQueriesContext(connection) as queries:
         found(national_client, "华为终端")

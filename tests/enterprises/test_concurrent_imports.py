@@ -18,7 +18,7 @@ from tests.reports.conftest import other_session
 from utilities.locks import IMPORT_LOCKS, advisory_key
 from utilities.tabular import FileRejected
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 N = 300
 

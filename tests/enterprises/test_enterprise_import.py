@@ -497,7 +497,7 @@ def test_writing_400_rows_takes_far_fewer_queries_than_rows(regions):
     created = _queries(csv_bytes(rows))
     updated = _queries(csv_bytes([{**row, "employees": "7"} for row in rows]))
 
-    # Inserts are batched (SQLite binds at most 999 parameters per statement), never one per row.
+    # Inserts are batched (COPY), never one per row.
     assert created < 60
     assert updated < 40
 

@@ -12,7 +12,7 @@ from django.db import connection
 from enterprises.services import designation_list_import
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes, run
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def statistics(table: str) -> tuple[int, int]:

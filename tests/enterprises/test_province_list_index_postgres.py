@@ -13,7 +13,7 @@ from regions.models import City, Province
 from tests.api_helpers import fresh_throttles, plan_without_sorting  # noqa: F401
 from tests.factories import EnterpriseFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 
 def test_the_largest_enterprises_of_a_province_come_from_an_index_without_a_sort(regions):

@@ -15,7 +15,7 @@ from enterprises.search import search, text_matches
 from tests.api_helpers import plan_with_bitmap_scans_only
 from tests.factories import DesignationFactory, EnterpriseFactory, make_credit_code
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db]
 
 NAMES = {
     "huawei": ("华为技术有限公司", []),

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PatentFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db]
 
 
 def index_pages_read(sql: str, index: str) -> int:

@@ -64,7 +64,6 @@ def test_deep_pages_of_the_default_order(client, regions):
     assert [key[0] for key in keys] == sorted((key[0] for key in keys), reverse=True)
 
 
-@pytest.mark.postgres
 def test_postgres_copy_export_writes_the_same_bytes_as_the_python_writer(client, regions, monkeypatch):
     from patents.api.views import PatentListView
     from tests.api_helpers import body_of

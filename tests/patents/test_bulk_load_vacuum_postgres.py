@@ -20,7 +20,7 @@ from tests.reports.conftest import AS_OF, other_session
 from tests.reports.factories import enterprise, patent
 from utilities.bulk import vacuumed
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 VACUUM_PHASE = "vacuum (visibility map, statistics)"
 

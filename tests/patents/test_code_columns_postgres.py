@@ -14,7 +14,7 @@ from patents.models import Patent
 from tests.api_helpers import plan_without_sorting
 from tests.reports.factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db]
 
 CODE_COLUMNS = ("publication_number", "application_number", "jurisdiction")
 

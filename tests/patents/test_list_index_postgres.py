@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from tests.api_helpers import fresh_throttles, plan_without_sorting  # noqa: F401
 from tests.reports.factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 
 @pytest.mark.parametrize("query", [{}, {"province": "320000"}], ids=["all", "one province"])

@@ -9,7 +9,7 @@ from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row
 from utilities.bulk import indexes_rebuilt
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db]
 
 
 def index_definitions(table: str) -> list[tuple[str, str]]:

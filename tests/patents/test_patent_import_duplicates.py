@@ -108,9 +108,7 @@ def test_the_first_200_problems_are_listed_in_row_order_and_all_are_counted():
 # any repeated key, roll back to before themselves, and the file gets the report the search gives. Each
 # kind of repetition is stopped by something different, so each is pinned here, row by row and (on
 # PostgreSQL) as a bulk load, whose unique constraints are only built again after the rows are in.
-write_modes = pytest.mark.parametrize(
-    "bulk", [pytest.param(False, id="rows"), pytest.param(True, marks=pytest.mark.postgres, id="bulk")]
-)
+write_modes = pytest.mark.parametrize("bulk", [pytest.param(False, id="rows"), pytest.param(True, id="bulk")])
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row, patents_csv, run_import
 from utilities.tabular import FileRejected
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture
@@ -23,9 +23,9 @@ def read_in(monkeypatch, settings):
     loads = []
     load = staging._load
 
-    def counted(cursor, taken, *, text):
+    def counted(cursor, taken):
         loads.append(len(taken[0]))
-        load(cursor, taken, text=text)
+        load(cursor, taken)
 
     def choose(*, parts: bool, processes: bool = False) -> list:
         """Returns the list of the COPY batches that will be loaded (their patents' sizes)."""

@@ -8,7 +8,7 @@ from patents.services import patent_file as services
 from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db]
 
 
 def applicant_foreign_keys() -> list[tuple[str, str]]:

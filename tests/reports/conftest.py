@@ -118,34 +118,18 @@ def world(db):
 
 @contextlib.contextmanager
 def lock_held_elsewhere(as_of: datetime.date):
-    """Another process holds the run lock of ``as_of`` for the block, as a live run in a worker would.
-
-    On PostgreSQL the lock is an advisory lock of another database session; elsewhere a lock row.
-    """
-    from django.db import connection
-    from django.utils import timezone
-
-    from reports.models import RecomputeLock
+    """Another process holds the run lock of ``as_of`` for the block, as a live run in a worker would:
+    an advisory lock of another database session."""
     from utilities.locks import SNAPSHOT_LOCKS, advisory_key
 
-    if connection.vendor == "postgresql":
-        other = other_session()
-        other.execute("SELECT pg_advisory_lock(%s, %s)", advisory_key(SNAPSHOT_LOCKS, as_of))
-        try:
-            yield
-        finally:
-            pid = other.info.backend_pid
-            other.close()  # the session ends, and its lock with it
-            _wait_for_session_end(pid)
-        return
-    now = timezone.now()
-    RecomputeLock.objects.create(
-        as_of=as_of, owner="elsewhere", acquired_at=now, expires_at=now + datetime.timedelta(minutes=5)
-    )
+    other = other_session()
+    other.execute("SELECT pg_advisory_lock(%s, %s)", advisory_key(SNAPSHOT_LOCKS, as_of))
     try:
         yield
     finally:
-        RecomputeLock.objects.filter(owner="elsewhere").delete()
+        pid = other.info.backend_pid
+        other.close()  # the session ends, and its lock with it
+        _wait_for_session_end(pid)
 
 
 def other_session():

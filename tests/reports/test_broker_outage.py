@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from enterprises.models import Enterprise, ImportRecord
 from reports import services
 from reports.models import PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
+from tests.database import worker_database_url
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 
 from .conftest import AS_OF
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 # The whole step, including interpreter and Django start-up, must answer well before the old 19 s; a
@@ -37,19 +37,11 @@ BASE_DIR = Path(settings.BASE_DIR)
 QUICK = 8.0
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _env(redis_url: str) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": worker_database_url(),
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }

@@ -15,18 +15,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app
 from reports import tasks
 from reports.choices import SnapshotStatus
 from reports.models import ScopeIndicator, Snapshot
+from tests.database import worker_database_url
 
 from .conftest import AS_OF, broker_emptied, lock_held_elsewhere
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -34,15 +35,10 @@ BASE_DIR = Path(settings.BASE_DIR)
 @pytest.fixture(scope="module")
 def worker(django_db_setup, tmp_path_factory):
     """A solo-pool worker on the Redis broker, reading and writing the test database; yields its log file."""
-    db = connection.settings_dict
-    auth = db["USER"] or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": worker_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     broker_emptied()  # tasks left by an earlier test or an interrupted run

@@ -16,17 +16,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from config.celery import app
 from reports import outbox, tasks
 from reports.choices import SnapshotStatus
 from reports.models import PendingRecompute, ScopeIndicator, Snapshot
+from tests.database import worker_database_url
 
 from .conftest import AS_OF, broker_emptied, other_session
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -40,11 +40,10 @@ def _empty_broker():
 
 
 def _worker(pool: str = "solo", **extra_env: str) -> subprocess.Popen:
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": worker_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         **extra_env,
     }

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from enterprises.models import Designation
@@ -12,7 +11,8 @@ from patents.models import PatentApplicant
 from regions.models import City, Province
 from reports import selectors, services
 from reports.choices import SnapshotStatus
-from reports.models import EnterpriseMeasure, RecomputeLock, ScopeIndicator, Snapshot
+from reports.locks import snapshot_lock_is_free
+from reports.models import EnterpriseMeasure, ScopeIndicator, Snapshot
 
 from .conftest import AS_OF, lock_held_elsewhere
 from .factories import enterprise, patent
@@ -68,7 +68,7 @@ def test_a_run_failing_midway_leaves_the_previous_snapshot_readable_and_records_
     assert failed.finished_at is not None
     # The measure rows the failed run had inserted were rolled back with it.
     assert not EnterpriseMeasure.objects.filter(snapshot=failed).exists()
-    assert not RecomputeLock.objects.exists()
+    assert snapshot_lock_is_free(AS_OF)
 
 
 def test_a_run_killed_earlier_is_marked_failed_by_the_next_run(world):
@@ -92,16 +92,10 @@ def test_no_two_runs_for_the_same_as_of_at_once(world):
 
 
 def test_the_lock_of_a_dead_worker_is_taken_over(world):
-    if connection.vendor == "postgresql":
-        with lock_held_elsewhere(AS_OF):
-            pass  # the worker's database session ended: its advisory lock went with it, at once
-    else:
-        long_ago = timezone.now() - datetime.timedelta(hours=2)
-        RecomputeLock.objects.create(
-            as_of=AS_OF, owner="dead", acquired_at=long_ago, expires_at=long_ago + services.LOCK_TTL
-        )
+    with lock_held_elsewhere(AS_OF):
+        pass  # the worker's database session ended: its advisory lock went with it, at once
     assert services.snapshot_compute(as_of=AS_OF).status == SnapshotStatus.COMPLETE
-    assert not RecomputeLock.objects.exists()
+    assert snapshot_lock_is_free(AS_OF)
 
 
 def test_a_recompute_requested_before_a_run_completed_is_answered_by_that_run(world):

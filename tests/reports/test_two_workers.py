@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from config.celery import app
 from enterprises.models import Enterprise
@@ -25,12 +25,13 @@ from reports import outbox, services
 from reports.choices import SnapshotStatus
 from reports.models import PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
 from reports.tasks import outbox_drain_task
+from tests.database import worker_database_url
 from utilities.locks import DRAIN_LOCKS, advisory_key
 
 from .conftest import AS_OF, broker_emptied, other_session
 from .factories import enterprise, patent
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(settings.BASE_DIR)
 OLDER_DATES = [datetime.date(2021, 12, 31), datetime.date(2022, 12, 31)]
@@ -38,11 +39,10 @@ PER_SIDE = 10
 
 
 def _start_worker(name: str, log_path: Path) -> subprocess.Popen:
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": worker_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     with open(log_path, "wb") as log:
