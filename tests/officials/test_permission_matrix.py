@@ -32,7 +32,7 @@ from .matrix_api_rules import API, PUBLIC
 from .matrix_rules import Rule, admin_rules
 from .matrix_world import PRINCIPALS, Principal, client_for, database_state, url_fill, url_patterns, world_build
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 # URL pattern -> its rule: methods, objects tried, and the expected outcome of each principal (matrix_*rules.py).
 EXPECTED: dict[str, Rule] = {**PUBLIC, **API, **admin_rules()}

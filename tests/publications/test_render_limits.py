@@ -12,7 +12,7 @@ from publications import services
 from publications.models import RenderedReport
 from utilities.locks import REPORT_RENDER_LOCKS, advisory_key
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
