@@ -335,6 +335,7 @@ def test_an_enterprise_write_through_the_api_needs_designation_permissions_to_ad
     from django.contrib.auth.models import Permission
     from rest_framework.authtoken.models import Token
 
+    from enterprises.models import ImportRecord
     from officials.services import official_set_up
 
     user = official_set_up(username="m-enterprises-only", role="provincial", province_codes=["320000"]).user
@@ -357,5 +358,10 @@ def test_an_enterprise_write_through_the_api_needs_designation_permissions_to_ad
     )
 
     assert (created.status_code, revoked.status_code) == (403, 403)
-    assert database_state() == before
+    # The refusal comes from inside the import, which keeps an audit record of every attempt, refused ones too.
+    after = database_state()
+    audit = after.pop("enterprises_importrecord"), before.pop("enterprises_importrecord")
+    assert after == before
+    assert audit[0][0] == audit[1][0] + 2
+    assert set(ImportRecord.objects.order_by("-pk")[:2].values_list("outcome", flat=True)) == {"rejected"}
     assert Designation.objects.get(enterprise=enterprise).status == "confirmed"
