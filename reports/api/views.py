@@ -1,10 +1,11 @@
-"""Indicator and snapshot endpoints. Thin: parse the request, call a selector, serialize."""
+"""Indicator and snapshot endpoints, and the enterprise and division endpoints with what they join from a
+snapshot. Thin: parse the request, call a selector, serialize."""
 
 import datetime
 import unicodedata
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -12,13 +13,23 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from utilities.api import SnapshotETagMixin
+from enterprises.api import views as enterprise_views
+from regions.api import views as division_views
+from utilities.api import AS_OF_PARAMETER as SNAPSHOT_AS_OF_PARAMETER
+from utilities.api import EXPORT_PARAMETERS, SnapshotETagMixin, as_of_parameter
 
 from .. import selectors
 from ..choices import Scope, SnapshotStatus
 from ..models import Snapshot
 from .renderers import CSVRenderer
-from .serializers import ScopeIndicatorListSerializer, ScopeIndicatorSerializer, SnapshotSerializer
+from .serializers import (
+    CitySerializer,
+    EnterpriseDetailSerializer,
+    ProvinceSerializer,
+    ScopeIndicatorListSerializer,
+    ScopeIndicatorSerializer,
+    SnapshotSerializer,
+)
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
@@ -208,3 +219,70 @@ class SnapshotListView(generics.ListAPIView):
         if status and status not in SnapshotStatus.values:
             raise ValidationError({"status": f"Expected one of {', '.join(SnapshotStatus.values)}."})
         return selectors.snapshot_list(status=status)
+
+
+# --- enterprises and divisions with what they join from a snapshot ------------------------------------
+
+
+@extend_schema_view(get=extend_schema(parameters=[SNAPSHOT_AS_OF_PARAMETER, enterprise_views.CREDIT_CODE]))
+class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
+    """One enterprise with its designations and its measures in the snapshot of ?as_of=."""
+
+    serializer_class = EnterpriseDetailSerializer
+    extra_query_parameters = ("as_of",)
+
+    def detail_context(self, request, enterprise) -> dict:
+        as_of = as_of_parameter(request)
+        snapshot = selectors.snapshot_visible(as_of=as_of)
+        if as_of is not None and snapshot is None:
+            raise NotFound(f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/.")
+        measure = None
+        if snapshot is not None:
+            measure = selectors.enterprise_measure_get(snapshot=snapshot, enterprise_id=enterprise.pk)
+        return {"measure": measure}
+
+
+class _DivisionCountsMixin(SnapshotETagMixin):
+    """Each division's enterprise and application counts from the snapshot of ``?as_of=``; the response has
+    an ``ETag`` from that snapshot and a conditional GET is answered 304."""
+
+    extra_query_parameters = ("bom", "as_of")
+    scope = ""
+
+    def list(self, request, *args, **kwargs):
+        as_of = as_of_parameter(request)
+        self.snapshot = selectors.snapshot_visible(as_of=as_of)
+        if as_of is not None and self.snapshot is None:
+            raise NotFound(f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/.")
+        unchanged = self.not_modified(request, self.snapshot)
+        if unchanged is not None:
+            return unchanged
+        return super().list(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        snapshot = getattr(self, "snapshot", None)
+        if snapshot is not None:
+            rows = selectors.scope_indicator_list(snapshot=snapshot, scope=self.scope)
+            context["indicators"] = {
+                row.code: row for row in rows.only("code", "enterprise_count", "applications_total")
+            }
+        return context
+
+
+@extend_schema(parameters=[SNAPSHOT_AS_OF_PARAMETER, *EXPORT_PARAMETERS])
+class ProvinceListView(_DivisionCountsMixin, division_views.ProvinceListView):
+    """Every province-level division (GB/T 2260) with its counts in the snapshot."""
+
+    serializer_class = ProvinceSerializer
+    scope = "province"
+    export_header = ProvinceSerializer.Meta.fields
+
+
+@extend_schema(parameters=[SNAPSHOT_AS_OF_PARAMETER, *EXPORT_PARAMETERS])
+class CityListView(_DivisionCountsMixin, division_views.CityListView):
+    """Every prefecture-level division with its counts in the snapshot; filter by province or cluster."""
+
+    serializer_class = CitySerializer
+    scope = "city"
+    export_header = CitySerializer.Meta.fields
