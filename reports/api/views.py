@@ -1,7 +1,6 @@
 """Indicator and snapshot endpoints, and the enterprise and division endpoints with what they join from a
 snapshot. Thin: parse the request, call a selector, serialize."""
 
-import datetime
 import unicodedata
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,8 +14,7 @@ from rest_framework.views import APIView
 
 from enterprises.api import views as enterprise_views
 from regions.api import views as division_views
-from utilities.api import AS_OF_PARAMETER as SNAPSHOT_AS_OF_PARAMETER
-from utilities.api import EXPORT_PARAMETERS, SnapshotETagMixin, as_of_parameter
+from utilities.api import AS_OF_PARAMETER, EXPORT_PARAMETERS, SnapshotETagMixin, as_of_parameter
 
 from .. import selectors
 from ..choices import Scope, SnapshotStatus
@@ -33,9 +31,6 @@ from .serializers import (
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
-AS_OF_PARAMETER = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, description="Cut-off date YYYY-MM-DD (default: the newest complete snapshot)"
-)
 FORMAT_PARAMETER = OpenApiParameter(
     "format", OpenApiTypes.STR, enum=["json", "csv"], description="json (default) or csv (one line per result)."
 )
@@ -55,16 +50,6 @@ CODE_PARAMETER = OpenApiParameter(
 )
 
 
-def _as_of_param(request) -> datetime.date | None:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"as_of": f"'{raw}' is not a date in the form YYYY-MM-DD."}) from None
-
-
 def _code_param(code: str) -> str:
     # PostgreSQL refuses a NUL in a string literal (a 500); no code contains a control character.
     if any(unicodedata.category(char) == "Cc" for char in code):
@@ -78,15 +63,21 @@ def _scope_param(scope: str) -> str:
     return scope
 
 
-def _snapshot(request) -> Snapshot:
-    as_of = _as_of_param(request)
+def snapshot_from_request(request, *, required: bool) -> Snapshot | None:
+    """The complete snapshot a request reads: the one of ``?as_of=``, else the newest.
+
+    A malformed ``as_of`` is a 400 and an ``as_of`` no complete snapshot has is a 404, on every endpoint
+    alike. Without ``as_of`` and before any snapshot exists, an endpoint that is nothing but a snapshot's
+    numbers (``required``) answers 404; one that only adds them to its own data reads None.
+    """
+    as_of = as_of_parameter(request)
     snapshot = selectors.snapshot_visible(as_of=as_of)
-    if snapshot is None:
-        if as_of is None:
-            raise NotFound("No indicators have been computed yet (no complete snapshot).")
+    if snapshot is None and as_of is not None:
         raise NotFound(
             f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/ for the available dates."
         )
+    if snapshot is None and required:
+        raise NotFound("No indicators have been computed yet (no complete snapshot).")
     return snapshot
 
 
@@ -97,10 +88,10 @@ def _read_current(request, read, snapshot: Snapshot | None = None):
     the new one: a request that picked the old snapshot just before reads no rows just after. Measured
     under load (bench/load.py) as a 404 for a code that exists.
     """
-    snapshot = snapshot or _snapshot(request)
+    snapshot = snapshot or snapshot_from_request(request, required=True)
     result = read(snapshot)
     if not result and not Snapshot.objects.filter(pk=snapshot.pk, status=SnapshotStatus.COMPLETE).exists():
-        snapshot = _snapshot(request)
+        snapshot = snapshot_from_request(request, required=True)
         result = read(snapshot)
     return snapshot, result
 
@@ -117,7 +108,7 @@ class ScopeIndicatorListView(SnapshotETagMixin, APIView):
     )
     def get(self, request, scope: str):
         scope = _scope_param(scope)
-        snapshot = _snapshot(request)
+        snapshot = snapshot_from_request(request, required=True)
         unchanged = self.not_modified(request, snapshot)
         if unchanged is not None:
             return unchanged
@@ -150,7 +141,7 @@ class ScopeIndicatorDetailView(SnapshotETagMixin, APIView):
     )
     def get(self, request, scope: str, code: str):
         scope, code = _scope_param(scope), _code_param(code)
-        snapshot = _snapshot(request)
+        snapshot = snapshot_from_request(request, required=True)
         unchanged = self.not_modified(request, snapshot)
         if unchanged is not None:
             return unchanged
@@ -224,7 +215,7 @@ class SnapshotListView(generics.ListAPIView):
 # --- enterprises and divisions with what they join from a snapshot ------------------------------------
 
 
-@extend_schema_view(get=extend_schema(parameters=[SNAPSHOT_AS_OF_PARAMETER, enterprise_views.CREDIT_CODE]))
+@extend_schema_view(get=extend_schema(parameters=[AS_OF_PARAMETER, enterprise_views.CREDIT_CODE]))
 class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
     """One enterprise with its designations and its measures in the snapshot of ?as_of=."""
 
@@ -232,10 +223,7 @@ class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
     extra_query_parameters = ("as_of",)
 
     def detail_context(self, request, enterprise) -> dict:
-        as_of = as_of_parameter(request)
-        snapshot = selectors.snapshot_visible(as_of=as_of)
-        if as_of is not None and snapshot is None:
-            raise NotFound(f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/.")
+        snapshot = snapshot_from_request(request, required=False)
         measure = None
         if snapshot is not None:
             measure = selectors.enterprise_measure_get(snapshot=snapshot, enterprise_id=enterprise.pk)
@@ -250,10 +238,7 @@ class _DivisionCountsMixin(SnapshotETagMixin):
     scope = ""
 
     def list(self, request, *args, **kwargs):
-        as_of = as_of_parameter(request)
-        self.snapshot = selectors.snapshot_visible(as_of=as_of)
-        if as_of is not None and self.snapshot is None:
-            raise NotFound(f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/.")
+        self.snapshot = snapshot_from_request(request, required=False)
         unchanged = self.not_modified(request, self.snapshot)
         if unchanged is not None:
             return unchanged
@@ -270,7 +255,7 @@ class _DivisionCountsMixin(SnapshotETagMixin):
         return context
 
 
-@extend_schema(parameters=[SNAPSHOT_AS_OF_PARAMETER, *EXPORT_PARAMETERS])
+@extend_schema(parameters=[AS_OF_PARAMETER, *EXPORT_PARAMETERS])
 class ProvinceListView(_DivisionCountsMixin, division_views.ProvinceListView):
     """Every province-level division (GB/T 2260) with its counts in the snapshot."""
 
@@ -279,7 +264,7 @@ class ProvinceListView(_DivisionCountsMixin, division_views.ProvinceListView):
     export_header = ProvinceSerializer.Meta.fields
 
 
-@extend_schema(parameters=[SNAPSHOT_AS_OF_PARAMETER, *EXPORT_PARAMETERS])
+@extend_schema(parameters=[AS_OF_PARAMETER, *EXPORT_PARAMETERS])
 class CityListView(_DivisionCountsMixin, division_views.CityListView):
     """Every prefecture-level division with its counts in the snapshot; filter by province or cluster."""
 
