@@ -4,7 +4,7 @@ The URLs serve the subclasses in ``reports.api.views``, which add each division'
 snapshot (``?as_of=``) and the snapshot's ``ETag``: counts are a higher layer than the divisions.
 """
 
-from utilities.api import PortalListAPIView
+from utilities.api.lists import PortalListAPIView
 
 from .. import selectors
 from ..filtersets import CityFilterSet

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from enterprises.api import views as enterprise_views
 from regions.api import views as division_views
-from utilities.api import AS_OF_PARAMETER, EXPORT_PARAMETERS, SnapshotETagMixin, as_of_parameter
+from utilities.api.etags import SnapshotETagMixin
+from utilities.api.parameters import AS_OF_PARAMETER, EXPORT_PARAMETERS, as_of_parameter
 
 from .. import selectors
 from ..choices import Scope, SnapshotStatus
