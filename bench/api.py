@@ -99,7 +99,7 @@ def _cursor_at(path: str, params: dict, depth: int) -> str | None:
 
     from enterprises.api.views import EnterpriseListView
     from patents.api.views import PatentListView
-    from utilities.api import KeysetPagination
+    from utilities.api.pagination import KeysetPagination
 
     view_class = PatentListView if "patents" in path else EnterpriseListView
     view = view_class()

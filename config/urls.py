@@ -30,9 +30,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("reports.api.urls")),
-    path("api/v1/", include("enterprises.api.urls")),
+    # Enterprises and divisions with what they join from a snapshot: routed from the reports layer, above both.
+    path("api/v1/", include("reports.api.enterprise_urls")),
     path("api/v1/", include("patents.api.urls")),
-    path("api/v1/", include("regions.api.urls")),
+    path("api/v1/", include("reports.api.region_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's files come from drf-spectacular-sidecar through the static files: no CDN, works offline;
     # the split view serves its start-up script as a file of its own, which the Content-Security-Policy allows

@@ -1,9 +1,6 @@
 """Shapes of the enterprise endpoints. Reads are ModelSerializers; writes take the interchange columns."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-
-from reports.models import EnterpriseMeasure
 
 from ..models import Designation, Enterprise
 
@@ -69,59 +66,6 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         extra_kwargs = {name: {"help_text": text} for name, text in _ENTERPRISE_HELP.items()}
-
-
-class MeasuresSerializer(serializers.ModelSerializer):
-    """The enterprise's per-enterprise measures of metrics.md in one snapshot."""
-
-    as_of = serializers.DateField(source="snapshot.as_of", help_text="The snapshot's cut-off date.")
-    computed_at = serializers.DateTimeField(
-        source="snapshot.computed_at", help_text="When the snapshot read the data (ISO 8601)."
-    )
-
-    class Meta:
-        model = EnterpriseMeasure
-        fields = [
-            "as_of",
-            "computed_at",
-            "batch",
-            "applications",
-            "invention_applications",
-            "granted_inventions",
-            "valid_inventions",
-            "citations",
-            "licenses",
-            "transfers",
-            "pct_applications",
-            "overseas_markets",
-        ]
-        extra_kwargs = {
-            "batch": {"help_text": "The batch the enterprise counts in for this snapshot."},
-            "applications": {"help_text": "Patent applications published up to as_of (applications)."},
-            "invention_applications": {"help_text": "Invention applications among them (applications)."},
-            "granted_inventions": {"help_text": "Granted inventions up to as_of (patents)."},
-            "valid_inventions": {"help_text": "Inventions in force today (patents)."},
-            "citations": {"help_text": "Times its patents were cited (citations)."},
-            "licenses": {"help_text": "Times its patents were licensed (licences)."},
-            "transfers": {"help_text": "Times its patents were assigned (transfers)."},
-            "pct_applications": {"help_text": "PCT international applications, jurisdiction WO (applications)."},
-            "overseas_markets": {"help_text": "Distinct offices other than CN and WO it filed at (markets)."},
-        }
-
-
-class EnterpriseDetailSerializer(EnterpriseSerializer):
-    measures = serializers.SerializerMethodField(
-        help_text="Measures in the snapshot chosen by ?as_of= (default: newest); null when the enterprise is "
-        "not in that snapshot's population or no snapshot exists."
-    )
-
-    class Meta(EnterpriseSerializer.Meta):
-        fields = [*EnterpriseSerializer.Meta.fields, "measures"]
-
-    @extend_schema_field(MeasuresSerializer(allow_null=True))
-    def get_measures(self, obj):
-        measure = self.context.get("measure")
-        return MeasuresSerializer(measure).data if measure is not None else None
 
 
 # --- writes: the columns of enterprises.csv --------------------------------------------------------

@@ -1,20 +1,32 @@
+"""The enterprise endpoints' paths and names, in one place.
+
+``config/urls.py`` includes ``reports.api.enterprise_urls``, which builds these same paths with the detail
+view that joins the enterprise's measures (a higher layer); ``urlpatterns`` here is the enterprises app on
+its own, without measures.
+"""
+
 from django.urls import path
 
 from . import views
 
 app_name = "enterprises-api"
 
-urlpatterns = [
-    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
-    path("enterprises/<str:credit_code>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
-    path(
-        "enterprises/<str:credit_code>/designations/",
-        views.DesignationListView.as_view(),
-        name="designation-list",
-    ),
-    path(
-        "enterprises/<str:credit_code>/designations/<int:batch>/",
-        views.DesignationDetailView.as_view(),
-        name="designation-detail",
-    ),
-]
+
+def enterprise_urlpatterns(*, detail_view=views.EnterpriseDetailView) -> list:
+    return [
+        path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
+        path("enterprises/<str:credit_code>/", detail_view.as_view(), name="enterprise-detail"),
+        path(
+            "enterprises/<str:credit_code>/designations/",
+            views.DesignationListView.as_view(),
+            name="designation-list",
+        ),
+        path(
+            "enterprises/<str:credit_code>/designations/<int:batch>/",
+            views.DesignationDetailView.as_view(),
+            name="designation-detail",
+        ),
+    ]
+
+
+urlpatterns = enterprise_urlpatterns()

@@ -9,15 +9,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from regions.selectors import RegionNotFound, RegionResolver
-from reports import selectors as report_selectors
-from utilities.api import (
-    AS_OF_PARAMETER,
-    DETAIL_RENDERERS,
-    EXPORT_PARAMETERS,
-    PortalListAPIView,
-    StrictParametersMixin,
-    as_of_parameter,
-)
+from utilities.api.lists import PortalListAPIView
+from utilities.api.parameters import EXPORT_PARAMETERS, StrictParametersMixin
+from utilities.api.renderers import DETAIL_RENDERERS
 from utilities.tabular import FileRejected
 
 from .. import selectors, services
@@ -28,7 +22,6 @@ from .serializers import (
     DesignationSerializer,
     DesignationUpdateSerializer,
     DesignationWriteSerializer,
-    EnterpriseDetailSerializer,
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     EnterpriseWriteSerializer,
@@ -157,7 +150,7 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(parameters=[AS_OF_PARAMETER, CREDIT_CODE]),
+    get=extend_schema(parameters=[CREDIT_CODE]),
     patch=extend_schema(
         parameters=[CREDIT_CODE],
         request=EnterpriseUpdateSerializer,
@@ -169,24 +162,25 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
     ),
 )
 class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
-    """One enterprise with its designations and its measures in the snapshot of ?as_of=."""
+    """One enterprise with its designations.
 
-    serializer_class = EnterpriseDetailSerializer
+    The URL serves ``reports.api.enterprises.EnterpriseDetailView``, which adds the enterprise's measures in
+    a snapshot: measures are a higher layer than enterprises, so they are joined there, not here.
+    """
+
+    serializer_class = EnterpriseSerializer
     renderer_classes = DETAIL_RENDERERS
-    extra_query_parameters = ("as_of",)
     write_model = Enterprise
     http_method_names = ["get", "patch", "head", "options"]
 
+    def detail_context(self, request, enterprise: Enterprise) -> dict:
+        """What the serializer needs beside the enterprise (a subclass adds what it joins)."""
+        return {}
+
     def get(self, request, credit_code: str):
         enterprise = self.get_enterprise(credit_code)
-        as_of = as_of_parameter(request)
-        snapshot = report_selectors.snapshot_visible(as_of=as_of)
-        if as_of is not None and snapshot is None:
-            raise NotFound(f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/.")
-        measure = None
-        if snapshot is not None:
-            measure = report_selectors.enterprise_measure_get(snapshot=snapshot, enterprise_id=enterprise.pk)
-        return Response(EnterpriseDetailSerializer(enterprise, context={"measure": measure}).data)
+        context = self.detail_context(request, enterprise)
+        return Response(self.serializer_class(enterprise, context=context).data)
 
     def patch(self, request, credit_code: str):
         enterprise = self.get_enterprise(credit_code)

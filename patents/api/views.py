@@ -6,7 +6,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from utilities.api import DETAIL_RENDERERS, EXPORT_PARAMETERS, PortalListAPIView, StrictParametersMixin
+from utilities.api.lists import PortalListAPIView
+from utilities.api.parameters import EXPORT_PARAMETERS, StrictParametersMixin
+from utilities.api.renderers import DETAIL_RENDERERS
 
 from .. import selectors
 from ..filtersets import PatentFilterSet

@@ -1,35 +1,14 @@
-"""Divisions with the headline counts of the snapshot the response is computed from."""
+"""Divisions as the regions app knows them (``reports.api.serializers`` adds their counts in a snapshot)."""
 
 from rest_framework import serializers
 
 from ..models import City, Province
 
 
-class _IndicatorCounts(serializers.Serializer):
-    enterprise_count = serializers.SerializerMethodField(
-        help_text="小巨人 enterprises in the division in the snapshot (enterprises); null without a snapshot."
-    )
-    applications_total = serializers.SerializerMethodField(
-        help_text="Patent applications of those enterprises up to the snapshot's as_of (applications); null "
-        "without a snapshot."
-    )
-
-    def _indicator(self, obj):
-        return self.context.get("indicators", {}).get(obj.code)
-
-    def get_enterprise_count(self, obj) -> int | None:
-        indicator = self._indicator(obj)
-        return indicator.enterprise_count if indicator else (0 if self.context.get("indicators") else None)
-
-    def get_applications_total(self, obj) -> int | None:
-        indicator = self._indicator(obj)
-        return indicator.applications_total if indicator else (0 if self.context.get("indicators") else None)
-
-
-class ProvinceSerializer(_IndicatorCounts, serializers.ModelSerializer):
+class ProvinceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Province
-        fields = ["code", "name", "short_name", "name_en", "is_municipality", "enterprise_count", "applications_total"]
+        fields = ["code", "name", "short_name", "name_en", "is_municipality"]
         extra_kwargs = {
             "code": {"help_text": "GB/T 2260 six-digit code, e.g. 320000."},
             "name": {"help_text": "Full Chinese name, e.g. 江苏省."},
@@ -39,7 +18,7 @@ class ProvinceSerializer(_IndicatorCounts, serializers.ModelSerializer):
         }
 
 
-class CitySerializer(_IndicatorCounts, serializers.ModelSerializer):
+class CitySerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="province_id", help_text="Code of the province the city lies in.")
 
     class Meta:
@@ -54,8 +33,6 @@ class CitySerializer(_IndicatorCounts, serializers.ModelSerializer):
             "is_municipality",
             "is_separately_planned",
             "cluster",
-            "enterprise_count",
-            "applications_total",
         ]
         extra_kwargs = {
             "code": {"help_text": "GB/T 2260 six-digit code of the prefecture-level division, e.g. 320500."},

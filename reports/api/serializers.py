@@ -1,9 +1,15 @@
-"""Response shapes of interfaces.md: {"scope", "code", "name", "as_of", "computed_at", "metrics"}."""
+"""Response shapes of interfaces.md: {"scope", "code", "name", "as_of", "computed_at", "metrics"}; and the
+enterprise and division shapes with what they join from a snapshot (their measures, their counts)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from enterprises.api.serializers import EnterpriseSerializer
+from regions.api import serializers as division_serializers
+
 from ..choices import METRIC_KEYS, OVERSEAS_BUCKETS, PCT_BUCKETS
-from ..models import ScopeIndicator, Snapshot
+from ..models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
+from ..rollups import MEASURE_COLUMNS
 
 
 def _ordered(metrics: dict) -> dict:
@@ -92,3 +98,78 @@ class SnapshotSerializer(serializers.ModelSerializer):
         if request is not None and request.user.is_staff:
             return obj.error
         return "failed (details for staff in the admin)"
+
+
+# --- enterprises and divisions with what they join from a snapshot ------------------------------------
+
+
+class MeasuresSerializer(serializers.ModelSerializer):
+    """The enterprise's per-enterprise measures of metrics.md in one snapshot."""
+
+    as_of = serializers.DateField(source="snapshot.as_of", help_text="The snapshot's cut-off date.")
+    computed_at = serializers.DateTimeField(
+        source="snapshot.computed_at", help_text="When the snapshot read the data (ISO 8601)."
+    )
+
+    class Meta:
+        model = EnterpriseMeasure
+        # The measures a snapshot stores per enterprise, less the per-year columns (they feed the scopes' series).
+        fields = ["as_of", "computed_at", "batch", *(name for name in MEASURE_COLUMNS if name not in YEAR_COLUMNS)]
+        extra_kwargs = {
+            "batch": {"help_text": "The batch the enterprise counts in for this snapshot."},
+            "applications": {"help_text": "Patent applications published up to as_of (applications)."},
+            "invention_applications": {"help_text": "Invention applications among them (applications)."},
+            "granted_inventions": {"help_text": "Granted inventions up to as_of (patents)."},
+            "valid_inventions": {"help_text": "Inventions in force today (patents)."},
+            "citations": {"help_text": "Times its patents were cited (citations)."},
+            "licenses": {"help_text": "Times its patents were licensed (licences)."},
+            "transfers": {"help_text": "Times its patents were assigned (transfers)."},
+            "pct_applications": {"help_text": "PCT international applications, jurisdiction WO (applications)."},
+            "overseas_markets": {"help_text": "Distinct offices other than CN and WO it filed at (markets)."},
+        }
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    measures = serializers.SerializerMethodField(
+        help_text="Measures in the snapshot chosen by ?as_of= (default: newest); null when the enterprise is "
+        "not in that snapshot's population or no snapshot exists."
+    )
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "measures"]
+
+    @extend_schema_field(MeasuresSerializer(allow_null=True))
+    def get_measures(self, obj):
+        measure = self.context.get("measure")
+        return MeasuresSerializer(measure).data if measure is not None else None
+
+
+class _IndicatorCounts(serializers.Serializer):
+    enterprise_count = serializers.SerializerMethodField(
+        help_text="小巨人 enterprises in the division in the snapshot (enterprises); null without a snapshot."
+    )
+    applications_total = serializers.SerializerMethodField(
+        help_text="Patent applications of those enterprises up to the snapshot's as_of (applications); null "
+        "without a snapshot."
+    )
+
+    def _indicator(self, obj):
+        return self.context.get("indicators", {}).get(obj.code)
+
+    def get_enterprise_count(self, obj) -> int | None:
+        indicator = self._indicator(obj)
+        return indicator.enterprise_count if indicator else (0 if self.context.get("indicators") else None)
+
+    def get_applications_total(self, obj) -> int | None:
+        indicator = self._indicator(obj)
+        return indicator.applications_total if indicator else (0 if self.context.get("indicators") else None)
+
+
+class ProvinceSerializer(_IndicatorCounts, division_serializers.ProvinceSerializer):
+    class Meta(division_serializers.ProvinceSerializer.Meta):
+        fields = [*division_serializers.ProvinceSerializer.Meta.fields, "enterprise_count", "applications_total"]
+
+
+class CitySerializer(_IndicatorCounts, division_serializers.CitySerializer):
+    class Meta(division_serializers.CitySerializer.Meta):
+        fields = [*division_serializers.CitySerializer.Meta.fields, "enterprise_count", "applications_total"]

@@ -1,10 +1,10 @@
-"""Indicator and snapshot endpoints. Thin: parse the request, call a selector, serialize."""
+"""Indicator and snapshot endpoints, and the enterprise and division endpoints with what they join from a
+snapshot. Thin: parse the request, call a selector, serialize."""
 
-import datetime
 import unicodedata
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -12,19 +12,26 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from utilities.api import SnapshotETagMixin
+from enterprises.api import views as enterprise_views
+from regions.api import views as division_views
+from utilities.api.etags import SnapshotETagMixin
+from utilities.api.parameters import AS_OF_PARAMETER, EXPORT_PARAMETERS, as_of_parameter
 
 from .. import selectors
 from ..choices import Scope, SnapshotStatus
 from ..models import Snapshot
 from .renderers import CSVRenderer
-from .serializers import ScopeIndicatorListSerializer, ScopeIndicatorSerializer, SnapshotSerializer
+from .serializers import (
+    CitySerializer,
+    EnterpriseDetailSerializer,
+    ProvinceSerializer,
+    ScopeIndicatorListSerializer,
+    ScopeIndicatorSerializer,
+    SnapshotSerializer,
+)
 
 RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
-AS_OF_PARAMETER = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, description="Cut-off date YYYY-MM-DD (default: the newest complete snapshot)"
-)
 FORMAT_PARAMETER = OpenApiParameter(
     "format", OpenApiTypes.STR, enum=["json", "csv"], description="json (default) or csv (one line per result)."
 )
@@ -44,16 +51,6 @@ CODE_PARAMETER = OpenApiParameter(
 )
 
 
-def _as_of_param(request) -> datetime.date | None:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"as_of": f"'{raw}' is not a date in the form YYYY-MM-DD."}) from None
-
-
 def _code_param(code: str) -> str:
     # PostgreSQL refuses a NUL in a string literal (a 500); no code contains a control character.
     if any(unicodedata.category(char) == "Cc" for char in code):
@@ -67,15 +64,21 @@ def _scope_param(scope: str) -> str:
     return scope
 
 
-def _snapshot(request) -> Snapshot:
-    as_of = _as_of_param(request)
+def snapshot_from_request(request, *, required: bool) -> Snapshot | None:
+    """The complete snapshot a request reads: the one of ``?as_of=``, else the newest.
+
+    A malformed ``as_of`` is a 400 and an ``as_of`` no complete snapshot has is a 404, on every endpoint
+    alike. Without ``as_of`` and before any snapshot exists, an endpoint that is nothing but a snapshot's
+    numbers (``required``) answers 404; one that only adds them to its own data reads None.
+    """
+    as_of = as_of_parameter(request)
     snapshot = selectors.snapshot_visible(as_of=as_of)
-    if snapshot is None:
-        if as_of is None:
-            raise NotFound("No indicators have been computed yet (no complete snapshot).")
+    if snapshot is None and as_of is not None:
         raise NotFound(
             f"No complete snapshot for as_of={as_of.isoformat()}; see /api/v1/snapshots/ for the available dates."
         )
+    if snapshot is None and required:
+        raise NotFound("No indicators have been computed yet (no complete snapshot).")
     return snapshot
 
 
@@ -86,10 +89,10 @@ def _read_current(request, read, snapshot: Snapshot | None = None):
     the new one: a request that picked the old snapshot just before reads no rows just after. Measured
     under load (bench/load.py) as a 404 for a code that exists.
     """
-    snapshot = snapshot or _snapshot(request)
+    snapshot = snapshot or snapshot_from_request(request, required=True)
     result = read(snapshot)
     if not result and not Snapshot.objects.filter(pk=snapshot.pk, status=SnapshotStatus.COMPLETE).exists():
-        snapshot = _snapshot(request)
+        snapshot = snapshot_from_request(request, required=True)
         result = read(snapshot)
     return snapshot, result
 
@@ -106,7 +109,7 @@ class ScopeIndicatorListView(SnapshotETagMixin, APIView):
     )
     def get(self, request, scope: str):
         scope = _scope_param(scope)
-        snapshot = _snapshot(request)
+        snapshot = snapshot_from_request(request, required=True)
         unchanged = self.not_modified(request, snapshot)
         if unchanged is not None:
             return unchanged
@@ -139,7 +142,7 @@ class ScopeIndicatorDetailView(SnapshotETagMixin, APIView):
     )
     def get(self, request, scope: str, code: str):
         scope, code = _scope_param(scope), _code_param(code)
-        snapshot = _snapshot(request)
+        snapshot = snapshot_from_request(request, required=True)
         unchanged = self.not_modified(request, snapshot)
         if unchanged is not None:
             return unchanged
@@ -208,3 +211,64 @@ class SnapshotListView(generics.ListAPIView):
         if status and status not in SnapshotStatus.values:
             raise ValidationError({"status": f"Expected one of {', '.join(SnapshotStatus.values)}."})
         return selectors.snapshot_list(status=status)
+
+
+# --- enterprises and divisions with what they join from a snapshot ------------------------------------
+
+
+@extend_schema_view(get=extend_schema(parameters=[AS_OF_PARAMETER, enterprise_views.CREDIT_CODE]))
+class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
+    """One enterprise with its designations and its measures in the snapshot of ?as_of=."""
+
+    serializer_class = EnterpriseDetailSerializer
+    extra_query_parameters = ("as_of",)
+
+    def detail_context(self, request, enterprise) -> dict:
+        snapshot = snapshot_from_request(request, required=False)
+        measure = None
+        if snapshot is not None:
+            measure = selectors.enterprise_measure_get(snapshot=snapshot, enterprise_id=enterprise.pk)
+        return {"measure": measure}
+
+
+class _DivisionCountsMixin(SnapshotETagMixin):
+    """Each division's enterprise and application counts from the snapshot of ``?as_of=``; the response has
+    an ``ETag`` from that snapshot and a conditional GET is answered 304."""
+
+    extra_query_parameters = ("bom", "as_of")
+    scope = ""
+
+    def list(self, request, *args, **kwargs):
+        self.snapshot = snapshot_from_request(request, required=False)
+        unchanged = self.not_modified(request, self.snapshot)
+        if unchanged is not None:
+            return unchanged
+        return super().list(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        snapshot = getattr(self, "snapshot", None)
+        if snapshot is not None:
+            rows = selectors.scope_indicator_list(snapshot=snapshot, scope=self.scope)
+            context["indicators"] = {
+                row.code: row for row in rows.only("code", "enterprise_count", "applications_total")
+            }
+        return context
+
+
+@extend_schema(parameters=[AS_OF_PARAMETER, *EXPORT_PARAMETERS])
+class ProvinceListView(_DivisionCountsMixin, division_views.ProvinceListView):
+    """Every province-level division (GB/T 2260) with its counts in the snapshot."""
+
+    serializer_class = ProvinceSerializer
+    scope = "province"
+    export_header = ProvinceSerializer.Meta.fields
+
+
+@extend_schema(parameters=[AS_OF_PARAMETER, *EXPORT_PARAMETERS])
+class CityListView(_DivisionCountsMixin, division_views.CityListView):
+    """Every prefecture-level division with its counts in the snapshot; filter by province or cluster."""
+
+    serializer_class = CitySerializer
+    scope = "city"
+    export_header = CitySerializer.Meta.fields

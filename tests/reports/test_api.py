@@ -236,3 +236,27 @@ def test_a_recompute_completing_between_two_reads_of_a_request_is_not_a_404(clie
     response = client.get("/api/v1/indicators/province/320000/")
     assert response.status_code == 200
     assert response.json()["computed_at"]
+
+
+SNAPSHOT_READERS = ["/api/v1/indicators/national/CN/", "/api/v1/provinces/", "/api/v1/enterprises/{code}/"]
+
+
+@pytest.mark.parametrize("url", SNAPSHOT_READERS)
+def test_a_malformed_as_of_is_refused_alike_by_every_endpoint_that_reads_a_snapshot(client, snapshots, world, url):
+    code = world["A"].credit_code
+    response = client.get(url.format(code=code), {"as_of": "31.07.2023"})
+    # The shape of every refused value in the API (README): the parameter and a list of messages.
+    assert (response.status_code, response.json()) == (
+        400,
+        {"as_of": ["'31.07.2023' is not a date in the form YYYY-MM-DD."]},
+    )
+
+
+@pytest.mark.parametrize("url", SNAPSHOT_READERS)
+def test_an_as_of_without_a_snapshot_is_404_alike_on_every_endpoint_that_reads_one(client, snapshots, world, url):
+    code = world["A"].credit_code
+    response = client.get(url.format(code=code), {"as_of": "2020-01-01"})
+    assert (response.status_code, response.json()["detail"]) == (
+        404,
+        "No complete snapshot for as_of=2020-01-01; see /api/v1/snapshots/ for the available dates.",
+    )

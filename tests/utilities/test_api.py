@@ -1,4 +1,4 @@
-"""The shared API base (utilities/api.py): refused input, keyset pagination, exports, throttles."""
+"""The shared API base (utilities/api/): refused input, keyset pagination, exports, throttles."""
 
 import csv
 import datetime
@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle
 
-import utilities.api
+import utilities.api.lists
 from enterprises.models import Enterprise
 from tests.api_helpers import body_of, fresh_throttles, walk  # noqa: F401
 from tests.factories import DesignationFactory, EnterpriseFactory, make_credit_code
-from utilities.api import KeysetPagination
+from utilities.api.pagination import KeysetPagination
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
@@ -210,7 +210,7 @@ def test_xlsx_holds_the_selection_with_the_interchange_header(client, many):
 
 
 def test_xlsx_of_too_many_rows_is_refused_pointing_to_csv(client, many, monkeypatch):
-    monkeypatch.setattr(utilities.api, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(utilities.api.lists, "XLSX_MAX_ROWS", 10)
     response = client.get(URL, {"format": "xlsx"})
     assert response.status_code == 400
     assert "format=csv" in response.json()["format"][0]
