@@ -170,6 +170,80 @@ def years_chart(metrics: dict, *, chart_id: str, as_of, key: str = "applications
     )
 
 
+def ranked_chart(chart_id: str, title: str, names: list[str], values: list[int], *, column: str, tall: bool) -> Chart:
+    """Enterprises per region, in the order given (provinces, cities, a region's members)."""
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="hbar",
+        categories=names,
+        series=[{"name": _("企业数"), "values": values}],
+        unit=_("家"),
+        columns=[column, _("企业数（家）")],
+        rows=[[name, fmt.number(v)] for name, v in zip(names, values, strict=True)],
+        tall=tall,
+    )
+
+
+def boards_chart(block: dict, *, chart_id: str, title: str) -> Chart:
+    """Listed enterprises per board, from ``boards_block``."""
+    boards = block["boards"]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="bar",
+        categories=[label for _k, label, _c in boards],
+        series=[{"name": _("企业数"), "values": [c for _k, _l, c in boards]}],
+        unit=_("家"),
+        columns=[_("板块"), _("企业数（家）")],
+        rows=[[label, fmt.number(c)] for _k, label, c in boards],
+    )
+
+
+def bucket_chart(counts: dict, keys, labels: dict, *, chart_id: str, title: str, column: str, whole=None) -> Chart:
+    """Enterprises per bucket (PCT filings, overseas markets); given ``whole``, each bucket's share of it too."""
+    names = [str(labels[k]) for k in keys]
+    values = [counts.get(k, 0) for k in keys]
+    shares = [[fmt.percent(v / whole if whole else None)] if whole is not None else [] for v in values]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="bar",
+        categories=names,
+        series=[{"name": _("企业数"), "values": values}],
+        unit=_("家"),
+        columns=[column, _("企业数（家）")] + ([_("占比")] if whole is not None else []),
+        rows=[[name, fmt.number(v), *share] for name, v, share in zip(names, values, shares, strict=True)],
+    )
+
+
+def announced_batch_chart(metrics: dict, announced: dict, *, chart_id: str, title: str) -> Chart:
+    """Per batch, the 小巨人 designations announced (公示) beside the enterprises counted (纳入统计).
+
+    The batches are those with counted enterprises (``batch_counts``, as metrics.md counts designated firms per
+    batch and the report's chart 1.4 shows its analysed population's batches). ``announced`` is not dated (it
+    counts every designation on file): charting every announced batch put batches announced after an earlier
+    snapshot's date on that snapshot's chart. The overview and the national report both draw this one chart.
+    """
+    counted = metrics.get("batch_counts") or {}
+    batches = sorted(int(b) for b in counted)
+    announced_counts = [announced.get(b, {}).get("announced", 0) for b in batches]
+    counted_counts = [counted.get(str(b), 0) for b in batches]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="grouped",
+        categories=[batch_label(b) for b in batches],
+        series=[{"name": _("公示"), "values": announced_counts}, {"name": _("纳入统计"), "values": counted_counts}],
+        unit=_("家"),
+        columns=[_("批次"), _("公示（家）"), _("纳入统计（家）")],
+        rows=[
+            [batch_label(b), fmt.number(a), fmt.number(c)]
+            for b, a, c in zip(batches, announced_counts, counted_counts, strict=True)
+        ],
+    )
+
+
 def batch_chart(metrics: dict, *, chart_id: str) -> Chart:
     counts = metrics.get("batch_counts") or {}
     batches = sorted(counts, key=int)
