@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from regions.choices import Cluster
 from regions.models import City, Province
 from regions.selectors import division_name
-from reports.choices import NATIONAL_CODE, Scope
+from reports.choices import NATIONAL_CODE, OVERSEAS_BUCKETS, PCT_BUCKETS, Scope
 from reports.metrics import last_complete_year
 
 from .. import formatting as fmt
@@ -17,7 +17,9 @@ from ..charts import Chart
 from ..indicators import (
     BOARD_LABELS,
     BOARD_ORDER,
+    OVERSEAS_BUCKET_LABELS,
     PANEL,
+    PCT_BUCKET_LABELS,
     industries_merged,
 )
 
@@ -170,17 +172,42 @@ def years_chart(metrics: dict, *, chart_id: str, as_of, key: str = "applications
     )
 
 
-def ranked_chart(chart_id: str, title: str, names: list[str], values: list[int], *, column: str, tall: bool) -> Chart:
-    """Enterprises per region, in the order given (provinces, cities, a region's members)."""
+def count_chart(
+    chart_id: str,
+    title: str,
+    names: list[str],
+    values: list[int],
+    *,
+    kind: str,
+    column: str,
+    tall=False,
+    shares_of=None,
+) -> Chart:
+    """Enterprises per category (regions, boards, buckets) and the same counts as a table; given
+    ``shares_of``, the table also gives each count's share of it."""
+    shares = [[fmt.percent(v / shares_of if shares_of else None)] if shares_of is not None else [] for v in values]
     return Chart(
         id=chart_id,
         title=title,
-        kind="hbar",
+        kind=kind,
         categories=names,
         series=[{"name": _("企业数"), "values": values}],
         unit=_("家"),
-        columns=[column, _("企业数（家）")],
-        rows=[[name, fmt.number(v)] for name, v in zip(names, values, strict=True)],
+        columns=[column, _("企业数（家）")] + ([_("占比")] if shares_of is not None else []),
+        rows=[[name, fmt.number(v), *share] for name, v, share in zip(names, values, shares, strict=True)],
+        tall=tall,
+    )
+
+
+def ranked_chart(chart_id: str, title: str, rows: list, names: dict[str, str], *, column: str, tall: bool) -> Chart:
+    """Enterprises per region of the indicator ``rows``, in their order, named by ``names`` (``names_for``)."""
+    return count_chart(
+        chart_id,
+        title,
+        [names.get(r.code, r.name) for r in rows],
+        [r.enterprise_count for r in rows],
+        kind="hbar",
+        column=column,
         tall=tall,
     )
 
@@ -188,33 +215,35 @@ def ranked_chart(chart_id: str, title: str, names: list[str], values: list[int],
 def boards_chart(block: dict, *, chart_id: str, title: str) -> Chart:
     """Listed enterprises per board, from ``boards_block``."""
     boards = block["boards"]
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="bar",
-        categories=[label for _k, label, _c in boards],
-        series=[{"name": _("企业数"), "values": [c for _k, _l, c in boards]}],
-        unit=_("家"),
-        columns=[_("板块"), _("企业数（家）")],
-        rows=[[label, fmt.number(c)] for _k, label, c in boards],
-    )
+    labels, counts = [label for _k, label, _c in boards], [c for _k, _l, c in boards]
+    return count_chart(chart_id, title, labels, counts, kind="bar", column=_("板块"))
 
 
-def bucket_chart(counts: dict, keys, labels: dict, *, chart_id: str, title: str, column: str, whole=None) -> Chart:
-    """Enterprises per bucket (PCT filings, overseas markets); given ``whole``, each bucket's share of it too."""
-    names = [str(labels[k]) for k in keys]
-    values = [counts.get(k, 0) for k in keys]
-    shares = [[fmt.percent(v / whole if whole else None)] if whole is not None else [] for v in values]
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="bar",
-        categories=names,
-        series=[{"name": _("企业数"), "values": values}],
-        unit=_("家"),
-        columns=[column, _("企业数（家）")] + ([_("占比")] if whole is not None else []),
-        rows=[[name, fmt.number(v), *share] for name, v, share in zip(names, values, shares, strict=True)],
-    )
+def bucket_charts(metrics: dict, *, pct_id: str, overseas_id: str, shares_of=None) -> list[Chart]:
+    """Enterprises per PCT-filings bucket and per overseas-markets bucket (the report's chart 2.8)."""
+    buckets = [
+        (pct_id, "pct_buckets", PCT_BUCKETS, PCT_BUCKET_LABELS, _("PCT专利申请数量分布"), _("PCT申请")),
+        (
+            overseas_id,
+            "overseas_buckets",
+            OVERSEAS_BUCKETS,
+            OVERSEAS_BUCKET_LABELS,
+            _("海外市场布局数量分布"),
+            _("海外市场"),
+        ),
+    ]
+    return [
+        count_chart(
+            chart_id,
+            title,
+            [str(labels[k]) for k in keys],
+            [(metrics.get(key) or {}).get(k, 0) for k in keys],
+            kind="bar",
+            column=column,
+            shares_of=shares_of,
+        )
+        for chart_id, key, keys, labels, title, column in buckets
+    ]
 
 
 def announced_batch_chart(metrics: dict, announced: dict, *, chart_id: str, title: str) -> Chart:

@@ -3,19 +3,18 @@
 from django.utils.translation import gettext as _
 
 from regions.choices import Cluster
-from reports.choices import OVERSEAS_BUCKETS, PCT_BUCKETS, Scope
+from reports.choices import Scope
 
 from .. import formatting as fmt
 from .. import selectors
 from ..charts import Chart
-from ..indicators import OVERSEAS_BUCKET_LABELS, PCT_BUCKET_LABELS
 from ..tiles import PROVINCE_TILES
 from .common import (
     NATIONAL,
     announced_batch_chart,
     boards_block,
     boards_chart,
-    bucket_chart,
+    bucket_charts,
     english,
     industry_chart,
     names_for,
@@ -62,26 +61,17 @@ def _national_metrics(snapshot) -> dict:
 def _charts(national, snapshot, provinces, province_names, top_cities, city_names, clusters, capital) -> dict:
     """The report's charts, in the page's order."""
     ranked = [p for p in provinces if p.enterprise_count]
+    pct, overseas = bucket_charts(national, pct_id="pct-buckets", overseas_id="overseas-buckets")
     return {
         # Population by batch: announced (every 小巨人 designation of the batch) against those counted.
         "batches": announced_batch_chart(
             national, selectors.batch_announced_counts(), chart_id="batches", title=_("各批次企业数量")
         ),
         "provinces": ranked_chart(
-            "provinces",
-            _("各省份专精特新“小巨人”企业数量"),
-            [province_names.get(p.code, p.name) for p in ranked],
-            [p.enterprise_count for p in ranked],
-            column=_("省份"),
-            tall=True,
+            "provinces", _("各省份专精特新“小巨人”企业数量"), ranked, province_names, column=_("省份"), tall=True
         ),
         "cities": ranked_chart(
-            "cities",
-            _("专精特新“小巨人”企业数量最多的城市"),
-            [city_names.get(c.code, c.name) for c in top_cities],
-            [c.enterprise_count for c in top_cities],
-            column=_("城市"),
-            tall=True,
+            "cities", _("专精特新“小巨人”企业数量最多的城市"), top_cities, city_names, column=_("城市"), tall=True
         ),
         "industries": industry_chart(
             national,
@@ -92,22 +82,8 @@ def _charts(national, snapshot, provinces, province_names, top_cities, city_name
             include_other=True,
         ),
         "boards": boards_chart(capital, chart_id="boards", title=_("资本市场参与情况")),
-        "pct": bucket_chart(
-            national.get("pct_buckets") or {},
-            PCT_BUCKETS,
-            PCT_BUCKET_LABELS,
-            chart_id="pct-buckets",
-            title=_("PCT专利申请数量分布"),
-            column=_("PCT申请"),
-        ),
-        "overseas": bucket_chart(
-            national.get("overseas_buckets") or {},
-            OVERSEAS_BUCKETS,
-            OVERSEAS_BUCKET_LABELS,
-            chart_id="overseas-buckets",
-            title=_("海外市场布局数量分布"),
-            column=_("海外市场"),
-        ),
+        "pct": pct,
+        "overseas": overseas,
         "years": years_chart(national, chart_id="years", as_of=snapshot.as_of),
         "clusters": _cluster_chart(national, clusters),
     }

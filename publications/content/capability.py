@@ -7,19 +7,17 @@ from portal import formatting as fmt
 from portal import methodology, selectors
 from portal.indicators import (
     INDUSTRY_LABELS,
-    OVERSEAS_BUCKET_LABELS,
     PANEL,
-    PCT_BUCKET_LABELS,
 )
 from portal.pages import (
     boards_block,
-    bucket_chart,
+    bucket_charts,
     industry_chart,
     names_for,
     panel_rows,
     years_chart,
 )
-from reports.choices import OVERSEAS_BUCKETS, PCT_BUCKETS, Scope
+from reports.choices import Scope
 from reports.metrics import last_complete_year
 
 from .. import sentences as say
@@ -128,24 +126,7 @@ def _globalisation(report: Report) -> Chapter:
             overseas_per_enterprise=m.get("overseas_markets_per_enterprise"),
         )
     )
-    pct_chart = bucket_chart(
-        pct,
-        PCT_BUCKETS,
-        PCT_BUCKET_LABELS,
-        chart_id="global-pct",
-        title=_("PCT专利申请数量分布"),
-        column=_("PCT申请"),
-        whole=n,
-    )
-    overseas_chart = bucket_chart(
-        overseas,
-        OVERSEAS_BUCKETS,
-        OVERSEAS_BUCKET_LABELS,
-        chart_id="global-overseas",
-        title=_("海外市场布局数量分布"),
-        column=_("海外市场"),
-        whole=n,
-    )
+    pct_chart, overseas_chart = bucket_charts(m, pct_id="global-pct", overseas_id="global-overseas", shares_of=n)
     chapter.charts += [pct_chart, overseas_chart]
     for chart in (pct_chart, overseas_chart):
         chapter.tables.append(Table(caption=chart.title, columns=chart.columns, rows=chart.rows))

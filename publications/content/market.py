@@ -6,7 +6,6 @@ from django.utils.translation import pgettext
 from enterprises.choices import IndustryField
 from portal import formatting as fmt
 from portal import selectors
-from portal.charts import Chart
 from portal.indicators import (
     industries_merged,
 )
@@ -61,18 +60,6 @@ def _population(report: Report) -> Chapter:
 
 
 # --- 2. Where the enterprises are ---------------------------------------------------------------------
-
-
-def _ranked(chart_id: str, title: str, rows: list, names: dict[str, str], *, column: str) -> Chart:
-    """Enterprises per region of ``rows`` (already ranked), named in the report's language."""
-    return ranked_chart(
-        chart_id,
-        title,
-        [names.get(r.code, r.name) for r in rows],
-        [r.enterprise_count for r in rows],
-        column=column,
-        tall=len(rows) > 8,
-    )
 
 
 def _top_places(rows: list, names: dict[str, str], n: int) -> str:
@@ -134,14 +121,23 @@ def _national_places(report: Report, chapter: Chapter) -> None:
     names = names_for(provinces, Scope.PROVINCE)
     chapter.paragraphs.append(_top_places(provinces, names, n))
     chapter.charts.append(
-        _ranked("places-provinces", _("各省份专精特新“小巨人”企业数量"), provinces, names, column=_("省份"))
+        ranked_chart(
+            "places-provinces",
+            _("各省份专精特新“小巨人”企业数量"),
+            provinces,
+            names,
+            column=_("省份"),
+            tall=len(provinces) > 8,
+        )
     )
     cities = _members_with_enterprises(snapshot, scope=Scope.CITY, limit=TOP_CITIES_CHART)
     city_names = names_for(cities, Scope.CITY)
     if cities:
         chapter.paragraphs.append(_top_places(cities, city_names, n))
         title = _("专精特新“小巨人”企业数量最多的%(k)s个城市") % {"k": len(cities)}
-        chapter.charts.append(_ranked("places-cities", title, cities, city_names, column=_("城市")))
+        chapter.charts.append(
+            ranked_chart("places-cities", title, cities, city_names, column=_("城市"), tall=len(cities) > 8)
+        )
     clusters = selectors.scope_rows(snapshot=snapshot, scope=Scope.CLUSTER)
     if clusters:
         chapter.tables.append(_clusters_table(report, clusters))
@@ -205,7 +201,7 @@ def _member_places(report: Report, chapter: Chapter) -> None:
             cities=report.scope == Scope.PROVINCE,
         )
     )
-    chapter.charts.append(_ranked("places-members", title, members, names, column=column))
+    chapter.charts.append(ranked_chart("places-members", title, members, names, column=column, tall=len(members) > 8))
     chapter.tables.append(_members_table(title, column, members, names, n))
 
 
