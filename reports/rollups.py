@@ -13,33 +13,24 @@ The heavy lifting is SQL:
    (``_scope_rows_refresh``).
 """
 
-import datetime
-import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Q
 
-from enterprises.choices import BATCH_LABELS, DesignationStatus, IndustryField, ListingBoard, Program
+from enterprises.choices import BATCH_LABELS, IndustryField, ListingBoard, Program
 from enterprises.models import Designation, Enterprise
 from enterprises.selectors import little_giant_batches
-from patents.choices import HOME_OFFICE, PCT_OFFICE, LegalStatus, PatentType
-from patents.models import Patent, PatentApplicant
-from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES, Cluster
+from patents.choices import PatentType
+from regions.choices import Cluster
 from regions.models import City, Province
 from utilities.bulk import table_name
 
-from .choices import NATIONAL_CODE, NATIONAL_NAME, OVERSEAS_BUCKETS, PCT_BUCKETS, UNLISTED_NAME, YEAR_SPAN, Scope
+from .choices import NATIONAL_CODE, NATIONAL_NAME, OVERSEAS_BUCKETS, PCT_BUCKETS, UNLISTED_NAME, Scope
 from .metrics import scope_metrics
 from .models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
-
-
-def _year_bounds(as_of: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """[start, end) of each calendar year of the window, oldest first."""
-    first = as_of.year - YEAR_SPAN + 1
-    return [(datetime.date(y, 1, 1), datetime.date(y + 1, 1, 1)) for y in range(first, as_of.year + 1)]
-
+from .sql import measures as measures_sql
 
 MEASURE_COLUMNS = [
     "applications",
@@ -74,98 +65,26 @@ def _measures_select(
 
     Patents are read once and grouped per (enterprise, office, year index), which keeps the per-patent
     work to one CASE and a few counts; the per-enterprise level then spreads the years into columns and
-    counts the offices other than CN/WO over those few groups.
+    counts the offices other than CN/WO over those few groups (the templates are in ``reports/sql/measures.py``).
     """
-    as_of = snapshot.as_of
-    # Named parameters: the SQL is assembled inside-out, so positional ones would not line up.
-    params: dict = {}
-
-    def p(value) -> str:
-        name = f"p{len(params)}"
-        params[name] = value.value if isinstance(value, enum.Enum) else value
-        return f"%({name})s"
-
-    def in_list(values) -> str:
-        return "(" + ", ".join(p(v) for v in values) + ")"
-
-    def id_list(values) -> str:
-        # Inlined integers (int() makes them safe): a refresh's id list stays clear of parameter limits.
-        return "(" + ", ".join(str(int(v)) for v in values) + ")"
-
+    p = measures_sql.Params()
     inv = p(PatentType.INVENTION)
-    only = f"AND pa.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
-    pop_only = f"AND d.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
-    population = f"""
-        SELECT d.enterprise_id AS enterprise_id, MIN(d.batch) AS batch
-        FROM {table_name(Designation)} d
-        WHERE d.program = {p(Program.LITTLE_GIANT)} AND d.status <> {p(DesignationStatus.REVOKED)}
-            AND (d.designated_on IS NULL OR d.designated_on <= {p(as_of)}) {pop_only}
-        GROUP BY d.enterprise_id
-    """
-    if population_only and enterprise_ids is None:
-        # Only the population's links (the result is the same): see ``_population_is_a_minority``.
-        only = f"AND pa.enterprise_id IN (SELECT d.enterprise_id FROM ({population}) d)"
-
-    def count(condition: str) -> str:
-        # Counts are cast to INTEGER at each level: PostgreSQL sums BIGINT into NUMERIC, which is several
-        # times slower to add up (per-enterprise values fit an INTEGER by far).
-        return f"CAST(COUNT(*) FILTER (WHERE {condition}) AS INTEGER)"
-
-    granted = f"p.patent_type = {inv} AND p.grant_date <= {p(as_of)}"
-    years = _year_bounds(as_of)
-    # One row per (enterprise, office): the patents are read once and every measure is a filtered count
-    # or a sum over the same rows, so the groups stay few (an enterprise files with a handful of offices)
-    # and are hashed, not sorted; the year of each patent is a filter per year rather than a grouping key.
-    by_office = f"""
-        SELECT pa.enterprise_id AS enterprise_id, p.jurisdiction AS jurisdiction,
-            CAST(COUNT(*) AS INTEGER) AS n, {count(f"p.patent_type = {inv}")} AS inv, {count(granted)} AS granted,
-            {count(f"{granted} AND p.legal_status = {p(LegalStatus.VALID)}")} AS valid,
-            CAST(SUM(p.cited_by_count) AS INTEGER) AS cit, CAST(SUM(p.license_count) AS INTEGER) AS lic,
-            CAST(SUM(p.transfer_count) AS INTEGER) AS tra,
-            {", ".join(f"{count(f'p.publication_date >= {p(lo)} AND p.publication_date < {p(hi)}')} AS y{i}" for i, (lo, hi) in enumerate(years))}
-        FROM {table_name(PatentApplicant)} pa JOIN {table_name(Patent)} p ON p.id = pa.patent_id
-        WHERE pa.enterprise_id IS NOT NULL AND p.publication_date <= {p(as_of)} {only}
-        GROUP BY 1, 2
-    """
-    wo = p(PCT_OFFICE)
-
-    def total(expr: str) -> str:
-        return f"CAST(SUM({expr}) AS INTEGER)"
-
-    # Each office is one row of its enterprise here, so counting the rows of other offices than CN/WO
-    # counts the distinct overseas offices.
-    per_enterprise = f"""
-        SELECT y.enterprise_id AS enterprise_id, {total("y.n")} AS applications, {total("y.inv")} AS inv,
-            {total("y.granted")} AS granted, {total("y.valid")} AS valid, {total("y.cit")} AS cit,
-            {total("y.lic")} AS lic, {total("y.tra")} AS tra,
-            {total(f"CASE WHEN y.jurisdiction = {wo} THEN y.n ELSE 0 END")} AS pct,
-            CAST(COUNT(*) FILTER (WHERE y.jurisdiction NOT IN ({p(HOME_OFFICE)}, {wo})) AS INTEGER) AS overseas,
-            {", ".join(f"{total(f'y.y{i}')} AS ay{i}" for i in range(YEAR_SPAN))},
-            {", ".join(f"{total(f'CASE WHEN y.jurisdiction = {wo} THEN y.y{i} ELSE 0 END')} AS py{i}" for i in range(YEAR_SPAN))}
-        FROM ({by_office}) y
-        GROUP BY 1
-    """
-    cluster = (
-        f"CASE WHEN e.province_id IN {in_list(CLUSTER_PROVINCES[Cluster.JJJ])} THEN {p(Cluster.JJJ)}"
-        f" WHEN e.province_id IN {in_list(CLUSTER_PROVINCES[Cluster.YRD])} THEN {p(Cluster.YRD)}"
-        f" WHEN e.city_id IN {in_list(CLUSTER_CITIES[Cluster.GBA])} THEN {p(Cluster.GBA)} ELSE '' END"
+    population = measures_sql.population(p, as_of=snapshot.as_of, enterprise_ids=enterprise_ids)
+    # With ``population_only`` the full pass reads only the population's links (the result is the same):
+    # see ``_population_is_a_minority``.
+    links = measures_sql.links_filter(
+        enterprise_ids=enterprise_ids, population_sql=population if population_only else None
     )
-    sources = ["applications", "inv", "granted", "valid", "cit", "lic", "tra", "pct", "overseas"]
-    sources += [f"ay{i}" for i in range(YEAR_SPAN)] + [f"py{i}" for i in range(YEAR_SPAN)]
-    measures = ", ".join(
-        f"COALESCE(a.{src}, 0) AS {column}" for src, column in zip(sources, MEASURE_COLUMNS, strict=True)
+    by_office = measures_sql.by_office(p, as_of=snapshot.as_of, inv=inv, links=links)
+    per_enterprise = measures_sql.per_enterprise(p, by_office_sql=by_office)
+    sql = measures_sql.measure_rows(
+        p,
+        snapshot_id=snapshot.pk,
+        population_sql=population,
+        per_enterprise_sql=per_enterprise,
+        measure_columns=MEASURE_COLUMNS,
     )
-    sql = f"""
-        SELECT {p(snapshot.pk)} AS snapshot_id, e.id AS enterprise_id, e.province_id AS province_code,
-            e.city_id AS city_code, {cluster} AS cluster, e.industry_field AS industry_field,
-            CASE WHEN e.listing_board = '' THEN {p("unlisted")} ELSE e.listing_board END AS board,
-            pop.batch AS batch, e.employees AS employees, e.primary_financing AS primary_financing,
-            {measures}
-        FROM ({population}) pop
-        JOIN {table_name(Enterprise)} e ON e.id = pop.enterprise_id
-        LEFT JOIN ({per_enterprise}) a ON a.enterprise_id = e.id
-    """
-    return sql, params
+    return sql, p.values
 
 
 def _population_is_a_minority() -> bool:

@@ -12,6 +12,7 @@ from .fitting import spread
 from .model import Plan
 from .names import UNIVERSITIES, NameBook
 from .population import SyntheticEnterprise
+from .vocabulary import DESIGN_PRODUCTS, INVENTION_TAILS, IPC_BY_INDUSTRY, TITLE_SUBJECTS, UTILITY_TAILS
 
 PATENT_HEADER = (
     "publication_number", "application_number", "jurisdiction", "patent_type", "title", "application_date",
@@ -84,58 +85,6 @@ OVERSEAS_OFFICES = (
 )
 # Where Chinese firms file abroad: the US and Europe first, then Japan and Korea, then the rest.
 _OFFICE_WEIGHTS = (30, 22, 12, 10, 7, 5, 5, 4, 3, 3, 2, 2, 2, 1.5, 1.2, 1.2, 1, 1, 1, 0.8, 0.8, 0.7, 0.7, 0.6, 0.5)
-
-IPC_BY_INDUSTRY = {
-    "next_gen_it": (
-        "G06F16/35",
-        "G06F9/50",
-        "H04L67/12",
-        "G06N3/08",
-        "H01L21/67",
-        "G06T7/00",
-        "H04W72/04",
-        "H01L23/498",
-        "G06Q10/06",
-    ),
-    "cnc_robotics": ("B25J9/16", "B23Q3/06", "G05B19/414", "B25J15/00", "B23K37/04", "B23B31/00"),
-    "power": ("H02J3/38", "H01F27/28", "H02B1/26", "H02H7/26", "G01R31/08", "H01H33/66"),
-    "agri_machinery": ("A01B49/02", "A01D41/12", "A01C7/20", "A01M7/00", "A01D34/00"),
-    "new_materials": ("C08L23/06", "C04B35/622", "C22C38/02", "C08K3/04", "C09D163/00", "B32B27/08", "C01B32/05"),
-    "biomedicine": ("A61K9/20", "A61B5/00", "C12N15/11", "A61M25/00", "A61K31/4709", "G01N33/68", "A61F2/82"),
-    "aerospace": ("B64C27/08", "B64D45/00", "B64F5/60", "G01S19/42", "B64G1/22"),
-    "marine": ("B63B35/44", "B63H21/17", "E02B17/00", "B63B21/50", "B63G8/00"),
-    "rail": ("B61L27/04", "B61F5/24", "B60L5/00", "E01B9/30", "B61D17/04"),
-    "nev": ("H01M10/0525", "B60L58/12", "H01M4/62", "B60K6/24", "H02K1/27", "B60R16/02"),
-    "other": ("G01N21/01", "F16K31/06", "B01D53/86", "F24F11/00", "B65G47/90", "F16C33/10"),
-}
-TITLE_SUBJECTS = {
-    "next_gen_it": ("数据处理", "芯片封装结构", "图像识别", "通信基站天线", "存储控制", "光模块", "边缘计算任务调度"),
-    "cnc_robotics": ("机器人关节减速器", "数控机床主轴", "机械臂抓取", "焊接机器人", "五轴加工中心夹具", "伺服驱动"),
-    "power": ("智能断路器", "储能变流器", "变压器绕组", "配电网故障定位", "光伏逆变器"),
-    "agri_machinery": ("联合收割机脱粒装置", "精量播种机", "植保无人机喷洒", "秸秆还田机"),
-    "new_materials": ("高分子复合材料", "陶瓷基复合材料", "耐热合金", "石墨烯导电浆料", "环保涂料", "锂电隔膜"),
-    "biomedicine": ("抗体药物", "医用导管", "体外诊断试剂盒", "药物缓释制剂", "血管支架", "基因检测"),
-    "aerospace": ("无人机旋翼", "航空发动机叶片", "卫星姿态控制", "机载设备减振"),
-    "marine": ("船舶推进", "海洋平台系泊", "水下机器人", "船用发动机"),
-    "rail": ("轨道车辆转向架", "列车运行控制", "受电弓", "轨道扣件"),
-    "nev": ("动力电池模组", "电池管理系统", "驱动电机", "车载充电机", "热管理系统"),
-    "other": ("环境监测仪", "阀门密封结构", "废气处理", "智能仓储输送", "检测治具"),
-}
-_INVENTION_TAILS = ("方法", "装置", "系统", "方法及系统", "方法、装置及存储介质", "及其制备方法", "组件")
-_UTILITY_TAILS = ("装置", "结构", "组件", "机构", "设备")
-_DESIGN_PRODUCTS = (
-    "控制器",
-    "检测仪",
-    "电源适配器",
-    "机械手",
-    "传感器外壳",
-    "充电桩",
-    "操作面板",
-    "工业相机",
-    "储能柜",
-    "显示终端",
-)
-
 
 _KIND_LETTER = {"invention": "A", "utility_model": "U", "design": "S"}
 _KIND_DIGIT = {"invention": "1", "utility_model": "2", "design": "3"}
@@ -234,48 +183,56 @@ class PatentWriter:
     # -- one enterprise -------------------------------------------------------------------------------
 
     def write_enterprise(self, e: SyntheticEnterprise, index: int, plan: Plan) -> None:
-        rng = self.rng
-        rand = rng.random
-        years = sorted(plan.years)
-        capacity = [plan.years[y] for y in years]
-        wo = [plan.pct_years.get(y, 0) for y in years]
-        left = [c - w for c, w in zip(capacity, wo, strict=True)]
-        foreign = spread(plan.foreign, left, left, rand)
-        left = [a - b for a, b in zip(left, foreign, strict=True)]
-        cn_inventions = spread(plan.inventions - plan.pct - plan.foreign, left, left, rand)
-        candidates = [a + b for a, b in zip(foreign, cn_inventions, strict=True)]
-        # Older inventions have had time to be examined; a 2023 publication is rarely granted by July.
-        age_weight = [1.0 if y <= 2020 else 0.85 if y == 2021 else 0.45 if y == 2022 else 0.08 for y in years]
-        granted = spread(plan.granted, [c * w for c, w in zip(candidates, age_weight, strict=True)], candidates, rand)
-        # Older grants lapse more often (annuities stop), so the valid ones lean recent.
-        valid = spread(plan.valid, [g * (y - 2000) for g, y in zip(granted, years, strict=True)], granted, rand)
-
+        # The steps draw from the one generator in this order: reordering them changes every later row.
+        slots = _YearSlots.spread(plan, self.rng.random)
         markets = self._markets(plan.markets)
+        patents = self._counted_patents(e, slots, self._foreign_offices(plan, markets))
+        cites = self._citations(patents, plan.citations)
+        licensed = self._licensed(patents, plan.licenses)
+        rows = self._counted_rows(e, index, patents, cites, licensed)
+        for year, count in sorted(plan.post_cutoff.items()):
+            for _ in range(count):
+                rows.append(self._post_cutoff_row(e, plan, markets, year))
+        self.writer.writerows(rows)
+        self.rows_written += len(rows)
+
+    def _foreign_offices(self, plan: Plan, markets: list[str]) -> list[str]:
+        """One office per foreign filing: every market once, the more common markets again, shuffled."""
+        rand = self.rng.random
         foreign_offices = list(markets)
         while len(foreign_offices) < plan.foreign:
             foreign_offices.append(markets[min(len(markets) - 1, int(rand() ** 2 * len(markets)))])
-        rng.shuffle(foreign_offices)
+        self.rng.shuffle(foreign_offices)
+        return foreign_offices
 
-        # (kind, year, granted, valid) per counted patent.
+    def _counted_patents(
+        self, e: SyntheticEnterprise, slots: "_YearSlots", foreign_offices: list[str]
+    ) -> list[tuple[str, int, bool, bool]]:
+        """(kind, year, granted, valid) per counted patent."""
+        rand = self.rng.random
         patents: list[tuple[str, int, bool, bool]] = []
-        for k, y in enumerate(years):
-            g, v = granted[k], valid[k]
+        for k, y in enumerate(slots.years):
+            g, v = slots.granted[k], slots.valid[k]
+            foreign, cn_inventions, candidates = slots.foreign[k], slots.cn_inventions[k], slots.candidates[k]
             # Granted slots go first to foreign filings in proportion, the rest to CN inventions.
-            g_foreign = min(foreign[k], round(g * foreign[k] / candidates[k])) if candidates[k] else 0
+            g_foreign = min(foreign, round(g * foreign / candidates)) if candidates else 0
             g_cn = g - g_foreign
             v_cn = min(v, g_cn)
             v_foreign = v - v_cn
-            for _ in range(wo[k]):
+            for _ in range(slots.wo[k]):
                 patents.append(("WO", y, False, False))
-            for j in range(foreign[k]):
+            for j in range(foreign):
                 patents.append((foreign_offices.pop(), y, j < g_foreign, j < v_foreign))
-            for j in range(cn_inventions[k]):
+            for j in range(cn_inventions):
                 patents.append(("invention", y, j < g_cn, j < v_cn))
             design_share = 0.2 if e.industry in ("other", "nev", "biomedicine") else 0.08
-            for _ in range(left[k] - cn_inventions[k]):
+            for _ in range(slots.left[k] - cn_inventions):
                 patents.append(("design" if rand() < design_share else "utility_model", y, False, False))
+        return patents
 
-        # Citations: older patents and inventions are cited more.
+    def _citations(self, patents: list[tuple[str, int, bool, bool]], total: int) -> list[int]:
+        """Citations: older patents and inventions are cited more; the counts add up to ``total``."""
+        rng = self.rng
         weights = []
         for kind, y, _g, _v in patents:
             age = cal.AS_OF.year + 0.6 - y
@@ -283,23 +240,32 @@ class PatentWriter:
             weights.append(factor * age**1.1 * math.exp(rng.gauss(0.0, 0.6)))
         total_weight = sum(weights) or 1.0
         cites = [0] * len(patents)
-        acc = rand()
+        acc = rng.random()
         prev = 0
-        scale = plan.citations / total_weight
+        scale = total / total_weight
         for j, w in enumerate(weights):
             acc += w * scale
             cur = int(acc)
             cites[j] = cur - prev
             prev = cur
+        return cites
+
+    def _licensed(self, patents: list[tuple[str, int, bool, bool]], licenses: int) -> list[int]:
+        """Licences land on valid patents and utility models (on any patent when there is none)."""
         licensed = [0] * len(patents)
         eligible = [j for j, p in enumerate(patents) if p[3] or p[0] == "utility_model"] or list(range(len(patents)))
-        for _ in range(plan.licenses if eligible else 0):
-            licensed[rng.choice(eligible)] += 1
+        for _ in range(licenses if eligible else 0):
+            licensed[self.rng.choice(eligible)] += 1
+        return licensed
 
+    def _counted_rows(
+        self, e: SyntheticEnterprise, index: int, patents: list, cites: list[int], licensed: list[int]
+    ) -> list[list]:
+        """The rows of the counted patents, dated within their year; the partner co-applies on the first ones."""
         partner = self.partners.get(index)
         co_applied = partner[1] if partner else 0
         rows = []
-        rand = rng.random
+        rand = self.rng.random
         for j, (kind, y, is_granted, is_valid) in enumerate(patents):
             extra = partner[0] if co_applied and kind in ("invention", "utility_model") else None
             if extra:
@@ -309,11 +275,7 @@ class PatentWriter:
             rows.append(
                 self._row(e, kind, pub, is_granted, is_valid, cites[j], licensed[j], counted=True, partner=extra)
             )
-        for year, count in sorted(plan.post_cutoff.items()):
-            for _ in range(count):
-                rows.append(self._post_cutoff_row(e, plan, markets, year))
-        self.writer.writerows(rows)
-        self.rows_written += len(rows)
+        return rows
 
     def _markets(self, count: int) -> list[str]:
         chosen: list[str] = []
@@ -361,62 +323,22 @@ class PatentWriter:
         app = self._dates(kind, pub)
         pub_year = _YEAR_OF[pub - _FIRST_DAY]
         app_year = _YEAR_OF[app - _FIRST_DAY]
-        year = pub_year
-        grant = ""
         if kind in ("utility_model", "design"):
-            patent_type = kind
+            patent_type, jurisdiction = kind, "CN"
             publication, application = self._cn_numbers(kind, pub_year, app_year)
-            # Utility models and designs are published on grant; many lapse when annuities stop.
-            grant = _DATES[pub - _FIRST_DAY]
-            status = "valid" if rand() < (0.85 if year >= 2019 else 0.55) else "invalid"
-            jurisdiction = "CN"
+            grant, status = self._published_on_grant(pub, pub_year)
         else:
-            patent_type = "invention"
+            patent_type, jurisdiction = "invention", "CN" if kind == "invention" else kind
             if kind == "invention":
                 publication, application = self._cn_numbers("invention", pub_year, app_year)
-                jurisdiction = "CN"
             else:
                 publication, application = self._foreign_numbers(kind, pub_year, app_year)
-                jurisdiction = kind
-            if kind == "WO":
-                # A PCT application is never granted itself; its international phase ends after 30 months.
-                status = "invalid" if year < 2021 else "pending"
-            elif is_granted:
-                low = max(pub, min(app + 365, AS_OF))
-                wanted = app + 500 + int(rand() * 900)
-                grant_day = wanted if low <= wanted <= AS_OF else low + int(rand() * (AS_OF - low + 1))
-                grant = _DATES[grant_day - _FIRST_DAY]
-                status = "valid" if is_valid else "invalid"
-            elif counted and year >= 2021 and rand() < 0.45:
-                # Still in examination at the cut-off, granted later: valid today, not granted at as_of.
-                grant_day = AS_OF + 1 + int(rand() * (_LAST_DAY - AS_OF))
-                grant = _DATES[grant_day - _FIRST_DAY]
-                status = "valid"
-            elif not counted and kind == "invention" and rand() < 0.15:
-                grant_day = min(_LAST_DAY, pub + 120 + int(rand() * 400))
-                grant = _DATES[grant_day - _FIRST_DAY]
-                status = "valid"
-            else:
-                status = "pending" if year >= 2020 else "invalid"
-        subjects = TITLE_SUBJECTS[e.industry]
-        subject = subjects[int(rand() * len(subjects))]
-        if patent_type == "design":
-            title = f"{_DESIGN_PRODUCTS[int(rand() * len(_DESIGN_PRODUCTS))]}（{'ABCDEFGHKMXZ'[int(rand() * 12)]}{int(rand() * 9) + 1}）"
-        elif patent_type == "utility_model":
-            title = f"一种{subject}{_UTILITY_TAILS[int(rand() * len(_UTILITY_TAILS))]}"
-        else:
-            title = f"一种{subject}{_INVENTION_TAILS[int(rand() * len(_INVENTION_TAILS))]}"
+            grant, status = self._invention_status(kind, pub, app, pub_year, is_granted, is_valid, counted)
+        title = self._title(e, patent_type)
         ipcs = IPC_BY_INDUSTRY[e.industry]
         ipc = ipcs[int(rand() * len(ipcs))]
-        transfers = 1 if rand() < (0.025 if year < 2020 else 0.008) else 0
-        names, codes = self._applicants(e, pub_year)
-        if partner:
-            partner_names, partner_codes = self._applicants(partner, pub_year)
-            names += ";" + partner_names
-            codes += ";" + partner_codes
-        if rand() < 0.015:
-            names += ";" + self.outsiders[int(rand() * len(self.outsiders))]
-            codes += ";"
+        transfers = 1 if rand() < (0.025 if pub_year < 2020 else 0.008) else 0
+        names, codes = self._applicant_cells(e, pub_year, partner)
         return [
             publication,
             application,
@@ -434,6 +356,56 @@ class PatentWriter:
             names,
             codes,
         ]
+
+    def _published_on_grant(self, pub: int, year: int) -> tuple[str, str]:
+        """Utility models and designs are published on grant; many lapse when annuities stop."""
+        status = "valid" if self.rng.random() < (0.85 if year >= 2019 else 0.55) else "invalid"
+        return _DATES[pub - _FIRST_DAY], status
+
+    def _invention_status(
+        self, kind: str, pub: int, app: int, year: int, is_granted: bool, is_valid: bool, counted: bool
+    ) -> tuple[str, str]:
+        """(grant date, legal status) of an invention or a PCT/foreign filing."""
+        rand = self.rng.random
+        if kind == "WO":
+            # A PCT application is never granted itself; its international phase ends after 30 months.
+            return "", "invalid" if year < 2021 else "pending"
+        if is_granted:
+            low = max(pub, min(app + 365, AS_OF))
+            wanted = app + 500 + int(rand() * 900)
+            grant_day = wanted if low <= wanted <= AS_OF else low + int(rand() * (AS_OF - low + 1))
+            return _DATES[grant_day - _FIRST_DAY], "valid" if is_valid else "invalid"
+        if counted and year >= 2021 and rand() < 0.45:
+            # Still in examination at the cut-off, granted later: valid today, not granted at as_of.
+            grant_day = AS_OF + 1 + int(rand() * (_LAST_DAY - AS_OF))
+            return _DATES[grant_day - _FIRST_DAY], "valid"
+        if not counted and kind == "invention" and rand() < 0.15:
+            grant_day = min(_LAST_DAY, pub + 120 + int(rand() * 400))
+            return _DATES[grant_day - _FIRST_DAY], "valid"
+        return "", "pending" if year >= 2020 else "invalid"
+
+    def _title(self, e: SyntheticEnterprise, patent_type: str) -> str:
+        rand = self.rng.random
+        subjects = TITLE_SUBJECTS[e.industry]
+        # Drawn for every type (designs do not use it), which keeps the draws in step across types.
+        subject = subjects[int(rand() * len(subjects))]
+        if patent_type == "design":
+            return f"{DESIGN_PRODUCTS[int(rand() * len(DESIGN_PRODUCTS))]}（{'ABCDEFGHKMXZ'[int(rand() * 12)]}{int(rand() * 9) + 1}）"
+        if patent_type == "utility_model":
+            return f"一种{subject}{UTILITY_TAILS[int(rand() * len(UTILITY_TAILS))]}"
+        return f"一种{subject}{INVENTION_TAILS[int(rand() * len(INVENTION_TAILS))]}"
+
+    def _applicant_cells(self, e: SyntheticEnterprise, pub_year: int, partner) -> tuple[str, str]:
+        """The applicant names and credit codes cells: the firm, its co-applying partner, rarely an outsider."""
+        names, codes = self._applicants(e, pub_year)
+        if partner:
+            partner_names, partner_codes = self._applicants(partner, pub_year)
+            names += ";" + partner_names
+            codes += ";" + partner_codes
+        if self.rng.random() < 0.015:
+            names += ";" + self.outsiders[int(self.rng.random() * len(self.outsiders))]
+            codes += ";"
+        return names, codes
 
     def _applicants(self, e: SyntheticEnterprise, pub_year: int) -> tuple[str, str]:
         r = self.rng.random()
@@ -495,3 +467,30 @@ class PatentWriter:
             )
         self.writer.writerows(rows)
         self.rows_written += len(rows)
+
+
+class _YearSlots:
+    """An enterprise's counted patents per publication year, split by kind and by grant and validity."""
+
+    __slots__ = ("candidates", "cn_inventions", "foreign", "granted", "left", "valid", "wo", "years")
+
+    @classmethod
+    def spread(cls, plan: Plan, rand) -> "_YearSlots":
+        slots = cls()
+        slots.years = years = sorted(plan.years)
+        capacity = [plan.years[y] for y in years]
+        slots.wo = [plan.pct_years.get(y, 0) for y in years]
+        left = [c - w for c, w in zip(capacity, slots.wo, strict=True)]
+        slots.foreign = spread(plan.foreign, left, left, rand)
+        # What is left after PCT and foreign filings: CN inventions, then utility models and designs.
+        slots.left = left = [a - b for a, b in zip(left, slots.foreign, strict=True)]
+        slots.cn_inventions = spread(plan.inventions - plan.pct - plan.foreign, left, left, rand)
+        slots.candidates = candidates = [a + b for a, b in zip(slots.foreign, slots.cn_inventions, strict=True)]
+        # Older inventions have had time to be examined; a 2023 publication is rarely granted by July.
+        age_weight = [1.0 if y <= 2020 else 0.85 if y == 2021 else 0.45 if y == 2022 else 0.08 for y in years]
+        weights = [c * w for c, w in zip(candidates, age_weight, strict=True)]
+        slots.granted = spread(plan.granted, weights, candidates, rand)
+        # Older grants lapse more often (annuities stop), so the valid ones lean recent.
+        grant_weights = [g * (y - 2000) for g, y in zip(slots.granted, years, strict=True)]
+        slots.valid = spread(plan.valid, grant_weights, slots.granted, rand)
+        return slots

@@ -62,28 +62,64 @@ def in_population(row: dict, as_of: date) -> bool:
 def compute(enterprises_csv: Path | str, patents_csv: Path | str, as_of: date = cal.AS_OF) -> dict:
     """Scope indicators for nation, batches, the five city pages, the clusters and city x industry."""
     rows = read_enterprises(enterprises_csv)
-    n = len(rows)
+    member = [in_population(r, as_of) for r in rows]
+    growth_year = as_of.year - 1 if as_of.month < 12 or as_of.day < 31 else as_of.year
+    tally = _Tally(len(rows), (growth_year - 2, growth_year))
+    _tally_patents(patents_csv, tally, _linker(rows, member), as_of)
+    return _scopes(rows, [i for i in range(len(rows)) if member[i]], tally)
+
+
+class _Tally:
+    """Per-enterprise measures (by position in the enterprise file), summed from the patent rows."""
+
+    def __init__(self, n: int, years: tuple[int, int]):
+        self.apps = [0] * n
+        self.inv = [0] * n
+        self.granted = [0] * n
+        self.valid = [0] * n
+        self.cites = [0] * n
+        self.lic = [0] * n
+        self.pct = [0] * n
+        self.markets: list[set | None] = [None] * n
+        # The two ends of the growth window (CAGR over two years).
+        self.years = years
+        self.apps_y = {y: [0] * n for y in years}
+        self.pct_y = {y: [0] * n for y in years}
+
+
+def _linker(rows: list[dict], member: list[bool]):
+    """The spec's linking rule as a function of a patent's two applicant cells: the linked members' positions.
+
+    Credit code first, else the normalised current or former name (current names win over former ones)."""
     by_code = {r["credit_code"]: i for i, r in enumerate(rows)}
     by_name: dict[str, int] = {}
     for i, r in enumerate(rows):
         by_name[normalize_name(r["name"])] = i
         for former in filter(None, r["former_names"].split(";")):
             by_name.setdefault(normalize_name(former), i)
-    member = [in_population(r, as_of) for r in rows]
-    apps = [0] * n
-    inv = [0] * n
-    granted = [0] * n
-    valid = [0] * n
-    cites = [0] * n
-    lic = [0] * n
-    pct = [0] * n
-    markets: list[set | None] = [None] * n
-    growth_year = as_of.year - 1 if as_of.month < 12 or as_of.day < 31 else as_of.year
-    years = (growth_year - 2, growth_year)
-    apps_y = {y: [0] * n for y in years}
-    pct_y = {y: [0] * n for y in years}
-    as_of_iso = as_of.isoformat()
     name_cache: dict[str, int | None] = {}
+
+    def linked(names_cell: str, codes_cell: str) -> set[int]:
+        names = names_cell.split(";")
+        codes = codes_cell.split(";") if codes_cell else [""] * len(names)
+        found = set()
+        for name, code in zip(names, codes, strict=True):
+            if code:
+                idx = by_code.get(code)
+            else:
+                if name not in name_cache:
+                    name_cache[name] = by_name.get(normalize_name(name))
+                idx = name_cache[name]
+            if idx is not None and member[idx]:
+                found.add(idx)
+        return found
+
+    return linked
+
+
+def _tally_patents(patents_csv: Path | str, t: _Tally, linked, as_of: date) -> None:
+    """Stream the patent file once, adding each patent published by ``as_of`` to its linked members."""
+    as_of_iso = as_of.isoformat()
     with open(patents_csv, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
@@ -105,99 +141,101 @@ def compute(enterprises_csv: Path | str, patents_csv: Path | str, as_of: date = 
             pub = row[c_pub]
             if pub > as_of_iso:
                 continue
-            names = row[c_names].split(";")
-            codes = row[c_codes].split(";") if row[c_codes] else [""] * len(names)
-            linked = set()
-            for name, code in zip(names, codes, strict=True):
-                if code:
-                    idx = by_code.get(code)
-                else:
-                    if name not in name_cache:
-                        name_cache[name] = by_name.get(normalize_name(name))
-                    idx = name_cache[name]
-                if idx is not None and member[idx]:
-                    linked.add(idx)
-            if not linked:
+            members = linked(row[c_names], row[c_codes])
+            if not members:
                 continue
-            jurisdiction = row[c_j]
             is_invention = row[c_type] == "invention"
             is_granted = is_invention and row[c_grant] != "" and row[c_grant] <= as_of_iso
-            is_valid = is_granted and row[c_status] == "valid"
-            cite = int(row[c_cite] or 0)
-            license_count = int(row[c_lic] or 0)
-            year = int(pub[:4])
-            for i in linked:
-                apps[i] += 1
-                inv[i] += is_invention
-                granted[i] += is_granted
-                valid[i] += is_valid
-                cites[i] += cite
-                lic[i] += license_count
-                if jurisdiction == "WO":
-                    pct[i] += 1
-                    if year in pct_y:
-                        pct_y[year][i] += 1
-                elif jurisdiction != "CN":
-                    if markets[i] is None:
-                        markets[i] = set()
-                    markets[i].add(jurisdiction)
-                if year in apps_y:
-                    apps_y[year][i] += 1
+            _add(
+                t,
+                members,
+                jurisdiction=row[c_j],
+                year=int(pub[:4]),
+                flags=(is_invention, is_granted, is_granted and row[c_status] == "valid"),
+                cite=int(row[c_cite] or 0),
+                license_count=int(row[c_lic] or 0),
+            )
 
-    def scope(indices: list[int]) -> dict:
-        k = len(indices)
-        a = sum(apps[i] for i in indices)
-        iv = sum(inv[i] for i in indices)
-        gr = sum(granted[i] for i in indices)
-        mk = [len(markets[i]) if markets[i] else 0 for i in indices]
-        emp = [int(rows[i]["employees"]) for i in indices if rows[i]["employees"]]
 
-        def ratio(x, y):
-            return x / y if y else None
+def _add(t: _Tally, members: set[int], *, jurisdiction: str, year: int, flags, cite: int, license_count: int) -> None:
+    is_invention, is_granted, is_valid = flags
+    for i in members:
+        t.apps[i] += 1
+        t.inv[i] += is_invention
+        t.granted[i] += is_granted
+        t.valid[i] += is_valid
+        t.cites[i] += cite
+        t.lic[i] += license_count
+        if jurisdiction == "WO":
+            t.pct[i] += 1
+            if year in t.pct_y:
+                t.pct_y[year][i] += 1
+        elif jurisdiction != "CN":
+            if t.markets[i] is None:
+                t.markets[i] = set()
+            t.markets[i].add(jurisdiction)
+        if year in t.apps_y:
+            t.apps_y[year][i] += 1
 
-        def cagr(series):
-            first, last = (sum(series[y][i] for i in indices) for y in years)
-            return (last / first) ** 0.5 - 1 if first else None
 
-        return {
-            "enterprise_count": k,
-            "applications_total": a,
-            "applications_per_enterprise": ratio(a, k),
-            "invention_share": ratio(iv, a),
-            "invention_grant_rate": ratio(gr, iv),
-            "valid_inventions_per_enterprise": ratio(sum(valid[i] for i in indices), k),
-            "citations_per_enterprise": ratio(sum(cites[i] for i in indices), k),
-            "licenses_per_enterprise": ratio(sum(lic[i] for i in indices), k),
-            "pct_per_enterprise": ratio(sum(pct[i] for i in indices), k),
-            "overseas_markets_per_enterprise": ratio(sum(mk), k),
-            "employees_per_enterprise": ratio(sum(emp), len(emp)),
-            "growth_cagr": cagr(apps_y),
-            "pct_growth_cagr": cagr(pct_y),
-            "applications_last_year": sum(apps_y[years[1]][i] for i in indices),
-            "pct_buckets": _buckets(
-                [pct[i] for i in indices], ((0, 0), (1, 9), (10, 99), (100, math.inf)), ("0", "1-9", "10-99", "100+")
-            ),
-            "overseas_buckets": _buckets(mk, ((0, 0), (1, 5), (6, 10), (11, math.inf)), ("0", "1-5", "6-10", "11+")),
-        }
+def _ratio(x, y):
+    return x / y if y else None
 
-    population = [i for i in range(n) if member[i]]
-    result = {"national": scope(population), "batch": {}, "city": {}, "cluster": {}, "city_industry": {}}
+
+def _scope(t: _Tally, rows: list[dict], indices: list[int]) -> dict:
+    """The indicators of metrics.md over the members at ``indices``."""
+    k = len(indices)
+    a = sum(t.apps[i] for i in indices)
+    iv = sum(t.inv[i] for i in indices)
+    gr = sum(t.granted[i] for i in indices)
+    mk = [len(t.markets[i]) if t.markets[i] else 0 for i in indices]
+    emp = [int(rows[i]["employees"]) for i in indices if rows[i]["employees"]]
+
+    def cagr(series):
+        first, last = (sum(series[y][i] for i in indices) for y in t.years)
+        return (last / first) ** 0.5 - 1 if first else None
+
+    return {
+        "enterprise_count": k,
+        "applications_total": a,
+        "applications_per_enterprise": _ratio(a, k),
+        "invention_share": _ratio(iv, a),
+        "invention_grant_rate": _ratio(gr, iv),
+        "valid_inventions_per_enterprise": _ratio(sum(t.valid[i] for i in indices), k),
+        "citations_per_enterprise": _ratio(sum(t.cites[i] for i in indices), k),
+        "licenses_per_enterprise": _ratio(sum(t.lic[i] for i in indices), k),
+        "pct_per_enterprise": _ratio(sum(t.pct[i] for i in indices), k),
+        "overseas_markets_per_enterprise": _ratio(sum(mk), k),
+        "employees_per_enterprise": _ratio(sum(emp), len(emp)),
+        "growth_cagr": cagr(t.apps_y),
+        "pct_growth_cagr": cagr(t.pct_y),
+        "applications_last_year": sum(t.apps_y[t.years[1]][i] for i in indices),
+        "pct_buckets": _buckets(
+            [t.pct[i] for i in indices], ((0, 0), (1, 9), (10, 99), (100, math.inf)), ("0", "1-9", "10-99", "100+")
+        ),
+        "overseas_buckets": _buckets(mk, ((0, 0), (1, 5), (6, 10), (11, math.inf)), ("0", "1-5", "6-10", "11+")),
+    }
+
+
+def _scopes(rows: list[dict], population: list[int], t: _Tally) -> dict:
+    """Nation, each batch, the five city pages (with their industry split) and the three clusters."""
+    result = {"national": _scope(t, rows, population), "batch": {}, "city": {}, "cluster": {}, "city_industry": {}}
     for b in sorted({int(rows[i]["batch"]) for i in population}):
-        result["batch"][b] = scope([i for i in population if int(rows[i]["batch"]) == b])
+        result["batch"][b] = _scope(t, rows, [i for i in population if int(rows[i]["batch"]) == b])
     for city in cal.FIVE_CITIES:
         members = [i for i in population if rows[i]["city_code"] == city]
-        result["city"][city] = scope(members)
+        result["city"][city] = _scope(t, rows, members)
         per_industry: dict[str, int] = {}
         for i in members:
             key = cal.industry_group(rows[i]["industry_field"])
-            per_industry[key] = per_industry.get(key, 0) + apps[i]
+            per_industry[key] = per_industry.get(key, 0) + t.apps[i]
         result["city_industry"][city] = per_industry
     for cluster in ("jjj", "yrd", "gba"):
         if cluster == "gba":
             members = [i for i in population if rows[i]["city_code"] in cal.GBA_CITIES]
         else:
             members = [i for i in population if rows[i]["province_code"] in CLUSTER_PROVINCES[cluster]]
-        result["cluster"][cluster] = scope(members)
+        result["cluster"][cluster] = _scope(t, rows, members)
     return result
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from regions.choices import Cluster
 from regions.models import City, Province
 from regions.selectors import division_name
-from reports.choices import NATIONAL_CODE, Scope
+from reports.choices import NATIONAL_CODE, OVERSEAS_BUCKETS, PCT_BUCKETS, Scope
 from reports.metrics import last_complete_year
 
 from .. import formatting as fmt
@@ -17,7 +17,9 @@ from ..charts import Chart
 from ..indicators import (
     BOARD_LABELS,
     BOARD_ORDER,
+    OVERSEAS_BUCKET_LABELS,
     PANEL,
+    PCT_BUCKET_LABELS,
     industries_merged,
 )
 
@@ -167,6 +169,107 @@ def years_chart(metrics: dict, *, chart_id: str, as_of, key: str = "applications
         columns=[_("年份"), _("申请量（件）")],
         rows=[[y + ("*" if y == partial else ""), fmt.number(series[y])] for y in years],
         caption=_("*%(year)s年只计到截止日期") % {"year": partial} if partial else "",
+    )
+
+
+def count_chart(
+    chart_id: str,
+    title: str,
+    names: list[str],
+    values: list[int],
+    *,
+    kind: str,
+    column: str,
+    tall=False,
+    shares_of=None,
+) -> Chart:
+    """Enterprises per category (regions, boards, buckets) and the same counts as a table; given
+    ``shares_of``, the table also gives each count's share of it."""
+    shares = [[fmt.percent(v / shares_of if shares_of else None)] if shares_of is not None else [] for v in values]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind=kind,
+        categories=names,
+        series=[{"name": _("企业数"), "values": values}],
+        unit=_("家"),
+        columns=[column, _("企业数（家）")] + ([_("占比")] if shares_of is not None else []),
+        rows=[[name, fmt.number(v), *share] for name, v, share in zip(names, values, shares, strict=True)],
+        tall=tall,
+    )
+
+
+def ranked_chart(chart_id: str, title: str, rows: list, names: dict[str, str], *, column: str, tall: bool) -> Chart:
+    """Enterprises per region of the indicator ``rows``, in their order, named by ``names`` (``names_for``)."""
+    return count_chart(
+        chart_id,
+        title,
+        [names.get(r.code, r.name) for r in rows],
+        [r.enterprise_count for r in rows],
+        kind="hbar",
+        column=column,
+        tall=tall,
+    )
+
+
+def boards_chart(block: dict, *, chart_id: str, title: str) -> Chart:
+    """Listed enterprises per board, from ``boards_block``."""
+    boards = block["boards"]
+    labels, counts = [label for _k, label, _c in boards], [c for _k, _l, c in boards]
+    return count_chart(chart_id, title, labels, counts, kind="bar", column=_("板块"))
+
+
+def bucket_charts(metrics: dict, *, pct_id: str, overseas_id: str, shares_of=None) -> list[Chart]:
+    """Enterprises per PCT-filings bucket and per overseas-markets bucket (the report's chart 2.8)."""
+    buckets = [
+        (pct_id, "pct_buckets", PCT_BUCKETS, PCT_BUCKET_LABELS, _("PCT专利申请数量分布"), _("PCT申请")),
+        (
+            overseas_id,
+            "overseas_buckets",
+            OVERSEAS_BUCKETS,
+            OVERSEAS_BUCKET_LABELS,
+            _("海外市场布局数量分布"),
+            _("海外市场"),
+        ),
+    ]
+    return [
+        count_chart(
+            chart_id,
+            title,
+            [str(labels[k]) for k in keys],
+            [(metrics.get(key) or {}).get(k, 0) for k in keys],
+            kind="bar",
+            column=column,
+            shares_of=shares_of,
+        )
+        for chart_id, key, keys, labels, title, column in buckets
+    ]
+
+
+def announced_batch_chart(metrics: dict, announced: dict, *, chart_id: str, title: str) -> Chart:
+    """Per batch, the 小巨人 designations announced (公示) beside the enterprises counted (纳入统计).
+
+    The batches are those with counted enterprises (``batch_counts``, as metrics.md counts designated firms per
+    batch and the report's chart 1.4 shows its analysed population's batches). ``announced`` is not dated (it
+    counts every designation on file): charting every announced batch put batches announced after an earlier
+    snapshot's date on that snapshot's chart. The overview and the national report both draw this one chart.
+    """
+    counted = metrics.get("batch_counts") or {}
+    batches = sorted(int(b) for b in counted)
+    announced_counts = [announced.get(b, {}).get("announced", 0) for b in batches]
+    counted_counts = [counted.get(str(b), 0) for b in batches]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="grouped",
+        categories=[batch_label(b) for b in batches],
+        series=[{"name": _("公示"), "values": announced_counts}, {"name": _("纳入统计"), "values": counted_counts}],
+        unit=_("家"),
+        columns=[_("批次"), _("公示（家）"), _("纳入统计（家）")],
+        rows=[
+            [batch_label(b), fmt.number(a), fmt.number(c)]
+            for b, a, c in zip(batches, announced_counts, counted_counts, strict=True)
+        ],
     )
 
 

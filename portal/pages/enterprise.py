@@ -39,71 +39,81 @@ def _average(metrics: dict, key: str):
 def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_size: int = 20) -> dict:
     snapshot = choice.current
     measure = selectors.enterprise_measure(snapshot=snapshot, enterprise=enterprise)
+    context = {"choice": choice, **_identity(enterprise), "measure": measure}
+    patents = selectors.enterprise_patents(enterprise=enterprise, as_of=snapshot.as_of)
+    if measure is not None:
+        context["earlier"] = choice.earlier
+        context.update(_comparison(choice, enterprise, measure, context["province_name"], context["industry_label"]))
+        context["years_chart"] = _years_chart(measure)
+    context.update(_breakdown(patents))
+    context.update(_patent_page(patents, patent_filters, after, page_size))
+    return context
+
+
+def _identity(enterprise) -> dict:
+    """Who the enterprise is: its regions (with links), designations, industry and board."""
     designations = sorted(enterprise.designations.all(), key=lambda d: (d.program, d.batch))
     little_giant = [d for d in designations if d.program == "little_giant"]
-    revoked = bool(little_giant) and all(d.status == DesignationStatus.REVOKED for d in little_giant)
-    context = {
-        "choice": choice,
+    return {
         "enterprise": enterprise,
         "province_name": division_name(enterprise.province),
         "city_name": division_name(enterprise.city) if enterprise.city else "",
         "province_url": region_url(Scope.PROVINCE, enterprise.province_id),
         "city_url": region_url(Scope.CITY, enterprise.city_id) if enterprise.city_id else "",
         "designations": designations,
-        "revoked": revoked,
-        "measure": measure,
+        "revoked": bool(little_giant) and all(d.status == DesignationStatus.REVOKED for d in little_giant),
         "industry_label": INDUSTRY_LABELS.get(enterprise.industry_field, ""),
         "board_label": BOARD_LABELS.get(enterprise.listing_board, "") if enterprise.listing_board else "",
     }
-    patents = selectors.enterprise_patents(enterprise=enterprise, as_of=snapshot.as_of)
-    if measure is not None:
-        averages = selectors.enterprise_averages(snapshot=snapshot, enterprise=enterprise)
-        percentiles = selectors.enterprise_percentiles(measure=measure)
-        columns = [
-            ("province", context["province_name"]),
-            ("industry", context["industry_label"]),
-            ("national", _("全国")),
-        ]
-        earlier = (
-            selectors.enterprise_measure(snapshot=choice.earlier, enterprise=enterprise) if choice.earlier else None
-        )
-        context["earlier"] = choice.earlier
-        comparison = []
-        for key, label, average_key in ENTERPRISE_MEASURES:
-            comparison.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "value": getattr(measure, key),
-                    "averages": [
-                        {
-                            "value": _average(averages[scope].metrics, average_key) if scope in averages else None,
-                            # Averages stored as such (not derived here) are marked for the browser tests,
-                            # which compare them with the indicator API.
-                            "metric": average_key if average_key.endswith("_per_enterprise") else "",
-                            "region": f"{averages[scope].scope}/{averages[scope].code}" if scope in averages else "",
-                        }
-                        for scope, _n in columns
-                    ],
-                    "percentile": percentiles.get(key),
-                    # None when the enterprise was not counted at the earlier snapshot.
-                    "change": getattr(measure, key) - getattr(earlier, key) if earlier is not None else None,
-                }
-            )
-        context["comparison_columns"] = [name for _s, name in columns]
-        context["comparison"] = comparison
-        years = measure.applications_by_year()
-        context["years_chart"] = Chart(
-            id="enterprise-years",
-            title=_("历年专利申请量（按公开年）"),
-            kind="bar",
-            categories=[str(y) for y in years],
-            series=[{"name": _("专利申请"), "values": list(years.values())}],
-            unit=_("件"),
-            columns=[_("年份"), _("申请量（件）")],
-            rows=[[str(y), fmt.number(v)] for y, v in years.items()],
-        )
-    breakdown = selectors.patent_breakdown(patents=patents)
+
+
+def _comparison(choice, enterprise, measure, province_name: str, industry_label: str) -> dict:
+    """Each measure beside the averages of the province, the industry and the nation, with its percentile."""
+    averages = selectors.enterprise_averages(snapshot=choice.current, enterprise=enterprise)
+    percentiles = selectors.enterprise_percentiles(measure=measure)
+    columns = [("province", province_name), ("industry", industry_label), ("national", _("全国"))]
+    earlier = selectors.enterprise_measure(snapshot=choice.earlier, enterprise=enterprise) if choice.earlier else None
+    comparison = [
+        {
+            "key": key,
+            "label": label,
+            "value": getattr(measure, key),
+            "averages": [_average_cell(averages.get(scope), average_key) for scope, _n in columns],
+            "percentile": percentiles.get(key),
+            # None when the enterprise was not counted at the earlier snapshot.
+            "change": getattr(measure, key) - getattr(earlier, key) if earlier is not None else None,
+        }
+        for key, label, average_key in ENTERPRISE_MEASURES
+    ]
+    return {"comparison_columns": [name for _s, name in columns], "comparison": comparison}
+
+
+def _average_cell(row, average_key: str) -> dict:
+    return {
+        "value": _average(row.metrics, average_key) if row is not None else None,
+        # Averages stored as such (not derived here) are marked for the browser tests,
+        # which compare them with the indicator API.
+        "metric": average_key if average_key.endswith("_per_enterprise") else "",
+        "region": f"{row.scope}/{row.code}" if row is not None else "",
+    }
+
+
+def _years_chart(measure) -> Chart:
+    years = measure.applications_by_year()
+    return Chart(
+        id="enterprise-years",
+        title=_("历年专利申请量（按公开年）"),
+        kind="bar",
+        categories=[str(y) for y in years],
+        series=[{"name": _("专利申请"), "values": list(years.values())}],
+        unit=_("件"),
+        columns=[_("年份"), _("申请量（件）")],
+        rows=[[str(y), fmt.number(v)] for y, v in years.items()],
+    )
+
+
+def _tally(breakdown) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Patents per type, per office and per IPC class, from the grouped breakdown rows."""
     by_type: dict[str, int] = {}
     by_office: dict[str, int] = {}
     by_ipc: dict[str, int] = {}
@@ -112,20 +122,16 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
         by_office[row["jurisdiction"]] = by_office.get(row["jurisdiction"], 0) + row["n"]
         if row["ipc"]:
             by_ipc[row["ipc"]] = by_ipc.get(row["ipc"], 0) + row["n"]
+    return by_type, by_office, by_ipc
+
+
+def _breakdown(patents) -> dict:
+    """The type and office charts, the total and the ten leading IPC classes of the patents."""
+    by_type, by_office, by_ipc = _tally(selectors.patent_breakdown(patents=patents))
     by_type = dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
     type_labels = dict(PatentType.choices)
-    context["type_chart"] = Chart(
-        id="enterprise-types",
-        title=_("专利类型"),
-        kind="pie",
-        categories=[str(type_labels.get(k, k)) for k in by_type],
-        series=[{"name": _("专利"), "values": list(by_type.values())}],
-        unit=_("件"),
-        columns=[_("类型"), _("数量（件）")],
-        rows=[[str(type_labels.get(k, k)), fmt.number(v)] for k, v in by_type.items()],
-    )
     offices = sorted(by_office.items(), key=lambda kv: (-kv[1], kv[0]))
-    context["office_chart"] = Chart(
+    office_chart = Chart(
         id="enterprise-offices",
         title=_("受理局"),
         kind="hbar",
@@ -135,23 +141,38 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
         columns=[_("受理局"), _("数量（件）")],
         rows=[[_office_label(k), fmt.number(v)] for k, v in offices],
     )
-    context["patent_total"] = sum(by_type.values())
-    context["ipc_classes"] = [
-        {"ipc": ipc, "n": n} for ipc, n in sorted(by_ipc.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-    ]
-    filtered = patents
-    if patent_filters.get("type") in type_labels:
-        filtered = filtered.filter(patent_type=patent_filters["type"])
+    return {
+        "type_chart": Chart(
+            id="enterprise-types",
+            title=_("专利类型"),
+            kind="pie",
+            categories=[str(type_labels.get(k, k)) for k in by_type],
+            series=[{"name": _("专利"), "values": list(by_type.values())}],
+            unit=_("件"),
+            columns=[_("类型"), _("数量（件）")],
+            rows=[[str(type_labels.get(k, k)), fmt.number(v)] for k, v in by_type.items()],
+        ),
+        "office_chart": office_chart,
+        "office_options": [(k, _office_label(k)) for k, _v in offices],
+        "patent_total": sum(by_type.values()),
+        "ipc_classes": [{"ipc": ipc, "n": n} for ipc, n in sorted(by_ipc.items(), key=lambda kv: (-kv[1], kv[0]))[:10]],
+    }
+
+
+def _patent_page(patents, patent_filters: dict, after, page_size: int) -> dict:
+    """One page of the patents, filtered by type and office, with the key of the next page."""
+    if patent_filters.get("type") in dict(PatentType.choices):
+        patents = patents.filter(patent_type=patent_filters["type"])
     if patent_filters.get("office"):
-        filtered = filtered.filter(jurisdiction=patent_filters["office"].upper()[:2])
-    page, following = selectors.patents_page(patents=filtered, after=after, size=page_size)
-    context["patents"] = page
-    context["patent_filters"] = patent_filters
-    context["type_options"] = PatentType.choices
-    context["office_options"] = [(k, _office_label(k)) for k, _v in offices]
-    context["next_key"] = f"{following[0].isoformat()}~{following[1]}" if following else ""
-    context["is_first_page"] = after is None
-    return context
+        patents = patents.filter(jurisdiction=patent_filters["office"].upper()[:2])
+    page, following = selectors.patents_page(patents=patents, after=after, size=page_size)
+    return {
+        "patents": page,
+        "patent_filters": patent_filters,
+        "type_options": PatentType.choices,
+        "next_key": f"{following[0].isoformat()}~{following[1]}" if following else "",
+        "is_first_page": after is None,
+    }
 
 
 def _office_label(code: str) -> str:

@@ -5,32 +5,29 @@ from django.utils.translation import gettext as _
 
 from portal import formatting as fmt
 from portal import methodology, selectors
-from portal.charts import Chart
 from portal.indicators import (
     INDUSTRY_LABELS,
-    OVERSEAS_BUCKET_LABELS,
     PANEL,
-    PCT_BUCKET_LABELS,
 )
 from portal.pages import (
     boards_block,
+    bucket_charts,
     industry_chart,
     names_for,
     panel_rows,
     years_chart,
 )
-from reports.choices import OVERSEAS_BUCKETS, PCT_BUCKETS, Scope
+from reports.choices import Scope
 from reports.metrics import last_complete_year
 
 from .. import sentences as say
-from .structure import FRACTIONS, LEADING_CITIES, Chapter, CityProfile, Report, Table, _peer_kind, _rank, _share
+from .structure import FRACTIONS, LEADING_CITIES, Chapter, CityProfile, Report, Table, _peer_kind, _rank
 
 # --- 5. Innovation capability ------------------------------------------------------------------------
 
 
 def _innovation(report: Report, peers: list) -> Chapter:
     chapter = Chapter("innovation", _("科创能力画像"))
-    m, nat = report.metrics, report.national
     is_national = report.scope == Scope.NATIONAL
     chapter.paragraphs.append(
         _("平均每家专精特新“小巨人”的科创能力表现，分为技术体量、技术质量、技术影响力和技术全球化四个维度、八项指标。")
@@ -41,49 +38,14 @@ def _innovation(report: Report, peers: list) -> Chapter:
     rows = []
     for dimension in PANEL:
         for indicator in dimension.indicators:
-            value = m.get(indicator.key)
-            unit = str(indicator.unit)
-            fraction = indicator.key in FRACTIONS
-            label = str(indicator.label)
             if is_national:
-                chapter.paragraphs.append(
-                    say.sentence(say.indicator_value(label=label, key=indicator.key, value=value, unit=unit))
-                )
-                rows.append([str(dimension.label), _label(indicator), fmt.metric(indicator.key, value)])
-                continue
-            rank = _rank(peers, report.code, indicator.key)
-            comparison = say.compare(value, nat.get(indicator.key), fraction=fraction)
-            chapter.paragraphs.append(
-                say.indicator_sentence(
-                    label=label,
-                    key=indicator.key,
-                    value=value,
-                    unit=unit,
-                    national=nat.get(indicator.key),
-                    fraction=fraction,
-                    rank=rank,
-                    peers=len(peers),
-                )
-            )
-            rows.append(
-                [
-                    str(dimension.label),
-                    _label(indicator),
-                    fmt.metric(indicator.key, value),
-                    fmt.metric(indicator.key, nat.get(indicator.key)),
-                    say.versus_national(comparison),
-                    f"{rank}/{len(peers)}" if rank else fmt.MISSING,
-                ]
-            )
+                paragraph, row = _national_indicator(report, dimension, indicator)
+            else:
+                paragraph, row = _regional_indicator(report, peers, dimension, indicator)
+            chapter.paragraphs.append(paragraph)
+            rows.append(row)
     if is_national:
-        extra = [
-            ("valid_inventions_per_enterprise", _("有效发明专利"), _("件/家")),
-            ("employees_per_enterprise", _("参保人数"), _("人/家")),
-        ]
-        for key, label, unit in extra:
-            chapter.paragraphs.append(
-                say.sentence(say.indicator_value(label=str(label), key=key, value=m.get(key), unit=str(unit)))
-            )
+        chapter.paragraphs += _national_extras(report.metrics)
     chapter.tables.append(Table(caption=_("八项指标"), columns=columns, rows=rows))
     if not is_national:
         chapter.notes.append(
@@ -93,24 +55,58 @@ def _innovation(report: Report, peers: list) -> Chapter:
     return chapter
 
 
+def _national_indicator(report: Report, dimension, indicator) -> tuple[str, list[str]]:
+    """The nation's value of one indicator: a sentence and a table row."""
+    value = report.metrics.get(indicator.key)
+    paragraph = say.sentence(
+        say.indicator_value(label=str(indicator.label), key=indicator.key, value=value, unit=str(indicator.unit))
+    )
+    return paragraph, [str(dimension.label), _label(indicator), fmt.metric(indicator.key, value)]
+
+
+def _regional_indicator(report: Report, peers: list, dimension, indicator) -> tuple[str, list[str]]:
+    """A region's value of one indicator against the nation and its peers: a sentence and a table row."""
+    value, national = report.metrics.get(indicator.key), report.national.get(indicator.key)
+    fraction = indicator.key in FRACTIONS
+    rank = _rank(peers, report.code, indicator.key)
+    paragraph = say.indicator_sentence(
+        label=str(indicator.label),
+        key=indicator.key,
+        value=value,
+        unit=str(indicator.unit),
+        national=national,
+        fraction=fraction,
+        rank=rank,
+        peers=len(peers),
+    )
+    row = [
+        str(dimension.label),
+        _label(indicator),
+        fmt.metric(indicator.key, value),
+        fmt.metric(indicator.key, national),
+        say.versus_national(say.compare(value, national, fraction=fraction)),
+        f"{rank}/{len(peers)}" if rank else fmt.MISSING,
+    ]
+    return paragraph, row
+
+
+def _national_extras(m: dict) -> list[str]:
+    """Two more national averages the report prints beside the eight indicators."""
+    extra = [
+        ("valid_inventions_per_enterprise", _("有效发明专利"), _("件/家")),
+        ("employees_per_enterprise", _("参保人数"), _("人/家")),
+    ]
+    return [
+        say.sentence(say.indicator_value(label=str(label), key=key, value=m.get(key), unit=str(unit)))
+        for key, label, unit in extra
+    ]
+
+
 def _label(indicator) -> str:
     return f"{indicator.label}（{indicator.unit}）" if indicator.unit else str(indicator.label)
 
 
 # --- 6. Globalisation ----------------------------------------------------------------------------------
-
-
-def _bucket_chart(chart_id: str, title: str, buckets: dict, keys, labels: dict, n: int, column: str) -> Chart:
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="bar",
-        categories=[str(labels[k]) for k in keys],
-        series=[{"name": _("企业数"), "values": [buckets.get(k, 0) for k in keys]}],
-        unit=_("家"),
-        columns=[column, _("企业数（家）"), _("占比")],
-        rows=[[str(labels[k]), fmt.number(buckets.get(k, 0)), fmt.percent(_share(buckets.get(k, 0), n))] for k in keys],
-    )
 
 
 def _globalisation(report: Report) -> Chapter:
@@ -130,18 +126,7 @@ def _globalisation(report: Report) -> Chapter:
             overseas_per_enterprise=m.get("overseas_markets_per_enterprise"),
         )
     )
-    pct_chart = _bucket_chart(
-        "global-pct", _("PCT专利申请数量分布"), pct, PCT_BUCKETS, PCT_BUCKET_LABELS, n, _("PCT申请")
-    )
-    overseas_chart = _bucket_chart(
-        "global-overseas",
-        _("海外市场布局数量分布"),
-        overseas,
-        OVERSEAS_BUCKETS,
-        OVERSEAS_BUCKET_LABELS,
-        n,
-        _("海外市场"),
-    )
+    pct_chart, overseas_chart = bucket_charts(m, pct_id="global-pct", overseas_id="global-overseas", shares_of=n)
     chapter.charts += [pct_chart, overseas_chart]
     for chart in (pct_chart, overseas_chart):
         chapter.tables.append(Table(caption=chart.title, columns=chart.columns, rows=chart.rows))

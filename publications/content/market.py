@@ -6,16 +6,18 @@ from django.utils.translation import pgettext
 from enterprises.choices import IndustryField
 from portal import formatting as fmt
 from portal import selectors
-from portal.charts import Chart
 from portal.indicators import (
     industries_merged,
 )
 from portal.pages import (
+    announced_batch_chart,
     batch_chart,
     batch_label,
     boards_block,
+    boards_chart,
     industry_chart,
     names_for,
+    ranked_chart,
 )
 from reports.choices import Scope
 
@@ -32,33 +34,18 @@ def _population(report: Report) -> Chapter:
     n = m.get("enterprise_count") or 0
     if report.scope == Scope.NATIONAL:
         announced = selectors.batch_announced_counts()
-        batches = sorted({int(b) for b in counted} | set(announced))
+        # The sentence names every announced batch (it says how many were not designated by the date); the
+        # chart shows the batches counted (see ``announced_batch_chart``).
+        last_batch = max({int(b) for b in counted} | set(announced), default=0)
         total_announced = sum(a["announced"] for a in announced.values())
         chapter.paragraphs.append(
             say.population_national(
-                announced=total_announced, not_counted=max(total_announced - n, 0), n=n, batches=max(batches or [0])
+                announced=total_announced, not_counted=max(total_announced - n, 0), n=n, batches=last_batch
             )
         )
         chapter.charts.append(
-            Chart(
-                id="population-batches",
-                title=_("各批次企业数量：公示与纳入统计"),
-                kind="grouped",
-                categories=[batch_label(b) for b in batches],
-                series=[
-                    {"name": _("公示"), "values": [announced.get(b, {}).get("announced", 0) for b in batches]},
-                    {"name": _("纳入统计"), "values": [counted.get(str(b), 0) for b in batches]},
-                ],
-                unit=_("家"),
-                columns=[_("批次"), _("公示（家）"), _("纳入统计（家）")],
-                rows=[
-                    [
-                        batch_label(b),
-                        fmt.number(announced.get(b, {}).get("announced", 0)),
-                        fmt.number(counted.get(str(b), 0)),
-                    ]
-                    for b in batches
-                ],
+            announced_batch_chart(
+                m, announced, chart_id="population-batches", title=_("各批次企业数量：公示与纳入统计")
             )
         )
     else:
@@ -75,17 +62,15 @@ def _population(report: Report) -> Chapter:
 # --- 2. Where the enterprises are ---------------------------------------------------------------------
 
 
-def _ranked_chart(chart_id: str, title: str, names: list[str], values: list[int], *, column: str) -> Chart:
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="hbar",
-        categories=names,
-        series=[{"name": _("企业数"), "values": values}],
-        unit=_("家"),
-        columns=[column, _("企业数（家）")],
-        rows=[[name, fmt.number(v)] for name, v in zip(names, values, strict=True)],
-        tall=len(names) > 8,
+def _top_places(rows: list, names: dict[str, str], n: int) -> str:
+    """The sentence on the three leading regions and their share of the nation."""
+    top = rows[:3]
+    total = sum(r.enterprise_count for r in top)
+    return say.top_places(
+        names=[names.get(r.code, r.name) for r in top],
+        total=total,
+        share=_share(total, n),
+        whole=pgettext("share of", "全国"),
     )
 
 
@@ -116,130 +101,108 @@ def _members_table(caption: str, column: str, rows: list, names: dict[str, str],
 
 def _places(report: Report) -> Chapter:
     chapter = Chapter("places", _("地区分布"))
-    snapshot, n = report.snapshot, report.metrics.get("enterprise_count") or 0
     if report.scope == Scope.NATIONAL:
-        provinces = [p for p in selectors.scope_rows(snapshot=snapshot, scope=Scope.PROVINCE) if p.enterprise_count]
-        names = names_for(provinces, Scope.PROVINCE)
-        top = provinces[:3]
-        chapter.paragraphs.append(
-            say.top_places(
-                names=[names.get(p.code, p.name) for p in top],
-                total=sum(p.enterprise_count for p in top),
-                share=_share(sum(p.enterprise_count for p in top), n),
-                whole=pgettext("share of", "全国"),
-            )
+        _national_places(report, chapter)
+    elif report.scope == Scope.CITY:
+        _city_places(report, chapter)
+    else:
+        _member_places(report, chapter)
+    return chapter
+
+
+def _members_with_enterprises(snapshot, **filters) -> list:
+    return [r for r in selectors.scope_rows(snapshot=snapshot, **filters) if r.enterprise_count]
+
+
+def _national_places(report: Report, chapter: Chapter) -> None:
+    """The provinces, the leading cities and the three clusters."""
+    snapshot, n = report.snapshot, report.metrics.get("enterprise_count") or 0
+    provinces = _members_with_enterprises(snapshot, scope=Scope.PROVINCE)
+    names = names_for(provinces, Scope.PROVINCE)
+    chapter.paragraphs.append(_top_places(provinces, names, n))
+    chapter.charts.append(
+        ranked_chart(
+            "places-provinces",
+            _("各省份专精特新“小巨人”企业数量"),
+            provinces,
+            names,
+            column=_("省份"),
+            tall=len(provinces) > 8,
         )
+    )
+    cities = _members_with_enterprises(snapshot, scope=Scope.CITY, limit=TOP_CITIES_CHART)
+    city_names = names_for(cities, Scope.CITY)
+    if cities:
+        chapter.paragraphs.append(_top_places(cities, city_names, n))
+        title = _("专精特新“小巨人”企业数量最多的%(k)s个城市") % {"k": len(cities)}
         chapter.charts.append(
-            _ranked_chart(
-                "places-provinces",
-                _("各省份专精特新“小巨人”企业数量"),
-                [names.get(p.code, p.name) for p in provinces],
-                [p.enterprise_count for p in provinces],
-                column=_("省份"),
+            ranked_chart("places-cities", title, cities, city_names, column=_("城市"), tall=len(cities) > 8)
+        )
+    clusters = selectors.scope_rows(snapshot=snapshot, scope=Scope.CLUSTER)
+    if clusters:
+        chapter.tables.append(_clusters_table(report, clusters))
+
+
+def _city_places(report: Report, chapter: Chapter) -> None:
+    """The city within its province: its share and rank, and the province's cities."""
+    snapshot, n = report.snapshot, report.metrics.get("enterprise_count") or 0
+    province_code = f"{report.code[:2]}0000"
+    cities = _members_with_enterprises(snapshot, scope=Scope.CITY, prefix=report.code[:2])
+    province_key = (Scope.PROVINCE.value, province_code)
+    province = selectors.indicators_get(snapshot=snapshot, keys=[province_key]).get(province_key)
+    rank = next((i for i, c in enumerate(cities, start=1) if c.code == report.code), None)
+    if province is not None and rank:
+        chapter.paragraphs.append(
+            say.city_within_province(
+                name=report.name,
+                province=report.parent_name,
+                share=_share(n, province.enterprise_count),
+                rank=rank,
+                cities=len(cities),
             )
         )
-        cities = [
-            c
-            for c in selectors.scope_rows(snapshot=snapshot, scope=Scope.CITY, limit=TOP_CITIES_CHART)
-            if c.enterprise_count
-        ]
-        city_names = names_for(cities, Scope.CITY)
-        if cities:
-            top_cities = cities[:3]
-            chapter.paragraphs.append(
-                say.top_places(
-                    names=[city_names.get(c.code, c.name) for c in top_cities],
-                    total=sum(c.enterprise_count for c in top_cities),
-                    share=_share(sum(c.enterprise_count for c in top_cities), n),
-                    whole=pgettext("share of", "全国"),
-                )
+    names = names_for(cities, Scope.CITY)
+    if len(cities) > 1:
+        chapter.tables.append(
+            _members_table(
+                _("%(province)s各城市专精特新“小巨人”企业数量") % {"province": report.parent_name},
+                _("城市"),
+                cities,
+                names,
+                province.enterprise_count if province else 0,
             )
-            chapter.charts.append(
-                _ranked_chart(
-                    "places-cities",
-                    _("专精特新“小巨人”企业数量最多的%(k)s个城市") % {"k": len(cities)},
-                    [city_names.get(c.code, c.name) for c in cities],
-                    [c.enterprise_count for c in cities],
-                    column=_("城市"),
-                )
-            )
-        clusters = selectors.scope_rows(snapshot=snapshot, scope=Scope.CLUSTER)
-        if clusters:
-            chapter.tables.append(_clusters_table(report, clusters))
-        return chapter
-
-    if report.scope == Scope.CITY:
-        province_code = f"{report.code[:2]}0000"
-        cities = [
-            c
-            for c in selectors.scope_rows(snapshot=snapshot, scope=Scope.CITY, prefix=report.code[:2])
-            if c.enterprise_count
-        ]
-        province = selectors.indicators_get(snapshot=snapshot, keys=[(Scope.PROVINCE.value, province_code)]).get(
-            (Scope.PROVINCE.value, province_code)
         )
-        rank = next((i for i, c in enumerate(cities, start=1) if c.code == report.code), None)
-        if province is not None and rank:
-            chapter.paragraphs.append(
-                say.city_within_province(
-                    name=report.name,
-                    province=report.parent_name,
-                    share=_share(n, province.enterprise_count),
-                    rank=rank,
-                    cities=len(cities),
-                )
-            )
-        names = names_for(cities, Scope.CITY)
-        if len(cities) > 1:
-            chapter.tables.append(
-                _members_table(
-                    _("%(province)s各城市专精特新“小巨人”企业数量") % {"province": report.parent_name},
-                    _("城市"),
-                    cities,
-                    names,
-                    province.enterprise_count if province else 0,
-                )
-            )
-        return chapter
 
+
+def _member_places(report: Report, chapter: Chapter) -> None:
+    """A province's cities or a cluster's members: the largest, a chart and a table."""
+    snapshot, n = report.snapshot, report.metrics.get("enterprise_count") or 0
     if report.scope == Scope.PROVINCE:
-        members = [
-            c
-            for c in selectors.scope_rows(snapshot=snapshot, scope=Scope.CITY, prefix=report.code[:2])
-            if c.enterprise_count
-        ]
         scope = Scope.CITY
+        members = _members_with_enterprises(snapshot, scope=scope, prefix=report.code[:2])
         title = _("%(name)s各城市专精特新“小巨人”企业数量") % {"name": report.name}
         column = _("城市")
     else:
         scope, codes = selectors.cluster_member_keys(report.code)
-        members = [r for r in selectors.scope_rows(snapshot=snapshot, scope=scope, codes=codes) if r.enterprise_count]
+        members = _members_with_enterprises(snapshot, scope=scope, codes=codes)
         title = _("%(name)s各成员专精特新“小巨人”企业数量") % {"name": report.name}
         column = _("地区")
     names = names_for(members, scope)
-    if members:
-        top = members[0]
-        chapter.paragraphs.append(
-            say.largest_member(
-                name=report.name,
-                member=names.get(top.code, top.name),
-                count=top.enterprise_count,
-                share=_share(top.enterprise_count, n),
-                members=len(members),
-                cities=report.scope == Scope.PROVINCE,
-            )
+    if not members:
+        return
+    top = members[0]
+    chapter.paragraphs.append(
+        say.largest_member(
+            name=report.name,
+            member=names.get(top.code, top.name),
+            count=top.enterprise_count,
+            share=_share(top.enterprise_count, n),
+            members=len(members),
+            cities=report.scope == Scope.PROVINCE,
         )
-        chapter.charts.append(
-            _ranked_chart(
-                "places-members",
-                title,
-                [names.get(r.code, r.name) for r in members],
-                [r.enterprise_count for r in members],
-                column=column,
-            )
-        )
-        chapter.tables.append(_members_table(title, column, members, names, n))
-    return chapter
+    )
+    chapter.charts.append(ranked_chart("places-members", title, members, names, column=column, tall=len(members) > 8))
+    chapter.tables.append(_members_table(title, column, members, names, n))
 
 
 def _clusters_table(report: Report, clusters: list) -> Table:
@@ -335,16 +298,5 @@ def _capital(report: Report) -> Chapter:
         )
     )
     if block["boards"]:
-        chapter.charts.append(
-            Chart(
-                id="capital-boards",
-                title=_("各板块上市或挂牌企业数量"),
-                kind="bar",
-                categories=[label for _k, label, _c in block["boards"]],
-                series=[{"name": _("企业数"), "values": [c for _k, _l, c in block["boards"]]}],
-                unit=_("家"),
-                columns=[_("板块"), _("企业数（家）")],
-                rows=[[label, fmt.number(c)] for _k, label, c in block["boards"]],
-            )
-        )
+        chapter.charts.append(boards_chart(block, chart_id="capital-boards", title=_("各板块上市或挂牌企业数量")))
     return chapter

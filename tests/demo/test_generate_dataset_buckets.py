@@ -6,7 +6,8 @@ from collections import Counter
 import pytest
 
 from demo.dataset import calibration as cal
-from demo.dataset.model import _bucketed, plan_population
+from demo.dataset.buckets import bucketed as _bucketed
+from demo.dataset.model import plan_population
 from demo.dataset.patents import OVERSEAS_OFFICES
 from demo.dataset.population import build_population
 

@@ -1,14 +1,21 @@
 """What a report says, per scope, read from stored indicators only (the world of tests/portal/conftest.py)."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
+from enterprises.choices import DesignationStatus
 from patents.models import Patent
 from publications import services
 from publications.content import ReportNotFound
+from reports import services as report_services
 from reports.models import ScopeIndicator
+from tests.portal.conftest import AS_OF
+from tests.reports.factories import enterprise
 from utilities.bulk import table_name
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +65,20 @@ def test_a_cluster_report_lists_its_members(snapshots):
     places = report.chapters[1]
     assert places.tables[0].rows[0][1] == "江苏省"
     assert "长三角的1个成员中，江苏省企业最多，有2家，占100.0%。" in places.paragraphs
+
+
+def test_the_report_and_the_overview_chart_the_same_batches(world, client):
+    # A fourth batch designated after the cut-off: announced on file, counted by no snapshot of 2023-07-31.
+    enterprise(city="320500", designations=((4, DesignationStatus.CONFIRMED, datetime.date(2023, 10, 1)),))
+    snapshot = report_services.snapshot_compute(as_of=AS_OF)
+    overview = client.get(reverse("portal:overview")).context["charts"]["batches"]
+    report = services.report_content(scope="national", code="CN", snapshot=snapshot, language="zh-hans")
+    chart = next(c for c in report.chapters[0].charts if c.id == "population-batches")
+    # The batches of the counted population (batch_counts of metrics.md), with the same numbers on both.
+    assert chart.categories == overview.categories == ["第1批", "第2批", "第3批"]
+    assert chart.rows == overview.rows
+    # The sentence still names every announced batch, the fourth among those not counted.
+    assert report.chapters[0].paragraphs[0].startswith("第1至4批共公示5家企业，其中2家未通过复核")
 
 
 def test_every_headline_number_is_the_stored_one(snapshots):
