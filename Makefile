@@ -35,9 +35,11 @@ db: export DJANGO_DEBUG ?= true
 db: $(STAMP)
 	$(BIN)/python -m utilities.devdb run -- $(BIN)/python $(CMD)
 
+# Then the apps' layers (pyproject.toml [tool.importlinter]); --no-cache leaves no cache folder behind.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

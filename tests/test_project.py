@@ -2,7 +2,11 @@
 
 import datetime
 import io
+import subprocess
+import sys
+import tomllib
 import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -17,6 +21,8 @@ from reports.models import DataState
 from tests.factories import DesignationFactory, PatentApplicantFactory
 
 pytestmark = pytest.mark.django_db
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _registered_models():
@@ -130,3 +136,19 @@ def test_the_home_page_is_the_public_overview_and_the_admin_links_back_to_it(adm
     # 查看站点 (View site) leads to the home page in the admin's language.
     assert 'href="/"' in admin_client.get("/admin/").content.decode()
     assert 'href="/en/"' in admin_client.get("/en/admin/").content.decode()
+
+
+def test_the_apps_keep_their_layers():
+    # The contracts of pyproject.toml run here as well as in `make lint`, so a layer breach fails CI even
+    # when lint is skipped; the output names every offending import and its line.
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([lint, "--no-cache", "--no-logo"], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_layer_contracts_see_every_package_of_the_project():
+    # A package missing from root_packages is never analysed, so its imports could breach any layer unseen
+    # (an optional layer such as "(imports)" is then silently skipped).
+    packages = {path.parent.name for path in PROJECT.glob("*/__init__.py")} - {"tests"}
+    config = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert packages <= set(config["tool"]["importlinter"]["root_packages"])
