@@ -1,32 +1,22 @@
-"""Reverting a whole import: an import of its own, previewed, all-or-nothing and recorded.
+"""Reverting an enterprise file or MIIT list import: the steps, and writing them (``imports.reverts``).
 
-An import's history rows name its record (``history_import_record_id``), so what it did is known exactly:
+What every revert shares (its own record, all-or-nothing, the links between the records) is the imports
+app's; this is what undoing one of this app's imports means. An import's history rows name its record (``history_import_record_id``), so what it did is known exactly:
 the enterprises and designations it created are deleted, and the fields it changed get their earlier
 values back. The revert is refused, with every reason listed, when a later change (an edit, another
 import) touched an object it created or a field it changed: undoing it would throw that change away.
 It writes through ``save()``/``delete()`` like an edit, with its own ImportRecord (kind ``revert``) as
-the history rows' record, so it can be read, and audited, like any import. A patent import is planned
-and written by ``patents.services.revert`` (set-based: it may have touched a million patents), inside
-the same revert record and transaction.
+the history rows' record, so it can be read, and audited, like any import.
 """
 
-import logging
-
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from imports.models import ImportRecord
 from utilities.history import Channel, RevertRefused, RevertStep, history_channel
 from utilities.scoping import CHANGE, restrict
 
-from ..models import Designation, Enterprise, ImportRecord
-
-logger = logging.getLogger(__name__)
-
-
-def _applied_record_id(record: ImportRecord) -> int:
-    """The record the data's history rows name: a confirmed preview points at the run that wrote."""
-    return int((record.options or {}).get("applied_record_id") or record.pk)
+from ..models import Designation, Enterprise
 
 
 def _tracked(model) -> list:
@@ -106,19 +96,11 @@ def _steps_for(model, record_id: int, reasons: list[str]) -> list[RevertStep]:
     return steps
 
 
-def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
-    """What reverting ``record`` would do; RevertRefused with every reason when it cannot be done."""
-    if record.kind == ImportRecord.Kind.REVERT:
-        raise RevertRefused([_("这是一次撤销，不能再撤销；需要时请重新导入原文件。")])
-    if record.outcome != ImportRecord.Outcome.APPLIED:
-        raise RevertRefused([_("只有已导入的文件可以撤销。")])
-    if (record.options or {}).get("reverted_by"):
-        raise RevertRefused([_("这次导入已经撤销过了。")])
-    record_id = _applied_record_id(record)
-    if record.kind == ImportRecord.Kind.PATENTS:
-        from patents.services.revert import patent_import_revert_plan
+def enterprise_import_revert_plan(*, record: ImportRecord, record_id: int, user=None) -> list[RevertStep]:
+    """What reverting the enterprise file or MIIT list ``record`` (its rows name ``record_id``) does.
 
-        return patent_import_revert_plan(record=record, record_id=record_id, user=user)
+    RevertRefused with every reason when it cannot be done; registered as both kinds' ``revert_plan``.
+    """
     reasons: list[str] = []
     steps = _steps_for(Designation, record_id, reasons) + _steps_for(Enterprise, record_id, reasons)
     if not steps and not reasons:
@@ -137,49 +119,9 @@ def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
     return steps
 
 
-def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRecord:
-    """Revert ``record`` in one transaction; returns the revert's own ImportRecord."""
-    with transaction.atomic():
-        steps = import_revert_plan(record=record, user=user)
-        revert = ImportRecord.objects.create(
-            kind=ImportRecord.Kind.REVERT,
-            outcome=ImportRecord.Outcome.APPLIED,
-            file_name=f"撤销 {record.file_name}"[:255],
-            file_size=record.file_size,
-            sha256=record.sha256,
-            options={"reverts": record.pk},
-            imported_by=user if getattr(user, "pk", None) else None,
-            via=via,
-            started_at=timezone.now(),
-        )
-        revert.provinces.set(record.provinces.all())
-        reason = f"撤销导入 #{record.pk}"
-        try:
-            if record.kind == ImportRecord.Kind.PATENTS:
-                from patents.services.revert import patent_import_revert_apply
-
-                counts = patent_import_revert_apply(
-                    steps=steps, record_id=_applied_record_id(record), revert=revert, reason=reason, user=user
-                )
-            else:
-                counts = _enterprise_revert_apply(steps=steps, revert=revert, reason=reason, user=user)
-        except IntegrityError as error:
-            # The database's text (constraint, table, values) is for the server log, under the record's number.
-            logger.exception("revert of import record %s refused by the database", record.pk)
-            raise RevertRefused(
-                [_("数据库拒绝了撤销，未做任何改动；请联系管理员，编号 %(record)s") % {"record": record.pk}]
-            ) from error
-        revert.counts = counts
-        revert.finished_at = timezone.now()
-        revert.save(update_fields=["counts", "finished_at"])
-        for target in {record.pk, _applied_record_id(record)}:
-            reverted = ImportRecord.objects.get(pk=target)
-            reverted.options = {**reverted.options, "reverted_by": revert.pk}
-            reverted.save(update_fields=["options"])
-    return revert
-
-
-def _enterprise_revert_apply(*, steps: list[RevertStep], revert: ImportRecord, reason: str, user) -> dict[str, int]:
+def enterprise_import_revert_apply(
+    *, steps: list[RevertStep], record_id: int, revert: ImportRecord, reason: str, user
+) -> dict[str, int]:
     """Enterprise and designation steps, through save()/delete() like an edit, naming the revert's record."""
     counts = {
         "enterprises_restored": 0,

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.enterprises.test_import_admin import decide, upload
 from tests.factories import EnterpriseFactory

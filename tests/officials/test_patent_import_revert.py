@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from patents.models import ApplicantBeforeImport, Patent, PatentApplicant, PatentBeforeImport
 from patents.services import patent_import
 from tests.factories import EnterpriseFactory
@@ -26,7 +26,7 @@ def imported(rows, *, user=None) -> ImportRecord:
 
 
 def revert_url(record) -> str:
-    return reverse("admin:enterprises_importrecord_revert", args=[record.pk])
+    return reverse("admin:imports_importrecord_revert", args=[record.pk])
 
 
 def applicants(publication_number: str) -> list[tuple[str, int | None]]:
@@ -216,7 +216,7 @@ def test_a_bulk_history_write_rebuilds_the_history_indexes_as_they_were(regions,
 
 
 def test_a_patent_import_record_shows_its_counts_in_words(regions):
-    from enterprises.import_records import import_counts_words
+    from imports.records import import_counts_words
 
     record = imported([patent_row(1, applicant_names="甲;乙")])
 
