@@ -35,7 +35,7 @@ class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The audit trail of imports: read-only, written by the import services only.
 
     One row per attempt: an upload's preview record carries its outcome once confirmed; the record the
-    confirming run writes (``options.preview_record_id``) is shown through it, not as a second row.
+    confirming run writes (its ``preview_record`` set) is shown through it, not as a second row.
     """
 
     list_display = (
@@ -80,20 +80,19 @@ class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("撤销"))
     def revert_text(self, record: ImportRecord):
-        options = record.options or {}
-        if options.get("reverted_by"):
-            url = reverse("admin:imports_importrecord_change", args=[options["reverted_by"]])
-            return format_html('{} <a href="{}">#{}</a>', _("已撤销，见撤销记录"), url, options["reverted_by"])
-        if options.get("reverts"):
-            url = reverse("admin:imports_importrecord_change", args=[options["reverts"]])
-            return format_html('{} <a href="{}">#{}</a>', _("这是对导入的撤销"), url, options["reverts"])
+        if record.reverted_by_id:
+            url = reverse("admin:imports_importrecord_change", args=[record.reverted_by_id])
+            return format_html('{} <a href="{}">#{}</a>', _("已撤销，见撤销记录"), url, record.reverted_by_id)
+        if record.reverts_id:
+            url = reverse("admin:imports_importrecord_change", args=[record.reverts_id])
+            return format_html('{} <a href="{}">#{}</a>', _("这是对导入的撤销"), url, record.reverts_id)
         if record.outcome == ImportRecord.Outcome.APPLIED and record.kind != ImportRecord.Kind.REVERT:
             url = reverse("admin:imports_importrecord_revert", args=[record.pk])
             return format_html('<a href="{}" class="button">{}</a>', url, _("预览撤销这次导入"))
         return "—"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).exclude(options__has_key="preview_record_id")
+        return super().get_queryset(request).filter(preview_record__isnull=True)
 
     def changelist_view(self, request, extra_context=None):
         # Forgotten previews expire here too, so a portal without a beat scheduler never shows stale ones.
@@ -110,7 +109,7 @@ class ImportRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return _("已过期（一天内未确认）")
         if record.outcome == ImportRecord.Outcome.PREVIEWED:
             return _("待确认（上传后一天内有效）")
-        if record.outcome == ImportRecord.Outcome.APPLIED and (record.options or {}).get("applied_record_id"):
+        if record.outcome == ImportRecord.Outcome.APPLIED and record.applied_record_id:
             return _("已预览并确认导入")
         return record.get_outcome_display()
 

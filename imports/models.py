@@ -60,6 +60,23 @@ class ImportRecord(models.Model):
     via = models.CharField(_("途径"), max_length=20, default="command")
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # How records of one import link up. An admin upload is two records: its preview (the attempt the
+    # official sees) names the run that wrote the data (applied_record), which names it back
+    # (preview_record). A revert names the import it undid (reverts); that import, both records of an
+    # upload, names the revert (reverted_by). PROTECT: an audit trail does not lose a link by a deletion,
+    # it refuses the deletion (nothing deletes records; a person trying to must see why not).
+    applied_record = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("写入数据的导入")
+    )
+    preview_record = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("确认的预览")
+    )
+    reverts = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("撤销的导入")
+    )
+    reverted_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("撤销记录")
+    )
     # Every province a row of the file names: who may see the record (utilities.scoping) follows from it.
     provinces = models.ManyToManyField("regions.Province", blank=True, related_name="+", verbose_name=_("涉及省份"))
 

@@ -99,13 +99,13 @@ def import_confirm(*, record: ImportRecord, user):
         _discard_stored_file(record)
         raise
     applied = outcome.record
-    applied.options = {**applied.options, "preview_record_id": record.pk}
-    applied.save(update_fields=["options"])
+    applied.preview_record = record
+    applied.save(update_fields=["preview_record"])
     record.outcome = ImportRecord.Outcome.APPLIED
     record.counts = outcome.counts
-    record.options = {**record.options, "applied_record_id": applied.pk}
+    record.applied_record = applied
     record.finished_at = timezone.now()
-    record.save(update_fields=["outcome", "counts", "options", "finished_at"])
+    record.save(update_fields=["outcome", "counts", "applied_record", "finished_at"])
     _discard_stored_file(record)
     return outcome
 

@@ -22,9 +22,9 @@ from .registry import import_kind, import_kind_registered
 logger = logging.getLogger(__name__)
 
 
-def applied_record_id(record: ImportRecord) -> int:
+def data_record_id(record: ImportRecord) -> int:
     """The record the data's history rows name: a confirmed preview points at the run that wrote."""
-    return int((record.options or {}).get("applied_record_id") or record.pk)
+    return record.applied_record_id or record.pk
 
 
 def may_revert(user, record: ImportRecord) -> bool:
@@ -33,9 +33,8 @@ def may_revert(user, record: ImportRecord) -> bool:
     A revert is judged by the import it undid, so that its page can say why it cannot be reverted itself.
     """
     kind = record.kind
-    if kind == ImportRecord.Kind.REVERT:
-        undone = ImportRecord.objects.filter(pk=(record.options or {}).get("reverts")).first()
-        kind = undone.kind if undone else kind
+    if kind == ImportRecord.Kind.REVERT and record.reverts_id:
+        kind = record.reverts.kind
     return import_kind_registered(kind) and import_kind(kind).permission(user)
 
 
@@ -45,9 +44,9 @@ def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
         raise RevertRefused([_("这是一次撤销，不能再撤销；需要时请重新导入原文件。")])
     if record.outcome != ImportRecord.Outcome.APPLIED:
         raise RevertRefused([_("只有已导入的文件可以撤销。")])
-    if (record.options or {}).get("reverted_by"):
+    if record.reverted_by_id:
         raise RevertRefused([_("这次导入已经撤销过了。")])
-    return import_kind(record.kind).revert_plan(record=record, record_id=applied_record_id(record), user=user)
+    return import_kind(record.kind).revert_plan(record=record, record_id=data_record_id(record), user=user)
 
 
 def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRecord:
@@ -60,7 +59,7 @@ def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRe
             file_name=f"撤销 {record.file_name}"[:255],
             file_size=record.file_size,
             sha256=record.sha256,
-            options={"reverts": record.pk},
+            reverts=record,
             imported_by=user if getattr(user, "pk", None) else None,
             via=via,
             started_at=timezone.now(),
@@ -69,7 +68,7 @@ def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRe
         try:
             counts = import_kind(record.kind).revert_apply(
                 steps=steps,
-                record_id=applied_record_id(record),
+                record_id=data_record_id(record),
                 revert=revert,
                 reason=f"撤销导入 #{record.pk}",
                 user=user,
@@ -83,8 +82,5 @@ def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRe
         revert.counts = counts
         revert.finished_at = timezone.now()
         revert.save(update_fields=["counts", "finished_at"])
-        for target in {record.pk, applied_record_id(record)}:
-            reverted = ImportRecord.objects.get(pk=target)
-            reverted.options = {**reverted.options, "reverted_by": revert.pk}
-            reverted.save(update_fields=["options"])
+        ImportRecord.objects.filter(pk__in={record.pk, data_record_id(record)}).update(reverted_by=revert)
     return revert

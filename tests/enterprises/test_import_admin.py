@@ -82,7 +82,7 @@ def test_confirming_a_preview_applies_it_through_the_service(regions, admin_clie
     record.refresh_from_db()
     assert record.outcome == ImportRecord.Outcome.APPLIED
     assert record.counts["enterprises_created"] == 2
-    applied = ImportRecord.objects.get(pk=record.options["applied_record_id"])
+    applied = record.applied_record
     assert (applied.outcome, applied.via, applied.imported_by) == (ImportRecord.Outcome.APPLIED, "admin", admin_user)
     assert not kept_file(record).exists()
 

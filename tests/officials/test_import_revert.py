@@ -48,8 +48,8 @@ def test_reverting_an_import_deletes_what_it_created_and_restores_what_it_change
     latest = Enterprise.objects.get().history.latest()
     assert (latest.history_channel, latest.history_import_record_id) == ("import", revert.pk)
     second.refresh_from_db()
-    assert second.options["reverted_by"] == revert.pk
-    assert first.options.get("reverted_by") is None
+    assert second.reverted_by == revert
+    assert first.reverted_by is None
 
 
 def test_an_import_is_reverted_only_once(regions, admin_client):

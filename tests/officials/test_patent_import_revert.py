@@ -102,7 +102,7 @@ def test_reverting_a_patent_import_deletes_what_it_created_and_restores_what_it_
     deleted = Patent.history.get(publication_number="CN112000003A", history_type="-")
     assert deleted.history_import_record_id == revert.pk
     second.refresh_from_db()
-    assert second.options["reverted_by"] == revert.pk
+    assert second.reverted_by == revert
 
 
 def test_the_revert_is_refused_naming_the_patent_when_a_later_edit_touched_a_field_it_changed(
