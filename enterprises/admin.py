@@ -161,37 +161,35 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
     # The import pages (imports.views) are this list's: a user who may add and change enterprises imports
     # files of enterprises, and MIIT lists when they may also write designations.
     def get_urls(self):
-        view, pages = self.admin_site.admin_view, {"model_admin": self, "title": _("导入企业数据")}
+        pages = {"model_admin": self, "title": _("导入企业数据")}
         upload = {
             **pages,
             "form_class": ImportUploadForm,
             "preview_template_name": f"{IMPORT_TEMPLATES}/import_preview.html",
         }
-        return [
-            path(
+        help_page = {
+            **pages,
+            "title": _("导入文件格式与指标说明"),
+            "template_name": f"{IMPORT_TEMPLATES}/import_help.html",
+        }
+        views = [
+            (
                 "import/",
-                view(ImportUploadView.as_view(template_name=f"{IMPORT_TEMPLATES}/import_form.html", **upload)),
-                name="enterprises_enterprise_import",
+                "import",
+                ImportUploadView.as_view(template_name=f"{IMPORT_TEMPLATES}/import_form.html", **upload),
             ),
-            path(
-                "import/<int:record_id>/",
-                view(ImportDecisionView.as_view(**upload)),
-                name="enterprises_enterprise_import_decide",
-            ),
-            path(
-                "import/help/",
-                view(
-                    ImportHelpView.as_view(
-                        template_name=f"{IMPORT_TEMPLATES}/import_help.html",
-                        **{**pages, "title": _("导入文件格式与指标说明")},
-                    )
-                ),
-                name="enterprises_enterprise_import_help",
-            ),
-            path(
+            ("import/<int:record_id>/", "import_decide", ImportDecisionView.as_view(**upload)),
+            ("import/help/", "import_help", ImportHelpView.as_view(**help_page)),
+            (
                 "import/samples/<str:name>/",
-                view(ImportSampleView.as_view(samples_dir=SAMPLES_DIR, sample_files=SAMPLE_FILES, **pages)),
-                name="enterprises_enterprise_import_sample",
+                "import_sample",
+                ImportSampleView.as_view(samples_dir=SAMPLES_DIR, sample_files=SAMPLE_FILES, **pages),
+            ),
+        ]
+        return [
+            *(
+                path(route, self.admin_site.admin_view(view), name=f"enterprises_enterprise_{name}")
+                for route, name, view in views
             ),
             *super().get_urls(),
         ]

@@ -1,9 +1,9 @@
 """Reverting an enterprise file or MIIT list import: the steps, and writing them (``imports.reverts``).
 
 What every revert shares (its own record, all-or-nothing, the links between the records) is the imports
-app's; this is what undoing one of this app's imports means. An import's history rows name its record (``history_import_record_id``), so what it did is known exactly:
-the enterprises and designations it created are deleted, and the fields it changed get their earlier
-values back. The revert is refused, with every reason listed, when a later change (an edit, another
+app's; this is what undoing one of this app's imports means. An import's history rows name its record
+(``history_import_record_id``), so what it did is known exactly: the enterprises and designations it
+created are deleted, and the fields it changed get their earlier values back. The revert is refused, with every reason listed, when a later change (an edit, another
 import) touched an object it created or a field it changed: undoing it would throw that change away.
 It writes through ``save()``/``delete()`` like an edit, with its own ImportRecord (kind ``revert``) as
 the history rows' record, so it can be read, and audited, like any import.
@@ -32,67 +32,80 @@ def _diff(model, before, after) -> list:
     return changed
 
 
+def _timelines(model, ids: set[int]) -> dict[int, list]:
+    """Every history row of the touched objects at once, in order: diffs are computed here, not per row."""
+    timeline: dict[int, list] = {}
+    for row in model.history.filter(id__in=ids).order_by("id", "history_id").select_related("history_user"):
+        timeline.setdefault(row.id, []).append(row)
+    return timeline
+
+
+def _when(row) -> str:
+    return timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M")
+
+
+def _restore_step(model, obj, label: str, history: list, index: int, reasons: list[str]) -> RevertStep | None:
+    """The fields the import (``history[index]``) changed back to their earlier values, or the reasons why not."""
+    previous = history[index - 1] if index > 0 else None
+    if previous is None:
+        return None
+    fields = _diff(model, previous, history[index])
+    touched_later = {}
+    for step_before, step_after in zip(history[index:], history[index + 1 :], strict=False):
+        for changed in _diff(model, step_before, step_after):
+            touched_later.setdefault(changed.name, step_after)
+    conflicts = [f for f in fields if f.name in touched_later]
+    for conflict in conflicts:
+        other = touched_later[conflict.name]
+        reasons.append(
+            _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
+            % {
+                "noun": model._meta.verbose_name,
+                "name": label,
+                "field": conflict.verbose_name,
+                "who": other.history_user or _("命令行"),
+                "when": _when(other),
+            }
+        )
+    if conflicts or not fields:
+        return None
+    restored = [(f, getattr(obj, f.attname), getattr(previous, f.attname)) for f in fields]
+    return RevertStep(model, obj.pk, label, "restore", restored)
+
+
 def _steps_for(model, record_id: int, reasons: list[str]) -> list[RevertStep]:
     rows = list(model.history.filter(history_import_record_id=record_id).order_by("history_id"))
     if not rows:
         return []
     ids = {row.id for row in rows}
-    # Every history row of the touched objects at once, in order: diffs are computed here, not per row.
-    timeline: dict[int, list] = {}
-    for row in model.history.filter(id__in=ids).order_by("id", "history_id").select_related("history_user"):
-        timeline.setdefault(row.id, []).append(row)
+    timeline = _timelines(model, ids)
     current = {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids)}
     steps = []
     noun = model._meta.verbose_name
     for row in rows:
         history = timeline[row.id]
         index = next(i for i, h in enumerate(history) if h.history_id == row.history_id)
-        later = history[index + 1 :]
         obj = current.get(row.id)
         label = str(obj) if obj is not None else str(row.instance)
         if obj is None:
             reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
-            continue
-        if row.history_type == "+":
-            for other in later:
-                reasons.append(
-                    _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
-                    % {
-                        "noun": noun,
-                        "name": label,
-                        "who": other.history_user or _("命令行"),
-                        "when": timezone.localtime(other.history_date).strftime("%Y-%m-%d %H:%M"),
-                        "how": Channel(other.history_channel).label,
-                    }
-                )
-                break
-            else:
-                steps.append(RevertStep(model, row.id, label, "delete"))
-            continue
-        previous = history[index - 1] if index > 0 else None
-        if previous is None:
-            continue
-        fields = _diff(model, previous, row)
-        touched_later = {}
-        for step_before, step_after in zip(history[index:], later, strict=False):
-            for changed in _diff(model, step_before, step_after):
-                touched_later.setdefault(changed.name, step_after)
-        conflicts = [f for f in fields if f.name in touched_later]
-        for conflict in conflicts:
-            other = touched_later[conflict.name]
+        elif row.history_type != "+":
+            step = _restore_step(model, obj, label, history, index, reasons)
+            steps.extend([step] if step else [])
+        elif index + 1 < len(history):
+            other = history[index + 1]
             reasons.append(
-                _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
+                _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
                 % {
                     "noun": noun,
                     "name": label,
-                    "field": conflict.verbose_name,
                     "who": other.history_user or _("命令行"),
-                    "when": timezone.localtime(other.history_date).strftime("%Y-%m-%d %H:%M"),
+                    "when": _when(other),
+                    "how": Channel(other.history_channel).label,
                 }
             )
-        if not conflicts and fields:
-            restored = [(f, getattr(obj, f.attname), getattr(previous, f.attname)) for f in fields]
-            steps.append(RevertStep(model, row.id, label, "restore", restored))
+        else:
+            steps.append(RevertStep(model, row.id, label, "delete"))
     return steps
 
 
