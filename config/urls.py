@@ -1,5 +1,3 @@
-import re
-
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -45,11 +43,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # Import records moved from the enterprises app to imports (#24): old admin links redirect.
-    re_path(
-        rf"^{re.escape(settings.ADMIN_URL)}enterprises/importrecord/",
-        moved_record_pages,
-        name="admin_importrecord_moved",
+    # Import records moved from the enterprises app to imports (#24): old admin links, and anything
+    # below them, redirect (an unanchored regex matches every rest of the path).
+    path(
+        f"{settings.ADMIN_URL}enterprises/importrecord/",
+        include([re_path("", moved_record_pages, name="admin_importrecord_moved")]),
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),

@@ -65,6 +65,8 @@ class ImportHelpView(AdminPageView):
             raise PermissionDenied
         return self.render()
 
+    post = get  # as the admin's pages answer POST: permission first, then the page
+
 
 class ImportSampleView(AdminPageView):
     """Small sample files an official can try the import with: only the named ones, from one folder."""
@@ -76,6 +78,8 @@ class ImportSampleView(AdminPageView):
         if not self.model_admin.has_view_permission(request) or name not in self.sample_files:
             raise Http404
         return FileResponse((self.samples_dir / name).open("rb"), as_attachment=True, filename=name)
+
+    post = get
 
 
 class ImportUploadView(AdminPageView):
