@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "regions",
+    # Import records, previews and reverts of every kind; below the apps whose files it imports (#24).
+    "imports",
     "enterprises",
     "patents",
     "reports",
@@ -225,7 +227,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # A second import of the same kind waits this long for the running one, then is refused
-# (enterprises/import_records.py: import_transaction).
+# (imports/records.py: import_transaction).
 IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"))
 
 # --- Bounded uploads (issue #22): no file an official sends may exhaust a web worker ---------------

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from imports.views import moved_record_pages
 from portal.sitemaps import SITEMAPS
 
 from .health import healthz
@@ -43,6 +44,12 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Import records moved from the enterprises app to imports (#24): old admin links, and anything
+    # below them, redirect (an unanchored regex matches every rest of the path).
+    path(
+        f"{settings.ADMIN_URL}enterprises/importrecord/",
+        include([re_path("", moved_record_pages, name="admin_importrecord_moved")]),
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.urls")),
     path("", include("publications.urls")),

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from imports.models import ImportRecord
 from utilities.forms import CellCheckedFormMixin, CellCheckedModelForm
 
 from .choices import DesignationStatus
 from .former_names import former_name_problems
-from .models import Enterprise, ImportRecord
+from .models import Enterprise
 from .names import normalize_name
 from .services import BATCH_MAX, credit_code_taken_message, parse_stock_code
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .import_records import import_previews_expire
+from imports.previews import import_previews_expire
 
 
 @shared_task(name="enterprises.import_previews_expire")

@@ -14,7 +14,7 @@ GROUP_NAMES = {Role.NATIONAL: "全国管理员", Role.PROVINCIAL: "省级管理�
 _VIEW_EVERYTHING = [
     "enterprises.view_enterprise",
     "enterprises.view_designation",
-    "enterprises.view_importrecord",
+    "imports.view_importrecord",
     "patents.view_patent",
     "patents.view_patentapplicant",
     "regions.view_province",

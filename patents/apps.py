@@ -9,8 +9,11 @@ class PatentsConfig(AppConfig):
     def ready(self) -> None:
         from enterprises.signals import enterprises_changed
 
+        from .import_kinds import register_patent_import_kind
         from .receivers import link_on_enterprises_changed
 
         # Keeps data consistent, so it runs synchronously inside the enterprise import's transaction: an
         # enterprise imported after its patents is linked to them in the same commit.
         enterprises_changed.connect(link_on_enterprises_changed, dispatch_uid="patents.link_on_enterprises_changed")
+        # The imports app runs and reverts patent files but may not import this app: it is told.
+        register_patent_import_kind()

@@ -22,7 +22,8 @@ from django.urls import reverse
 
 from enterprises.management.commands.import_designation_list import Command as ListCommand
 from enterprises.management.commands.import_enterprises import Command as EnterprisesCommand
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
+from imports.models import ImportRecord
 from patents.management.commands.import_patents import Command as PatentsCommand
 from patents.models import Patent
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, xlsx_bytes

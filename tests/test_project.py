@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from reports.models import DataState
 from tests.factories import DesignationFactory, PatentApplicantFactory
 

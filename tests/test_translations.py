@@ -98,7 +98,7 @@ PAGES = [
     "admin:enterprises_enterprise_add",
     "admin:enterprises_enterprise_import",
     "admin:enterprises_designation_changelist",
-    "admin:enterprises_importrecord_changelist",
+    "admin:imports_importrecord_changelist",
     "admin:patents_patent_changelist",
     "admin:patents_patentapplicant_changelist",
     "admin:patents_data_quality",

@@ -26,7 +26,7 @@ class ChangeHistoryAdminMixin:
         channel = getattr(record, "history_channel", "")
         words = str(Channel(channel).label) if channel in Channel.values else channel
         if getattr(record, "history_import_record_id", None):
-            url = reverse("admin:enterprises_importrecord_change", args=[record.history_import_record_id])
+            url = reverse("admin:imports_importrecord_change", args=[record.history_import_record_id])
             return format_html('{} <a href="{}">#{}</a>', words, url, record.history_import_record_id)
         return words
 

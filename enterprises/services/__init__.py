@@ -2,8 +2,8 @@
 
 Modules: ``cells`` (cell parsers and limits), ``plan`` (what an import does, row by row, and writing it),
 ``enterprise_file`` and ``miit_list`` (the two imports), ``scope`` (a provincial official's rows),
-``revert`` (undoing a whole import), ``preview`` (the admin's upload, dry run, confirm
-or cancel) and ``formatting`` (count and change lines). Callers import from this package.
+``revert`` (undoing one of its imports; the revert itself and the admin's preview are the imports
+app's) and ``formatting`` (count and change lines). Callers import from this package.
 
 Both imports follow the same shape (NetBox's bulk import, HackSoft's services):
 
@@ -50,8 +50,7 @@ from .enterprise_file import ENTERPRISE_COLUMNS, enterprise_import, enterprise_r
 from .formatting import import_change_lines, import_counts_lines
 from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
 from .plan import DetailedImportOutcome, RowAction, RowChange
-from .preview import IMPORT_STORAGE_DIR, import_cancel, import_confirm, import_preview
-from .revert import RevertStep, import_revert, import_revert_plan
+from .revert import RevertStep
 from .scope import CREDIT_CODE_UNUSABLE, DesignationWriteRefused, credit_code_taken_message
 
 __all__ = [
@@ -61,7 +60,6 @@ __all__ = [
     "DesignationWriteRefused",
     "EMPLOYEES_MAX",
     "ENTERPRISE_COLUMNS",
-    "IMPORT_STORAGE_DIR",
     "NAME_MAX_LENGTH",
     "STOCK_CODE_MAX_LENGTH",
     "CityGuesser",
@@ -73,13 +71,8 @@ __all__ = [
     "designation_list_import",
     "enterprise_import",
     "enterprise_row_write",
-    "import_cancel",
     "import_change_lines",
-    "import_confirm",
     "import_counts_lines",
-    "import_preview",
-    "import_revert",
-    "import_revert_plan",
     "parse_batch",
     "parse_stock_code",
 ]

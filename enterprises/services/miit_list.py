@@ -12,13 +12,14 @@ from typing import IO
 
 from django.utils.translation import gettext
 
+from imports.models import ImportRecord
+from imports.records import import_transaction, recorded_import
 from regions.selectors import CityGuesser, RegionCache, RegionResolver
 from utilities.bulk import chunks
 from utilities.tabular import Column, ErrorReport, FileRejected, open_table
 
 from ..choices import DesignationStatus
-from ..import_records import import_transaction, recorded_import
-from ..models import Enterprise, ImportRecord
+from ..models import Enterprise
 from ..names import normalize_name
 from .cells import parse_batch, parse_credit_code, parse_name, report_duplicates
 from .plan import (

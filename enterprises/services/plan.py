@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from imports.models import ImportRecord
+from imports.records import ImportOutcome
 from utilities.bulk import chunks, insert_with_new_pks, large_against, update_rows, vacuumed
 from utilities.history import Channel, history_rows_write
 
 from ..choices import DesignationStatus, Program
-from ..import_records import ImportOutcome
-from ..models import Designation, Enterprise, ImportRecord
+from ..models import Designation, Enterprise
 from ..names import normalize_name
 from ..signals import enterprises_changed
 

@@ -1,32 +1,22 @@
-"""Reverting a whole import: an import of its own, previewed, all-or-nothing and recorded.
+"""Reverting an enterprise file or MIIT list import: the steps, and writing them (``imports.reverts``).
 
-An import's history rows name its record (``history_import_record_id``), so what it did is known exactly:
-the enterprises and designations it created are deleted, and the fields it changed get their earlier
-values back. The revert is refused, with every reason listed, when a later change (an edit, another
+What every revert shares (its own record, all-or-nothing, the links between the records) is the imports
+app's; this is what undoing one of this app's imports means. An import's history rows name its record
+(``history_import_record_id``), so what it did is known exactly: the enterprises and designations it
+created are deleted, and the fields it changed get their earlier values back. The revert is refused, with every reason listed, when a later change (an edit, another
 import) touched an object it created or a field it changed: undoing it would throw that change away.
 It writes through ``save()``/``delete()`` like an edit, with its own ImportRecord (kind ``revert``) as
-the history rows' record, so it can be read, and audited, like any import. A patent import is planned
-and written by ``patents.services.revert`` (set-based: it may have touched a million patents), inside
-the same revert record and transaction.
+the history rows' record, so it can be read, and audited, like any import.
 """
 
-import logging
-
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from imports.models import ImportRecord
 from utilities.history import Channel, RevertRefused, RevertStep, history_channel
 from utilities.scoping import CHANGE, restrict
 
-from ..models import Designation, Enterprise, ImportRecord
-
-logger = logging.getLogger(__name__)
-
-
-def _applied_record_id(record: ImportRecord) -> int:
-    """The record the data's history rows name: a confirmed preview points at the run that wrote."""
-    return int((record.options or {}).get("applied_record_id") or record.pk)
+from ..models import Designation, Enterprise
 
 
 def _tracked(model) -> list:
@@ -42,83 +32,88 @@ def _diff(model, before, after) -> list:
     return changed
 
 
+def _timelines(model, ids: set[int]) -> dict[int, list]:
+    """Every history row of the touched objects at once, in order: diffs are computed here, not per row."""
+    timeline: dict[int, list] = {}
+    for row in model.history.filter(id__in=ids).order_by("id", "history_id").select_related("history_user"):
+        timeline.setdefault(row.id, []).append(row)
+    return timeline
+
+
+def _when(row) -> str:
+    return timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M")
+
+
+def _restore_step(model, obj, label: str, history: list, index: int, reasons: list[str]) -> RevertStep | None:
+    """The fields the import (``history[index]``) changed back to their earlier values, or the reasons why not."""
+    previous = history[index - 1] if index > 0 else None
+    if previous is None:
+        return None
+    fields = _diff(model, previous, history[index])
+    touched_later = {}
+    for step_before, step_after in zip(history[index:], history[index + 1 :], strict=False):
+        for changed in _diff(model, step_before, step_after):
+            touched_later.setdefault(changed.name, step_after)
+    conflicts = [f for f in fields if f.name in touched_later]
+    for conflict in conflicts:
+        other = touched_later[conflict.name]
+        reasons.append(
+            _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
+            % {
+                "noun": model._meta.verbose_name,
+                "name": label,
+                "field": conflict.verbose_name,
+                "who": other.history_user or _("命令行"),
+                "when": _when(other),
+            }
+        )
+    if conflicts or not fields:
+        return None
+    restored = [(f, getattr(obj, f.attname), getattr(previous, f.attname)) for f in fields]
+    return RevertStep(model, obj.pk, label, "restore", restored)
+
+
 def _steps_for(model, record_id: int, reasons: list[str]) -> list[RevertStep]:
     rows = list(model.history.filter(history_import_record_id=record_id).order_by("history_id"))
     if not rows:
         return []
     ids = {row.id for row in rows}
-    # Every history row of the touched objects at once, in order: diffs are computed here, not per row.
-    timeline: dict[int, list] = {}
-    for row in model.history.filter(id__in=ids).order_by("id", "history_id").select_related("history_user"):
-        timeline.setdefault(row.id, []).append(row)
+    timeline = _timelines(model, ids)
     current = {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids)}
     steps = []
     noun = model._meta.verbose_name
     for row in rows:
         history = timeline[row.id]
         index = next(i for i, h in enumerate(history) if h.history_id == row.history_id)
-        later = history[index + 1 :]
         obj = current.get(row.id)
         label = str(obj) if obj is not None else str(row.instance)
         if obj is None:
             reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
-            continue
-        if row.history_type == "+":
-            for other in later:
-                reasons.append(
-                    _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
-                    % {
-                        "noun": noun,
-                        "name": label,
-                        "who": other.history_user or _("命令行"),
-                        "when": timezone.localtime(other.history_date).strftime("%Y-%m-%d %H:%M"),
-                        "how": Channel(other.history_channel).label,
-                    }
-                )
-                break
-            else:
-                steps.append(RevertStep(model, row.id, label, "delete"))
-            continue
-        previous = history[index - 1] if index > 0 else None
-        if previous is None:
-            continue
-        fields = _diff(model, previous, row)
-        touched_later = {}
-        for step_before, step_after in zip(history[index:], later, strict=False):
-            for changed in _diff(model, step_before, step_after):
-                touched_later.setdefault(changed.name, step_after)
-        conflicts = [f for f in fields if f.name in touched_later]
-        for conflict in conflicts:
-            other = touched_later[conflict.name]
+        elif row.history_type != "+":
+            step = _restore_step(model, obj, label, history, index, reasons)
+            steps.extend([step] if step else [])
+        elif index + 1 < len(history):
+            other = history[index + 1]
             reasons.append(
-                _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
+                _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
                 % {
                     "noun": noun,
                     "name": label,
-                    "field": conflict.verbose_name,
                     "who": other.history_user or _("命令行"),
-                    "when": timezone.localtime(other.history_date).strftime("%Y-%m-%d %H:%M"),
+                    "when": _when(other),
+                    "how": Channel(other.history_channel).label,
                 }
             )
-        if not conflicts and fields:
-            restored = [(f, getattr(obj, f.attname), getattr(previous, f.attname)) for f in fields]
-            steps.append(RevertStep(model, row.id, label, "restore", restored))
+        else:
+            steps.append(RevertStep(model, row.id, label, "delete"))
     return steps
 
 
-def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
-    """What reverting ``record`` would do; RevertRefused with every reason when it cannot be done."""
-    if record.kind == ImportRecord.Kind.REVERT:
-        raise RevertRefused([_("这是一次撤销，不能再撤销；需要时请重新导入原文件。")])
-    if record.outcome != ImportRecord.Outcome.APPLIED:
-        raise RevertRefused([_("只有已导入的文件可以撤销。")])
-    if (record.options or {}).get("reverted_by"):
-        raise RevertRefused([_("这次导入已经撤销过了。")])
-    record_id = _applied_record_id(record)
-    if record.kind == ImportRecord.Kind.PATENTS:
-        from patents.services.revert import patent_import_revert_plan
+def enterprise_import_revert_plan(*, record: ImportRecord, record_id: int, user=None) -> list[RevertStep]:
+    """What reverting the enterprise file or MIIT list ``record`` (its rows name ``record_id``) does.
 
-        return patent_import_revert_plan(record=record, record_id=record_id, user=user)
+    RevertRefused with every reason when it cannot be done; registered as both kinds' ``revert_plan``.
+    """
     reasons: list[str] = []
     steps = _steps_for(Designation, record_id, reasons) + _steps_for(Enterprise, record_id, reasons)
     if not steps and not reasons:
@@ -137,49 +132,9 @@ def import_revert_plan(*, record: ImportRecord, user=None) -> list[RevertStep]:
     return steps
 
 
-def import_revert(*, record: ImportRecord, user, via: str = "admin") -> ImportRecord:
-    """Revert ``record`` in one transaction; returns the revert's own ImportRecord."""
-    with transaction.atomic():
-        steps = import_revert_plan(record=record, user=user)
-        revert = ImportRecord.objects.create(
-            kind=ImportRecord.Kind.REVERT,
-            outcome=ImportRecord.Outcome.APPLIED,
-            file_name=f"撤销 {record.file_name}"[:255],
-            file_size=record.file_size,
-            sha256=record.sha256,
-            options={"reverts": record.pk},
-            imported_by=user if getattr(user, "pk", None) else None,
-            via=via,
-            started_at=timezone.now(),
-        )
-        revert.provinces.set(record.provinces.all())
-        reason = f"撤销导入 #{record.pk}"
-        try:
-            if record.kind == ImportRecord.Kind.PATENTS:
-                from patents.services.revert import patent_import_revert_apply
-
-                counts = patent_import_revert_apply(
-                    steps=steps, record_id=_applied_record_id(record), revert=revert, reason=reason, user=user
-                )
-            else:
-                counts = _enterprise_revert_apply(steps=steps, revert=revert, reason=reason, user=user)
-        except IntegrityError as error:
-            # The database's text (constraint, table, values) is for the server log, under the record's number.
-            logger.exception("revert of import record %s refused by the database", record.pk)
-            raise RevertRefused(
-                [_("数据库拒绝了撤销，未做任何改动；请联系管理员，编号 %(record)s") % {"record": record.pk}]
-            ) from error
-        revert.counts = counts
-        revert.finished_at = timezone.now()
-        revert.save(update_fields=["counts", "finished_at"])
-        for target in {record.pk, _applied_record_id(record)}:
-            reverted = ImportRecord.objects.get(pk=target)
-            reverted.options = {**reverted.options, "reverted_by": revert.pk}
-            reverted.save(update_fields=["options"])
-    return revert
-
-
-def _enterprise_revert_apply(*, steps: list[RevertStep], revert: ImportRecord, reason: str, user) -> dict[str, int]:
+def enterprise_import_revert_apply(
+    *, steps: list[RevertStep], record_id: int, revert: ImportRecord, reason: str, user
+) -> dict[str, int]:
     """Enterprise and designation steps, through save()/delete() like an edit, naming the revert's record."""
     counts = {
         "enterprises_restored": 0,

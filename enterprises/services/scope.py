@@ -18,11 +18,12 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext, gettext_lazy
 
+from imports.models import ImportRecord
 from regions.models import Province
 from utilities.scoping import ALL_PROVINCES, VIEW, may_act_on, user_province_codes
 from utilities.tabular import ErrorReport, FileRejected
 
-from ..models import Enterprise, ImportRecord
+from ..models import Enterprise
 from .plan import Plan
 
 # The one message for a credit code the user cannot use for a reason they may not learn (an enterprise of a

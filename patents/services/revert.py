@@ -5,8 +5,8 @@ changed, naming its record, and the state before of every patent it changed (wit
 links included, where it replaced that list). The plan compares them with every later history row of
 those patents and refuses, naming the patents, when a later change touched a field the import changed,
 a patent it created, or (for a replaced applicant list) the patent at all: the applicant list has no
-history of its own, so a later edit of the patent may have changed it. ``enterprises.services.revert``
-calls this for patent records; the revert record, the preview and all-or-nothing are shared.
+history of its own, so a later edit of the patent may have changed it. ``imports.reverts`` calls this
+for patent records (``patents.import_kinds``); the revert record, the preview and all-or-nothing are shared.
 
 The writes are set-based (``utilities.bulk`` and history rows in bulk), so that an import of many
 patents can be reverted in one transaction.
@@ -19,7 +19,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
+from imports.models import ImportRecord
 from utilities.bulk import chunks, table_name, update_rows
 from utilities.history import Channel, RevertRefused, RevertStep, history_rows_write
 from utilities.scoping import CHANGE, restrict

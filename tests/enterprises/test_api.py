@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
+from imports.models import ImportRecord
 from officials.choices import Role
 from officials.models import Official
 from reports import services as report_services

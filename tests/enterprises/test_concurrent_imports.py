@@ -11,8 +11,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
 from enterprises.services import enterprise_import
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.reports.conftest import other_session
 from utilities.locks import IMPORT_LOCKS, advisory_key

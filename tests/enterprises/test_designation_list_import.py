@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
 from enterprises.names import normalize_name
 from enterprises.services import designation_list_import
 from enterprises.signals import enterprises_changed
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import list_bytes
 from tests.factories import DesignationFactory, EnterpriseFactory, make_credit_code
 from utilities.tabular import FileRejected

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
 from enterprises.signals import enterprises_changed
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import (
     HEADER,
     csv_bytes,

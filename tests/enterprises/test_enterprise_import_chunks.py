@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
 from enterprises.services import enterprise_file
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, rejected, run
 from tests.factories import DesignationFactory, EnterpriseFactory, make_credit_code
 

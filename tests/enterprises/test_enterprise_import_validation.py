@@ -2,7 +2,8 @@
 
 import pytest
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import (
     csv_bytes,
     enterprise_row,

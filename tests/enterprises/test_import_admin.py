@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes
 from tests.factories import EnterpriseFactory, make_credit_code
 
@@ -81,7 +82,7 @@ def test_confirming_a_preview_applies_it_through_the_service(regions, admin_clie
     record.refresh_from_db()
     assert record.outcome == ImportRecord.Outcome.APPLIED
     assert record.counts["enterprises_created"] == 2
-    applied = ImportRecord.objects.get(pk=record.options["applied_record_id"])
+    applied = record.applied_record
     assert (applied.outcome, applied.via, applied.imported_by) == (ImportRecord.Outcome.APPLIED, "admin", admin_user)
     assert not kept_file(record).exists()
 
@@ -215,13 +216,13 @@ def test_import_records_are_listed_read_only(regions, admin_client):
     upload(admin_client, csv_bytes([enterprise_row(1)]))
     record = ImportRecord.objects.get()
 
-    listing = admin_client.get(reverse("admin:enterprises_importrecord_changelist"))
-    detail = admin_client.get(reverse("admin:enterprises_importrecord_change", args=[record.pk]))
+    listing = admin_client.get(reverse("admin:imports_importrecord_changelist"))
+    detail = admin_client.get(reverse("admin:imports_importrecord_change", args=[record.pk]))
 
     assert "enterprises.csv" in listing.content.decode()
     assert detail.status_code == 200
     assert 'name="file_name"' not in detail.content.decode()  # read-only: no input fields
-    assert admin_client.get(reverse("admin:enterprises_importrecord_add")).status_code == 403
+    assert admin_client.get(reverse("admin:imports_importrecord_add")).status_code == 403
 
 
 def test_the_changelist_filters_incomplete_enterprises(regions, admin_client):
@@ -247,7 +248,7 @@ def test_one_upload_and_its_confirmation_show_as_one_attempt_with_words_and_unit
     upload(admin_client, csv_bytes([enterprise_row(1), enterprise_row(2)]))
     decide(admin_client, ImportRecord.objects.get(), "confirm")
 
-    response = admin_client.get(reverse("admin:enterprises_importrecord_changelist"))
+    response = admin_client.get(reverse("admin:imports_importrecord_changelist"))
 
     assert response.context["cl"].result_count == 1
     html = response.content.decode()
@@ -279,7 +280,7 @@ def test_an_official_cancels_a_pending_preview_from_the_list(regions, admin_clie
     record = ImportRecord.objects.get()
 
     admin_client.post(
-        reverse("admin:enterprises_importrecord_changelist"),
+        reverse("admin:imports_importrecord_changelist"),
         {"action": "cancel_previews", "_selected_action": [record.pk]},
     )
 

@@ -10,7 +10,8 @@ from django.db import connections
 
 from enterprises.management.commands.import_designation_list import Command as ListCommand
 from enterprises.management.commands.import_enterprises import Command as EnterprisesCommand
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes
 from tests.factories import make_credit_code
 

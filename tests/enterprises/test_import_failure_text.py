@@ -10,8 +10,10 @@ import io
 import pytest
 from django.db import DatabaseError, connection
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
 from enterprises.services import enterprise_import
+from imports.models import ImportRecord
+from imports.registry import import_kind
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.officials.test_import_revert import imported, revert_url
 
@@ -48,7 +50,7 @@ def test_a_database_refusal_of_a_revert_shows_the_record_number_not_the_database
         with connection.cursor() as cursor:
             cursor.execute(f'UPDATE "{TABLE}" SET name = NULL')  # violates NOT NULL: an IntegrityError
 
-    monkeypatch.setattr("enterprises.services.revert._enterprise_revert_apply", refused_write)
+    monkeypatch.setattr(import_kind(ImportRecord.Kind.ENTERPRISES), "revert_apply", refused_write)
 
     response = admin_client.post(revert_url(record))
 

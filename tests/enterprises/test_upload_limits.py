@@ -23,7 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
+from imports.models import ImportRecord
 from tests.database import worker_database_url
 from tests.enterprises.import_helpers import HEADER, enterprise_row, rejected, run, xlsx_bytes
 

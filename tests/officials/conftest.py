@@ -4,7 +4,7 @@ unmatched co-applicant and an import record."""
 import pytest
 from django.utils import timezone
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from officials.services import official_set_up
 from regions.models import City, Province
 from tests.factories import DesignationFactory, EnterpriseFactory, PatentApplicantFactory, make_credit_code

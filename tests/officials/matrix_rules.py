@@ -65,11 +65,11 @@ ADMIN_MODELS = {
     # The provinces' data.
     "enterprises_enterprise": Admin("enterprises.enterprise", scoped=True, simple_history=True),
     "enterprises_designation": Admin("enterprises.designation", scoped=True, simple_history=True),
-    "enterprises_importrecord": Admin(
-        "enterprises.importrecord",
+    "imports_importrecord": Admin(
+        "imports.importrecord",
         scoped=True,
         allows=frozenset({"view"}),
-        other_actions=lambda role: "enterprises.view_importrecord" in role.perms,  # cancel one's own previews
+        other_actions=lambda role: "imports.view_importrecord" in role.perms,  # cancel one's own previews
     ),
     "patents_patent": Admin("patents.patent", scoped=True, simple_history=True),
     "patents_patentapplicant": Admin("patents.patentapplicant", scoped=True),
@@ -248,7 +248,7 @@ def _import_decide(role, method, variant):
 
 
 def _import_revert(role, method, variant):
-    if not sees(role, ADMIN_MODELS["enterprises_importrecord"], variant):
+    if not sees(role, ADMIN_MODELS["imports_importrecord"], variant):
         return "hidden"
     if not (_may_import(role) and _may_write_designations(role)):
         return "denied"
@@ -331,7 +331,9 @@ CUSTOM_ADMIN = {
     "admin:enterprises_enterprise_import_sample": Rule(
         staff_only(_viewer_of_enterprises("ok", "hidden")), args=lambda w, v: ["enterprises-sample.csv"]
     ),
-    "admin:enterprises_importrecord_revert": Rule(
+    # The record pages' old address (before #24 moved them to the imports app) redirects, for everyone.
+    "admin_importrecord_moved": Rule(lambda p, method, variant: "redirect"),
+    "admin:imports_importrecord_revert": Rule(
         staff_only(_import_revert), variants=("in", "out"), args=lambda w, v: [w["importrecord"][v].pk]
     ),
     "admin:patents_data_quality": Rule(

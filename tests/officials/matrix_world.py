@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from officials.roles import GROUP_NAMES
 from officials.services import official_set_up
 from regions.models import City, Province
@@ -37,7 +37,7 @@ _VIEW_EVERYTHING = frozenset(
     {
         "enterprises.view_enterprise",
         "enterprises.view_designation",
-        "enterprises.view_importrecord",
+        "imports.view_importrecord",
         "patents.view_patent",
         "patents.view_patentapplicant",
         "regions.view_province",

@@ -128,7 +128,7 @@ def test_autocomplete_offers_only_the_officials_enterprises_and_provinces(js_cli
     ("url_name", "visible", "hidden"),
     [
         ("admin:enterprises_designation_changelist", JS, ZJ),
-        ("admin:enterprises_importrecord_changelist", "jiangsu.csv", "zhejiang.csv"),
+        ("admin:imports_importrecord_changelist", "jiangsu.csv", "zhejiang.csv"),
         ("admin:patents_patentapplicant_changelist", "江苏合作大学", "浙江合作研究院"),
     ],
 )
@@ -138,7 +138,7 @@ def test_every_scoped_list_shows_only_the_officials_province(js_client, two_prov
 
 
 def test_an_import_record_touching_another_province_is_hidden(js_client, two_provinces):
-    html = page(js_client, "admin:enterprises_importrecord_changelist")
+    html = page(js_client, "admin:imports_importrecord_changelist")
     assert "national.csv" not in html
 
 

@@ -90,7 +90,7 @@ def test_a_provincial_official_imports_previews_confirms_and_reverts(browser_pag
     assert "新建企业 2" in page.content()
     shot(page, "04-enterprise-list")
 
-    page.goto(f"{live_server.url}/admin/enterprises/importrecord/")
+    page.goto(f"{live_server.url}/admin/imports/importrecord/")
     shot(page, "05-import-records")
     page.click("#result_list tbody tr th a")
     page.click("text=预览撤销这次导入")

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.enterprises.test_import_admin import decide, upload
 from tests.factories import EnterpriseFactory
@@ -49,7 +50,7 @@ def test_changes_through_the_admin_and_an_import_say_their_channel(regions, admi
     channels = list(
         enterprise.history.order_by("history_id").values_list("history_channel", "history_import_record_id")
     )
-    applied = ImportRecord.objects.get(options__has_key="preview_record_id")
+    applied = ImportRecord.objects.get(preview_record__isnull=False)
     assert channels == [("import", applied.pk), ("admin", None)]
     page = admin_client.get(reverse("admin:enterprises_enterprise_history", args=[enterprise.pk])).content.decode()
     assert "管理后台" in page and f"#{applied.pk}" in page and "撤销此修改" in page

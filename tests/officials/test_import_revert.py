@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
+from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.enterprises.test_import_admin import decide, upload
 from utilities.history import history_channel
@@ -21,7 +22,7 @@ def imported(client, rows) -> ImportRecord:
 
 
 def revert_url(record) -> str:
-    return reverse("admin:enterprises_importrecord_revert", args=[record.pk])
+    return reverse("admin:imports_importrecord_revert", args=[record.pk])
 
 
 def test_reverting_an_import_deletes_what_it_created_and_restores_what_it_changed(regions, admin_client):
@@ -47,8 +48,8 @@ def test_reverting_an_import_deletes_what_it_created_and_restores_what_it_change
     latest = Enterprise.objects.get().history.latest()
     assert (latest.history_channel, latest.history_import_record_id) == ("import", revert.pk)
     second.refresh_from_db()
-    assert second.options["reverted_by"] == revert.pk
-    assert first.options.get("reverted_by") is None
+    assert second.reverted_by == revert
+    assert first.reverted_by is None
 
 
 def test_an_import_is_reverted_only_once(regions, admin_client):

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from enterprises.models import Designation, Enterprise, ImportRecord
+from enterprises.models import Designation, Enterprise
 from enterprises.services import CREDIT_CODE_UNUSABLE
+from imports.models import ImportRecord
 from officials.services import official_set_up
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, list_bytes
 from tests.enterprises.test_import_admin import decide, upload
@@ -59,11 +60,11 @@ def test_an_official_list_with_a_row_of_another_province_is_refused(js_client):
 def test_an_accepted_import_is_recorded_with_its_provinces_and_seen_only_there(js_client, regions):
     upload(js_client, csv_bytes([enterprise_row(1)]))
     decide(js_client, ImportRecord.objects.get(), "confirm")
-    record = ImportRecord.objects.get(options__has_key="applied_record_id")
+    record = ImportRecord.objects.get(applied_record__isnull=False)
     assert set(record.provinces.values_list("code", flat=True)) == {"320000"}
 
     client = Client()
     client.force_login(official_set_up(username="zj", role="provincial", province_codes=["330000"]).user)
-    listing = client.get(reverse("admin:enterprises_importrecord_changelist"))
+    listing = client.get(reverse("admin:imports_importrecord_changelist"))
     assert listing.context["cl"].result_count == 0
-    assert js_client.get(reverse("admin:enterprises_importrecord_changelist")).context["cl"].result_count == 1
+    assert js_client.get(reverse("admin:imports_importrecord_changelist")).context["cl"].result_count == 1

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from patents.models import ApplicantBeforeImport, Patent, PatentApplicant, PatentBeforeImport
 from patents.services import patent_import
 from tests.factories import EnterpriseFactory
@@ -26,7 +26,7 @@ def imported(rows, *, user=None) -> ImportRecord:
 
 
 def revert_url(record) -> str:
-    return reverse("admin:enterprises_importrecord_revert", args=[record.pk])
+    return reverse("admin:imports_importrecord_revert", args=[record.pk])
 
 
 def applicants(publication_number: str) -> list[tuple[str, int | None]]:
@@ -102,7 +102,7 @@ def test_reverting_a_patent_import_deletes_what_it_created_and_restores_what_it_
     deleted = Patent.history.get(publication_number="CN112000003A", history_type="-")
     assert deleted.history_import_record_id == revert.pk
     second.refresh_from_db()
-    assert second.options["reverted_by"] == revert.pk
+    assert second.reverted_by == revert
 
 
 def test_the_revert_is_refused_naming_the_patent_when_a_later_edit_touched_a_field_it_changed(
@@ -216,7 +216,7 @@ def test_a_bulk_history_write_rebuilds_the_history_indexes_as_they_were(regions,
 
 
 def test_a_patent_import_record_shows_its_counts_in_words(regions):
-    from enterprises.import_records import import_counts_words
+    from imports.records import import_counts_words
 
     record = imported([patent_row(1, applicant_names="甲;乙")])
 

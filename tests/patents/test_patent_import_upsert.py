@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from patents.models import Patent, PatentApplicant
 from patents.services import staging
 from patents.signals import patent_links_changed

@@ -2,7 +2,7 @@
 
 import pytest
 
-from enterprises.models import ImportRecord
+from imports.models import ImportRecord
 from patents.models import Patent, PatentApplicant
 from tests.factories import PatentFactory, make_credit_code
 from tests.patents.conftest import HEADER, patent_row, patents_csv, run_import

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import Enterprise
+from imports.models import ImportRecord
 from reports import services
 from reports.models import PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
 from tests.database import worker_database_url

@@ -1,5 +1,10 @@
-"""Admin previews: upload → dry run → confirm or cancel. The preview is the import service run dry."""
+"""Admin previews: upload → dry run → confirm or cancel. The preview is the import service run dry.
 
+The upload is kept, content-addressed, in the default storage until it is confirmed or cancelled;
+a preview nobody decides on expires after ``PREVIEW_LIFETIME``.
+"""
+
+import datetime
 from typing import IO
 
 from django.core.files import File
@@ -9,37 +14,26 @@ from django.utils.translation import gettext
 
 from utilities.tabular import FileRejected
 
-from ..choices import DesignationStatus
-from ..import_records import file_fingerprint, import_record_reject
-from ..models import ImportRecord
-from .enterprise_file import enterprise_import
-from .miit_list import designation_list_import
-from .plan import DetailedImportOutcome
+from .models import ImportRecord
+from .records import file_fingerprint, import_record_reject
+from .registry import import_kind
 
 IMPORT_STORAGE_DIR = "imports"
 
+# An upload waits this long for its confirmation; then it is cancelled and its kept file deleted.
+PREVIEW_LIFETIME = datetime.timedelta(days=1)
 
-def _run_import(*, kind: str, stream: IO[bytes], file_name: str, options: dict, dry_run: bool, user, via: str):
-    if kind == ImportRecord.Kind.ENTERPRISES:
-        return enterprise_import(
-            stream=stream,
-            file_name=file_name,
-            dry_run=dry_run,
-            ignore_unknown=bool(options.get("ignore_unknown")),
-            user=user,
-            via=via,
-        )
-    if kind == ImportRecord.Kind.DESIGNATION_LIST:
-        return designation_list_import(
-            stream=stream,
-            file_name=file_name,
-            batch=options.get("batch"),
-            status=options.get("status") or DesignationStatus.CONFIRMED,
-            dry_run=dry_run,
-            user=user,
-            via=via,
-        )
-    raise ValueError(f"unknown import kind {kind!r}")
+
+def import_previews_expire(*, now: datetime.datetime | None = None) -> int:
+    """Cancel every preview older than ``PREVIEW_LIFETIME`` (and delete its kept file); returns how many."""
+    cutoff = (now or timezone.now()) - PREVIEW_LIFETIME
+    expired = 0
+    for record in ImportRecord.objects.filter(outcome=ImportRecord.Outcome.PREVIEWED, started_at__lt=cutoff):
+        import_cancel(record=record, user=None)
+        record.options = {**record.options, "expired": True}
+        record.save(update_fields=["options"])
+        expired += 1
+    return expired
 
 
 def _stored_name(sha256: str) -> str:
@@ -58,13 +52,13 @@ def _discard_stored_file(record: ImportRecord) -> None:
         default_storage.delete(name)
 
 
-def import_preview(*, kind: str, stream: IO[bytes], file_name: str, options: dict, user) -> DetailedImportOutcome:
+def import_preview(*, kind: str, stream: IO[bytes], file_name: str, options: dict, user):
     """Dry-run an uploaded file and keep it (MEDIA_ROOT/imports/<sha256>) until confirmed or cancelled.
 
     Raises ``FileRejected`` for an invalid file (its record is then ``rejected`` and nothing is kept).
     """
-    outcome = _run_import(
-        kind=kind, stream=stream, file_name=file_name, options=options, dry_run=True, user=user, via="admin"
+    outcome = import_kind(kind).run(
+        stream=stream, file_name=file_name, options=options, dry_run=True, user=user, via="admin"
     )
     record = outcome.record
     name = _stored_name(record.sha256)
@@ -78,7 +72,7 @@ def import_preview(*, kind: str, stream: IO[bytes], file_name: str, options: dic
     return outcome
 
 
-def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
+def import_confirm(*, record: ImportRecord, user):
     """Apply a previewed upload through the same service; the preview's record becomes ``applied``.
 
     The apply run writes its own ImportRecord (the data changes' audit entry); the preview record links
@@ -92,8 +86,7 @@ def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
         with default_storage.open(name, "rb") as stream:
             if file_fingerprint(stream)[1] != record.sha256:
                 raise ValueError(gettext("保存的文件与预览时不一致"))
-            outcome = _run_import(
-                kind=record.kind,
+            outcome = import_kind(record.kind).run(
                 stream=stream,
                 file_name=record.file_name,
                 options=record.options,
@@ -106,13 +99,13 @@ def import_confirm(*, record: ImportRecord, user) -> DetailedImportOutcome:
         _discard_stored_file(record)
         raise
     applied = outcome.record
-    applied.options = {**applied.options, "preview_record_id": record.pk}
-    applied.save(update_fields=["options"])
+    applied.preview_record = record
+    applied.save(update_fields=["preview_record"])
     record.outcome = ImportRecord.Outcome.APPLIED
     record.counts = outcome.counts
-    record.options = {**record.options, "applied_record_id": applied.pk}
+    record.applied_record = applied
     record.finished_at = timezone.now()
-    record.save(update_fields=["outcome", "counts", "options", "finished_at"])
+    record.save(update_fields=["outcome", "counts", "applied_record", "finished_at"])
     _discard_stored_file(record)
     return outcome
 
