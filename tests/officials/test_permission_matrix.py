@@ -335,7 +335,7 @@ def test_an_enterprise_write_through_the_api_needs_designation_permissions_to_ad
     from django.contrib.auth.models import Permission
     from rest_framework.authtoken.models import Token
 
-    from enterprises.models import ImportRecord
+    from imports.models import ImportRecord
     from officials.services import official_set_up
 
     user = official_set_up(username="m-enterprises-only", role="provincial", province_codes=["320000"]).user
