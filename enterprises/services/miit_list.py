@@ -14,7 +14,9 @@ from django.utils.translation import gettext
 
 from regions.selectors import CityGuesser, RegionCache, RegionResolver
 from utilities.bulk import chunks
-from utilities.tabular import Column, ErrorReport, FileRejected, open_table
+from utilities.tabular import ErrorReport, FileRejected
+from utilities.tabular.cells import Column
+from utilities.tabular.table import open_table
 
 from ..choices import DesignationStatus
 from ..import_records import import_transaction, recorded_import

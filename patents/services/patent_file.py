@@ -44,7 +44,9 @@ from utilities.bulk import (
     table_name,
     vacuumed,
 )
-from utilities.tabular import MAX_REPORTED_ERRORS, Column, ErrorReport, FileRejected, Table, open_table
+from utilities.tabular import MAX_REPORTED_ERRORS, ErrorReport, FileRejected
+from utilities.tabular.cells import Column
+from utilities.tabular.table import Table, open_table
 from utilities.timing import PhaseClock
 
 from ..models import Patent, PatentApplicant

@@ -25,7 +25,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from utilities.processes import django_process_pool
-from utilities.tabular import ErrorReport, FileRejected, NotInParts, Table, csv_parts
+from utilities.tabular import ErrorReport, FileRejected
+from utilities.tabular.parts import NotInParts, csv_parts
+from utilities.tabular.table import Table
 
 from .validation import PATENT_FIELDS, RowValidator
 

@@ -13,15 +13,8 @@ from django.utils.translation import gettext
 
 from enterprises.credit_codes import credit_code_problem
 from enterprises.names import normalize_name
-from utilities.tabular import (
-    POSITIVE_INT_MAX,
-    ErrorReport,
-    RowError,
-    choice_parser,
-    parse_date,
-    parse_list,
-    parse_non_negative_int,
-)
+from utilities.tabular import ErrorReport, RowError
+from utilities.tabular.parsers import POSITIVE_INT_MAX, choice_parser, parse_date, parse_list, parse_non_negative_int
 
 from ..choices import LegalStatus, PatentType
 from ..models import Patent, PatentApplicant
