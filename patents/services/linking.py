@@ -115,16 +115,20 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None, applicants=N
     return {"linked": linked, "enterprises": len(gained)}
 
 
-def _sql(template: str, **pieces: str) -> str:
-    """``template`` with the tables filled in, and the computed ``pieces`` a step passes."""
+def sql_filled(template: str, **pieces: str) -> str:
+    """``template`` with the tables the patent statements read filled in: the models' (quoted) and ``NAMES``;
+    ``pieces`` are the caller's own (its temporary tables, computed expressions)."""
     return template.format(
         patents=table_name(Patent),
         applicants=table_name(PatentApplicant),
         enterprises=table_name(Enterprise),
         names=NAMES,
-        candidates=_LINK_CANDIDATES,
         **pieces,
     )
+
+
+def _sql(template: str, **pieces: str) -> str:
+    return sql_filled(template, candidates=_LINK_CANDIDATES, **pieces)
 
 
 def _candidates_find(cursor, *, ids: set[int] | None, applicants) -> None:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from enterprises.import_records import ImportOutcome, import_transaction, recorded_import
-from enterprises.models import Enterprise, ImportRecord
+from enterprises.models import ImportRecord
 from enterprises.selectors import enterprise_name_index
 from utilities.bulk import (
     BULK_ROWS,
@@ -41,7 +41,6 @@ from utilities.bulk import (
     foreign_keys_checked_once,
     indexes_rebuilt,
     next_pk_sql,
-    table_name,
     vacuumed,
 )
 from utilities.tabular import ErrorReport, FileRejected
@@ -52,7 +51,7 @@ from utilities.timing import PhaseClock
 from ..models import Patent, PatentApplicant
 from ..signals import patent_links_changed
 from .import_history import before_import_keep, import_history_write
-from .linking import NAMES, load_names, name_match_allowed
+from .linking import NAMES, load_names, name_match_allowed, sql_filled
 from .staging import (
     STAGE_APPLICANT,
     STAGE_KEYS,
@@ -186,17 +185,14 @@ APPLICANTS_INSERT = """INSERT INTO {applicants} (patent_id, position, name, name
 
 
 def _sql(template: str, **pieces: str) -> str:
-    """``template`` with the tables filled in, and the computed ``pieces`` a step passes."""
-    return template.format(
-        patents=table_name(Patent),
-        applicants=table_name(PatentApplicant),
-        enterprises=table_name(Enterprise),
+    """``template`` with the tables filled in (``sql_filled``, and the staging tables), and the step's ``pieces``."""
+    return sql_filled(
+        template,
         staged=_STAGE_PATENT,
         staged_applicants=_STAGE_APPLICANT,
         state=_STAGE_STATE,
         appdiff=_STAGE_APPDIFF,
         resolved=_STAGE_RESOLVED,
-        names=NAMES,
         **pieces,
     )
 
