@@ -114,7 +114,8 @@ class RowValidator:
     """Validates one row at a time; ``keys`` holds the last row's natural keys, valid or not.
 
     It keeps nothing per row: the duplicates inside the file are found over the staged keys in SQL, so
-    memory does not grow with the file.
+    memory does not grow with the file. Its two ways through a row (``_valid``, ``_checked``) are checked
+    against each other on generated rows (tests/patents/test_row_validator_paths_property.py).
     """
 
     def __init__(self, report: ErrorReport) -> None:

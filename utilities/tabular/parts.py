@@ -12,7 +12,7 @@ class NotInParts(Exception):
     """The file cannot be cut into parts that read exactly as the whole does; read it in one piece."""
 
 
-# Line breaks as ``_lines`` counts them (universal newlines: \r\n, \r and \n each end a line).
+# Line breaks as ``csv_reader._lines`` counts them (universal newlines: \r\n, \r and \n each end a line).
 def _line_breaks(data: bytes) -> int:
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
