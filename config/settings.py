@@ -235,7 +235,7 @@ IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"
 # as CSV, ~12 MB as XLSX; lists of a batch are a few hundred KB. 50 MB leaves twice that. The admin form
 # refuses a bigger file, and the request-body limit reads this setting too.
 IMPORT_UPLOAD_MAX_BYTES = int(float(os.environ.get("DJANGO_IMPORT_UPLOAD_MAX_MB", "50")) * 1024 * 1024)
-# An XLSX is a zip of XML: these bound what openpyxl would unpack and parse (utilities/tabular.py), for
+# An XLSX is a zip of XML: these bound what openpyxl would unpack and parse (utilities/tabular/xlsx.py), for
 # the admin and the commands alike. That national file's sheet is ~100 MB of XML, at ~15:1; a zip bomb
 # (one 0.9 MB file of repeated shared strings took 526 MB to read) is far above 100:1.
 XLSX_MAX_UNCOMPRESSED_BYTES = int(float(os.environ.get("DJANGO_XLSX_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024)

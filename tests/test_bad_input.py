@@ -27,7 +27,9 @@ from imports.models import ImportRecord
 from patents.management.commands.import_patents import Command as PatentsCommand
 from patents.models import Patent
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row, xlsx_bytes
-from utilities import tabular
+from utilities.tabular import FileRejected, csv_reader
+from utilities.tabular.cells import Column
+from utilities.tabular.table import open_table
 
 pytestmark = pytest.mark.django_db
 
@@ -246,12 +248,10 @@ def test_the_admin_in_english_shows_the_english_cause(regions, admin_client):
 
 
 def test_bytes_of_another_encoding_later_in_the_file_are_reported_with_their_row(monkeypatch):
-    monkeypatch.setattr(tabular, "_SNIFF_BYTES", 16)  # the sample decodes as UTF-8, row 3 does not
+    monkeypatch.setattr(csv_reader, "SNIFF_BYTES", 16)  # the sample decodes as UTF-8, row 3 does not
     data = "name,province\n苏州甲,江苏省\n".encode() + "苏州乙,江苏省\n".encode("gbk")
-    table = tabular.open_table(
-        io.BytesIO(data), [tabular.Column("name", "企业名称"), tabular.Column("province", "省份")]
-    )
-    with pytest.raises(tabular.FileRejected) as rejected:
+    table = open_table(io.BytesIO(data), [Column("name", "企业名称"), Column("province", "省份")])
+    with pytest.raises(FileRejected) as rejected:
         list(table.rows())
     error = rejected.value.report.errors[0]
     assert (error.row, error.column) == (3, "name")
@@ -260,15 +260,11 @@ def test_bytes_of_another_encoding_later_in_the_file_are_reported_with_their_row
 
 def test_a_quoted_cell_on_one_line_and_trailing_empty_cells_are_fine():
     data = 'name,province\n"苏州,甲",江苏省,,\n'.encode()
-    table = tabular.open_table(
-        io.BytesIO(data), [tabular.Column("name", "企业名称"), tabular.Column("province", "省份")]
-    )
+    table = open_table(io.BytesIO(data), [Column("name", "企业名称"), Column("province", "省份")])
     assert list(table.rows()) == [(2, {"name": "苏州,甲", "province": "江苏省"})]
 
 
 def test_row_numbers_follow_the_lines_of_the_file():
     data = "name,province\n\n苏州甲,江苏省\n\n苏州乙,江苏省\n".encode()
-    table = tabular.open_table(
-        io.BytesIO(data), [tabular.Column("name", "企业名称"), tabular.Column("province", "省份")]
-    )
+    table = open_table(io.BytesIO(data), [Column("name", "企业名称"), Column("province", "省份")])
     assert [number for number, _ in table.rows()] == [3, 5]

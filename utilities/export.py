@@ -3,7 +3,7 @@
 The rows come from a database iterator (``QuerySet.iterator(chunk_size=…)`` or a server-side cursor), are
 written a few thousand at a time and leave as chunks of a ``StreamingHttpResponse``: exporting 1.6 million
 patents never holds more than one chunk. Text cells that a spreadsheet would run as a formula are neutralised
-with a leading apostrophe; the interchange reader (``utilities.tabular.clean_cell``) removes it again.
+with a leading apostrophe; the interchange reader (``utilities.tabular.cells.clean_cell``) removes it again.
 
 ``neutralise`` is the one rule for every CSV and XLSX the project writes (the exports here, the COPY export,
 the indicator API's ``?format=csv``). It looks at text cells only: a number, negative ones included, stays a
@@ -23,7 +23,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from .tabular import FORMULA_PREFIXES, NEUTRALISING_PREFIX
+from .tabular.cells import FORMULA_PREFIXES, NEUTRALISING_PREFIX
 
 BOM = "\ufeff"
 # Rows per csv.writer.writerows call and per chunk sent: about 0.5-1 MB of CSV.

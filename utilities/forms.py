@@ -3,12 +3,12 @@
 The importer and the API (which writes through it) refuse cells with HTML markup or a spreadsheet
 formula's first character; an admin form that stored them made an export that no longer re-imports, and
 put markup where the portal and the PDF reports show names (issue #22). ``CellCheckedModelForm`` runs the
-importer's own cell rule (``utilities.tabular.cell_problem``) over every text a form cleans.
+importer's own cell rule (``utilities.tabular.cells.cell_problem``) over every text a form cleans.
 """
 
 from django import forms
 
-from .tabular import cell_problem
+from .tabular.cells import cell_problem
 
 
 class CellCheckedFormMixin:

@@ -7,7 +7,8 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from utilities.tabular import POSITIVE_INT_MAX, ErrorReport, parse_date, parse_list, parse_non_negative_int
+from utilities.tabular import ErrorReport
+from utilities.tabular.parsers import POSITIVE_INT_MAX, parse_date, parse_list, parse_non_negative_int
 
 from ..credit_codes import credit_code_problem
 from ..models import Enterprise

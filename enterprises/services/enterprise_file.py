@@ -30,7 +30,10 @@ from django.utils.translation import gettext
 
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import chunks, drop_tables, insert_rows
-from utilities.tabular import Column, ErrorReport, FileRejected, choice_parser, open_table, parse_bool
+from utilities.tabular import ErrorReport, FileRejected
+from utilities.tabular.cells import Column
+from utilities.tabular.parsers import choice_parser, parse_bool
+from utilities.tabular.table import open_table
 
 from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
 from ..former_names import current_name_holders, former_name_problem

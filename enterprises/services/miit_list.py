@@ -16,7 +16,9 @@ from imports.models import ImportRecord
 from imports.records import import_transaction, recorded_import
 from regions.selectors import CityGuesser, RegionCache, RegionResolver
 from utilities.bulk import chunks
-from utilities.tabular import Column, ErrorReport, FileRejected, open_table
+from utilities.tabular import ErrorReport, FileRejected
+from utilities.tabular.cells import Column
+from utilities.tabular.table import open_table
 
 from ..choices import DesignationStatus
 from ..models import Enterprise

@@ -52,6 +52,40 @@ def name_match_allowed(applicant: str) -> str:
     return f"({applicant}.credit_code = '' OR (ec.id IS NULL AND nm.has_code = 0))"
 
 
+# ec: the enterprise (any) with the applicant's code; eg: the same, restricted to those being linked.
+_CANDIDATES_CREATE = """CREATE TEMP TABLE {candidates} AS
+    SELECT id, patent_id, position, candidate FROM (
+        SELECT a.id, a.patent_id, a.position,
+               CASE WHEN ec.id IS NOT NULL THEN eg.id
+                    WHEN {allowed} THEN nm.enterprise_id END AS candidate
+        FROM {applicants} a
+        LEFT JOIN {enterprises} ec ON a.credit_code <> '' AND ec.credit_code = a.credit_code
+        LEFT JOIN {enterprises} eg ON eg.id = ec.id {code_filter}
+        LEFT JOIN {names} nm ON nm.name_normalized = a.name_normalized
+        WHERE a.enterprise_id IS NULL AND (eg.id IS NOT NULL OR nm.enterprise_id IS NOT NULL)
+        {applicant_filter}
+    ) c
+    WHERE candidate IS NOT NULL"""
+# The once-per-patent rule: no link to an enterprise the patent already links to, and of several
+# candidates for one enterprise on one patent, the first position.
+_LINKS_WRITE = """UPDATE {applicants} SET enterprise_id = f.candidate
+    FROM (
+        SELECT id, candidate FROM (
+            SELECT c.id, c.candidate, ROW_NUMBER() OVER (
+                PARTITION BY c.patent_id, c.candidate ORDER BY c.position) AS rank
+            FROM {candidates} c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {applicants} b WHERE b.patent_id = c.patent_id AND b.enterprise_id = c.candidate)
+        ) ranked WHERE rank = 1
+    ) f
+    WHERE {applicants}.id = f.id"""
+# A new link changes what the API shows of the patent: its incremental-sync timestamp moves.
+_PATENTS_TOUCH = """UPDATE {patents} SET updated_at = %s WHERE id IN (
+    SELECT a.patent_id FROM {applicants} a JOIN {candidates} c ON c.id = a.id AND a.enterprise_id = c.candidate)"""
+_ENTERPRISES_GAINED = """SELECT DISTINCT a.enterprise_id
+    FROM {applicants} a JOIN {candidates} c ON c.id = a.id AND a.enterprise_id = c.candidate"""
+
+
 @transaction.atomic
 def applicants_link(*, enterprise_ids: Iterable[int] | None = None, applicants=None) -> dict[str, int]:
     """Link still-unmatched applicants to the given enterprises (all enterprises when None).
@@ -68,71 +102,61 @@ def applicants_link(*, enterprise_ids: Iterable[int] | None = None, applicants=N
     ids = None if enterprise_ids is None else {int(pk) for pk in enterprise_ids}
     if ids is not None and not ids:
         return {"linked": 0, "enterprises": 0}
-    applicant_filter, applicant_params = "", []
-    if applicants is not None:
-        subquery, applicant_params = applicants.values("pk").query.sql_with_params()
-        applicant_filter = f"AND a.id IN ({subquery})"
-    applicants, enterprises = table_name(PatentApplicant), table_name(Enterprise)
     with connection.cursor() as cursor:
         load_names(cursor, enterprise_name_index(), only=ids)
         drop_tables(cursor, _LINK_IDS, _LINK_CANDIDATES)
-        if ids is None:
-            code_filter = ""
-        else:
-            cursor.execute(f"CREATE TEMP TABLE {_LINK_IDS} (enterprise_id bigint PRIMARY KEY)")
-            insert_rows(cursor, _LINK_IDS, ("enterprise_id",), [(pk,) for pk in sorted(ids)])
-            analyze(cursor, _LINK_IDS)
-            code_filter = f"AND eg.id IN (SELECT enterprise_id FROM {_LINK_IDS})"
-        # ec: the enterprise (any) with the applicant's code; eg: the same, restricted to those being linked.
-        cursor.execute(
-            f"""CREATE TEMP TABLE {_LINK_CANDIDATES} AS
-                SELECT id, patent_id, position, candidate FROM (
-                    SELECT a.id, a.patent_id, a.position,
-                           CASE WHEN ec.id IS NOT NULL THEN eg.id
-                                WHEN {name_match_allowed("a")} THEN nm.enterprise_id END AS candidate
-                    FROM {applicants} a
-                    LEFT JOIN {enterprises} ec ON a.credit_code <> '' AND ec.credit_code = a.credit_code
-                    LEFT JOIN {enterprises} eg ON eg.id = ec.id {code_filter}
-                    LEFT JOIN {NAMES} nm ON nm.name_normalized = a.name_normalized
-                    WHERE a.enterprise_id IS NULL AND (eg.id IS NOT NULL OR nm.enterprise_id IS NOT NULL)
-                    {applicant_filter}
-                ) c
-                WHERE candidate IS NOT NULL""",
-            applicant_params,
-        )
-        cursor.execute(
-            f"""UPDATE {applicants} SET enterprise_id = f.candidate
-                FROM (
-                    SELECT id, candidate FROM (
-                        SELECT c.id, c.candidate, ROW_NUMBER() OVER (
-                            PARTITION BY c.patent_id, c.candidate ORDER BY c.position) AS rank
-                        FROM {_LINK_CANDIDATES} c
-                        WHERE NOT EXISTS (
-                            SELECT 1 FROM {applicants} b
-                            WHERE b.patent_id = c.patent_id AND b.enterprise_id = c.candidate)
-                    ) ranked WHERE rank = 1
-                ) f
-                WHERE {applicants}.id = f.id"""
-        )
+        _candidates_find(cursor, ids=ids, applicants=applicants)
+        cursor.execute(_sql(_LINKS_WRITE))
         linked = cursor.rowcount
-        gained: set[int] = set()
-        if linked:
-            # A new link changes what the API shows of those patents: their incremental-sync timestamp moves.
-            cursor.execute(
-                f"""UPDATE {table_name(Patent)} SET updated_at = %s WHERE id IN (
-                        SELECT a.patent_id FROM {applicants} a
-                        JOIN {_LINK_CANDIDATES} c ON c.id = a.id AND a.enterprise_id = c.candidate)""",
-                [connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            cursor.execute(
-                f"""SELECT DISTINCT a.enterprise_id FROM {applicants} a
-                    JOIN {_LINK_CANDIDATES} c ON c.id = a.id AND a.enterprise_id = c.candidate"""
-            )
-            gained = {row[0] for row in cursor.fetchall()}
+        gained = _links_gained(cursor) if linked else set()
         drop_tables(cursor, NAMES, _LINK_IDS, _LINK_CANDIDATES)
     if gained:
         patent_links_changed.send(sender=PatentApplicant, enterprise_ids=frozenset(gained))
     return {"linked": linked, "enterprises": len(gained)}
+
+
+def sql_filled(template: str, **pieces: str) -> str:
+    """``template`` with the tables the patent statements read filled in: the models' (quoted) and ``NAMES``;
+    ``pieces`` are the caller's own (its temporary tables, computed expressions)."""
+    return template.format(
+        patents=table_name(Patent),
+        applicants=table_name(PatentApplicant),
+        enterprises=table_name(Enterprise),
+        names=NAMES,
+        **pieces,
+    )
+
+
+def _sql(template: str, **pieces: str) -> str:
+    return sql_filled(template, candidates=_LINK_CANDIDATES, **pieces)
+
+
+def _candidates_find(cursor, *, ids: set[int] | None, applicants) -> None:
+    """The candidates table: each unmatched applicant (of ``applicants``) that the rule links to one of ``ids``."""
+    applicant_filter, applicant_params = "", []
+    if applicants is not None:
+        subquery, applicant_params = applicants.values("pk").query.sql_with_params()
+        applicant_filter = f"AND a.id IN ({subquery})"
+    code_filter = ""
+    if ids is not None:
+        cursor.execute(f"CREATE TEMP TABLE {_LINK_IDS} (enterprise_id bigint PRIMARY KEY)")
+        insert_rows(cursor, _LINK_IDS, ("enterprise_id",), [(pk,) for pk in sorted(ids)])
+        analyze(cursor, _LINK_IDS)
+        code_filter = f"AND eg.id IN (SELECT enterprise_id FROM {_LINK_IDS})"
+    sql = _sql(
+        _CANDIDATES_CREATE,
+        allowed=name_match_allowed("a"),
+        code_filter=code_filter,
+        applicant_filter=applicant_filter,
+    )
+    cursor.execute(sql, applicant_params)
+
+
+def _links_gained(cursor) -> set[int]:
+    """The enterprises that gained links, their patents' timestamps moved."""
+    cursor.execute(_sql(_PATENTS_TOUCH), [connection.ops.adapt_datetimefield_value(timezone.now())])
+    cursor.execute(_sql(_ENTERPRISES_GAINED))
+    return {row[0] for row in cursor.fetchall()}
 
 
 @transaction.atomic

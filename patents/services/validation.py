@@ -13,15 +13,8 @@ from django.utils.translation import gettext
 
 from enterprises.credit_codes import credit_code_problem
 from enterprises.names import normalize_name
-from utilities.tabular import (
-    POSITIVE_INT_MAX,
-    ErrorReport,
-    RowError,
-    choice_parser,
-    parse_date,
-    parse_list,
-    parse_non_negative_int,
-)
+from utilities.tabular import ErrorReport, RowError
+from utilities.tabular.parsers import POSITIVE_INT_MAX, choice_parser, parse_date, parse_list, parse_non_negative_int
 
 from ..choices import LegalStatus, PatentType
 from ..models import Patent, PatentApplicant
@@ -92,11 +85,37 @@ def _too_long(key: str) -> str:
     return gettext("超过%(limit)s个字符") % {"limit": _MAX_LENGTH[key]}
 
 
+def _plain_counts(row: dict[str, str]) -> list[int] | None:
+    """``_valid``'s counts: empty or up to nine ASCII digits each (else None: ``_checked``'s business)."""
+    counts = []
+    for key in ("cited_by_count", "license_count", "transfer_count"):
+        value = row.get(key, "")
+        if not value:
+            counts.append(0)
+        elif len(value) <= 9 and value.isdigit() and value.isascii():
+            counts.append(int(value))
+        else:
+            return None
+    return counts
+
+
+def _sole_applicant(row: dict[str, str]) -> tuple[str, str, str] | None:
+    """``_valid``'s applicant: one, named, with a valid credit code or none (else None: ``_checked``'s)."""
+    names, codes = row["applicant_names"], row.get("applicant_credit_codes", "")
+    if ";" in names or "；" in names or ";" in codes or "；" in codes:
+        return None  # several applicants: the list rules are ``_checked``'s
+    name, code = names.strip(), codes.upper().strip()
+    if not name or len(name) > _MAX_NAME or (code and not _code_valid(code)):
+        return None
+    return name, _cached_normalize(name), code
+
+
 class RowValidator:
     """Validates one row at a time; ``keys`` holds the last row's natural keys, valid or not.
 
     It keeps nothing per row: the duplicates inside the file are found over the staged keys in SQL, so
-    memory does not grow with the file.
+    memory does not grow with the file. Its two ways through a row (``_valid``, ``_checked``) are checked
+    against each other on generated rows (tests/patents/test_row_validator_paths_property.py).
     """
 
     def __init__(self, report: ErrorReport) -> None:
@@ -145,20 +164,11 @@ class RowValidator:
             or (grant_date is not None and grant_date < application_date)
         ):
             return None
-        counts = []
-        for key in ("cited_by_count", "license_count", "transfer_count"):
-            value = row.get(key, "")
-            if not value:
-                counts.append(0)
-            elif len(value) <= 9 and value.isdigit() and value.isascii():
-                counts.append(int(value))
-            else:
-                return None
-        names, codes = row["applicant_names"], row.get("applicant_credit_codes", "")
-        if ";" in names or "；" in names or ";" in codes or "；" in codes:
-            return None  # several applicants: the list rules are ``_checked``'s
-        name, code = names.strip(), codes.upper().strip()
-        if not name or len(name) > _MAX_NAME or (code and not _code_valid(code)):
+        counts = _plain_counts(row)
+        if counts is None:
+            return None
+        applicant = _sole_applicant(row)
+        if applicant is None:
             return None
         values = (
             publication_number,
@@ -173,7 +183,7 @@ class RowValidator:
             ipc_main,
             *counts,
         )
-        return values, [(name, _cached_normalize(name), code)]
+        return values, [applicant]
 
     def _checked(self, number: int, row: dict[str, str]) -> tuple[tuple, list[tuple[str, str, str]]] | None:
         """Every check, each problem reported with its row, column, value and reason; the values or None."""
@@ -184,6 +194,49 @@ class RowValidator:
         publication_number = get("publication_number", "").upper()
         application_number = get("application_number", "")
         jurisdiction = get("jurisdiction", "").upper()
+        self._keys_check(number, publication_number, application_number, jurisdiction)
+
+        patent_type = self._choice(number, "patent_type", get("patent_type", ""), _parse_patent_type)
+        legal_status = self._choice(number, "legal_status", get("legal_status", ""), _parse_legal_status)
+        title = get("title", "")
+        if len(title) > _MAX_LENGTH["title"]:
+            add(number, "title", title, _too_long("title"))
+        ipc_main = get("ipc_main", "")
+        if len(ipc_main) > _MAX_LENGTH["ipc_main"]:
+            add(number, "ipc_main", ipc_main, _too_long("ipc_main"))
+
+        application_date, publication_date, grant_date = self._dates(number, row)
+
+        cited_by_count = self._count(number, "cited_by_count", get("cited_by_count", ""))
+        license_count = self._count(number, "license_count", get("license_count", ""))
+        transfer_count = self._count(number, "transfer_count", get("transfer_count", ""))
+        applicants = self._applicants(number, get("applicant_names", ""), get("applicant_credit_codes", ""))
+
+        # Duplicates inside the file are found afterwards, in SQL over every row's keys (see ``duplicates``).
+        self.keys = (publication_number, jurisdiction, application_number)
+
+        if self.report.total != errors_before:
+            return None
+        values = (
+            publication_number,
+            application_number,
+            jurisdiction,
+            patent_type,
+            title,
+            application_date,
+            publication_date,
+            grant_date,
+            legal_status,
+            ipc_main,
+            cited_by_count,
+            license_count,
+            transfer_count,
+        )
+        return values, applicants
+
+    def _keys_check(self, number: int, publication_number: str, application_number: str, jurisdiction: str) -> None:
+        """The natural keys: present, not too long, the office a code and the publication number's prefix."""
+        add = self.report.add
         for key, value in (("publication_number", publication_number), ("application_number", application_number)):
             if not value:
                 add(number, key, "", _required())
@@ -214,50 +267,18 @@ class RowValidator:
                 % {"prefix": publication_number[:2], "jurisdiction": jurisdiction},
             )
 
-        patent_type = self._choice(number, "patent_type", get("patent_type", ""), _parse_patent_type)
-        legal_status = self._choice(number, "legal_status", get("legal_status", ""), _parse_legal_status)
-        title = get("title", "")
-        if len(title) > _MAX_LENGTH["title"]:
-            add(number, "title", title, _too_long("title"))
-        ipc_main = get("ipc_main", "")
-        if len(ipc_main) > _MAX_LENGTH["ipc_main"]:
-            add(number, "ipc_main", ipc_main, _too_long("ipc_main"))
-
+    def _dates(self, number: int, row: dict[str, str]) -> tuple:
+        """(application, publication, grant date), each None when missing or wrong; their order checked."""
+        get = row.get
         application_date = self._date(number, "application_date", get("application_date", ""), required=True)
         publication_date = self._date(number, "publication_date", get("publication_date", ""), required=True)
         grant_date = self._date(number, "grant_date", get("grant_date", ""), required=False)
         if application_date:
             if publication_date and publication_date < application_date:
-                add(number, "publication_date", row["publication_date"], gettext("公开日早于申请日"))
+                self.report.add(number, "publication_date", row["publication_date"], gettext("公开日早于申请日"))
             if grant_date and grant_date < application_date:
-                add(number, "grant_date", row["grant_date"], gettext("授权日早于申请日"))
-
-        cited_by_count = self._count(number, "cited_by_count", get("cited_by_count", ""))
-        license_count = self._count(number, "license_count", get("license_count", ""))
-        transfer_count = self._count(number, "transfer_count", get("transfer_count", ""))
-        applicants = self._applicants(number, get("applicant_names", ""), get("applicant_credit_codes", ""))
-
-        # Duplicates inside the file are found afterwards, in SQL over every row's keys (see ``duplicates``).
-        self.keys = (publication_number, jurisdiction, application_number)
-
-        if self.report.total != errors_before:
-            return None
-        values = (
-            publication_number,
-            application_number,
-            jurisdiction,
-            patent_type,
-            title,
-            application_date,
-            publication_date,
-            grant_date,
-            legal_status,
-            ipc_main,
-            cited_by_count,
-            license_count,
-            transfer_count,
-        )
-        return values, applicants
+                self.report.add(number, "grant_date", row["grant_date"], gettext("授权日早于申请日"))
+        return application_date, publication_date, grant_date
 
     def _choice(self, number: int, key: str, value: str, parse: Callable[[str], str]) -> str:
         if not value:

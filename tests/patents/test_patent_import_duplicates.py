@@ -8,6 +8,7 @@ import pytest
 
 from patents.models import Patent, PatentApplicant
 from patents.services import patent_file as services
+from patents.services import staging
 from tests.patents.conftest import patent_row, patents_csv, run_import
 from utilities.tabular import FileRejected
 
@@ -137,7 +138,7 @@ def test_a_valid_file_is_written_without_the_search(monkeypatch):
     def search(*args, **kwargs):
         raise AssertionError("searched a valid file for duplicates before writing it")
 
-    monkeypatch.setattr(services, "duplicates", search)
+    monkeypatch.setattr(staging, "duplicates", search)
     outcome = run_import(patents_csv([patent_row(1), patent_row(2)]))
     assert outcome.counts["created"] == 2
 

@@ -4,7 +4,10 @@ import io
 
 import pytest
 
-from utilities.tabular import Column, FileRejected, NotInParts, Table, csv_parts, open_table
+from utilities.tabular import FileRejected
+from utilities.tabular.cells import Column
+from utilities.tabular.parts import NotInParts, csv_parts
+from utilities.tabular.table import Table, open_table
 
 COLUMNS = [Column("name", "名称", verbatim=True), Column("code", "代码"), Column("note", "备注")]
 

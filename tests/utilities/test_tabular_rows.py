@@ -5,8 +5,10 @@ import io
 
 import pytest
 
-from utilities import tabular
-from utilities.tabular import Column, FileRejected, open_table
+from utilities.tabular import FileRejected
+from utilities.tabular import table as tabular_table
+from utilities.tabular.cells import Column
+from utilities.tabular.table import open_table
 
 COLUMNS = [Column("name", "名称", verbatim=True), Column("code", "代码"), Column("note", "备注")]
 
@@ -17,7 +19,7 @@ def read(text: str, *, short_way: bool = True) -> tuple[list[tuple[int, dict]], 
     rows, errors = [], []
     with pytest.MonkeyPatch.context() as patch:
         if not short_way:
-            patch.setattr(tabular, "_plain_cells", lambda width, verbatim: lambda raw: None)
+            patch.setattr(tabular_table, "plain_cells", lambda width, verbatim: lambda raw: None)
         try:
             rows.extend(table.rows())
         except FileRejected as rejected:
@@ -30,7 +32,7 @@ def test_a_plain_row_is_trimmed_and_normalised_without_the_cell_by_cell_way(monk
         raise AssertionError("a plain row took the cell-by-cell way")
 
     table = open_table(io.BytesIO("name,code,note\n 北京（测试）有限公司\u3000, ＡＢ１２ ,x\n".encode()), COLUMNS)
-    monkeypatch.setattr(tabular, "clean_cell", not_called)
+    monkeypatch.setattr(tabular_table, "clean_cell", not_called)
     # The verbatim name keeps its full-width brackets (only trimmed); the code is NFKC'd to half-width.
     assert list(table.rows()) == [(2, {"name": "北京（测试）有限公司", "code": "AB12", "note": "x"})]
 
