@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-# Moved to the imports app (#24); still importable from here for the importers other changes of #24 own
-# (enterprise_file, patent_file), until they import it from imports.models.
-from imports.models import ImportRecord  # noqa: F401
 from utilities.history import ChannelHistoryBase
 from utilities.scoping import RestrictedQuerySet
 

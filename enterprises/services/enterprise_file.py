@@ -28,6 +28,8 @@ from typing import IO
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext
 
+from imports.models import ImportRecord
+from imports.records import import_transaction, recorded_import
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import chunks, drop_tables, insert_rows
 from utilities.tabular import ErrorReport, FileRejected
@@ -37,8 +39,7 @@ from utilities.tabular.table import open_table
 
 from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
 from ..former_names import current_name_holders, former_name_problem
-from ..import_records import import_transaction, recorded_import
-from ..models import Enterprise, ImportRecord
+from ..models import Enterprise
 from ..names import normalize_name
 from .cells import (
     parse_batch,

@@ -30,9 +30,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from enterprises.import_records import ImportOutcome, import_transaction, recorded_import
-from enterprises.models import ImportRecord
 from enterprises.selectors import enterprise_name_index
+from imports.models import ImportRecord
+from imports.records import ImportOutcome, import_transaction, recorded_import
 from utilities.bulk import (
     BULK_ROWS,
     analyze,
