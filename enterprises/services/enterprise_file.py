@@ -141,6 +141,38 @@ def _staging() -> Iterator[None]:
             pass
 
 
+def _parsed_row(
+    number: int, cells: dict[str, str], parsers: dict, regions: RegionCache, report: ErrorReport
+) -> tuple[str | None, str | None]:
+    """One row parsed and validated into ``report``: (its credit code, its values to stage or None).
+
+    The values are staged only while the file has no problem: from the first one on it will be rejected.
+    """
+    values: dict[str, object] = {}
+    ok = True
+    for key, parser in parsers.items():
+        raw = cells.get(key, "")
+        try:
+            values[key] = parser(raw)
+        except ValueError as exc:
+            report.add(number, key, raw, str(exc))
+            ok = False
+    province, city = cells.get("province", ""), cells.get("city", "")
+    region = regions.resolve(report, number, province, city)
+    if region is not None and region.city_code is None:
+        report.add(number, "city", city, gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"))
+        region = None
+    if ok and values["former_names"] and values["name"]:
+        own = normalize_name(values["name"])
+        if any(normalize_name(former) == own for former in values["former_names"]):
+            report.add(number, "former_names", cells.get("former_names"), gettext("曾用名不能与现名相同"))
+            ok = False
+    payload = None
+    if ok and region is not None and not report:
+        payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
+    return values.get("credit_code") or None, payload
+
+
 def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport) -> None:
     """Parse and validate every row into ``report``; stage each row's credit code and a valid row's values.
 
@@ -157,39 +189,7 @@ def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
         batch.clear()
 
     for number, cells in table.rows():
-        values: dict[str, object] = {}
-        ok = True
-        for key, parser in parsers.items():
-            raw = cells.get(key, "")
-            try:
-                values[key] = parser(raw)
-            except ValueError as exc:
-                report.add(number, key, raw, str(exc))
-                ok = False
-        province, city = cells.get("province", ""), cells.get("city", "")
-        region = regions.resolve(report, number, province, city)
-        if region is not None and region.city_code is None:
-            report.add(
-                number,
-                "city",
-                city,
-                gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"),
-            )
-            region = None
-        if ok and values["former_names"] and values["name"]:
-            own = normalize_name(values["name"])
-            if any(normalize_name(former) == own for former in values["former_names"]):
-                report.add(
-                    number,
-                    "former_names",
-                    cells.get("former_names"),
-                    gettext("曾用名不能与现名相同"),
-                )
-                ok = False
-        code = values.get("credit_code") or None
-        payload = None
-        if ok and region is not None and not report:
-            payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
+        code, payload = _parsed_row(number, cells, parsers, regions, report)
         if code is not None:
             batch.append((number, code, payload))
             if len(batch) >= CHUNK_ROWS:
