@@ -18,10 +18,8 @@ import csv
 import datetime
 import io
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import groupby
 from typing import IO
 
@@ -31,15 +29,13 @@ from django.utils.translation import gettext
 from imports.models import ImportRecord
 from imports.records import import_transaction, recorded_import
 from regions.selectors import RegionCache, RegionResolver
-from utilities.bulk import chunks, drop_tables, insert_rows
+from utilities.bulk import drop_tables, insert_rows
 from utilities.tabular import ErrorReport, FileRejected
 from utilities.tabular.cells import Column
 from utilities.tabular.parsers import choice_parser, parse_bool
 from utilities.tabular.table import open_table
 
 from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
-from ..former_names import current_name_holders, former_name_problem
-from ..models import Enterprise
 from ..names import normalize_name
 from .cells import (
     parse_batch,
@@ -51,16 +47,8 @@ from .cells import (
     parse_stock_code,
     report_duplicates,
 )
-from .plan import (
-    ChangeList,
-    DetailedImportOutcome,
-    Plan,
-    RowChange,
-    designations_of,
-    enterprises_notify,
-    plan_designation,
-    statistics_renewed,
-)
+from .enterprise_plan import _Claims, _EnterpriseRow, _plan_enterprise_import
+from .plan import ChangeList, DetailedImportOutcome, Plan, RowChange, enterprises_notify, statistics_renewed
 from .scope import ImportScopeCheck, designation_write_check
 
 # Rows planned and written at a time: one chunk's plan (model instances, history rows) is a few MB, and
@@ -90,26 +78,6 @@ ENTERPRISE_COLUMNS = (
 # Optional, after the spec's columns: the programme of the row's designation. A file without it (or an
 # empty cell) lists 小巨人, as the MIIT lists do; a provincial 专精特新中小企业 list says ``sme``.
 PROGRAM_COLUMN = Column("program", "项目")
-
-
-@dataclass
-class _EnterpriseRow:
-    row: int
-    credit_code: str
-    name: str
-    former_names: list[str]
-    province_id: str
-    city_id: str | None
-    industry_field: str
-    employees: int | None
-    listing_board: str
-    stock_code: str
-    primary_financing: bool | None
-    founded_on: datetime.date | None
-    batch: int
-    designation_status: str
-    designated_on: datetime.date | None
-    program: str
 
 
 def _enterprise_parsers() -> dict:
@@ -173,6 +141,38 @@ def _staging() -> Iterator[None]:
             pass
 
 
+def _parsed_row(
+    number: int, cells: dict[str, str], parsers: dict, regions: RegionCache, report: ErrorReport
+) -> tuple[str | None, str | None]:
+    """One row parsed and validated into ``report``: (its credit code, its values to stage or None).
+
+    The values are staged only while the file has no problem: from the first one on it will be rejected.
+    """
+    values: dict[str, object] = {}
+    ok = True
+    for key, parser in parsers.items():
+        raw = cells.get(key, "")
+        try:
+            values[key] = parser(raw)
+        except ValueError as exc:
+            report.add(number, key, raw, str(exc))
+            ok = False
+    province, city = cells.get("province", ""), cells.get("city", "")
+    region = regions.resolve(report, number, province, city)
+    if region is not None and region.city_code is None:
+        report.add(number, "city", city, gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"))
+        region = None
+    if ok and values["former_names"] and values["name"]:
+        own = normalize_name(values["name"])
+        if any(normalize_name(former) == own for former in values["former_names"]):
+            report.add(number, "former_names", cells.get("former_names"), gettext("曾用名不能与现名相同"))
+            ok = False
+    payload = None
+    if ok and region is not None and not report:
+        payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
+    return values.get("credit_code") or None, payload
+
+
 def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport) -> None:
     """Parse and validate every row into ``report``; stage each row's credit code and a valid row's values.
 
@@ -189,39 +189,7 @@ def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
         batch.clear()
 
     for number, cells in table.rows():
-        values: dict[str, object] = {}
-        ok = True
-        for key, parser in parsers.items():
-            raw = cells.get(key, "")
-            try:
-                values[key] = parser(raw)
-            except ValueError as exc:
-                report.add(number, key, raw, str(exc))
-                ok = False
-        province, city = cells.get("province", ""), cells.get("city", "")
-        region = regions.resolve(report, number, province, city)
-        if region is not None and region.city_code is None:
-            report.add(
-                number,
-                "city",
-                city,
-                gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"),
-            )
-            region = None
-        if ok and values["former_names"] and values["name"]:
-            own = normalize_name(values["name"])
-            if any(normalize_name(former) == own for former in values["former_names"]):
-                report.add(
-                    number,
-                    "former_names",
-                    cells.get("former_names"),
-                    gettext("曾用名不能与现名相同"),
-                )
-                ok = False
-        code = values.get("credit_code") or None
-        payload = None
-        if ok and region is not None and not report:
-            payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
+        code, payload = _parsed_row(number, cells, parsers, regions, report)
         if code is not None:
             batch.append((number, code, payload))
             if len(batch) >= CHUNK_ROWS:
@@ -262,217 +230,56 @@ def _staged_chunks() -> Iterator[list[_EnterpriseRow]]:
         last = found[-1][0]
 
 
-def _merge_former_names(stored: list[str], additions: Iterable[str], current_name: str) -> list[str]:
-    """Stored former names first, then new ones; none equal (normalised) to the current name or each other."""
-    merged: list[str] = []
-    seen = {normalize_name(current_name)}
-    for name in (*stored, *additions):
-        key = normalize_name(name)
-        if key not in seen:
-            seen.add(key)
-            merged.append(name)
-    return merged
-
-
-def _enterprise_diff(enterprise: Enterprise, row: _EnterpriseRow, resolver: RegionResolver) -> list[tuple[str, str]]:
-    """Apply ``row`` to ``enterprise`` in memory; return (field, human-readable change) for every change.
-
-    Empty optional cells keep the stored value (see the module docstring).
-    """
-    changes: list[tuple[str, str]] = []
-
-    def put(field_name: str, value, label: str, shown_old=None, shown_new=None) -> None:
-        old = getattr(enterprise, field_name)
-        if old != value:
-            setattr(enterprise, field_name, value)
-            before = old if shown_old is None else shown_old
-            after = value if shown_new is None else shown_new
-            changes.append((field_name, f"{label} {before if before not in (None, '') else '—'} → {after}"))
-
-    if enterprise.credit_code != row.credit_code:
-        put("credit_code", row.credit_code, "统一社会信用代码")
-    stored_former = list(enterprise.former_names or [])
-    if enterprise.name != row.name:
-        if normalize_name(enterprise.name) != normalize_name(row.name):
-            stored_former.append(enterprise.name)
-        put("name", row.name, "企业名称")
-    former = _merge_former_names(stored_former, row.former_names, row.name)
-    if former != list(enterprise.former_names or []):
-        put("former_names", former, "曾用名", "；".join(enterprise.former_names or []), "；".join(former))
-    put(
-        "province_id",
-        row.province_id,
-        "省份",
-        resolver.provinces[enterprise.province_id].name if enterprise.province_id else None,
-        resolver.provinces[row.province_id].name,
-    )
-    put(
-        "city_id",
-        row.city_id,
-        "城市",
-        resolver.cities[enterprise.city_id].name if enterprise.city_id else None,
-        resolver.cities[row.city_id].name if row.city_id else None,
-    )
-    if row.industry_field:
-        put("industry_field", row.industry_field, "产业领域")
-    if row.employees is not None:
-        put("employees", row.employees, "参保人数")
-    if row.listing_board:
-        put("listing_board", row.listing_board, "上市板块")
-    if row.stock_code:
-        put("stock_code", row.stock_code, "股票代码")
-    if row.primary_financing is not None:
-        put("primary_financing", row.primary_financing, "一级市场融资")
-    if row.founded_on is not None:
-        put("founded_on", row.founded_on, "成立日期")
-    return changes
-
-
-@dataclass
-class _Claims:
-    """The incomplete enterprises rows have claimed so far (pk → row), kept across chunks.
-
-    ``by_name`` holds them as stored when claimed (by their normalised name then): once an earlier chunk
-    is written a claimed enterprise has its credit code and the database no longer lists it as incomplete,
-    but a later row naming it must still be refused, as a plan of the whole file refuses it.
-    """
-
-    rows: dict[int, int] = field(default_factory=dict)
-    by_name: dict[str, list[Enterprise]] = field(default_factory=lambda: defaultdict(list))
-
-    def claim(self, enterprise: Enterprise, row: int) -> None:
-        self.rows[enterprise.pk] = row
-        self.by_name[enterprise.name_normalized].append(
-            Enterprise(pk=enterprise.pk, name=enterprise.name, province_id=enterprise.province_id)
-        )
-
-
-def _report_former_name_clashes(
-    rows: list[_EnterpriseRow], by_code: dict[str, Enterprise], completes: dict[int, Enterprise], report: ErrorReport
-) -> None:
-    """Every former name a row adds that is another enterprise's current name (``enterprises.former_names``).
-
-    Names the enterprise already has are left alone, so re-importing an old file is not refused for them.
-    """
-    added: list[tuple[_EnterpriseRow, Enterprise | None, str]] = []
-    for row in rows:
-        enterprise = by_code.get(row.credit_code) or completes.get(row.row)
-        stored = {normalize_name(n) for n in (enterprise.former_names or [])} if enterprise else set()
-        added += [(row, enterprise, name) for name in row.former_names if normalize_name(name) not in stored]
-    if not added:
-        return
-    holders = current_name_holders(name for _row, _enterprise, name in added)
-    for row, enterprise, name in added:
-        problem = former_name_problem(name, holders, enterprise_pk=enterprise.pk if enterprise else None)
-        if problem:
-            report.add(row.row, "former_names", name, problem)
-
-
-def _plan_enterprise_import(
-    rows: list[_EnterpriseRow], resolver: RegionResolver, report: ErrorReport, claims: _Claims
-) -> Plan:
-    plan = Plan()
-    by_code: dict[str, Enterprise] = {}
-    for chunk in chunks({row.credit_code for row in rows}):
-        for enterprise in Enterprise.objects.filter(credit_code__in=chunk).defer("created_at", "updated_at"):
-            by_code[enterprise.credit_code] = enterprise
-
-    # Incomplete enterprises (from official lists) that a row may complete, by normalised name.
-    wanted_names: dict[str, list[_EnterpriseRow]] = defaultdict(list)
-    for row in rows:
-        if row.credit_code not in by_code:
-            for name in {normalize_name(n) for n in (row.name, *row.former_names)}:
-                wanted_names[name].append(row)
-    incomplete: dict[str, list[Enterprise]] = defaultdict(list)
-    for chunk in chunks(wanted_names):
-        for enterprise in Enterprise.objects.filter(credit_code__isnull=True, name_normalized__in=chunk).order_by("pk"):
-            incomplete[enterprise.name_normalized].append(enterprise)
-    for name in wanted_names:
-        found = {e.pk for e in incomplete.get(name, ())}
-        earlier = [e for e in claims.by_name.get(name, ()) if e.pk not in found]
-        if earlier:
-            incomplete[name] = sorted((*incomplete[name], *earlier), key=lambda e: e.pk)
-
-    completes: dict[int, Enterprise] = {}
-    claimed_by = claims.rows
-    for row in rows:
-        if row.credit_code in by_code:
-            continue
-        candidates = {
-            e.pk: e
-            for name in {normalize_name(n) for n in (row.name, *row.former_names)}
-            for e in incomplete.get(name, ())
-        }
-        if not candidates:
-            continue
-        # The same firm listed twice in different provinces is unlikely; prefer the row's province.
-        in_province = [e for e in candidates.values() if e.province_id == row.province_id]
-        enterprise = (in_province or list(candidates.values()))[0]
-        if enterprise.pk in claimed_by:
-            report.add(
-                row.row,
-                "name",
-                row.name,
-                gettext("与第%(row)s行匹配到同一家待补全企业 “%(name)s”")
-                % {"row": claimed_by[enterprise.pk], "name": enterprise.name},
-            )
-            continue
-        claims.claim(enterprise, row.row)
-        completes[row.row] = enterprise
+def _staged_file(stream: IO[bytes], *, ignore_unknown: bool) -> tuple[RegionResolver, ErrorReport]:
+    """Pass one: the file read, validated and staged; ``FileRejected`` with every problem it has."""
+    report = ErrorReport()
+    table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
+    resolver = RegionResolver()
+    _stage_enterprise_rows(table, resolver, report)
     if report:
-        return plan
+        raise FileRejected(report)
+    return resolver, report
 
-    _report_former_name_clashes(rows, by_code, completes, report)
-    if report:
-        return plan
 
-    existing_ids = [e.pk for e in by_code.values()] + [e.pk for e in completes.values()]
-    designations = {
-        program: designations_of(existing_ids, program=program) for program in sorted({row.program for row in rows})
-    }
-    for row in rows:
-        enterprise = by_code.get(row.credit_code) or completes.get(row.row)
-        if enterprise is None:
-            enterprise = Enterprise(
-                credit_code=row.credit_code,
-                name=row.name,
-                former_names=_merge_former_names([], row.former_names, row.name),
-                province_id=row.province_id,
-                city_id=row.city_id,
-                industry_field=row.industry_field,
-                employees=row.employees,
-                listing_board=row.listing_board,
-                stock_code=row.stock_code,
-                primary_financing=row.primary_financing,
-                founded_on=row.founded_on,
-            )
-            plan.new_enterprises.append(enterprise)
-            plan.counts["enterprises_created"] += 1
-            created, enterprise_changes = True, ()
-            existing_designation = None
-        else:
-            diff = _enterprise_diff(enterprise, row, resolver)
-            if diff:
-                plan.changed_enterprises.append(enterprise)
-                plan.enterprise_fields.update(name for name, _ in diff)
-                plan.counts["enterprises_updated"] += 1
-                if row.row in completes:
-                    plan.counts["enterprises_completed"] += 1
-            else:
-                plan.counts["enterprises_unchanged"] += 1
-            created, enterprise_changes = False, tuple(text for _, text in diff)
-            existing_designation = designations[row.program].get((enterprise.pk, row.batch))
-        designation_changes = plan_designation(
-            plan=plan,
-            enterprise=enterprise,
-            existing=existing_designation,
-            batch=row.batch,
-            status=row.designation_status,
-            designated_on=row.designated_on,
-            program=row.program,
-        )
-        plan.record(row.row, row.credit_code, row.name, enterprise_changes, designation_changes, created=created)
-    return plan
+def _write_staged_rows(
+    resolver: RegionResolver, report: ErrorReport, changes: ChangeList, *, dry_run: bool, user, record: ImportRecord
+) -> dict[str, int]:
+    """Pass two: the staged rows planned and written chunk by chunk in the import's transaction; the counts.
+
+    Raises ``FileRejected`` (every chunk rolled back) when a chunk's plan has a problem or refuses a row.
+    """
+    counts = Plan().counts
+    # A conflict with a concurrent write names a value of the chunk being written.
+    rows_by_value: dict[str, int] = {}
+    with import_transaction(kind=ImportRecord.Kind.ENTERPRISES, dry_run=dry_run, rows_by_value=rows_by_value):
+        claims, scope = _Claims(), ImportScopeCheck(user)
+        touched: set[int] = set()
+        for rows in _staged_chunks():
+            plan = _plan_enterprise_import(rows, resolver, report, claims)
+            if report:
+                continue  # rejected for the claims: only the claims of the remaining rows matter
+            scope.add(plan, [(row.row, row.province_id) for row in rows])
+            if scope.refused():
+                continue  # rejected: only the refusals of the remaining rows matter
+            for key, value in plan.counts.items():
+                counts[key] += value
+            changes.extend(plan.changes)
+            if not dry_run:
+                rows_by_value.clear()
+                rows_by_value.update((row.credit_code, row.row) for row in rows)
+                touched |= plan.apply(user=user, record=record, notify=False)
+        if not report:
+            scope.finish(record=record, report=report)
+        if report:
+            raise FileRejected(report)
+        if not dry_run:
+            # Every write (the API's one-row imports included) rolls back here when it would create or
+            # change a designation without the permission; a preview (dry run) shows the plan, and the
+            # admin refuses it in its own words before it can be confirmed.
+            designation_write_check(user=user, counts=counts)
+        # Once, with every id (a few bytes each): as a one-piece import announced them.
+        enterprises_notify(touched)
+    return counts
 
 
 def enterprise_import(
@@ -505,47 +312,13 @@ def enterprise_import(
         ) as recorded,
         _staging(),
     ):
-        report = ErrorReport()
-        table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
-        resolver = RegionResolver()
-        _stage_enterprise_rows(table, resolver, report)
-        if report:
-            raise FileRejected(report)
-        counts = Plan().counts
+        resolver, report = _staged_file(stream, ignore_unknown=ignore_unknown)
         changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
-        # A conflict with a concurrent write names a value of the chunk being written.
-        rows_by_value: dict[str, int] = {}
-        with import_transaction(kind=ImportRecord.Kind.ENTERPRISES, dry_run=dry_run, rows_by_value=rows_by_value):
-            claims, scope = _Claims(), ImportScopeCheck(user)
-            touched: set[int] = set()
-            for rows in _staged_chunks():
-                plan = _plan_enterprise_import(rows, resolver, report, claims)
-                if report:
-                    continue  # rejected for the claims: only the claims of the remaining rows matter
-                scope.add(plan, [(row.row, row.province_id) for row in rows])
-                if scope.refused():
-                    continue  # rejected: only the refusals of the remaining rows matter
-                for key, value in plan.counts.items():
-                    counts[key] += value
-                changes.extend(plan.changes)
-                if not dry_run:
-                    rows_by_value.clear()
-                    rows_by_value.update((row.credit_code, row.row) for row in rows)
-                    touched |= plan.apply(user=user, record=recorded.record, notify=False)
-            if not report:
-                scope.finish(record=recorded.record, report=report)
-            if report:
-                raise FileRejected(report)
-            if not dry_run:
-                # Every write (the API's one-row imports included) rolls back here when it would create or
-                # change a designation without the permission; a preview (dry run) shows the plan, and the
-                # admin refuses it in its own words before it can be confirmed.
-                designation_write_check(user=user, counts=counts)
-            # Once, with every id (a few bytes each): as a one-piece import announced them.
-            enterprises_notify(touched)
-        recorded.counts = counts
+        recorded.counts = _write_staged_rows(
+            resolver, report, changes, dry_run=dry_run, user=user, record=recorded.record
+        )
         if not dry_run:
-            statistics_renewed(counts)
+            statistics_renewed(recorded.counts)
     return DetailedImportOutcome(
         counts=recorded.counts,
         record=recorded.record,

@@ -7,7 +7,7 @@ inferred from the name (``regions.selectors.CityGuesser``).
 
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.utils.translation import gettext
@@ -114,76 +114,98 @@ def _open_designation_list(stream: IO[bytes]):
     return table
 
 
+@dataclass
+class _Repeats:
+    """The rows each credit code and each normalised name is on, per batch: a list names a firm once a batch."""
+
+    rows_by_code: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    rows_by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    codes: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def note(self, number: int, batch: int | None, credit_code: str | None, name: str) -> None:
+        if credit_code:
+            self.rows_by_code[f"{batch}:{credit_code}"].append(number)
+            self.codes[f"{batch}:{credit_code}"] = credit_code
+        if name:
+            key = normalize_name(name)
+            self.rows_by_name[f"{batch}:{key}"].append(number)
+            self.names[f"{batch}:{key}"] = name
+
+    def report(self, report: ErrorReport) -> None:
+        report_duplicates(report, "credit_code", self.rows_by_code, self.codes)
+        report_duplicates(report, "name", self.rows_by_name, self.names)
+
+
+def _row_batch(
+    number: int, cells: dict[str, str], batch: int | None, has_batch_column: bool, report: ErrorReport
+) -> tuple[int | None, bool]:
+    """The row's batch (its 批次 cell, else ``batch``) and whether it is valid; problems into ``report``."""
+    if has_batch_column and cells.get("batch"):
+        try:
+            row_batch = parse_batch(cells["batch"])
+        except ValueError as exc:
+            report.add(number, "batch", cells["batch"], str(exc))
+            return batch, False
+        if batch is not None and row_batch != batch:
+            report.add(number, "batch", cells["batch"], gettext("与指定的第%(batch)s批不一致") % {"batch": batch})
+            return row_batch, False
+        return row_batch, True
+    if batch is None:
+        report.add(number, "batch", "", gettext("批次不能为空"))
+        return None, False
+    return batch, True
+
+
+def _parse_list_cells(
+    number: int, cells: dict[str, str], batch: int | None, has_batch_column: bool, report: ErrorReport
+) -> tuple[bool, str, str | None, int | None]:
+    """A row's cells but its region parsed: (valid, name, credit code, batch); problems into ``report``."""
+    ok = True
+    sequence = cells.get("sequence", "")
+    if sequence and not sequence.isdigit():
+        report.add(number, "sequence", sequence, gettext("序号应为正整数"))
+        ok = False
+    try:
+        name = parse_name(cells.get("name", ""))
+    except ValueError as exc:
+        report.add(number, "name", cells.get("name", ""), str(exc))
+        name, ok = "", False
+    credit_code = None
+    if cells.get("credit_code"):
+        try:
+            credit_code = parse_credit_code(cells["credit_code"])
+        except ValueError as exc:
+            report.add(number, "credit_code", cells["credit_code"], str(exc))
+            ok = False
+    row_batch, batch_ok = _row_batch(number, cells, batch, has_batch_column, report)
+    return ok and batch_ok, name, credit_code, row_batch
+
+
 def _parse_list_rows(
     table, resolver: RegionResolver, guesser: CityGuesser, batch: int | None, report: ErrorReport
 ) -> list[_ListRow]:
     parsed: list[_ListRow] = []
-    rows_by_code: dict[str, list[int]] = defaultdict(list)
-    rows_by_name: dict[str, list[int]] = defaultdict(list)
-    names: dict[str, str] = {}
-    codes: dict[str, str] = {}
+    repeats = _Repeats()
     has_batch_column = "batch" in table.keys
     regions = RegionCache(resolver)
     if batch is None and not has_batch_column:
         report.add(1, "batch", "", gettext("缺少批次：请填写批次（命令行 --batch N）或在文件中提供“批次”列"))
         return parsed
     for number, cells in table.rows():
-        ok = True
-        sequence = cells.get("sequence", "")
-        if sequence and not sequence.isdigit():
-            report.add(number, "sequence", sequence, gettext("序号应为正整数"))
-            ok = False
-        try:
-            name = parse_name(cells.get("name", ""))
-        except ValueError as exc:
-            report.add(number, "name", cells.get("name", ""), str(exc))
-            name, ok = "", False
-        credit_code = None
-        if cells.get("credit_code"):
-            try:
-                credit_code = parse_credit_code(cells["credit_code"])
-            except ValueError as exc:
-                report.add(number, "credit_code", cells["credit_code"], str(exc))
-                ok = False
-        row_batch = batch
-        if has_batch_column and cells.get("batch"):
-            try:
-                row_batch = parse_batch(cells["batch"])
-            except ValueError as exc:
-                report.add(number, "batch", cells["batch"], str(exc))
-                ok = False
-            else:
-                if batch is not None and row_batch != batch:
-                    report.add(
-                        number,
-                        "batch",
-                        cells["batch"],
-                        gettext("与指定的第%(batch)s批不一致") % {"batch": batch},
-                    )
-                    ok = False
-        elif row_batch is None:
-            report.add(number, "batch", "", gettext("批次不能为空"))
-            ok = False
+        ok, name, credit_code, row_batch = _parse_list_cells(number, cells, batch, has_batch_column, report)
         region = regions.resolve(report, number, cells.get("province", ""), cells.get("city", ""))
-        if credit_code:
-            # A file spanning batches names a firm once per batch it was designated in.
-            rows_by_code[f"{row_batch}:{credit_code}"].append(number)
-            codes[f"{row_batch}:{credit_code}"] = credit_code
-        if name:
-            key = normalize_name(name)
-            rows_by_name[f"{row_batch}:{key}"].append(number)
-            names[f"{row_batch}:{key}"] = name
+        repeats.note(number, row_batch, credit_code, name)
         if not ok or region is None:
             continue
         city_id = region.city_code or guesser.guess(region.province_code, name)
         parsed.append(_ListRow(number, name, credit_code, region.province_code, city_id, row_batch))  # type: ignore[arg-type]
-    report_duplicates(report, "credit_code", rows_by_code, codes)
-    report_duplicates(report, "name", rows_by_name, names)
+    repeats.report(report)
     return parsed
 
 
-def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) -> Plan:
-    plan = Plan()
+def _match_candidates(rows: list[_ListRow]) -> tuple[dict[str, Enterprise], dict[str, dict[int, Enterprise]]]:
+    """The enterprises the rows may name: by credit code, and by normalised current or former name."""
     by_code: dict[str, Enterprise] = {}
     for chunk in chunks({row.credit_code for row in rows if row.credit_code}):
         for enterprise in Enterprise.objects.filter(credit_code__in=chunk):
@@ -196,18 +218,28 @@ def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) ->
     for enterprise in Enterprise.objects.exclude(former_names=[]).only("pk", "name", "former_names", "province_id"):
         for former in enterprise.former_names or []:
             by_name[normalize_name(former)].setdefault(enterprise.pk, enterprise)
+    return by_code, by_name
 
+
+def _name_candidates(row: _ListRow, by_name: dict[str, dict[int, Enterprise]]) -> list[Enterprise]:
+    """The enterprises the row's name may name, those of the row's province when there are any."""
+    candidates = list(by_name.get(normalize_name(row.name), {}).values())
+    if row.credit_code:
+        # A code unknown to us may complete an incomplete enterprise of that name, nothing else.
+        candidates = [e for e in candidates if e.credit_code is None]
+    in_province = [e for e in candidates if e.province_id == row.province_id]
+    return in_province or candidates
+
+
+def _match_list_rows(rows: list[_ListRow], report: ErrorReport) -> dict[int, Enterprise]:
+    """The stored enterprise each row names (row number → enterprise); two rows of one batch may not share one."""
+    by_code, by_name = _match_candidates(rows)
     matched: dict[int, Enterprise] = {}
     matched_by: dict[tuple[int, int], int] = {}
     for row in rows:
         enterprise = by_code.get(row.credit_code) if row.credit_code else None
         if enterprise is None:
-            candidates = list(by_name.get(normalize_name(row.name), {}).values())
-            if row.credit_code:
-                # A code unknown to us may complete an incomplete enterprise of that name, nothing else.
-                candidates = [e for e in candidates if e.credit_code is None]
-            in_province = [e for e in candidates if e.province_id == row.province_id]
-            candidates = in_province or candidates
+            candidates = _name_candidates(row, by_name)
             if len(candidates) > 1:
                 listed = "、".join(e.credit_code or f"待补全#{e.pk}" for e in candidates[:5])
                 report.add(
@@ -231,43 +263,57 @@ def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) ->
                 continue
             matched_by[key] = row.row
             matched[row.row] = enterprise
-    if report:
-        return plan
+    return matched
 
+
+def _list_row_enterprise(
+    plan: Plan, row: _ListRow, enterprise: Enterprise | None, created_here: dict[str, Enterprise]
+) -> tuple[Enterprise, bool, tuple[str, ...]]:
+    """The row's enterprise, planned: (enterprise, created by this row, its changes as shown to the user).
+
+    A list changes a stored enterprise only to complete its credit code; any other row it names is new.
+    """
+    if enterprise is not None and enterprise.pk is None:
+        # Created by an earlier row of the file (another batch); a later row may bring its code.
+        if row.credit_code and not enterprise.credit_code:
+            enterprise.credit_code = row.credit_code
+        return enterprise, False, ()
+    if enterprise is None:
+        enterprise = Enterprise(
+            credit_code=row.credit_code,
+            name=row.name,
+            former_names=[],
+            province_id=row.province_id,
+            city_id=row.city_id,
+        )
+        created_here[normalize_name(row.name)] = enterprise
+        plan.new_enterprises.append(enterprise)
+        plan.counts["enterprises_created"] += 1
+        if not row.credit_code:
+            plan.counts["enterprises_incomplete_created"] = plan.counts.get("enterprises_incomplete_created", 0) + 1
+        return enterprise, True, ()
+    if row.credit_code and enterprise.credit_code is None:
+        enterprise.credit_code = row.credit_code
+        plan.enterprise_fields.add("credit_code")
+        plan.counts["enterprises_updated"] += 1
+        plan.counts["enterprises_completed"] += 1
+        return enterprise, False, (f"补全统一社会信用代码 {row.credit_code}",)
+    plan.counts["enterprises_unchanged"] += 1
+    return enterprise, False, ()
+
+
+def _plan_list_rows(rows: list[_ListRow], matched: dict[int, Enterprise], status: str) -> Plan:
+    """Every row's enterprise and its designation of the row's batch set to ``status``, in file order."""
+    plan = Plan()
     designations = designations_of({e.pk for e in matched.values()})
     changed: dict[int, Enterprise] = {}
     # A file spanning batches names a new firm once per batch: all its rows share one new enterprise.
     created_here: dict[str, Enterprise] = {}
     for row in rows:
         enterprise = matched.get(row.row) or created_here.get(normalize_name(row.name))
-        if enterprise is not None and enterprise.pk is None:
-            if row.credit_code and not enterprise.credit_code:
-                enterprise.credit_code = row.credit_code
-            created, enterprise_changes = False, ()
-        elif enterprise is None:
-            enterprise = Enterprise(
-                credit_code=row.credit_code,
-                name=row.name,
-                former_names=[],
-                province_id=row.province_id,
-                city_id=row.city_id,
-            )
-            created_here[normalize_name(row.name)] = enterprise
-            plan.new_enterprises.append(enterprise)
-            plan.counts["enterprises_created"] += 1
-            created, enterprise_changes = True, ()
-            if not row.credit_code:
-                plan.counts["enterprises_incomplete_created"] = plan.counts.get("enterprises_incomplete_created", 0) + 1
-        elif row.credit_code and enterprise.credit_code is None:
-            enterprise.credit_code = row.credit_code
+        enterprise, created, enterprise_changes = _list_row_enterprise(plan, row, enterprise, created_here)
+        if enterprise_changes:
             changed[enterprise.pk] = enterprise
-            plan.enterprise_fields.add("credit_code")
-            plan.counts["enterprises_updated"] += 1
-            plan.counts["enterprises_completed"] += 1
-            created, enterprise_changes = False, (f"补全统一社会信用代码 {row.credit_code}",)
-        else:
-            plan.counts["enterprises_unchanged"] += 1
-            created, enterprise_changes = False, ()
         designation_changes = plan_designation(
             plan=plan,
             enterprise=enterprise,
@@ -279,6 +325,14 @@ def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) ->
         plan.record(row.row, enterprise.credit_code, row.name, enterprise_changes, designation_changes, created=created)
     plan.changed_enterprises = list(changed.values())
     return plan
+
+
+def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) -> Plan:
+    """The list's plan; an empty plan when a row names no one enterprise (the problems are in ``report``)."""
+    matched = _match_list_rows(rows, report)
+    if report:
+        return Plan()
+    return _plan_list_rows(rows, matched, status)
 
 
 def designation_list_import(
