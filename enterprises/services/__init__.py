@@ -1,7 +1,8 @@
 """Writes of the enterprises app: importing enterprise files and official MIIT batch lists.
 
 Modules: ``cells`` (cell parsers and limits), ``plan`` (what an import does, row by row, and writing it),
-``enterprise_file`` and ``miit_list`` (the two imports), ``scope`` (a provincial official's rows),
+``enterprise_file`` and ``miit_list`` (the two imports; ``enterprise_plan`` matches an enterprise file's
+rows to the database and plans each), ``scope`` (a provincial official's rows),
 ``revert`` (undoing one of its imports; the revert itself and the admin's preview are the imports
 app's) and ``formatting`` (count and change lines). Callers import from this package.
 
