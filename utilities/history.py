@@ -244,6 +244,11 @@ def later_change_conflicts(model, label: str, fields: list, rows: list) -> list[
     ]
 
 
+def deleted_since_import(model, label: str) -> str:
+    """Why an object an import created or changed cannot be reverted: it has been deleted since."""
+    return _("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": model._meta.verbose_name, "name": label}
+
+
 def created_then_changed(model, label: str, other) -> str:
     """Why an object an import created cannot be deleted: ``other``, a later history row, changed it since."""
     return _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。") % {
@@ -269,7 +274,10 @@ def change_revert_plan(obj, history_record) -> list[tuple[object, object, object
     """(field, current value, value the revert writes) for one change of ``obj``; RevertRefused if it can't.
 
     Only a change ("~") can be reverted, and only while no later change touched the same fields: then
-    the current value is still the one this change wrote.
+    the current value is still the one this change wrote. Unlike an import's revert
+    (``later_change_conflicts``), one change is judged by the value now, not by the later history rows:
+    that also catches a write that left no history row, and it lets a field changed and changed back
+    be reverted; the message names the value now, which the official sees on the form.
     """
     if history_record.history_type != "~" or history_record.prev_record is None:
         raise RevertRefused([_("只能撤销对已有记录的修改；新建或删除不能在这里撤销。")])

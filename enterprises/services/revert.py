@@ -17,6 +17,7 @@ from utilities.history import (
     RevertRefused,
     RevertStep,
     created_then_changed,
+    deleted_since_import,
     history_channel,
     later_change_conflicts,
 )
@@ -68,14 +69,13 @@ def _steps_for(model, record_id: int, reasons: list[str]) -> list[RevertStep]:
     timeline = _timelines(model, ids)
     current = {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids)}
     steps = []
-    noun = model._meta.verbose_name
     for row in rows:
         history = timeline[row.id]
         index = next(i for i, h in enumerate(history) if h.history_id == row.history_id)
         obj = current.get(row.id)
         label = str(obj) if obj is not None else str(row.instance)
         if obj is None:
-            reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
+            reasons.append(deleted_since_import(model, label))
         elif row.history_type != "+":
             step = _restore_step(model, obj, label, history, index, reasons)
             steps.extend([step] if step else [])

@@ -29,6 +29,7 @@ from utilities.history import (
     RevertRefused,
     RevertStep,
     created_then_changed,
+    deleted_since_import,
     history_rows_write,
     history_when,
     history_who,
@@ -214,7 +215,7 @@ def _patent_step(pk: int, facts: _Facts, reasons: list[str]) -> RevertStep | Non
     row, patent = facts.changed_rows.get(pk), facts.current.get(pk)
     label = str(patent) if patent is not None else facts.created_labels.get(pk) or str(row.instance)
     if pk in facts.gone:
-        reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": Patent._meta.verbose_name, "name": label})
+        reasons.append(deleted_since_import(Patent, label))
         return None
     if row is None:  # created by the import
         return _created_step(pk, label, facts, reasons)

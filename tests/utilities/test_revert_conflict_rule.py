@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.utils import timezone, translation
 
 from enterprises.models import Enterprise
-from utilities.history import later_change_conflicts
+from utilities.history import deleted_since_import, later_change_conflicts
 
 NAME = Enterprise._meta.get_field("name")
 CREDIT_CODE = Enterprise._meta.get_field("credit_code")
@@ -34,3 +34,8 @@ def test_a_later_change_of_a_field_the_import_left_alone_is_no_conflict():
 def test_a_field_changed_later_and_changed_back_is_still_a_conflict():
     rows = [row("导入", 1), row("张三", 2, name="乙公司"), row("张三", 3, name="甲公司")]
     assert len(later_change_conflicts(Enterprise, "甲公司", [NAME], rows)) == 1
+
+
+def test_an_object_deleted_since_the_import_is_named_with_its_kind():
+    with translation.override("zh-hans"):
+        assert deleted_since_import(Enterprise, "甲公司") == "企业“甲公司”在导入后已被删除。"
