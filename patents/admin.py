@@ -149,20 +149,13 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
         return TemplateResponse(request, "admin/patents/data_quality.html", context)
 
     def _data_quality_action(self, request):
+        """One POST of the data-quality page: relink everything, link one name, or record a former name."""
         if not request.user.has_perms(("patents.change_patentapplicant", "enterprises.change_enterprise")):
             raise PermissionDenied
         page = reverse("admin:patents_data_quality")
         enterprises = restrict(Enterprise.objects.all(), request.user, "change")
         if "relink" in request.POST:
-            scope = (
-                None if user_province_codes(request.user) is ALL_PROVINCES else enterprises.values_list("pk", flat=True)
-            )
-            result = applicants_link(enterprise_ids=scope)
-            self.message_user(
-                request,
-                _("已重新关联：%(linked)s 个申请人关联到 %(enterprises)s 家企业。") % result,
-                messages.SUCCESS,
-            )
+            self._data_quality_relink(request, enterprises)
             return redirect(page)
         name = request.POST.get("name", "").strip()
         wanted = request.POST.get("enterprise", "").strip()
@@ -186,7 +179,20 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 % {"name": name, "enterprise": enterprise.name, "linked": linked},
                 messages.SUCCESS,
             )
-            return redirect(page)
+        else:
+            self._data_quality_former_name(request, name, enterprise, linkable)
+        return redirect(page)
+
+    def _data_quality_relink(self, request, enterprises) -> None:
+        """Relink every applicant to the enterprises the user may change (all of them for a national user)."""
+        scope = None if user_province_codes(request.user) is ALL_PROVINCES else enterprises.values_list("pk", flat=True)
+        result = applicants_link(enterprise_ids=scope)
+        self.message_user(
+            request, _("已重新关联：%(linked)s 个申请人关联到 %(enterprises)s 家企业。") % result, messages.SUCCESS
+        )
+
+    def _data_quality_former_name(self, request, name: str, enterprise, linkable) -> None:
+        """Record ``name`` as a former name of ``enterprise`` and link the applicants that bear it."""
         # Recording a former name links applicants too: only those the user may link, as "关联" does, and
         # only for a name that such an applicant bears (not a name seen in another province's data).
         if not linkable.filter(enterprise__isnull=True, name_normalized=normalize_name(name)).exists():
@@ -195,13 +201,13 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
                 _("没有您可以关联的、名为“%(name)s”的未关联申请人，未记为曾用名。") % {"name": name},
                 messages.ERROR,
             )
-            return redirect(page)
+            return
         try:
             enterprise_add_former_name(enterprise=enterprise, name=name, user=request.user)
         except ValidationError as refused:
             for problem in refused.messages:
                 self.message_user(request, problem, messages.ERROR)
-            return redirect(page)
+            return
         result = applicants_link(enterprise_ids=[enterprise.pk], applicants=linkable)
         self.message_user(
             request,
@@ -209,7 +215,6 @@ class PatentAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin)
             % {"name": name, "enterprise": enterprise.name, "linked": result["linked"]},
             messages.SUCCESS,
         )
-        return redirect(page)
 
 
 @admin.register(PatentApplicant)

@@ -208,6 +208,58 @@ class RevertStep:
         return lines + self.lines
 
 
+def history_who(row) -> str:
+    """Who made a history row's change, as an official reads it (a change without a user came from a command)."""
+    return str(row.history_user or _("命令行"))
+
+
+def history_when(row) -> str:
+    """When a history row's change was made, in local time to the minute."""
+    return timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M")
+
+
+def later_change_conflicts(model, label: str, fields: list, rows: list) -> list[str]:
+    """The revert-conflict rule of an import's change: why the ``fields`` it changed cannot be restored.
+
+    ``rows`` are the import's history row of the object, then every later one, in order. A field that a
+    later row changed cannot get its earlier value back without throwing that change away: each such
+    field is named with the first later change that touched it (who, when). Empty when none was touched.
+    """
+    touched: dict[str, object] = {}
+    for step_before, step_after in zip(rows, rows[1:], strict=False):
+        for field in fields:
+            if getattr(step_before, field.attname) != getattr(step_after, field.attname):
+                touched.setdefault(field.name, step_after)
+    return [
+        _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
+        % {
+            "noun": model._meta.verbose_name,
+            "name": label,
+            "field": field.verbose_name,
+            "who": history_who(touched[field.name]),
+            "when": history_when(touched[field.name]),
+        }
+        for field in fields
+        if field.name in touched
+    ]
+
+
+def deleted_since_import(model, label: str) -> str:
+    """Why an object an import created or changed cannot be reverted: it has been deleted since."""
+    return _("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": model._meta.verbose_name, "name": label}
+
+
+def created_then_changed(model, label: str, other) -> str:
+    """Why an object an import created cannot be deleted: ``other``, a later history row, changed it since."""
+    return _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。") % {
+        "noun": model._meta.verbose_name,
+        "name": label,
+        "who": history_who(other),
+        "when": history_when(other),
+        "how": Channel(other.history_channel).label,
+    }
+
+
 def changed_fields(history_record) -> list[tuple[object, object, object]]:
     """(model field, value before, value after) of every field one history row changed."""
     previous = history_record.prev_record
@@ -222,7 +274,10 @@ def change_revert_plan(obj, history_record) -> list[tuple[object, object, object
     """(field, current value, value the revert writes) for one change of ``obj``; RevertRefused if it can't.
 
     Only a change ("~") can be reverted, and only while no later change touched the same fields: then
-    the current value is still the one this change wrote.
+    the current value is still the one this change wrote. Unlike an import's revert
+    (``later_change_conflicts``), one change is judged by the value now, not by the later history rows:
+    that also catches a write that left no history row, and it lets a field changed and changed back
+    be reverted; the message names the value now, which the official sees on the form.
     """
     if history_record.history_type != "~" or history_record.prev_record is None:
         raise RevertRefused([_("只能撤销对已有记录的修改；新建或删除不能在这里撤销。")])

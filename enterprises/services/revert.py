@@ -9,11 +9,18 @@ It writes through ``save()``/``delete()`` like an edit, with its own ImportRecor
 the history rows' record, so it can be read, and audited, like any import.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from imports.models import ImportRecord
-from utilities.history import Channel, RevertRefused, RevertStep, history_channel
+from utilities.history import (
+    Channel,
+    RevertRefused,
+    RevertStep,
+    created_then_changed,
+    deleted_since_import,
+    history_channel,
+    later_change_conflicts,
+)
 from utilities.scoping import CHANGE, restrict
 
 from ..models import Designation, Enterprise
@@ -40,33 +47,14 @@ def _timelines(model, ids: set[int]) -> dict[int, list]:
     return timeline
 
 
-def _when(row) -> str:
-    return timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M")
-
-
 def _restore_step(model, obj, label: str, history: list, index: int, reasons: list[str]) -> RevertStep | None:
     """The fields the import (``history[index]``) changed back to their earlier values, or the reasons why not."""
     previous = history[index - 1] if index > 0 else None
     if previous is None:
         return None
     fields = _diff(model, previous, history[index])
-    touched_later = {}
-    for step_before, step_after in zip(history[index:], history[index + 1 :], strict=False):
-        for changed in _diff(model, step_before, step_after):
-            touched_later.setdefault(changed.name, step_after)
-    conflicts = [f for f in fields if f.name in touched_later]
-    for conflict in conflicts:
-        other = touched_later[conflict.name]
-        reasons.append(
-            _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
-            % {
-                "noun": model._meta.verbose_name,
-                "name": label,
-                "field": conflict.verbose_name,
-                "who": other.history_user or _("命令行"),
-                "when": _when(other),
-            }
-        )
+    conflicts = later_change_conflicts(model, label, fields, history[index:])
+    reasons.extend(conflicts)
     if conflicts or not fields:
         return None
     restored = [(f, getattr(obj, f.attname), getattr(previous, f.attname)) for f in fields]
@@ -81,29 +69,18 @@ def _steps_for(model, record_id: int, reasons: list[str]) -> list[RevertStep]:
     timeline = _timelines(model, ids)
     current = {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids)}
     steps = []
-    noun = model._meta.verbose_name
     for row in rows:
         history = timeline[row.id]
         index = next(i for i, h in enumerate(history) if h.history_id == row.history_id)
         obj = current.get(row.id)
         label = str(obj) if obj is not None else str(row.instance)
         if obj is None:
-            reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
+            reasons.append(deleted_since_import(model, label))
         elif row.history_type != "+":
             step = _restore_step(model, obj, label, history, index, reasons)
             steps.extend([step] if step else [])
         elif index + 1 < len(history):
-            other = history[index + 1]
-            reasons.append(
-                _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
-                % {
-                    "noun": noun,
-                    "name": label,
-                    "who": other.history_user or _("命令行"),
-                    "when": _when(other),
-                    "how": Channel(other.history_channel).label,
-                }
-            )
+            reasons.append(created_then_changed(model, label, history[index + 1]))
         else:
             steps.append(RevertStep(model, row.id, label, "delete"))
     return steps

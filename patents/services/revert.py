@@ -12,6 +12,8 @@ The writes are set-based (``utilities.bulk`` and history rows in bulk), so that 
 patents can be reverted in one transaction.
 """
 
+import dataclasses
+import functools
 from collections import defaultdict
 
 from django.db import connection
@@ -22,7 +24,17 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from imports.models import ImportRecord
 from utilities.bulk import chunks, table_name, update_rows
-from utilities.history import Channel, RevertRefused, RevertStep, history_rows_write
+from utilities.history import (
+    Channel,
+    RevertRefused,
+    RevertStep,
+    created_then_changed,
+    deleted_since_import,
+    history_rows_write,
+    history_when,
+    history_who,
+    later_change_conflicts,
+)
 from utilities.scoping import CHANGE, restrict
 
 from ..models import ApplicantBeforeImport, Patent, PatentApplicant, PatentBeforeImport
@@ -31,14 +43,6 @@ from .import_history import KEPT_FIELDS
 
 # updated_at is stamped by every write (and by relinking); it is restored, but never a conflict by itself.
 _COMPARED_FIELDS = [name for name in KEPT_FIELDS if name != "updated_at"]
-
-
-def _when(row) -> str:
-    return timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M")
-
-
-def _who(row) -> str:
-    return str(row.history_user or _("命令行"))
 
 
 def _applicant_lines(pks: list[int], record_id: int) -> dict[int, tuple[str, str]]:
@@ -56,138 +60,211 @@ def _applicant_lines(pks: list[int], record_id: int) -> dict[int, tuple[str, str
     return {pk: ("；".join(now[pk]) or "—", "；".join(then[pk]) or "—") for pk in pks}
 
 
-def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None) -> list[RevertStep]:
-    """What reverting the patent import ``record`` (whose rows name ``record_id``) does; RevertRefused if it can't."""
+# --- the plan's queries, named: each is one set-based query whatever the import's size ---------------
+
+
+def _import_rows(record_id: int):
+    """The history rows the import wrote: one per patent it created (``+``) or changed (``~``)."""
+    return Patent.history.model.objects.filter(history_import_record_id=record_id)
+
+
+def _later_rows(record_id: int, first_history_id: int):
+    """Every later history row of the import's patents: the changes a revert must not throw away.
+
+    One query (per chunk of ids, the planner scanned every later history row for each chunk: 6 minutes
+    for an import of 2.3 million patents).
+    """
     history = Patent.history.model
-    # The rows of created patents are read as tuples, not objects: a first import may have created a
-    # million. Only the changed patents' rows (and later rows, rare) are read whole, for their fields.
-    imported: dict[int, int] = {}  # patent id -> the import's history_id
-    created_labels: dict[int, str] = {}
+    earlier_row = _import_rows(record_id).filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+    return (
+        history.objects.filter(history_id__gt=first_history_id)
+        .filter(Exists(earlier_row))
+        .select_related("history_user")
+        .order_by("history_id")
+    )
+
+
+def _deleted_since(record_id: int):
+    """The ids of the import's patents deleted since."""
+    return (
+        _import_rows(record_id).exclude(Exists(Patent.objects.filter(pk=OuterRef("id")))).values_list("id", flat=True)
+    )
+
+
+def _replaced_by_later_imports(record_id: int, chunk: list[int]):
+    """(record id, patent id) of later imports that replaced one of these patents' applicant lists."""
+    return PatentBeforeImport.objects.filter(
+        patent_id__in=chunk, applicants_replaced=True, import_record_id__gt=record_id
+    ).values_list("import_record_id", "patent_id")
+
+
+# --- the plan's steps ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Facts:
+    """What the plan reads about one import before deciding, patent by patent."""
+
+    imported: dict[int, int]  # patent id -> the import's history_id
+    created_labels: dict[int, str]
+    changed_rows: dict[int, object] = dataclasses.field(default_factory=dict)  # patent id -> its ``~`` row
+    later: dict[int, list] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    gone: set[int] = dataclasses.field(default_factory=set)
+    current: dict[int, Patent] = dataclasses.field(default_factory=dict)
+    before: dict[int, PatentBeforeImport] = dataclasses.field(default_factory=dict)
+    replaced_later: set[tuple[int, int]] = dataclasses.field(default_factory=set)
+    applicant_lines: dict[int, tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+
+def _what_was_imported(record_id: int) -> _Facts:
+    """The import's patents, and a label for those it created.
+
+    Its rows are read as tuples, not objects: a first import may have created a million. Only the changed
+    patents' rows (and later rows, rare) are read whole, for their fields (``_read_the_rest``).
+    """
+    facts = _Facts(imported={}, created_labels={})
     for history_id, pk, kind, number, title in (
-        history.objects.filter(history_import_record_id=record_id)
+        _import_rows(record_id)
         .values_list("history_id", "id", "history_type", "publication_number", "title")
         .iterator(chunk_size=10_000)
     ):
-        imported[pk] = history_id
+        facts.imported[pk] = history_id
         if kind == "+":
-            created_labels[pk] = f"{number} {title}".strip()
-    if not imported:
+            facts.created_labels[pk] = f"{number} {title}".strip()
+    return facts
+
+
+def _refuse_outright(record: ImportRecord, facts: _Facts, user) -> None:
+    """RevertRefused before reading further: nothing (or nothing revertable) written, or no permission."""
+    if not facts.imported:
         if (record.counts or {}).get("created") or (record.counts or {}).get("updated"):
             raise RevertRefused([_("这次专利导入早于逐行记录历史，不能整体撤销。")])
         raise RevertRefused([_("这次导入没有写入任何数据，无需撤销。")])
     if user is not None and not user.has_perms(("patents.change_patent", "patents.delete_patent")):
         raise RevertRefused([_("您没有修改和删除专利的权限，不能撤销专利导入。")])
-    changed_rows = {row.id: row for row in history.objects.filter(history_import_record_id=record_id, history_type="~")}
-    # Set-based, one query each whatever the import's size (per chunk of ids, the planner scanned every
-    # later history row for each chunk: 6 minutes for an import of 2.3 million patents).
-    # Every later history row of the import's patents: the changes a revert must not throw away.
-    this_import = history.objects.filter(history_import_record_id=record_id)
-    later: dict[int, list] = defaultdict(list)
-    earlier_row = this_import.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
-    for row in (
-        history.objects.filter(history_id__gt=min(imported.values()))
-        .filter(Exists(earlier_row))
-        .select_related("history_user")
-        .order_by("history_id")
-    ):
-        later[row.id].append(row)
-    # The import's patents deleted since.
-    gone = set(this_import.exclude(Exists(Patent.objects.filter(pk=OuterRef("id")))).values_list("id", flat=True))
-    current: dict[int, Patent] = {}
-    before: dict[int, PatentBeforeImport] = {}
-    # Later imports that replaced one of these patents' applicant lists: (record id, patent id).
-    replaced_later: set[tuple[int, int]] = set()
-    for chunk in chunks(list(changed_rows)):
-        current.update((patent.pk, patent) for patent in Patent.objects.filter(pk__in=chunk))
-        before.update(
+
+
+def _read_the_rest(record_id: int, facts: _Facts) -> None:
+    """The changed patents' rows, state now and state before; every later row; the patents deleted since."""
+    facts.changed_rows = {row.id: row for row in _import_rows(record_id).filter(history_type="~")}
+    for row in _later_rows(record_id, min(facts.imported.values())):
+        facts.later[row.id].append(row)
+    facts.gone = set(_deleted_since(record_id))
+    for chunk in chunks(list(facts.changed_rows)):
+        facts.current.update((patent.pk, patent) for patent in Patent.objects.filter(pk__in=chunk))
+        facts.before.update(
             (kept.patent_id, kept)
             for kept in PatentBeforeImport.objects.filter(import_record_id=record_id, patent_id__in=chunk)
         )
-        replaced_later.update(
-            PatentBeforeImport.objects.filter(
-                patent_id__in=chunk, applicants_replaced=True, import_record_id__gt=record_id
-            ).values_list("import_record_id", "patent_id")
+        facts.replaced_later.update(_replaced_by_later_imports(record_id, chunk))
+    replaced = [pk for pk, kept in facts.before.items() if kept.applicants_replaced]
+    facts.applicant_lines = _applicant_lines(replaced, record_id) if replaced else {}
+
+
+def _created_step(pk: int, label: str, facts: _Facts, reasons: list[str]) -> RevertStep | None:
+    """Delete a patent the import created, unless a later change touched it."""
+    if facts.later[pk]:
+        reasons.append(created_then_changed(Patent, label, facts.later[pk][0]))
+        return None
+    return RevertStep(Patent, pk, label, "delete")
+
+
+def _applicants_changed_later(pk: int, label: str, facts: _Facts) -> str | None:
+    """Why the applicant list the import replaced cannot be restored, if a later change may have changed it.
+
+    The applicant list has no history of its own: any later change of the patent may have changed it,
+    except a later import that left the list alone.
+    """
+    for other in facts.later[pk]:
+        if other.history_import_record_id and (other.history_import_record_id, pk) not in facts.replaced_later:
+            continue
+        return _(
+            "%(noun)s“%(name)s”的申请人是这次导入改的，但 %(who)s 于 %(when)s 又修改过这件专利，不能恢复导入前的申请人。"
+        ) % {"noun": Patent._meta.verbose_name, "name": label, "who": history_who(other), "when": history_when(other)}
+    return None
+
+
+@functools.cache
+def _compared_fields() -> list:
+    """The model fields of ``_COMPARED_FIELDS``, looked up once, not once per patent."""
+    return [Patent._meta.get_field(name) for name in _COMPARED_FIELDS]
+
+
+def _restore_step(pk: int, label: str, facts: _Facts, reasons: list[str]) -> RevertStep | None:
+    """Restore the fields (and applicant list) the import changed, unless a later change touched them."""
+    row, kept = facts.changed_rows[pk], facts.before.get(pk)
+    if kept is None:  # cannot happen: the import keeps every patent it changes
+        reasons.append(
+            _("%(noun)s“%(name)s”导入前的状态没有保存，不能恢复。") % {"noun": Patent._meta.verbose_name, "name": label}
         )
-    noun = Patent._meta.verbose_name
+        return None
+    fields = [f for f in _compared_fields() if getattr(kept, f.attname) != getattr(row, f.attname)]
+    conflicts = later_change_conflicts(Patent, label, fields, [row, *facts.later[pk]])
+    applicants = _applicants_changed_later(pk, label, facts) if kept.applicants_replaced else None
+    reasons.extend([*conflicts, *([applicants] if applicants else [])])
+    if conflicts or applicants:
+        return None
+    patent = facts.current.get(pk)
+    restored = [(f, getattr(patent, f.attname), getattr(kept, f.attname)) for f in fields]
+    lines = [(str(_("申请人")), *facts.applicant_lines[pk])] if kept.applicants_replaced else []
+    return RevertStep(Patent, pk, label, "restore", restored, lines)
+
+
+def _patent_step(pk: int, facts: _Facts, reasons: list[str]) -> RevertStep | None:
+    """What reverting does to one of the import's patents, or (in ``reasons``) why it can't."""
+    row, patent = facts.changed_rows.get(pk), facts.current.get(pk)
+    label = str(patent) if patent is not None else facts.created_labels.get(pk) or str(row.instance)
+    if pk in facts.gone:
+        reasons.append(deleted_since_import(Patent, label))
+        return None
+    if row is None:  # created by the import
+        return _created_step(pk, label, facts, reasons)
+    return _restore_step(pk, label, facts, reasons)
+
+
+def patent_import_revert_plan(*, record: ImportRecord, record_id: int, user=None) -> list[RevertStep]:
+    """What reverting the patent import ``record`` (whose rows name ``record_id``) does; RevertRefused if it can't."""
+    facts = _what_was_imported(record_id)
+    _refuse_outright(record, facts, user)
+    _read_the_rest(record_id, facts)
     reasons: list[str] = []
-    steps: list[RevertStep] = []
-    replaced = [pk for pk, kept in before.items() if kept.applicants_replaced]
-    applicant_lines = _applicant_lines(replaced, record_id) if replaced else {}
-    for pk in imported:
-        row = changed_rows.get(pk)
-        patent = current.get(pk)
-        label = str(patent) if patent is not None else created_labels.get(pk) or str(row.instance)
-        if pk in gone:
-            reasons.append(_("%(noun)s“%(name)s”在导入后已被删除。") % {"noun": noun, "name": label})
-            continue
-        if row is None:  # created by the import
-            if later[pk]:
-                other = later[pk][0]
-                reasons.append(
-                    _("%(noun)s“%(name)s”是这次导入新建的，但 %(who)s 于 %(when)s 又修改过它（%(how)s），不能删除。")
-                    % {
-                        "noun": noun,
-                        "name": label,
-                        "who": _who(other),
-                        "when": _when(other),
-                        "how": Channel(other.history_channel).label,
-                    }
-                )
-            else:
-                steps.append(RevertStep(Patent, pk, label, "delete"))
-            continue
-        kept = before.get(pk)
-        if kept is None:  # cannot happen: the import keeps every patent it changes
-            reasons.append(_("%(noun)s“%(name)s”导入前的状态没有保存，不能恢复。") % {"noun": noun, "name": label})
-            continue
-        fields = [name for name in _COMPARED_FIELDS if getattr(kept, name) != getattr(row, name)]
-        touched: dict[str, object] = {}
-        for step_before, step_after in zip([row, *later[pk]], later[pk], strict=False):
-            for name in _COMPARED_FIELDS:
-                if getattr(step_before, name) != getattr(step_after, name):
-                    touched.setdefault(name, step_after)
-        refused = False
-        for name in fields:
-            if name in touched:
-                other = touched[name]
-                refused = True
-                reasons.append(
-                    _("%(noun)s“%(name)s”的“%(field)s”在这次导入之后又被 %(who)s 于 %(when)s 修改，不能撤销。")
-                    % {
-                        "noun": noun,
-                        "name": label,
-                        "field": Patent._meta.get_field(name).verbose_name,
-                        "who": _who(other),
-                        "when": _when(other),
-                    }
-                )
-        if kept.applicants_replaced:
-            for other in later[pk]:
-                if other.history_import_record_id and (other.history_import_record_id, pk) not in replaced_later:
-                    continue  # a later import that left the applicant list alone
-                refused = True
-                reasons.append(
-                    _(
-                        "%(noun)s“%(name)s”的申请人是这次导入改的，但 %(who)s 于 %(when)s 又修改过这件专利，不能恢复导入前的申请人。"
-                    )
-                    % {"noun": noun, "name": label, "who": _who(other), "when": _when(other)}
-                )
-                break
-        if refused:
-            continue
-        model_fields = [Patent._meta.get_field(name) for name in fields]
-        restored = [(f, getattr(patent, f.attname), getattr(kept, f.attname)) for f in model_fields]
-        lines = []
-        if kept.applicants_replaced:
-            lines.append((str(_("申请人")), *applicant_lines[pk]))
-        steps.append(RevertStep(Patent, pk, label, "restore", restored, lines))
+    steps = [step for pk in facts.imported if (step := _patent_step(pk, facts, reasons)) is not None]
     if user is not None and not reasons:
-        visible = restrict(Patent.objects.filter(pk__in=this_import.values("id")), user, CHANGE).count()
-        if visible != len(imported):
+        visible = restrict(Patent.objects.filter(pk__in=_import_rows(record_id).values("id")), user, CHANGE).count()
+        if visible != len(facts.imported):
             reasons.append(_("这次导入涉及您负责的省份以外的专利，不能由您撤销。"))
     if reasons:
         raise RevertRefused(reasons)
     return steps
+
+
+# --- the apply's SQL, named ---------------------------------------------------------------------------
+
+_DELETE_WHERE_IN = "DELETE FROM {table} WHERE {column} IN ({marks})"
+# The links as they were, except to an enterprise deleted since (its applicants are unmatched).
+_APPLICANTS_AS_BEFORE = """
+    INSERT INTO {applicants} (patent_id, position, name, name_normalized, credit_code, enterprise_id)
+    SELECT b.patent_id, b.position, b.name, b.name_normalized, b.credit_code, e.id
+    FROM {before} b
+    LEFT JOIN {enterprises} e ON e.id = b.enterprise_id
+    WHERE b.import_record_id = %s AND b.patent_id IN ({marks})"""
+
+
+def _delete_where_in(cursor, model, column: str, ids: list[int]) -> None:
+    marks = ", ".join(["%s"] * len(ids))
+    cursor.execute(_DELETE_WHERE_IN.format(table=table_name(model), column=column, marks=marks), ids)
+
+
+def _applicants_restore(cursor, record_id: int, pks: list[int]) -> None:
+    """Put back the applicant lists the import replaced, as ``ApplicantBeforeImport`` kept them."""
+    _delete_where_in(cursor, PatentApplicant, "patent_id", pks)
+    sql = _APPLICANTS_AS_BEFORE.format(
+        applicants=table_name(PatentApplicant),
+        before=table_name(ApplicantBeforeImport),
+        enterprises=table_name(Enterprise),
+        marks=", ".join(["%s"] * len(pks)),
+    )
+    cursor.execute(sql, [record_id, *pks])
 
 
 def patent_import_revert_apply(
@@ -201,7 +278,6 @@ def patent_import_revert_apply(
     deleted = [step.pk for step in steps if step.action == "delete"]
     planned = {step.pk: step for step in steps}
     restored = [step.pk for step in steps if step.action == "restore"]
-    patents, applicants = table_name(Patent), table_name(PatentApplicant)
     history = {"user": user, "reason": reason, "import_record_id": revert.pk, "channel": Channel.IMPORT}
     enterprise_ids: set[int] = set()
     for chunk in chunks(deleted + restored):
@@ -211,9 +287,8 @@ def patent_import_revert_apply(
     with connection.cursor() as cursor:
         for chunk in chunks(deleted):
             history_rows_write(Patent, list(Patent.objects.filter(pk__in=chunk)), history_type="-", **history)
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM {applicants} WHERE patent_id IN ({marks})", chunk)
-            cursor.execute(f"DELETE FROM {patents} WHERE id IN ({marks})", chunk)
+            _delete_where_in(cursor, PatentApplicant, "patent_id", chunk)
+            _delete_where_in(cursor, Patent, "id", chunk)
         for chunk in chunks(restored):
             objs = list(Patent.objects.filter(pk__in=chunk))
             kept = {
@@ -230,17 +305,7 @@ def patent_import_revert_apply(
             replaced = [pk for pk in chunk if kept[pk].applicants_replaced]
             if not replaced:
                 continue
-            marks = ", ".join(["%s"] * len(replaced))
-            cursor.execute(f"DELETE FROM {applicants} WHERE patent_id IN ({marks})", replaced)
-            # The links as they were, except to an enterprise deleted since (its applicants are unmatched).
-            cursor.execute(
-                f"""INSERT INTO {applicants} (patent_id, position, name, name_normalized, credit_code, enterprise_id)
-                    SELECT b.patent_id, b.position, b.name, b.name_normalized, b.credit_code, e.id
-                    FROM {table_name(ApplicantBeforeImport)} b
-                    LEFT JOIN {table_name(Enterprise)} e ON e.id = b.enterprise_id
-                    WHERE b.import_record_id = %s AND b.patent_id IN ({marks})""",
-                [record_id, *replaced],
-            )
+            _applicants_restore(cursor, record_id, replaced)
             linked = PatentApplicant.objects.filter(patent_id__in=replaced, enterprise__isnull=False)
             enterprise_ids.update(linked.values_list("enterprise_id", flat=True))
     if enterprise_ids:
