@@ -1,8 +1,8 @@
 """The enterprise endpoints' paths and names, in one place.
 
 ``config/urls.py`` includes ``reports.api.enterprise_urls``, which builds these same paths with the detail
-view that joins the enterprise's measures (a higher layer); ``urlpatterns`` here is the enterprises app on
-its own, without measures.
+view that joins the enterprise's measures (a higher layer). Nothing routes this module by itself, so it has
+no ``urlpatterns`` of its own.
 """
 
 from django.urls import path
@@ -12,7 +12,7 @@ from . import views
 app_name = "enterprises-api"
 
 
-def enterprise_urlpatterns(*, detail_view=views.EnterpriseDetailView) -> list:
+def enterprise_urlpatterns(*, detail_view) -> list:
     return [
         path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
         path("enterprises/<str:credit_code>/", detail_view.as_view(), name="enterprise-detail"),
@@ -27,6 +27,3 @@ def enterprise_urlpatterns(*, detail_view=views.EnterpriseDetailView) -> list:
             name="designation-detail",
         ),
     ]
-
-
-urlpatterns = enterprise_urlpatterns()

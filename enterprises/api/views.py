@@ -164,7 +164,7 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
 class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
     """One enterprise with its designations.
 
-    The URL serves ``reports.api.enterprises.EnterpriseDetailView``, which adds the enterprise's measures in
+    The URL serves ``reports.api.views.EnterpriseDetailView``, which adds the enterprise's measures in
     a snapshot: measures are a higher layer than enterprises, so they are joined there, not here.
     """
 
