@@ -235,6 +235,14 @@ class Server:
         self._user_lock = self._run_lock = None
 
 
+def _let_finish(child: subprocess.Popen) -> None:
+    try:
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 def _run_commands(commands: list[list[str]], url: str) -> int:
     """Run each command in turn with DATABASE_URL set to ``url``; stop at the first failure.
 
@@ -248,11 +256,14 @@ def _run_commands(commands: list[list[str]], url: str) -> int:
         except KeyboardInterrupt:
             # The command got the same Ctrl-C: let it finish its own way (runserver exits, a migration
             # rolls back) before the server goes.
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            _let_finish(child)
             return 130
+        except SystemExit:
+            # A SIGTERM reached only us (``kill`` of one pid, a service manager): pass it on, so that no
+            # runserver is left holding connections to a server that is about to stop.
+            child.terminate()
+            _let_finish(child)
+            raise
         if code:
             return code
     return 0

@@ -2,9 +2,12 @@
 
 import fcntl
 import os
+import signal
 import subprocess
 import sys
+import time
 
+import pytest
 from django.conf import settings
 
 from utilities import devdb
@@ -45,3 +48,29 @@ def test_a_second_make_run_says_another_one_is_running_and_starts_nothing():
 
     assert result.returncode == 1
     assert "Another `make run` is using the development database" in result.stderr
+
+
+def test_a_sigterm_to_the_runner_stops_its_command_before_the_server_goes(tmp_path):
+    """`kill` of the runner alone (not its process group) must not leave the command running."""
+    pid_file = tmp_path / "command.pid"
+    command = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, sys; from utilities import devdb;"
+            " signal.signal(signal.SIGTERM, lambda *_: sys.exit(143));"
+            f" devdb._run_commands([[sys.executable, '-c', {command!r}]], 'postgres://unused')",
+        ],
+        cwd=settings.BASE_DIR,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the command did not start"
+        time.sleep(0.05)
+    command_pid = int(pid_file.read_text())
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=20) == 143
+    with pytest.raises(ProcessLookupError):
+        os.kill(command_pid, 0)
