@@ -88,6 +88,7 @@ class CircuitBreaker:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open_until = 0.0
+        self._broken = False
         self.breaks = 0
 
     def closed(self) -> bool:
@@ -99,6 +100,7 @@ class CircuitBreaker:
             if not self.closed():
                 return  # already broken: the warning was logged once for this break
             self._open_until = time.monotonic() + seconds
+            self._broken = True
             self.breaks += 1
         logger.warning(
             "read replica unreachable, public reads use the primary for the next %s s: %s",
@@ -110,9 +112,16 @@ class CircuitBreaker:
         except Exception:  # a dead connection may fail to close; it is dropped either way
             logger.debug("closing the broken replica connection failed", exc_info=True)
 
+    def answered(self) -> None:
+        """The replica answered: say so once after a break, so that the log shows when it was back."""
+        if self._broken:
+            self._broken = False
+            logger.info("read replica reachable again, public reads use it")
+
     def reset(self) -> None:
         with self._lock:
             self._open_until = 0.0
+            self._broken = False
 
 
 breaker = CircuitBreaker()
@@ -159,6 +168,7 @@ def replica_ready() -> bool:
     except (OperationalError, InterfaceError) as exc:
         breaker.trip(exc)
         return False
+    breaker.answered()
     return on_replica == primary_stamp.get()
 
 

@@ -9,6 +9,7 @@ be stopped.
 import contextlib
 import datetime
 import logging
+import time
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
@@ -179,23 +180,34 @@ def test_a_snapshot_the_replica_has_not_replayed_is_served_from_the_primary(clie
     assert replayed[REPLICA] and replayed[DEFAULT_DB_ALIAS] == []
 
 
-def test_a_stopped_replica_sends_reads_to_the_primary_with_one_warning(client, world, replica_cluster, caplog):
+def test_a_stopped_replica_sends_reads_to_the_primary_with_one_warning(
+    client, world, replica_cluster, caplog, settings
+):
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 2
     replica_cluster.replica.stop()
     breaks = replica.breaker.breaks
 
     with caplog.at_level(logging.WARNING, logger="config.replica"), queries_by_alias() as seen:
         responses = [client.get(url) for url in ("/", "/regions/320000/", detail_url(world["enterprise"]))]
+        broken_at = time.monotonic()
 
     assert [response.status_code for response in responses] == [200, 200, 200]
     assert seen[DEFAULT_DB_ALIAS] and seen[REPLICA] == []
     warnings = [record for record in caplog.records if "read replica unreachable" in record.getMessage()]
     assert len(warnings) == 1 and replica.breaker.breaks == breaks + 1
 
+    # Back, but not tried again before the retry time is over: the primary still serves.
     replica_cluster.replica.start()
-    replica.breaker.reset()  # as when DATABASE_REPLICA_RETRY_SECONDS have passed
-    with queries_by_alias() as back:
+    with queries_by_alias() as waiting:
+        assert client.get("/regions/320000/").status_code == 200
+    assert time.monotonic() - broken_at < 2, "the replica took too long to start for this check"
+    assert waiting[REPLICA] == []
+
+    time.sleep(max(0.0, broken_at + 2.05 - time.monotonic()))
+    with caplog.at_level(logging.INFO, logger="config.replica"), queries_by_alias() as back:
         assert client.get("/regions/320000/").status_code == 200
     assert back[REPLICA] and back[DEFAULT_DB_ALIAS] == []
+    assert "read replica reachable again" in caplog.text
 
 
 def test_a_replica_failing_during_a_view_makes_it_run_again_on_the_primary(client, world, caplog):
