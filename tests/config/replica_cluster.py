@@ -10,6 +10,7 @@ port on 127.0.0.1) and clones it with ``pg_basebackup -R`` into a hot standby, a
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -48,6 +49,14 @@ def _system_user() -> tuple[int, int] | None:
         subprocess.run(["useradd", "--system", "--no-create-home", devdb.SYSTEM_USER], check=True, capture_output=True)
         entry = pwd.getpwnam(devdb.SYSTEM_USER)
     return entry.pw_uid, entry.pw_gid
+
+
+def _searchable(folders: list[Path]) -> None:
+    """The servers' user may pass through these folders (search permission only, as devdb.py grants)."""
+    for folder in folders:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
 
 
 class Server:
@@ -94,7 +103,7 @@ class Cluster:
         self.root = Path(tempfile.mkdtemp(prefix="lg-replica-"))
         if self.owner:
             os.chown(self.root, *self.owner)
-            devdb._prepare_for_system_user()  # search permission on the wheel's folders
+            _searchable([*self.root.parents, *Path(devdb._bin("postgres")).parents])
         self.primary = Server(self.root, "primary", self.owner)
         self.replica = Server(self.root, "replica", self.owner)
 
