@@ -142,6 +142,14 @@ def test_an_anonymous_write_goes_to_the_primary(client, world):
     assert seen[REPLICA] == []
 
 
+def test_outside_a_request_tasks_and_commands_read_the_primary(world):
+    with queries_by_alias() as seen:
+        count = Enterprise.objects.filter(name=OLD_NAME).count()
+
+    assert replica.replica_configured() and count == 1
+    assert seen[DEFAULT_DB_ALIAS] and seen[REPLICA] == []
+
+
 def test_writes_and_reads_inside_a_transaction_use_the_primary_during_a_replica_request(world):
     token = replica._reads_from_replica.set(True)
     try:
