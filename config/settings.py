@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user.is_verified() after a TOTP code (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # Anonymous public reads may come from the read replica (DATABASE_REPLICA_URL; config/replica.py): after
+    # the authentication middleware, which tells signed-in officials (always the primary) apart.
+    "config.replica.ReplicaReadsMiddleware",
     # 413 for a body over REQUEST_BODY_MAX_BYTES (staff on admin pages: the import upload's limit); after
     # the authentication middleware, which tells staff apart, and before anything reads the body.
     "utilities.middleware.RequestBodyLimitMiddleware",
@@ -146,6 +149,28 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 _check = int(os.environ.get("DJANGO_DB_CLIENT_CHECK_SECONDS", "10"))
 if _check:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c client_connection_check_interval={_check * 1000}"
+
+# DATABASE_REPLICA_URL: a streaming replica (hot standby) of that database, e.g.
+# postgres://portal_ro:...@db-replica:5432/little_giants. Anonymous visitors' reads of the public pages and
+# the API go there once it has replayed the newest snapshot; writes, the admin, officials, tasks and
+# commands stay on the primary (config/replica.py; docs/operations.md, "A read replica"). Unset: one database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL database, as DATABASE_URL does.")
+    # An unreachable replica is given up after 2 s (then the primary serves, config/replica.py).
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2}
+    # Tests read the test database through this alias too: a mirror, not a database of its own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Without a replica the router sends every query to the primary, as if there were none.
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+# After a connection failure the replica is left alone for this long (one warning per break).
+DATABASE_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))
+# How long a process trusts the primary's list of complete snapshots when checking the replica's replay.
+DATABASE_REPLICA_LAG_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_LAG_CHECK_SECONDS", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------

@@ -12,6 +12,10 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 
 from .settings import *  # noqa: F403
 
+# No replica alias, even with DATABASE_REPLICA_URL set: Django's test cases would read a mirror through a
+# second connection that cannot see their uncommitted rows (and threads would open it on the non-test
+# database). The replica tests start a primary and a standby of their own (tests/config/conftest.py).
+DATABASES.pop("replica", None)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
