@@ -14,41 +14,36 @@ The file is read in two passes, so that memory does not grow with it (a provinci
    code is in one row only, and the incomplete enterprises claimed so far are remembered.
 """
 
-import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from itertools import groupby
 from typing import IO
 
 from django.db import DatabaseError, connection
-from django.utils.translation import gettext
 
 from imports.models import ImportRecord
-from imports.records import import_transaction, recorded_import
+from imports.records import ImportOutcome, import_transaction, recorded_import
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import drop_tables, insert_rows
 from utilities.tabular import ErrorReport, FileRejected
 from utilities.tabular.cells import Column
-from utilities.tabular.parsers import choice_parser, parse_bool
+from utilities.tabular.parsers import parse_bool
 from utilities.tabular.table import open_table
 
-from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
-from ..names import normalize_name
 from .cells import (
     parse_batch,
-    parse_credit_code,
     parse_employees,
     parse_former_names,
-    parse_name,
     parse_past_date,
-    parse_stock_code,
     report_duplicates,
 )
-from .enterprise_plan import _Claims, _EnterpriseRow, _plan_enterprise_import
+from .enterprise_plan import ResolvedRow, _Claims, _plan_enterprise_import
 from .plan import ChangeList, DetailedImportOutcome, Plan, RowChange, enterprises_notify, statistics_renewed
+from .rows import EnterpriseRow, row_rules, row_values, rows_cleaned
 from .scope import ImportScopeCheck, designation_write_check
 
 # Rows planned and written at a time: one chunk's plan (model instances, history rows) is a few MB, and
@@ -80,31 +75,37 @@ ENTERPRISE_COLUMNS = (
 PROGRAM_COLUMN = Column("program", "项目")
 
 
-def _enterprise_parsers() -> dict:
-    return {
-        "credit_code": parse_credit_code,
-        "name": parse_name,
-        "former_names": parse_former_names,
-        "industry_field": choice_parser(IndustryField),
-        "employees": parse_employees,
-        "listing_board": choice_parser(ListingBoard),
-        "stock_code": parse_stock_code,
-        "primary_financing": parse_bool,
-        "founded_on": parse_past_date,
-        "batch": parse_batch,
-        "designation_status": choice_parser(DesignationStatus),
-        "designated_on": parse_past_date,
-        "program": _program_parser(),
-    }
+# The file's cells read as the types of ``EnterpriseRow`` (the rules of ``rows`` are checked there too, so
+# that a problem names the cell as written).
+_CELL_READERS = {
+    "former_names": parse_former_names,
+    "employees": parse_employees,
+    "primary_financing": parse_bool,
+    "founded_on": parse_past_date,
+    "batch": parse_batch,
+    "designated_on": parse_past_date,
+}
+_TEXT_COLUMNS = ("credit_code", "name", "province", "city", "industry_field", "listing_board", "stock_code")
+_TEXT_COLUMNS += ("designation_status", "program")
 
 
-def _program_parser():
-    parse = choice_parser(Program)
+def _file_rows(table) -> Iterator[EnterpriseRow]:
+    """The file's rows as ``EnterpriseRow`` values; a cell that is not of its type goes in ``unread``.
 
-    def program(value: str) -> str:
-        return parse(value) or Program.LITTLE_GIANT
-
-    return program
+    Its readers hold each cell to its column's rule (``row_rules(checked=_CELL_READERS)``).
+    """
+    for number, cells in table.rows():
+        values: dict[str, object] = {key: cells.get(key, "") for key in _TEXT_COLUMNS}
+        unread = ()
+        for key, read in _CELL_READERS.items():
+            text = cells.get(key, "")
+            try:
+                values[key] = read(text)
+            except ValueError as exc:
+                values[key] = None
+                unread += ((key, text, str(exc)),)
+        values["former_names"] = tuple(values["former_names"] or ())
+        yield EnterpriseRow(**values, row=number, unread=unread)
 
 
 _DATE_FIELDS = ("founded_on", "designated_on")
@@ -116,11 +117,11 @@ def _staged(values: dict[str, object]) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
-def _unstaged(number: int, payload: str) -> _EnterpriseRow:
+def _unstaged(number: int, payload: str) -> ResolvedRow:
     values = json.loads(payload)
     for name in _DATE_FIELDS:
         values[name] = values[name] and datetime.date.fromisoformat(values[name])
-    return _EnterpriseRow(row=number, **values)
+    return ResolvedRow(row=number, **values)
 
 
 @contextmanager
@@ -141,45 +142,14 @@ def _staging() -> Iterator[None]:
             pass
 
 
-def _parsed_row(
-    number: int, cells: dict[str, str], parsers: dict, regions: RegionCache, report: ErrorReport
-) -> tuple[str | None, str | None]:
-    """One row parsed and validated into ``report``: (its credit code, its values to stage or None).
+def _stage_enterprise_rows(
+    rows: Iterable[EnterpriseRow], rules: dict, resolver: RegionResolver, report: ErrorReport
+) -> None:
+    """Check every row (``rules``) into ``report``; stage each row's credit code and a valid row's values.
 
-    The values are staged only while the file has no problem: from the first one on it will be rejected.
-    """
-    values: dict[str, object] = {}
-    ok = True
-    for key, parser in parsers.items():
-        raw = cells.get(key, "")
-        try:
-            values[key] = parser(raw)
-        except ValueError as exc:
-            report.add(number, key, raw, str(exc))
-            ok = False
-    province, city = cells.get("province", ""), cells.get("city", "")
-    region = regions.resolve(report, number, province, city)
-    if region is not None and region.city_code is None:
-        report.add(number, "city", city, gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"))
-        region = None
-    if ok and values["former_names"] and values["name"]:
-        own = normalize_name(values["name"])
-        if any(normalize_name(former) == own for former in values["former_names"]):
-            report.add(number, "former_names", cells.get("former_names"), gettext("曾用名不能与现名相同"))
-            ok = False
-    payload = None
-    if ok and region is not None and not report:
-        payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
-    return values.get("credit_code") or None, payload
-
-
-def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport) -> None:
-    """Parse and validate every row into ``report``; stage each row's credit code and a valid row's values.
-
-    From the first problem on the file will be rejected: only the codes are staged then, for the
+    From the first problem the rows will be rejected: only the codes are staged then, for the
     duplicates check.
     """
-    parsers = _enterprise_parsers()
     regions = RegionCache(resolver)
     batch: list[tuple[int, str | None, str | None]] = []
 
@@ -188,8 +158,10 @@ def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport)
             insert_rows(cursor, _STAGE, ("row_number", "credit_code", "payload"), batch)
         batch.clear()
 
-    for number, cells in table.rows():
-        code, payload = _parsed_row(number, cells, parsers, regions, report)
+    for position, row in enumerate(rows, start=2):
+        number = position if row.row is None else row.row
+        code, values = row_values(row, number, rules, regions, report)
+        payload = None if values is None else _staged(values)
         if code is not None:
             batch.append((number, code, payload))
             if len(batch) >= CHUNK_ROWS:
@@ -212,7 +184,7 @@ def _report_duplicate_codes(report: ErrorReport) -> None:
             report_duplicates(report, "credit_code", {code: [number for _, number in rows]}, {code: code})
 
 
-def _staged_chunks() -> Iterator[list[_EnterpriseRow]]:
+def _staged_chunks() -> Iterator[list[ResolvedRow]]:
     """The staged rows, in file order, ``CHUNK_ROWS`` at a time (keyset on the row number)."""
     last = 0
     while True:
@@ -228,17 +200,6 @@ def _staged_chunks() -> Iterator[list[_EnterpriseRow]]:
         if len(found) < CHUNK_ROWS:
             return
         last = found[-1][0]
-
-
-def _staged_file(stream: IO[bytes], *, ignore_unknown: bool) -> tuple[RegionResolver, ErrorReport]:
-    """Pass one: the file read, validated and staged; ``FileRejected`` with every problem it has."""
-    report = ErrorReport()
-    table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
-    resolver = RegionResolver()
-    _stage_enterprise_rows(table, resolver, report)
-    if report:
-        raise FileRejected(report)
-    return resolver, report
 
 
 def _write_staged_rows(
@@ -282,6 +243,33 @@ def _write_staged_rows(
     return counts
 
 
+def _rows_applied(
+    rows: Iterable[EnterpriseRow], rules: dict, recorded: ImportOutcome, *, dry_run: bool, user, on_change
+) -> ChangeList:
+    """Every row checked and staged (``FileRejected`` with every problem), then planned and written."""
+    report = ErrorReport()
+    resolver = RegionResolver()
+    _stage_enterprise_rows(rows, rules, resolver, report)
+    if report:
+        raise FileRejected(report)
+    changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
+    recorded.counts = _write_staged_rows(resolver, report, changes, dry_run=dry_run, user=user, record=recorded.record)
+    if not dry_run:
+        statistics_renewed(recorded.counts)
+    return changes
+
+
+def _outcome(recorded: ImportOutcome, changes: ChangeList) -> DetailedImportOutcome:
+    return DetailedImportOutcome(
+        counts=recorded.counts,
+        record=recorded.record,
+        warnings=recorded.warnings,
+        changes=changes.listed,
+        unchanged_rows=changes.unchanged,
+        changes_not_listed=changes.not_listed,
+    )
+
+
 def enterprise_import(
     *,
     stream: IO[bytes],
@@ -312,44 +300,41 @@ def enterprise_import(
         ) as recorded,
         _staging(),
     ):
-        resolver, report = _staged_file(stream, ignore_unknown=ignore_unknown)
-        changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
-        recorded.counts = _write_staged_rows(
-            resolver, report, changes, dry_run=dry_run, user=user, record=recorded.record
-        )
-        if not dry_run:
-            statistics_renewed(recorded.counts)
-    return DetailedImportOutcome(
-        counts=recorded.counts,
-        record=recorded.record,
-        warnings=recorded.warnings,
-        changes=changes.listed,
-        unchanged_rows=changes.unchanged,
-        changes_not_listed=changes.not_listed,
-    )
+        table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
+        rules = row_rules(checked=_CELL_READERS)
+        changes = _rows_applied(_file_rows(table), rules, recorded, dry_run=dry_run, user=user, on_change=on_change)
+    return _outcome(recorded, changes)
 
 
-# --- single-row writes (the API) ---------------------------------------------------------------------
+def _rows_fingerprint(rows: list[EnterpriseRow]) -> bytes:
+    """What the record hashes for rows given as values: the rows themselves, as JSON."""
+    return json.dumps([asdict(row) for row in rows], ensure_ascii=False, default=str).encode("utf-8")
 
 
-def enterprise_row_write(*, cells: dict[str, str], user, via: str = "api", label: str = "") -> DetailedImportOutcome:
-    """Create or update one enterprise and its designation of ``cells["batch"]`` as a one-row enterprise file.
+def enterprise_rows_apply(
+    rows: Iterable[EnterpriseRow], *, user, via: str = "api", label: str = "", dry_run: bool = False
+) -> DetailedImportOutcome:
+    """Create or update enterprises and their designations from rows given as values (the API's writes).
 
-    The API writes through the importer rather than beside it, so that a write made there is parsed,
-    validated, recorded (ImportRecord, history rows naming the user) and refreshes the indicators exactly
-    as an import or admin upload does. ``cells`` are the interchange columns as text; an empty optional
-    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value,
-    ``DesignationWriteRefused`` (a ``FileRejected``) when the row would create or change a designation that
-    ``user`` may not.
+    The same service as a file's import, without a file: the rows are cleaned and checked by the same cell
+    rules (same problems, same messages; ``FileRejected``), recorded (an ImportRecord ``via`` with the
+    user, history rows naming it), planned and written, and the indicators refreshed, exactly as an import
+    or admin upload does. An empty optional value keeps the stored one. ``DesignationWriteRefused`` (a
+    ``FileRejected``) when a row would create or change a designation that ``user`` may not.
     """
-    keys = [column.key for column in ENTERPRISE_COLUMNS]
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(keys)
-    writer.writerow([cells.get(key, "") for key in keys])
-    return enterprise_import(
-        stream=io.BytesIO(text.getvalue().encode("utf-8")),
-        file_name=(label or f"{via}:{cells.get('credit_code', '')}")[:255],
-        user=user,
-        via=via,
-    )
+    rows = list(rows)
+    if not rows:
+        raise ValueError("enterprise_rows_apply needs at least one row")
+    with (
+        recorded_import(
+            kind=ImportRecord.Kind.ENTERPRISES,
+            stream=io.BytesIO(_rows_fingerprint(rows)),
+            file_name=(label or f"{via}:{rows[0].credit_code}")[:255],
+            dry_run=dry_run,
+            user=user,
+            via=via,
+        ) as recorded,
+        _staging(),
+    ):
+        changes = _rows_applied(rows_cleaned(rows), row_rules(), recorded, dry_run=dry_run, user=user, on_change=None)
+    return _outcome(recorded, changes)
