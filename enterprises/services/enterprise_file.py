@@ -26,10 +26,10 @@ from typing import IO
 from django.db import DatabaseError, connection
 
 from imports.models import ImportRecord
-from imports.records import ImportOutcome, import_transaction, recorded_import
+from imports.pipeline import ImportPipeline
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import drop_tables, insert_rows
-from utilities.tabular import ErrorReport, FileRejected
+from utilities.tabular import ErrorReport
 from utilities.tabular.cells import Column
 from utilities.tabular.parsers import parse_bool
 from utilities.tabular.table import open_table
@@ -202,72 +202,108 @@ def _staged_chunks() -> Iterator[list[ResolvedRow]]:
         last = found[-1][0]
 
 
-def _write_staged_rows(
-    resolver: RegionResolver, report: ErrorReport, changes: ChangeList, *, dry_run: bool, user, record: ImportRecord
-) -> dict[str, int]:
-    """Pass two: the staged rows planned and written chunk by chunk in the import's transaction; the counts.
+class _EnterpriseImport(ImportPipeline):
+    """Rows of enterprises.csv, checked and staged (pass one), then planned and written a chunk at a time in
+    the import's transaction (pass two); what ``open`` gives as ``EnterpriseRow`` values is up to a subclass.
 
-    Raises ``FileRejected`` (every chunk rolled back) when a chunk's plan has a problem or refuses a row.
+    Any problem (a bad row, two rows claiming one incomplete enterprise, a row outside a provincial
+    official's provinces, a concurrent change) rolls back every chunk. History rows are written with each
+    chunk's rows (``Plan.apply``), so ``history`` is part of ``apply``.
     """
-    counts = Plan().counts
-    # A conflict with a concurrent write names a value of the chunk being written.
-    rows_by_value: dict[str, int] = {}
-    with import_transaction(kind=ImportRecord.Kind.ENTERPRISES, dry_run=dry_run, rows_by_value=rows_by_value):
-        claims, scope = _Claims(), ImportScopeCheck(user)
-        touched: set[int] = set()
+
+    kind = ImportRecord.Kind.ENTERPRISES
+    rows: Iterable[EnterpriseRow] = ()
+    rules: dict = {}
+
+    def __init__(self, *, on_change: Callable[[RowChange], None] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.resolver = RegionResolver()
+        self.changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
+        self.totals = Plan().counts
+        self.touched: set[int] = set()
+
+    def resources(self):
+        return _staging()
+
+    def validate(self) -> None:
+        """Pass one: every row checked into the report and staged (its values only while it has none)."""
+        _stage_enterprise_rows(self.rows, self.rules, self.resolver, self.report)
+
+    def plan(self) -> Iterator[Plan]:
+        """Pass two: the staged rows planned ``CHUNK_ROWS`` at a time, each chunk's plan written before the next."""
+        claims, scope = _Claims(), ImportScopeCheck(self.user)
         for rows in _staged_chunks():
-            plan = _plan_enterprise_import(rows, resolver, report, claims)
-            if report:
+            plan = _plan_enterprise_import(rows, self.resolver, self.report, claims)
+            if self.report:
                 continue  # rejected for the claims: only the claims of the remaining rows matter
             scope.add(plan, [(row.row, row.province_id) for row in rows])
             if scope.refused():
                 continue  # rejected: only the refusals of the remaining rows matter
             for key, value in plan.counts.items():
-                counts[key] += value
-            changes.extend(plan.changes)
-            if not dry_run:
-                rows_by_value.clear()
-                rows_by_value.update((row.credit_code, row.row) for row in rows)
-                touched |= plan.apply(user=user, record=record, notify=False)
-        if not report:
-            scope.finish(record=record, report=report)
-        if report:
-            raise FileRejected(report)
-        if not dry_run:
-            # Every write (the API's one-row imports included) rolls back here when it would create or
-            # change a designation without the permission; a preview (dry run) shows the plan, and the
-            # admin refuses it in its own words before it can be confirmed.
-            designation_write_check(user=user, counts=counts)
+                self.totals[key] += value
+            self.changes.extend(plan.changes)
+            # A conflict with a concurrent write names a value of the chunk being written.
+            self.rows_by_value.clear()
+            self.rows_by_value.update((row.credit_code, row.row) for row in rows)
+            yield plan
+        if not self.report:
+            scope.finish(record=self.outcome.record, report=self.report)
+        if not self.report and not self.dry_run:
+            # Every write (the API's included) rolls back here when it would create or change a designation
+            # without the permission; a preview (dry run) shows the plan, and the admin refuses it in its own
+            # words before it can be confirmed.
+            designation_write_check(user=self.user, counts=self.totals)
+
+    def apply(self, plan: Plan) -> None:
+        self.touched |= plan.apply(user=self.user, record=self.outcome.record, notify=False)
+
+    def notify(self) -> None:
         # Once, with every id (a few bytes each): as a one-piece import announced them.
-        enterprises_notify(touched)
-    return counts
+        enterprises_notify(self.touched)
+
+    def counts(self) -> dict[str, int]:
+        return self.totals
+
+    def finish(self) -> None:
+        statistics_renewed(self.totals)
+
+    def result(self) -> DetailedImportOutcome:
+        return DetailedImportOutcome(
+            counts=self.outcome.counts,
+            record=self.outcome.record,
+            warnings=self.outcome.warnings,
+            changes=self.changes.listed,
+            unchanged_rows=self.changes.unchanged,
+            changes_not_listed=self.changes.not_listed,
+        )
 
 
-def _rows_applied(
-    rows: Iterable[EnterpriseRow], rules: dict, recorded: ImportOutcome, *, dry_run: bool, user, on_change
-) -> ChangeList:
-    """Every row checked and staged (``FileRejected`` with every problem), then planned and written."""
-    report = ErrorReport()
-    resolver = RegionResolver()
-    _stage_enterprise_rows(rows, rules, resolver, report)
-    if report:
-        raise FileRejected(report)
-    changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
-    recorded.counts = _write_staged_rows(resolver, report, changes, dry_run=dry_run, user=user, record=recorded.record)
-    if not dry_run:
-        statistics_renewed(recorded.counts)
-    return changes
+class EnterpriseFileImport(_EnterpriseImport):
+    """An enterprises.csv/.xlsx file: its cells read into ``EnterpriseRow`` values as the table is read."""
+
+    def __init__(self, *, ignore_unknown: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ignore_unknown = ignore_unknown
+        self.rules = row_rules(checked=_CELL_READERS)
+
+    def options(self) -> dict:
+        return {"ignore_unknown": self.ignore_unknown}
+
+    def open(self) -> None:
+        table = open_table(self.stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=self.ignore_unknown)
+        self.rows = _file_rows(table)
 
 
-def _outcome(recorded: ImportOutcome, changes: ChangeList) -> DetailedImportOutcome:
-    return DetailedImportOutcome(
-        counts=recorded.counts,
-        record=recorded.record,
-        warnings=recorded.warnings,
-        changes=changes.listed,
-        unchanged_rows=changes.unchanged,
-        changes_not_listed=changes.not_listed,
-    )
+class EnterpriseRowsImport(_EnterpriseImport):
+    """Rows given as values (the API's writes): cleaned and checked by the same cell rules as a file's."""
+
+    def __init__(self, *, rows: list[EnterpriseRow], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.given = rows
+        self.rules = row_rules()
+
+    def open(self) -> None:
+        self.rows = rows_cleaned(self.given)
 
 
 def enterprise_import(
@@ -288,22 +324,17 @@ def enterprise_import(
     ``on_change`` is called with every row's outcome, in file order, as it is planned (before the
     import is known to succeed).
     """
-    with (
-        recorded_import(
-            kind=ImportRecord.Kind.ENTERPRISES,
-            stream=stream,
-            file_name=file_name,
-            dry_run=dry_run,
-            user=user,
-            via=via,
-            options={"ignore_unknown": ignore_unknown},
-        ) as recorded,
-        _staging(),
-    ):
-        table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
-        rules = row_rules(checked=_CELL_READERS)
-        changes = _rows_applied(_file_rows(table), rules, recorded, dry_run=dry_run, user=user, on_change=on_change)
-    return _outcome(recorded, changes)
+    run = EnterpriseFileImport(
+        stream=stream,
+        file_name=file_name,
+        dry_run=dry_run,
+        ignore_unknown=ignore_unknown,
+        user=user,
+        via=via,
+        on_change=on_change,
+    )
+    run.run()
+    return run.result()
 
 
 def _rows_fingerprint(rows: list[EnterpriseRow]) -> bytes:
@@ -325,16 +356,13 @@ def enterprise_rows_apply(
     rows = list(rows)
     if not rows:
         raise ValueError("enterprise_rows_apply needs at least one row")
-    with (
-        recorded_import(
-            kind=ImportRecord.Kind.ENTERPRISES,
-            stream=io.BytesIO(_rows_fingerprint(rows)),
-            file_name=(label or f"{via}:{rows[0].credit_code}")[:255],
-            dry_run=dry_run,
-            user=user,
-            via=via,
-        ) as recorded,
-        _staging(),
-    ):
-        changes = _rows_applied(rows_cleaned(rows), row_rules(), recorded, dry_run=dry_run, user=user, on_change=None)
-    return _outcome(recorded, changes)
+    run = EnterpriseRowsImport(
+        rows=rows,
+        stream=io.BytesIO(_rows_fingerprint(rows)),
+        file_name=(label or f"{via}:{rows[0].credit_code}")[:255],
+        dry_run=dry_run,
+        user=user,
+        via=via,
+    )
+    run.run()
+    return run.result()
