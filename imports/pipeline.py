@@ -14,7 +14,10 @@ does not need is the default, which does nothing.
   while planning go to ``self.report`` and stop the writing.
 - ``apply(plan)`` and ``history(plan)``: write a plan and its history rows (not on a dry run).
 - ``notify``: tell the receivers what changed, once, inside the transaction.
-- ``finish``: after the commit (statistics, VACUUM: they cannot run in a transaction); not on a dry run.
+- ``finish``: after the commit (statistics, VACUUM: they cannot run in a transaction), a dry run's too.
+
+``planning()`` is held around plan, apply and history (the patent import's savepoint, which turns a write
+meeting a key the file repeats into the file's duplicates report).
 
 After each step a problem in ``self.report`` rejects the whole import (``FileRejected``): nothing is
 written, the data transaction rolls back, and the record keeps the report.
@@ -68,6 +71,10 @@ class ImportPipeline:
         """Held for the whole run, outside the transaction (a TEMP table that pass one fills)."""
         return nullcontext()
 
+    def planning(self) -> AbstractContextManager:
+        """Held around plan, apply and history, inside the transaction."""
+        return nullcontext()
+
     def open(self) -> None:
         pass
 
@@ -117,8 +124,7 @@ class ImportPipeline:
             with import_transaction(kind=self.kind, dry_run=self.dry_run, rows_by_value=self.rows_by_value):
                 self._steps(STEPS[first_inside:])
             recorded.counts = self.counts()
-            if not self.dry_run:
-                self.finish()
+            self.finish()
         return recorded
 
     def _steps(self, names: Iterable[str]) -> None:
@@ -132,11 +138,12 @@ class ImportPipeline:
             self._refuse_if_reported()
 
     def _plans(self) -> None:
-        for plan in self.plan():
-            if self.report or self.dry_run:
-                continue  # rejected, or only planned: the later parts are still planned, for their problems
-            self.apply(plan)
-            self.history(plan)
+        with self.planning():
+            for plan in self.plan():
+                if self.report or self.dry_run:
+                    continue  # rejected, or only planned: the later parts are still planned, for their problems
+                self.apply(plan)
+                self.history(plan)
 
     def _refuse_if_reported(self) -> None:
         if self.report:

@@ -265,7 +265,8 @@ class _EnterpriseImport(ImportPipeline):
         return self.totals
 
     def finish(self) -> None:
-        statistics_renewed(self.totals)
+        if not self.dry_run:
+            statistics_renewed(self.totals)
 
     def result(self) -> DetailedImportOutcome:
         return DetailedImportOutcome(

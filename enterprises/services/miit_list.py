@@ -389,7 +389,8 @@ class DesignationListImport(ImportPipeline):
         return self.planned.counts
 
     def finish(self) -> None:
-        statistics_renewed(self.planned.counts)
+        if not self.dry_run:
+            statistics_renewed(self.planned.counts)
 
 
 def designation_list_import(

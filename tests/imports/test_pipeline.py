@@ -113,7 +113,7 @@ def test_a_dry_run_plans_and_writes_nothing(regions):
     run = Recording(plans=2, dry_run=True)
     run.run()
 
-    assert run.steps == ["open", "validate", "stage", "plan 1", "plan 2", "notify"]
+    assert run.steps == ["open", "validate", "stage", "plan 1", "plan 2", "notify", "finish"]
     assert ImportRecord.objects.get().outcome == "dry_run"
     assert not Enterprise.objects.exists()
 
