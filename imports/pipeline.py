@@ -61,6 +61,11 @@ class ImportPipeline:
         self.rows_by_value: dict[str, int] = {}
         self.outcome = ImportOutcome()
 
+    @classmethod
+    def from_upload(cls, *, stream: IO[bytes], file_name: str, options: dict, dry_run: bool, user, via: str):
+        """The import of an upload (``imports.registry``): a subclass reads its own ``options`` here."""
+        return cls(stream=stream, file_name=file_name, dry_run=dry_run, user=user, via=via)
+
     # --- what a subclass supplies ---------------------------------------------------------------------
 
     def options(self) -> dict:
@@ -102,6 +107,10 @@ class ImportPipeline:
     def finish(self) -> None:
         pass
 
+    def result(self) -> ImportOutcome:
+        """What ``run()`` returns: the record's outcome, or more (a preview's rows)."""
+        return self.outcome
+
     # --- the skeleton ---------------------------------------------------------------------------------
 
     def run(self) -> ImportOutcome:
@@ -125,7 +134,7 @@ class ImportPipeline:
                 self._steps(STEPS[first_inside:])
             recorded.counts = self.counts()
             self.finish()
-        return recorded
+        return self.result()
 
     def _steps(self, names: Iterable[str]) -> None:
         for name in names:

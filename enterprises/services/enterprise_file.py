@@ -287,6 +287,10 @@ class EnterpriseFileImport(_EnterpriseImport):
         self.ignore_unknown = ignore_unknown
         self.rules = row_rules(checked=_CELL_READERS)
 
+    @classmethod
+    def from_upload(cls, *, options: dict, **upload) -> "EnterpriseFileImport":
+        return cls(ignore_unknown=bool(options.get("ignore_unknown")), **upload)
+
     def options(self) -> dict:
         return {"ignore_unknown": self.ignore_unknown}
 
@@ -325,7 +329,7 @@ def enterprise_import(
     ``on_change`` is called with every row's outcome, in file order, as it is planned (before the
     import is known to succeed).
     """
-    run = EnterpriseFileImport(
+    return EnterpriseFileImport(
         stream=stream,
         file_name=file_name,
         dry_run=dry_run,
@@ -333,9 +337,7 @@ def enterprise_import(
         user=user,
         via=via,
         on_change=on_change,
-    )
-    run.run()
-    return run.result()
+    ).run()
 
 
 def _rows_fingerprint(rows: list[EnterpriseRow]) -> bytes:
@@ -357,13 +359,11 @@ def enterprise_rows_apply(
     rows = list(rows)
     if not rows:
         raise ValueError("enterprise_rows_apply needs at least one row")
-    run = EnterpriseRowsImport(
+    return EnterpriseRowsImport(
         rows=rows,
         stream=io.BytesIO(_rows_fingerprint(rows)),
         file_name=(label or f"{via}:{rows[0].credit_code}")[:255],
         dry_run=dry_run,
         user=user,
         via=via,
-    )
-    run.run()
-    return run.result()
+    ).run()

@@ -350,6 +350,11 @@ class DesignationListImport(ImportPipeline):
         self.planned = Plan()
         self.touched: set[int] = set()
 
+    @classmethod
+    def from_upload(cls, *, options: dict, **upload) -> "DesignationListImport":
+        status = options.get("status") or DesignationStatus.CONFIRMED
+        return cls(batch=options.get("batch"), status=status, **upload)
+
     def options(self) -> dict:
         return {"batch": self.batch, "status": self.status}
 
@@ -392,6 +397,9 @@ class DesignationListImport(ImportPipeline):
         if not self.dry_run:
             statistics_renewed(self.planned.counts)
 
+    def result(self) -> DetailedImportOutcome:
+        return detailed_outcome(self.outcome, self.planned)
+
 
 def designation_list_import(
     *,
@@ -410,8 +418,6 @@ def designation_list_import(
     normalised current or former name (the row's province first); unmatched rows create incomplete
     enterprises. The designation of the batch is created or set to ``status``.
     """
-    run = DesignationListImport(
+    return DesignationListImport(
         stream=stream, file_name=file_name, batch=batch, status=status, dry_run=dry_run, user=user, via=via
-    )
-    recorded = run.run()
-    return detailed_outcome(recorded, run.planned)
+    ).run()

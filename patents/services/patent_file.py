@@ -265,6 +265,10 @@ class PatentFileImport(ImportPipeline):
         self.totals: dict[str, int] = {}
         self.enterprise_ids: set[int] = set()
 
+    @classmethod
+    def from_upload(cls, *, options: dict, **upload) -> "PatentFileImport":
+        return cls(ignore_unknown=bool(options.get("ignore_unknown")), **upload)
+
     def options(self) -> dict:
         return {"dry_run": self.dry_run, "ignore_unknown": self.ignore_unknown}
 
@@ -399,10 +403,9 @@ def patent_import(
     enterprises) and ``applicants_repeated`` (an enterprise printed twice on one patent: linked once).
     A dry run computes the same counts and writes nothing.
     """
-    run = PatentFileImport(
+    return PatentFileImport(
         stream=stream, file_name=file_name, dry_run=dry_run, ignore_unknown=ignore_unknown, user=user, via=via
-    )
-    return run.run()
+    ).run()
 
 
 def _patents_compare(cursor, *, dry_run: bool, duplicates_searched: bool) -> None:

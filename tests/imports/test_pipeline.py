@@ -124,3 +124,28 @@ def test_planning_and_writing_are_in_one_transaction():
         class WritesOutside(ImportPipeline):
             kind = ImportRecord.Kind.ENTERPRISES
             transaction_from = "apply"
+
+
+def test_every_registered_kind_of_import_runs_on_the_skeleton():
+    from enterprises.services.enterprise_file import EnterpriseFileImport
+    from enterprises.services.miit_list import DesignationListImport
+    from imports.registry import import_kind
+    from patents.services.patent_file import PatentFileImport
+
+    pipelines = {kind: import_kind(kind).pipeline for kind in ("enterprises", "designation_list", "patents")}
+
+    assert pipelines == {
+        "enterprises": EnterpriseFileImport,
+        "designation_list": DesignationListImport,
+        "patents": PatentFileImport,
+    }
+    assert all(issubclass(pipeline, ImportPipeline) for pipeline in pipelines.values())
+
+
+def test_an_upload_reads_its_options_into_its_import(regions):
+    from enterprises.services.miit_list import DesignationListImport
+
+    upload = {"stream": io.BytesIO(b""), "file_name": "list.csv", "dry_run": True, "user": None, "via": "admin"}
+    run = DesignationListImport.from_upload(options={"batch": 5, "status": ""}, **upload)
+
+    assert (run.batch, run.status, run.via, run.dry_run) == (5, "confirmed", "admin", True)
