@@ -8,7 +8,8 @@ imports; ``enterprise_plan`` matches an enterprise file's rows to the database a
 ``revert`` (undoing one of its imports; the revert itself and the admin's preview are the imports
 app's) and ``formatting`` (count and change lines). Callers import from this package.
 
-Both imports follow the same shape (NetBox's bulk import, HackSoft's services):
+Both imports run on the importers' one skeleton, ``imports.pipeline.ImportPipeline`` (NetBox's bulk import,
+HackSoft's services):
 
 1. ``recorded_import`` opens the audit record, outside any data transaction, so a rejected file keeps its
    record and error report.
