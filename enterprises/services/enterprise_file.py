@@ -18,7 +18,7 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from itertools import groupby
 from typing import IO
@@ -143,45 +143,87 @@ def _staging() -> Iterator[None]:
 
 
 def _stage_enterprise_rows(
-    rows: Iterable[EnterpriseRow], rules: dict, resolver: RegionResolver, report: ErrorReport
+    rows: Iterable[EnterpriseRow], rules: dict, resolver: RegionResolver, report: ErrorReport, stage
 ) -> None:
-    """Check every row (``rules``) into ``report``; stage each row's credit code and a valid row's values.
+    """Check every row (``rules``) into ``report``; ``stage`` each row's credit code and a valid row's values.
 
     From the first problem the rows will be rejected: only the codes are staged then, for the
     duplicates check.
     """
     regions = RegionCache(resolver)
-    batch: list[tuple[int, str | None, str | None]] = []
-
-    def flush() -> None:
-        with connection.cursor() as cursor:
-            insert_rows(cursor, _STAGE, ("row_number", "credit_code", "payload"), batch)
-        batch.clear()
-
     for position, row in enumerate(rows, start=2):
         number = position if row.row is None else row.row
         code, values = row_values(row, number, rules, regions, report)
-        payload = None if values is None else _staged(values)
         if code is not None:
-            batch.append((number, code, payload))
-            if len(batch) >= CHUNK_ROWS:
-                flush()
-    flush()
-    _report_duplicate_codes(report)
+            stage.add(number, code, values)
+    stage.flush()
+    for code, numbers in stage.repeated():
+        report_duplicates(report, "credit_code", {code: numbers}, {code: code})
 
 
-def _report_duplicate_codes(report: ErrorReport) -> None:
-    """Every row of a credit code the file repeats, codes in the order of their first row (as before)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT s.credit_code, s.row_number FROM {_STAGE} s JOIN (
-                    SELECT credit_code, MIN(row_number) AS first_row FROM {_STAGE}
-                    WHERE credit_code IS NOT NULL GROUP BY credit_code HAVING COUNT(*) > 1
-                ) d ON d.credit_code = s.credit_code
-                ORDER BY d.first_row, s.row_number"""
-        )
-        for code, rows in groupby(cursor.fetchall(), key=lambda item: item[0]):
-            report_duplicates(report, "credit_code", {code: [number for _, number in rows]}, {code: code})
+class _TableStage:
+    """A file's rows in a TEMP table (``_staging``), so that memory does not grow with the file."""
+
+    def __init__(self) -> None:
+        self.batch: list[tuple[int, str, str | None]] = []
+
+    def resources(self):
+        return _staging()
+
+    def add(self, number: int, code: str, values: dict | None) -> None:
+        self.batch.append((number, code, None if values is None else _staged(values)))
+        if len(self.batch) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        with connection.cursor() as cursor:
+            insert_rows(cursor, _STAGE, ("row_number", "credit_code", "payload"), self.batch)
+        self.batch.clear()
+
+    def repeated(self) -> Iterator[tuple[str, list[int]]]:
+        """Every credit code the file repeats with its rows, codes in the order of their first row."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT s.credit_code, s.row_number FROM {_STAGE} s JOIN (
+                        SELECT credit_code, MIN(row_number) AS first_row FROM {_STAGE}
+                        WHERE credit_code IS NOT NULL GROUP BY credit_code HAVING COUNT(*) > 1
+                    ) d ON d.credit_code = s.credit_code
+                    ORDER BY d.first_row, s.row_number"""
+            )
+            found = cursor.fetchall()
+        for code, rows in groupby(found, key=lambda item: item[0]):
+            yield code, [number for _, number in rows]
+
+    def chunks(self) -> Iterator[list[ResolvedRow]]:
+        return _staged_chunks()
+
+
+class _MemoryStage:
+    """Rows given as values (an API write's one row): kept in memory, in the order given, and planned as a
+    file's rows are, without a TEMP table and a round trip through JSON."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, ResolvedRow | None]] = []
+
+    def resources(self):
+        return nullcontext()
+
+    def add(self, number: int, code: str, values: dict | None) -> None:
+        self.rows.append((number, code, None if values is None else ResolvedRow(row=number, **values)))
+
+    def flush(self) -> None:
+        pass
+
+    def repeated(self) -> Iterator[tuple[str, list[int]]]:
+        by_code: dict[str, list[int]] = {}
+        for number, code, _row in self.rows:  # in row order: a code's first row comes first
+            by_code.setdefault(code, []).append(number)
+        return ((code, numbers) for code, numbers in by_code.items() if len(numbers) > 1)
+
+    def chunks(self) -> Iterator[list[ResolvedRow]]:
+        valid = [row for _number, _code, row in self.rows if row is not None]
+        for start in range(0, len(valid), CHUNK_ROWS):
+            yield valid[start : start + CHUNK_ROWS]
 
 
 def _staged_chunks() -> Iterator[list[ResolvedRow]]:
@@ -213,26 +255,27 @@ class _EnterpriseImport(ImportPipeline):
 
     kind = ImportRecord.Kind.ENTERPRISES
     rows: Iterable[EnterpriseRow] = ()
-    rules: dict = {}
 
-    def __init__(self, *, on_change: Callable[[RowChange], None] | None = None, **kwargs) -> None:
+    def __init__(self, *, rules: dict, stage, on_change: Callable[[RowChange], None] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.rules = rules
+        self.staged = stage
         self.resolver = RegionResolver()
         self.changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
         self.totals = Plan().counts
         self.touched: set[int] = set()
 
     def resources(self):
-        return _staging()
+        return self.staged.resources()
 
     def validate(self) -> None:
         """Pass one: every row checked into the report and staged (its values only while it has none)."""
-        _stage_enterprise_rows(self.rows, self.rules, self.resolver, self.report)
+        _stage_enterprise_rows(self.rows, self.rules, self.resolver, self.report, self.staged)
 
     def plan(self) -> Iterator[Plan]:
         """Pass two: the staged rows planned ``CHUNK_ROWS`` at a time, each chunk's plan written before the next."""
         claims, scope = _Claims(), ImportScopeCheck(self.user)
-        for rows in _staged_chunks():
+        for rows in self.staged.chunks():
             plan = _plan_enterprise_import(rows, self.resolver, self.report, claims)
             if self.report:
                 continue  # rejected for the claims: only the claims of the remaining rows matter
@@ -283,9 +326,8 @@ class EnterpriseFileImport(_EnterpriseImport):
     """An enterprises.csv/.xlsx file: its cells read into ``EnterpriseRow`` values as the table is read."""
 
     def __init__(self, *, ignore_unknown: bool = False, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(rules=row_rules(checked=_CELL_READERS), stage=_TableStage(), **kwargs)
         self.ignore_unknown = ignore_unknown
-        self.rules = row_rules(checked=_CELL_READERS)
 
     @classmethod
     def from_upload(cls, *, options: dict, **upload) -> "EnterpriseFileImport":
@@ -303,9 +345,8 @@ class EnterpriseRowsImport(_EnterpriseImport):
     """Rows given as values (the API's writes): cleaned and checked by the same cell rules as a file's."""
 
     def __init__(self, *, rows: list[EnterpriseRow], **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(rules=row_rules(), stage=_MemoryStage(), **kwargs)
         self.given = rows
-        self.rules = row_rules()
 
     def open(self) -> None:
         self.rows = rows_cleaned(self.given)

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from enterprises.models import Enterprise
@@ -127,6 +129,16 @@ def test_every_problem_of_a_row_in_its_columns_order_as_in_a_file(regions):
     assert [e.column for e in from_file.errors] == ["credit_code", "employees", "batch", "city"]
 
 
+def test_rows_repeating_a_credit_code_are_refused_as_a_files_rows_are(regions):
+    from_file = rejected(csv_bytes([enterprise_row(1), enterprise_row(2), enterprise_row(1, name="苏州再现")]))
+
+    with pytest.raises(FileRejected) as from_rows:
+        enterprise_rows_apply([_row(1), _row(2), _row(1, name="苏州再现")], user=None)
+
+    assert from_rows.value.report.as_json() == from_file.as_json()
+    assert [e.row for e in from_file.errors] == [2, 4]
+
+
 def test_the_api_writes_rows_through_the_row_service_not_a_file(superuser_client, monkeypatch):
     from enterprises.services import enterprise_file
 
@@ -143,22 +155,25 @@ def test_the_api_writes_rows_through_the_row_service_not_a_file(superuser_client
     monkeypatch.setattr("enterprises.services.enterprise_rows_apply", spy)
     monkeypatch.setattr(enterprise_file, "open_table", no_file)
 
-    created = superuser_client.post(
-        URL,
-        {
-            "credit_code": make_credit_code(5),
-            "name": "苏州新建科技有限公司",
-            "province": "江苏",
-            "batch": 4,
-            "city": "苏州市",
-            "employees": 9,
-            "founded_on": "2015-03-01",
-            "primary_financing": True,
-        },
-        format="json",
-    )
+    with CaptureQueriesContext(connection) as queries:
+        created = superuser_client.post(
+            URL,
+            {
+                "credit_code": make_credit_code(5),
+                "name": "苏州新建科技有限公司",
+                "province": "江苏",
+                "batch": 4,
+                "city": "苏州市",
+                "employees": 9,
+                "founded_on": "2015-03-01",
+                "primary_financing": True,
+            },
+            format="json",
+        )
 
     assert created.status_code == 201, created.content
+    # Nor are its rows staged in a TEMP table (the patents' relinking, a receiver, keeps its own).
+    assert not any(enterprise_file._STAGE in query["sql"] for query in queries.captured_queries)
     (row,) = given
     assert isinstance(row, EnterpriseRow)
     assert (row.employees, row.founded_on, row.primary_financing, row.batch) == (
