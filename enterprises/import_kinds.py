@@ -4,13 +4,11 @@ Registered from ``EnterprisesConfig.ready()``: enterprise files and official MII
 enterprises and designations, so undoing either needs the permissions to write both.
 """
 
-from typing import IO
-
 from imports.models import ImportRecord
 from imports.registry import register_import_kind
 
-from .choices import DesignationStatus
-from .services import designation_list_import, enterprise_import
+from .services.enterprise_file import EnterpriseFileImport
+from .services.miit_list import DesignationListImport
 from .services.revert import enterprise_import_revert_apply, enterprise_import_revert_plan
 
 _WRITE_ENTERPRISES = ("enterprises.add_enterprise", "enterprises.change_enterprise")
@@ -25,33 +23,14 @@ def may_write_enterprises_and_designations(user) -> bool:
     return user.has_perms(_WRITE_ENTERPRISES + _WRITE_DESIGNATIONS)
 
 
-def _enterprise_file_run(*, stream: IO[bytes], file_name: str, options: dict, dry_run: bool, user, via: str):
-    ignore_unknown = bool(options.get("ignore_unknown"))
-    return enterprise_import(
-        stream=stream, file_name=file_name, dry_run=dry_run, ignore_unknown=ignore_unknown, user=user, via=via
-    )
-
-
-def _designation_list_run(*, stream: IO[bytes], file_name: str, options: dict, dry_run: bool, user, via: str):
-    return designation_list_import(
-        stream=stream,
-        file_name=file_name,
-        batch=options.get("batch"),
-        status=options.get("status") or DesignationStatus.CONFIRMED,
-        dry_run=dry_run,
-        user=user,
-        via=via,
-    )
-
-
 def register_enterprise_import_kinds() -> None:
-    for kind, run in (
-        (ImportRecord.Kind.ENTERPRISES, _enterprise_file_run),
-        (ImportRecord.Kind.DESIGNATION_LIST, _designation_list_run),
+    for kind, pipeline in (
+        (ImportRecord.Kind.ENTERPRISES, EnterpriseFileImport),
+        (ImportRecord.Kind.DESIGNATION_LIST, DesignationListImport),
     ):
         register_import_kind(
             kind,
-            run=run,
+            pipeline=pipeline,
             revert_plan=enterprise_import_revert_plan,
             revert_apply=enterprise_import_revert_apply,
             permission=may_write_enterprises_and_designations,

@@ -9,16 +9,21 @@ higher app answers, and no import reaches up.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO
 
 from django.core.exceptions import ImproperlyConfigured
+
+from .pipeline import ImportPipeline
+from .records import ImportOutcome
 
 
 @dataclass
 class ImportKind:
     """How one kind of import is run and reverted, and who may write what it writes.
 
-    - ``run(*, stream, file_name, options, dry_run, user, via)`` imports a file (a dry run for a
-      preview) and returns its outcome, whose ``record`` is the attempt's ImportRecord;
+    - ``pipeline``, the ``ImportPipeline`` that imports such a file: ``run(*, stream, file_name, options,
+      dry_run, user, via)`` runs it (a dry run for a preview) and returns its outcome, whose ``record`` is
+      the attempt's ImportRecord;
     - ``revert_plan(*, record, record_id, user)`` lists the steps undoing the data import
       ``record_id`` wrote (``RevertStep``), or raises ``RevertRefused`` with every reason;
     - ``revert_apply(*, steps, record_id, revert, reason, user)`` writes them, naming the ``revert``
@@ -27,20 +32,29 @@ class ImportKind:
     """
 
     kind: str
-    run: Callable
+    pipeline: type[ImportPipeline]
     revert_plan: Callable
     revert_apply: Callable
     permission: Callable[[object], bool]
+
+    def run(self, *, stream: IO[bytes], file_name: str, options: dict, dry_run: bool, user, via: str) -> ImportOutcome:
+        upload = {"stream": stream, "file_name": file_name, "options": options, "dry_run": dry_run}
+        return self.pipeline.from_upload(**upload, user=user, via=via).run()
 
 
 _kinds: dict[str, ImportKind] = {}
 
 
 def register_import_kind(
-    kind: str, *, run: Callable, revert_plan: Callable, revert_apply: Callable, permission: Callable[[object], bool]
+    kind: str,
+    *,
+    pipeline: type[ImportPipeline],
+    revert_plan: Callable,
+    revert_apply: Callable,
+    permission: Callable[[object], bool],
 ) -> None:
     """Called from the owning app's ``ready()``; registering a kind again replaces it (tests, reloads)."""
-    _kinds[kind] = ImportKind(kind, run, revert_plan, revert_apply, permission)
+    _kinds[kind] = ImportKind(kind, pipeline, revert_plan, revert_apply, permission)
 
 
 def import_kind_registered(kind: str) -> bool:

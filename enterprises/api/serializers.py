@@ -1,8 +1,10 @@
-"""Shapes of the enterprise endpoints. Reads are ModelSerializers; writes take the interchange columns."""
+"""Shapes of the enterprise endpoints. Reads are ModelSerializers; writes take the interchange columns and
+give them to the row service as an ``EnterpriseRow``."""
 
 from rest_framework import serializers
 
 from ..models import Designation, Enterprise
+from ..services import EnterpriseRow
 
 
 class DesignationSerializer(serializers.ModelSerializer):
@@ -69,6 +71,26 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 # --- writes: the columns of enterprises.csv --------------------------------------------------------
+
+# What a partial write does not repeat: an omitted value, or one given empty, keeps the stored one.
+_EMPTY = (None, "", [])
+
+
+def enterprise_row(given: dict, *, stored: Enterprise | None = None, batch: int | None = None) -> EnterpriseRow:
+    """The row the validated values ``given`` make: over ``stored``'s key columns and ``batch`` when they
+    write an existing enterprise (``None`` among them keeps the stored value)."""
+    values: dict = {}
+    if stored is not None:
+        values = {
+            "credit_code": stored.credit_code or "",
+            "name": stored.name,
+            "province": stored.province_id,
+            "city": stored.city_id or "",
+            "batch": batch,
+        }
+    values.update({key: value for key, value in given.items() if value not in _EMPTY})
+    values["former_names"] = tuple(values.get("former_names", ()))
+    return EnterpriseRow(**values)
 
 
 class EnterpriseWriteSerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
 """Enterprise endpoints: list, detail, and token writes of enterprises and designations. Thin: a FilterSet
-and selectors in, serializers out; writes go through ``services.enterprise_row_write``."""
+and selectors in, serializers out; writes are ``EnterpriseRow`` values given to ``services.enterprise_rows_apply``."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -25,6 +25,7 @@ from .serializers import (
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     EnterpriseWriteSerializer,
+    enterprise_row,
 )
 
 CREDIT_CODE = OpenApiParameter(
@@ -37,35 +38,11 @@ BATCH = OpenApiParameter("batch", OpenApiTypes.INT, OpenApiParameter.PATH, descr
 NO_FORMAT = OpenApiParameter("format", exclude=True)
 
 
-def _cells(data: dict) -> dict[str, str]:
-    """Validated API values as interchange cells (text), the importer's input."""
-    cells = {}
-    for key, value in data.items():
-        if value is None:
-            cells[key] = ""
-        elif isinstance(value, bool):
-            cells[key] = "1" if value else "0"
-        elif isinstance(value, list):
-            cells[key] = ";".join(value)
-        else:
-            cells[key] = str(value)
-    return cells
-
-
-def _stored_cells(enterprise: Enterprise, batch: int | None) -> dict[str, str]:
-    """The required cells of a row for an existing enterprise (what a partial write does not repeat)."""
-    return {
-        "credit_code": enterprise.credit_code or "",
-        "name": enterprise.name,
-        "province": enterprise.province_id,
-        "city": enterprise.city_id or "",
-        "batch": "" if batch is None else str(batch),
-    }
-
-
-def _write(request, cells: dict[str, str]) -> None:
+def _write(request, row: services.EnterpriseRow) -> None:
     try:
-        services.enterprise_row_write(cells=cells, user=request.user, label=f"api {request.method} {request.path}")
+        services.enterprise_rows_apply(
+            [row], user=request.user, via="api", label=f"api {request.method} {request.path}"
+        )
     except services.DesignationWriteRefused as refused:
         # A permission, not a bad value: 403, in words that name the permission missing.
         raise PermissionDenied(refused.message) from None
@@ -98,9 +75,7 @@ class _EnterpriseWriteMixin:
         import, as every API write is); answer with the enterprise as it is now."""
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cells = _stored_cells(enterprise, batch)
-        cells.update(_cells(serializer.validated_data))
-        _write(request, cells)
+        _write(request, enterprise_row(serializer.validated_data, stored=enterprise, batch=batch))
         return self.detail_response(enterprise.credit_code, status_code)
 
 
@@ -133,19 +108,19 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
     def post(self, request, *args, **kwargs):
         serializer = EnterpriseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cells = _cells(serializer.validated_data)
-        code = cells["credit_code"].strip().upper()
+        row = enterprise_row(serializer.validated_data)
+        code = row.credit_code.strip().upper()
         holder = selectors.enterprise_get(credit_code=code)
         if holder is not None:
             precise = f"An enterprise with credit code {code} exists: PATCH it."
             message = services.credit_code_taken_message(user=request.user, holder=holder, precise=precise)
             raise ValidationError({"credit_code": [message]})
         try:
-            province = RegionResolver().province(cells.get("province", "")).province_code
+            province = RegionResolver().province(row.province).province_code
         except RegionNotFound:
             province = None  # the importer reports it, with its message
         self.check_object_permissions(request, Enterprise(province_id=province))
-        _write(request, cells)
+        _write(request, row)
         return self.detail_response(code, status.HTTP_201_CREATED)
 
 
@@ -192,10 +167,10 @@ class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, Generic
             # The importer upserts by credit code: a different one would create another enterprise.
             raise ValidationError({"credit_code": ["The credit code is the enterprise's key and cannot be changed."]})
         designations = list(enterprise.designations.all())
-        cells = _stored_cells(enterprise, designations[0].batch if designations else None)
-        cells.update({key: value for key, value in _cells(serializer.validated_data).items() if value != ""})
-        _write(request, cells)
-        return self.detail_response(cells["credit_code"])
+        batch = designations[0].batch if designations else None
+        row = enterprise_row(serializer.validated_data, stored=enterprise, batch=batch)
+        _write(request, row)
+        return self.detail_response(row.credit_code)
 
 
 @extend_schema_view(

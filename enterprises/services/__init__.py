@@ -1,12 +1,15 @@
 """Writes of the enterprises app: importing enterprise files and official MIIT batch lists.
 
-Modules: ``cells`` (cell parsers and limits), ``plan`` (what an import does, row by row, and writing it),
-``enterprise_file`` and ``miit_list`` (the two imports; ``enterprise_plan`` matches an enterprise file's
-rows to the database and plans each), ``scope`` (a provincial official's rows),
+Modules: ``cells`` (cell parsers and limits), ``rows`` (``EnterpriseRow``, one row of enterprises.csv as
+typed values, and the rules every row is held to), ``plan`` (what an import does, row by row, and writing
+it), ``enterprise_file`` (``enterprise_rows_apply``: rows checked, recorded, planned and written, whether a
+file or the API gave them; ``enterprise_import`` reads a file into rows for it) and ``miit_list`` (the two
+imports; ``enterprise_plan`` matches an enterprise file's rows to the database and plans each), ``scope`` (a provincial official's rows),
 ``revert`` (undoing one of its imports; the revert itself and the admin's preview are the imports
 app's) and ``formatting`` (count and change lines). Callers import from this package.
 
-Both imports follow the same shape (NetBox's bulk import, HackSoft's services):
+Both imports run on the importers' one skeleton, ``imports.pipeline.ImportPipeline`` (NetBox's bulk import,
+HackSoft's services):
 
 1. ``recorded_import`` opens the audit record, outside any data transaction, so a rejected file keeps its
    record and error report.
@@ -47,11 +50,12 @@ Decisions a user of the import must know (also in the admin import page):
 from regions.selectors import CityGuesser
 
 from .cells import BATCH_MAX, EMPLOYEES_MAX, NAME_MAX_LENGTH, STOCK_CODE_MAX_LENGTH, parse_batch, parse_stock_code
-from .enterprise_file import ENTERPRISE_COLUMNS, enterprise_import, enterprise_row_write
+from .enterprise_file import ENTERPRISE_COLUMNS, enterprise_import, enterprise_rows_apply
 from .formatting import import_change_lines, import_counts_lines
 from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
 from .plan import DetailedImportOutcome, RowAction, RowChange
 from .revert import RevertStep
+from .rows import EnterpriseRow
 from .scope import CREDIT_CODE_UNUSABLE, DesignationWriteRefused, credit_code_taken_message
 
 __all__ = [
@@ -60,6 +64,7 @@ __all__ = [
     "DESIGNATION_LIST_COLUMNS",
     "DesignationWriteRefused",
     "EMPLOYEES_MAX",
+    "EnterpriseRow",
     "ENTERPRISE_COLUMNS",
     "NAME_MAX_LENGTH",
     "STOCK_CODE_MAX_LENGTH",
@@ -71,7 +76,7 @@ __all__ = [
     "credit_code_taken_message",
     "designation_list_import",
     "enterprise_import",
-    "enterprise_row_write",
+    "enterprise_rows_apply",
     "import_change_lines",
     "import_counts_lines",
     "parse_batch",

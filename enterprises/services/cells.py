@@ -3,12 +3,20 @@
 import datetime
 import functools
 import re
+from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from utilities.tabular import ErrorReport
-from utilities.tabular.parsers import POSITIVE_INT_MAX, parse_date, parse_list, parse_non_negative_int
+from utilities.tabular.parsers import (
+    DATE_MAX,
+    DATE_MIN,
+    POSITIVE_INT_MAX,
+    parse_date,
+    parse_list,
+    parse_non_negative_int,
+)
 
 from ..credit_codes import credit_code_problem
 from ..models import Enterprise
@@ -54,10 +62,17 @@ def parse_batch(value: str) -> int:
     """`3`, `第3批`, `第三批`, `第十二批` → the batch number; raises ValueError with the reason."""
     text = value.strip()
     if not text:
-        raise ValueError(gettext("批次不能为空"))
+        return check_batch(None)
     inner = text.removeprefix("第").removesuffix("批").strip()
     number = int(inner) if inner.isdigit() else _chinese_number(inner)
-    if number is None or not 1 <= number <= BATCH_MAX:
+    return check_batch(0 if number is None else number)
+
+
+def check_batch(number: int | None) -> int:
+    """A batch number as given (the typed rows of ``rows``), or ValueError with the reason a cell would get."""
+    if number is None:
+        raise ValueError(gettext("批次不能为空"))
+    if not 1 <= number <= BATCH_MAX:
         raise ValueError(gettext("批次应为 1..%(max)s 或 第一批、第二批……") % {"max": BATCH_MAX})
     return number
 
@@ -83,7 +98,11 @@ def parse_name(value: str) -> str:
 
 
 def parse_former_names(value: str) -> list[str]:
-    names = [name for name in parse_list(value) if name]
+    return check_former_names(parse_list(value))
+
+
+def check_former_names(given: Iterable[str]) -> list[str]:
+    names = [name for name in given if name]
     for name in names:
         if len(name) > NAME_MAX_LENGTH:
             raise ValueError(gettext("曾用名 “%(name)s…” 超过%(max)s字") % {"name": name[:20], "max": NAME_MAX_LENGTH})
@@ -91,7 +110,18 @@ def parse_former_names(value: str) -> list[str]:
 
 
 def parse_employees(value: str) -> int | None:
-    number = parse_non_negative_int(value)
+    return check_employees(parse_non_negative_int(value))
+
+
+# parse_non_negative_int refuses more than 18 digits as "too large" before the count's own ceiling.
+_DIGITS_MAX = 10**18
+
+
+def check_employees(number: int | None) -> int | None:
+    if number is not None and number < 0:
+        raise ValueError(gettext("应为不小于0的整数"))
+    if number is not None and number >= _DIGITS_MAX:
+        raise ValueError(gettext("数值过大"))
     if number is not None and number > EMPLOYEES_MAX:
         raise ValueError(gettext("参保人数过大（最大 %(max)s）") % {"max": EMPLOYEES_MAX})
     return number
@@ -108,7 +138,13 @@ def parse_stock_code(value: str) -> str:
 def parse_past_date(value: str) -> datetime.date | None:
     # Cached: a file repeats the same few thousand dates (a ValueError is not cached, so each bad row
     # is still reported).
-    date = parse_date(value)
+    return check_past_date(parse_date(value))
+
+
+def check_past_date(date: datetime.date | None) -> datetime.date | None:
+    """A date as given: within the years any date of ours lies in, and not after today."""
+    if date is not None and not DATE_MIN <= date <= DATE_MAX:
+        raise ValueError(gettext("日期应在 1900 至 2099 年之间"))
     if date is not None and date > timezone.localdate():
         raise ValueError(gettext("日期不能晚于今天"))
     return date

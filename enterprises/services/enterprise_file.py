@@ -14,41 +14,36 @@ The file is read in two passes, so that memory does not grow with it (a provinci
    code is in one row only, and the incomplete enterprises claimed so far are remembered.
 """
 
-import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import asdict
 from itertools import groupby
 from typing import IO
 
 from django.db import DatabaseError, connection
-from django.utils.translation import gettext
 
 from imports.models import ImportRecord
-from imports.records import import_transaction, recorded_import
+from imports.pipeline import ImportPipeline
 from regions.selectors import RegionCache, RegionResolver
 from utilities.bulk import drop_tables, insert_rows
-from utilities.tabular import ErrorReport, FileRejected
+from utilities.tabular import ErrorReport
 from utilities.tabular.cells import Column
-from utilities.tabular.parsers import choice_parser, parse_bool
+from utilities.tabular.parsers import parse_bool
 from utilities.tabular.table import open_table
 
-from ..choices import DesignationStatus, IndustryField, ListingBoard, Program
-from ..names import normalize_name
 from .cells import (
     parse_batch,
-    parse_credit_code,
     parse_employees,
     parse_former_names,
-    parse_name,
     parse_past_date,
-    parse_stock_code,
     report_duplicates,
 )
-from .enterprise_plan import _Claims, _EnterpriseRow, _plan_enterprise_import
+from .enterprise_plan import ResolvedRow, _Claims, _plan_enterprise_import
 from .plan import ChangeList, DetailedImportOutcome, Plan, RowChange, enterprises_notify, statistics_renewed
+from .rows import EnterpriseRow, row_rules, row_values, rows_cleaned
 from .scope import ImportScopeCheck, designation_write_check
 
 # Rows planned and written at a time: one chunk's plan (model instances, history rows) is a few MB, and
@@ -80,31 +75,37 @@ ENTERPRISE_COLUMNS = (
 PROGRAM_COLUMN = Column("program", "项目")
 
 
-def _enterprise_parsers() -> dict:
-    return {
-        "credit_code": parse_credit_code,
-        "name": parse_name,
-        "former_names": parse_former_names,
-        "industry_field": choice_parser(IndustryField),
-        "employees": parse_employees,
-        "listing_board": choice_parser(ListingBoard),
-        "stock_code": parse_stock_code,
-        "primary_financing": parse_bool,
-        "founded_on": parse_past_date,
-        "batch": parse_batch,
-        "designation_status": choice_parser(DesignationStatus),
-        "designated_on": parse_past_date,
-        "program": _program_parser(),
-    }
+# The file's cells read as the types of ``EnterpriseRow`` (the rules of ``rows`` are checked there too, so
+# that a problem names the cell as written).
+_CELL_READERS = {
+    "former_names": parse_former_names,
+    "employees": parse_employees,
+    "primary_financing": parse_bool,
+    "founded_on": parse_past_date,
+    "batch": parse_batch,
+    "designated_on": parse_past_date,
+}
+_TEXT_COLUMNS = ("credit_code", "name", "province", "city", "industry_field", "listing_board", "stock_code")
+_TEXT_COLUMNS += ("designation_status", "program")
 
 
-def _program_parser():
-    parse = choice_parser(Program)
+def _file_rows(table) -> Iterator[EnterpriseRow]:
+    """The file's rows as ``EnterpriseRow`` values; a cell that is not of its type goes in ``unread``.
 
-    def program(value: str) -> str:
-        return parse(value) or Program.LITTLE_GIANT
-
-    return program
+    Its readers hold each cell to its column's rule (``row_rules(checked=_CELL_READERS)``).
+    """
+    for number, cells in table.rows():
+        values: dict[str, object] = {key: cells.get(key, "") for key in _TEXT_COLUMNS}
+        unread = ()
+        for key, read in _CELL_READERS.items():
+            text = cells.get(key, "")
+            try:
+                values[key] = read(text)
+            except ValueError as exc:
+                values[key] = None
+                unread += ((key, text, str(exc)),)
+        values["former_names"] = tuple(values["former_names"] or ())
+        yield EnterpriseRow(**values, row=number, unread=unread)
 
 
 _DATE_FIELDS = ("founded_on", "designated_on")
@@ -116,11 +117,11 @@ def _staged(values: dict[str, object]) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
-def _unstaged(number: int, payload: str) -> _EnterpriseRow:
+def _unstaged(number: int, payload: str) -> ResolvedRow:
     values = json.loads(payload)
     for name in _DATE_FIELDS:
         values[name] = values[name] and datetime.date.fromisoformat(values[name])
-    return _EnterpriseRow(row=number, **values)
+    return ResolvedRow(row=number, **values)
 
 
 @contextmanager
@@ -141,78 +142,91 @@ def _staging() -> Iterator[None]:
             pass
 
 
-def _parsed_row(
-    number: int, cells: dict[str, str], parsers: dict, regions: RegionCache, report: ErrorReport
-) -> tuple[str | None, str | None]:
-    """One row parsed and validated into ``report``: (its credit code, its values to stage or None).
+def _stage_enterprise_rows(
+    rows: Iterable[EnterpriseRow], rules: dict, resolver: RegionResolver, report: ErrorReport, stage
+) -> None:
+    """Check every row (``rules``) into ``report``; ``stage`` each row's credit code and a valid row's values.
 
-    The values are staged only while the file has no problem: from the first one on it will be rejected.
-    """
-    values: dict[str, object] = {}
-    ok = True
-    for key, parser in parsers.items():
-        raw = cells.get(key, "")
-        try:
-            values[key] = parser(raw)
-        except ValueError as exc:
-            report.add(number, key, raw, str(exc))
-            ok = False
-    province, city = cells.get("province", ""), cells.get("city", "")
-    region = regions.resolve(report, number, province, city)
-    if region is not None and region.city_code is None:
-        report.add(number, "city", city, gettext("城市不能为空（省份列为直辖市或计划单列市时可省略）"))
-        region = None
-    if ok and values["former_names"] and values["name"]:
-        own = normalize_name(values["name"])
-        if any(normalize_name(former) == own for former in values["former_names"]):
-            report.add(number, "former_names", cells.get("former_names"), gettext("曾用名不能与现名相同"))
-            ok = False
-    payload = None
-    if ok and region is not None and not report:
-        payload = _staged({**values, "province_id": region.province_code, "city_id": region.city_code})
-    return values.get("credit_code") or None, payload
-
-
-def _stage_enterprise_rows(table, resolver: RegionResolver, report: ErrorReport) -> None:
-    """Parse and validate every row into ``report``; stage each row's credit code and a valid row's values.
-
-    From the first problem on the file will be rejected: only the codes are staged then, for the
+    From the first problem the rows will be rejected: only the codes are staged then, for the
     duplicates check.
     """
-    parsers = _enterprise_parsers()
     regions = RegionCache(resolver)
-    batch: list[tuple[int, str | None, str | None]] = []
-
-    def flush() -> None:
-        with connection.cursor() as cursor:
-            insert_rows(cursor, _STAGE, ("row_number", "credit_code", "payload"), batch)
-        batch.clear()
-
-    for number, cells in table.rows():
-        code, payload = _parsed_row(number, cells, parsers, regions, report)
+    for position, row in enumerate(rows, start=2):
+        number = position if row.row is None else row.row
+        code, values = row_values(row, number, rules, regions, report)
         if code is not None:
-            batch.append((number, code, payload))
-            if len(batch) >= CHUNK_ROWS:
-                flush()
-    flush()
-    _report_duplicate_codes(report)
+            stage.add(number, code, values)
+    stage.flush()
+    for code, numbers in stage.repeated():
+        report_duplicates(report, "credit_code", {code: numbers}, {code: code})
 
 
-def _report_duplicate_codes(report: ErrorReport) -> None:
-    """Every row of a credit code the file repeats, codes in the order of their first row (as before)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT s.credit_code, s.row_number FROM {_STAGE} s JOIN (
-                    SELECT credit_code, MIN(row_number) AS first_row FROM {_STAGE}
-                    WHERE credit_code IS NOT NULL GROUP BY credit_code HAVING COUNT(*) > 1
-                ) d ON d.credit_code = s.credit_code
-                ORDER BY d.first_row, s.row_number"""
-        )
-        for code, rows in groupby(cursor.fetchall(), key=lambda item: item[0]):
-            report_duplicates(report, "credit_code", {code: [number for _, number in rows]}, {code: code})
+class _TableStage:
+    """A file's rows in a TEMP table (``_staging``), so that memory does not grow with the file."""
+
+    def __init__(self) -> None:
+        self.batch: list[tuple[int, str, str | None]] = []
+
+    def resources(self):
+        return _staging()
+
+    def add(self, number: int, code: str, values: dict | None) -> None:
+        self.batch.append((number, code, None if values is None else _staged(values)))
+        if len(self.batch) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        with connection.cursor() as cursor:
+            insert_rows(cursor, _STAGE, ("row_number", "credit_code", "payload"), self.batch)
+        self.batch.clear()
+
+    def repeated(self) -> Iterator[tuple[str, list[int]]]:
+        """Every credit code the file repeats with its rows, codes in the order of their first row."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT s.credit_code, s.row_number FROM {_STAGE} s JOIN (
+                        SELECT credit_code, MIN(row_number) AS first_row FROM {_STAGE}
+                        WHERE credit_code IS NOT NULL GROUP BY credit_code HAVING COUNT(*) > 1
+                    ) d ON d.credit_code = s.credit_code
+                    ORDER BY d.first_row, s.row_number"""
+            )
+            found = cursor.fetchall()
+        for code, rows in groupby(found, key=lambda item: item[0]):
+            yield code, [number for _, number in rows]
+
+    def chunks(self) -> Iterator[list[ResolvedRow]]:
+        return _staged_chunks()
 
 
-def _staged_chunks() -> Iterator[list[_EnterpriseRow]]:
+class _MemoryStage:
+    """Rows given as values (an API write's one row): kept in memory, in the order given, and planned as a
+    file's rows are, without a TEMP table and a round trip through JSON."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, ResolvedRow | None]] = []
+
+    def resources(self):
+        return nullcontext()
+
+    def add(self, number: int, code: str, values: dict | None) -> None:
+        self.rows.append((number, code, None if values is None else ResolvedRow(row=number, **values)))
+
+    def flush(self) -> None:
+        pass
+
+    def repeated(self) -> Iterator[tuple[str, list[int]]]:
+        by_code: dict[str, list[int]] = {}
+        for number, code, _row in self.rows:  # in row order: a code's first row comes first
+            by_code.setdefault(code, []).append(number)
+        return ((code, numbers) for code, numbers in by_code.items() if len(numbers) > 1)
+
+    def chunks(self) -> Iterator[list[ResolvedRow]]:
+        valid = [row for _number, _code, row in self.rows if row is not None]
+        for start in range(0, len(valid), CHUNK_ROWS):
+            yield valid[start : start + CHUNK_ROWS]
+
+
+def _staged_chunks() -> Iterator[list[ResolvedRow]]:
     """The staged rows, in file order, ``CHUNK_ROWS`` at a time (keyset on the row number)."""
     last = 0
     while True:
@@ -230,56 +244,112 @@ def _staged_chunks() -> Iterator[list[_EnterpriseRow]]:
         last = found[-1][0]
 
 
-def _staged_file(stream: IO[bytes], *, ignore_unknown: bool) -> tuple[RegionResolver, ErrorReport]:
-    """Pass one: the file read, validated and staged; ``FileRejected`` with every problem it has."""
-    report = ErrorReport()
-    table = open_table(stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=ignore_unknown)
-    resolver = RegionResolver()
-    _stage_enterprise_rows(table, resolver, report)
-    if report:
-        raise FileRejected(report)
-    return resolver, report
+class _EnterpriseImport(ImportPipeline):
+    """Rows of enterprises.csv, checked and staged (pass one), then planned and written a chunk at a time in
+    the import's transaction (pass two); what ``open`` gives as ``EnterpriseRow`` values is up to a subclass.
 
-
-def _write_staged_rows(
-    resolver: RegionResolver, report: ErrorReport, changes: ChangeList, *, dry_run: bool, user, record: ImportRecord
-) -> dict[str, int]:
-    """Pass two: the staged rows planned and written chunk by chunk in the import's transaction; the counts.
-
-    Raises ``FileRejected`` (every chunk rolled back) when a chunk's plan has a problem or refuses a row.
+    Any problem (a bad row, two rows claiming one incomplete enterprise, a row outside a provincial
+    official's provinces, a concurrent change) rolls back every chunk. History rows are written with each
+    chunk's rows (``Plan.apply``), so ``history`` is part of ``apply``.
     """
-    counts = Plan().counts
-    # A conflict with a concurrent write names a value of the chunk being written.
-    rows_by_value: dict[str, int] = {}
-    with import_transaction(kind=ImportRecord.Kind.ENTERPRISES, dry_run=dry_run, rows_by_value=rows_by_value):
-        claims, scope = _Claims(), ImportScopeCheck(user)
-        touched: set[int] = set()
-        for rows in _staged_chunks():
-            plan = _plan_enterprise_import(rows, resolver, report, claims)
-            if report:
+
+    kind = ImportRecord.Kind.ENTERPRISES
+    rows: Iterable[EnterpriseRow] = ()
+
+    def __init__(self, *, rules: dict, stage, on_change: Callable[[RowChange], None] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rules = rules
+        self.staged = stage
+        self.resolver = RegionResolver()
+        self.changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
+        self.totals = Plan().counts
+        self.touched: set[int] = set()
+
+    def resources(self):
+        return self.staged.resources()
+
+    def validate(self) -> None:
+        """Pass one: every row checked into the report and staged (its values only while it has none)."""
+        _stage_enterprise_rows(self.rows, self.rules, self.resolver, self.report, self.staged)
+
+    def plan(self) -> Iterator[Plan]:
+        """Pass two: the staged rows planned ``CHUNK_ROWS`` at a time, each chunk's plan written before the next."""
+        claims, scope = _Claims(), ImportScopeCheck(self.user)
+        for rows in self.staged.chunks():
+            plan = _plan_enterprise_import(rows, self.resolver, self.report, claims)
+            if self.report:
                 continue  # rejected for the claims: only the claims of the remaining rows matter
             scope.add(plan, [(row.row, row.province_id) for row in rows])
             if scope.refused():
                 continue  # rejected: only the refusals of the remaining rows matter
             for key, value in plan.counts.items():
-                counts[key] += value
-            changes.extend(plan.changes)
-            if not dry_run:
-                rows_by_value.clear()
-                rows_by_value.update((row.credit_code, row.row) for row in rows)
-                touched |= plan.apply(user=user, record=record, notify=False)
-        if not report:
-            scope.finish(record=record, report=report)
-        if report:
-            raise FileRejected(report)
-        if not dry_run:
-            # Every write (the API's one-row imports included) rolls back here when it would create or
-            # change a designation without the permission; a preview (dry run) shows the plan, and the
-            # admin refuses it in its own words before it can be confirmed.
-            designation_write_check(user=user, counts=counts)
+                self.totals[key] += value
+            self.changes.extend(plan.changes)
+            # A conflict with a concurrent write names a value of the chunk being written.
+            self.rows_by_value.clear()
+            self.rows_by_value.update((row.credit_code, row.row) for row in rows)
+            yield plan
+        if not self.report:
+            scope.finish(record=self.outcome.record, report=self.report)
+        if not self.report and not self.dry_run:
+            # Every write (the API's included) rolls back here when it would create or change a designation
+            # without the permission; a preview (dry run) shows the plan, and the admin refuses it in its own
+            # words before it can be confirmed.
+            designation_write_check(user=self.user, counts=self.totals)
+
+    def apply(self, plan: Plan) -> None:
+        self.touched |= plan.apply(user=self.user, record=self.outcome.record, notify=False)
+
+    def notify(self) -> None:
         # Once, with every id (a few bytes each): as a one-piece import announced them.
-        enterprises_notify(touched)
-    return counts
+        enterprises_notify(self.touched)
+
+    def counts(self) -> dict[str, int]:
+        return self.totals
+
+    def finish(self) -> None:
+        if not self.dry_run:
+            statistics_renewed(self.totals)
+
+    def result(self) -> DetailedImportOutcome:
+        return DetailedImportOutcome(
+            counts=self.outcome.counts,
+            record=self.outcome.record,
+            warnings=self.outcome.warnings,
+            changes=self.changes.listed,
+            unchanged_rows=self.changes.unchanged,
+            changes_not_listed=self.changes.not_listed,
+        )
+
+
+class EnterpriseFileImport(_EnterpriseImport):
+    """An enterprises.csv/.xlsx file: its cells read into ``EnterpriseRow`` values as the table is read."""
+
+    def __init__(self, *, ignore_unknown: bool = False, **kwargs) -> None:
+        super().__init__(rules=row_rules(checked=_CELL_READERS), stage=_TableStage(), **kwargs)
+        self.ignore_unknown = ignore_unknown
+
+    @classmethod
+    def from_upload(cls, *, options: dict, **upload) -> "EnterpriseFileImport":
+        return cls(ignore_unknown=bool(options.get("ignore_unknown")), **upload)
+
+    def options(self) -> dict:
+        return {"ignore_unknown": self.ignore_unknown}
+
+    def open(self) -> None:
+        table = open_table(self.stream, (*ENTERPRISE_COLUMNS, PROGRAM_COLUMN), ignore_unknown=self.ignore_unknown)
+        self.rows = _file_rows(table)
+
+
+class EnterpriseRowsImport(_EnterpriseImport):
+    """Rows given as values (the API's writes): cleaned and checked by the same cell rules as a file's."""
+
+    def __init__(self, *, rows: list[EnterpriseRow], **kwargs) -> None:
+        super().__init__(rules=row_rules(), stage=_MemoryStage(), **kwargs)
+        self.given = rows
+
+    def open(self) -> None:
+        self.rows = rows_cleaned(self.given)
 
 
 def enterprise_import(
@@ -300,56 +370,41 @@ def enterprise_import(
     ``on_change`` is called with every row's outcome, in file order, as it is planned (before the
     import is known to succeed).
     """
-    with (
-        recorded_import(
-            kind=ImportRecord.Kind.ENTERPRISES,
-            stream=stream,
-            file_name=file_name,
-            dry_run=dry_run,
-            user=user,
-            via=via,
-            options={"ignore_unknown": ignore_unknown},
-        ) as recorded,
-        _staging(),
-    ):
-        resolver, report = _staged_file(stream, ignore_unknown=ignore_unknown)
-        changes = ChangeList(limit=CHANGES_LISTED, on_change=on_change)
-        recorded.counts = _write_staged_rows(
-            resolver, report, changes, dry_run=dry_run, user=user, record=recorded.record
-        )
-        if not dry_run:
-            statistics_renewed(recorded.counts)
-    return DetailedImportOutcome(
-        counts=recorded.counts,
-        record=recorded.record,
-        warnings=recorded.warnings,
-        changes=changes.listed,
-        unchanged_rows=changes.unchanged,
-        changes_not_listed=changes.not_listed,
-    )
-
-
-# --- single-row writes (the API) ---------------------------------------------------------------------
-
-
-def enterprise_row_write(*, cells: dict[str, str], user, via: str = "api", label: str = "") -> DetailedImportOutcome:
-    """Create or update one enterprise and its designation of ``cells["batch"]`` as a one-row enterprise file.
-
-    The API writes through the importer rather than beside it, so that a write made there is parsed,
-    validated, recorded (ImportRecord, history rows naming the user) and refreshes the indicators exactly
-    as an import or admin upload does. ``cells`` are the interchange columns as text; an empty optional
-    cell keeps the stored value. Raises ``FileRejected`` with the importer's report on an invalid value,
-    ``DesignationWriteRefused`` (a ``FileRejected``) when the row would create or change a designation that
-    ``user`` may not.
-    """
-    keys = [column.key for column in ENTERPRISE_COLUMNS]
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(keys)
-    writer.writerow([cells.get(key, "") for key in keys])
-    return enterprise_import(
-        stream=io.BytesIO(text.getvalue().encode("utf-8")),
-        file_name=(label or f"{via}:{cells.get('credit_code', '')}")[:255],
+    return EnterpriseFileImport(
+        stream=stream,
+        file_name=file_name,
+        dry_run=dry_run,
+        ignore_unknown=ignore_unknown,
         user=user,
         via=via,
-    )
+        on_change=on_change,
+    ).run()
+
+
+def _rows_fingerprint(rows: list[EnterpriseRow]) -> bytes:
+    """What the record hashes for rows given as values: the rows themselves, as JSON."""
+    return json.dumps([asdict(row) for row in rows], ensure_ascii=False, default=str).encode("utf-8")
+
+
+def enterprise_rows_apply(
+    rows: Iterable[EnterpriseRow], *, user, via: str = "api", label: str = "", dry_run: bool = False
+) -> DetailedImportOutcome:
+    """Create or update enterprises and their designations from rows given as values (the API's writes).
+
+    The same service as a file's import, without a file: the rows are cleaned and checked by the same cell
+    rules (same problems, same messages; ``FileRejected``), recorded (an ImportRecord ``via`` with the
+    user, history rows naming it), planned and written, and the indicators refreshed, exactly as an import
+    or admin upload does. An empty optional value keeps the stored one. ``DesignationWriteRefused`` (a
+    ``FileRejected``) when a row would create or change a designation that ``user`` may not.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("enterprise_rows_apply needs at least one row")
+    return EnterpriseRowsImport(
+        rows=rows,
+        stream=io.BytesIO(_rows_fingerprint(rows)),
+        file_name=(label or f"{via}:{rows[0].credit_code}")[:255],
+        dry_run=dry_run,
+        user=user,
+        via=via,
+    ).run()

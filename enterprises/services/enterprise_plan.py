@@ -23,7 +23,9 @@ from .plan import Plan, designations_of, plan_designation
 
 
 @dataclass
-class _EnterpriseRow:
+class ResolvedRow:
+    """A row checked (``rows.row_values``): its region resolved to codes, its choices as keys; what is planned."""
+
     row: int
     credit_code: str
     name: str
@@ -54,7 +56,7 @@ def _merge_former_names(stored: list[str], additions: Iterable[str], current_nam
     return merged
 
 
-def _enterprise_diff(enterprise: Enterprise, row: _EnterpriseRow, resolver: RegionResolver) -> list[tuple[str, str]]:
+def _enterprise_diff(enterprise: Enterprise, row: ResolvedRow, resolver: RegionResolver) -> list[tuple[str, str]]:
     """Apply ``row`` to ``enterprise`` in memory; return (field, human-readable change) for every change.
 
     Empty optional cells keep the stored value (see the module docstring).
@@ -128,13 +130,13 @@ class _Claims:
 
 
 def _report_former_name_clashes(
-    rows: list[_EnterpriseRow], by_code: dict[str, Enterprise], completes: dict[int, Enterprise], report: ErrorReport
+    rows: list[ResolvedRow], by_code: dict[str, Enterprise], completes: dict[int, Enterprise], report: ErrorReport
 ) -> None:
     """Every former name a row adds that is another enterprise's current name (``enterprises.former_names``).
 
     Names the enterprise already has are left alone, so re-importing an old file is not refused for them.
     """
-    added: list[tuple[_EnterpriseRow, Enterprise | None, str]] = []
+    added: list[tuple[ResolvedRow, Enterprise | None, str]] = []
     for row in rows:
         enterprise = by_code.get(row.credit_code) or completes.get(row.row)
         stored = {normalize_name(n) for n in (enterprise.former_names or [])} if enterprise else set()
@@ -148,12 +150,12 @@ def _report_former_name_clashes(
             report.add(row.row, "former_names", name, problem)
 
 
-def _row_names(row: _EnterpriseRow) -> set[str]:
+def _row_names(row: ResolvedRow) -> set[str]:
     """The normalised names a row may match an incomplete enterprise by: its name and former names."""
     return {normalize_name(n) for n in (row.name, *row.former_names)}
 
 
-def _enterprises_by_code(rows: list[_EnterpriseRow]) -> dict[str, Enterprise]:
+def _enterprises_by_code(rows: list[ResolvedRow]) -> dict[str, Enterprise]:
     by_code: dict[str, Enterprise] = {}
     for chunk in chunks({row.credit_code for row in rows}):
         for enterprise in Enterprise.objects.filter(credit_code__in=chunk).defer("created_at", "updated_at"):
@@ -162,13 +164,13 @@ def _enterprises_by_code(rows: list[_EnterpriseRow]) -> dict[str, Enterprise]:
 
 
 def _incomplete_by_name(
-    rows: list[_EnterpriseRow], by_code: dict[str, Enterprise], claims: _Claims
+    rows: list[ResolvedRow], by_code: dict[str, Enterprise], claims: _Claims
 ) -> dict[str, list[Enterprise]]:
     """Incomplete enterprises (from official lists) that a row may complete, by normalised name.
 
     Those claimed by an earlier chunk are listed too, though the database no longer has them incomplete.
     """
-    wanted_names: dict[str, list[_EnterpriseRow]] = defaultdict(list)
+    wanted_names: dict[str, list[ResolvedRow]] = defaultdict(list)
     for row in rows:
         if row.credit_code not in by_code:
             for name in _row_names(row):
@@ -186,7 +188,7 @@ def _incomplete_by_name(
 
 
 def _claim_incomplete(
-    rows: list[_EnterpriseRow],
+    rows: list[ResolvedRow],
     by_code: dict[str, Enterprise],
     incomplete: dict[str, list[Enterprise]],
     claims: _Claims,
@@ -221,7 +223,7 @@ def _claim_incomplete(
     return completes
 
 
-def _new_enterprise(row: _EnterpriseRow) -> Enterprise:
+def _new_enterprise(row: ResolvedRow) -> Enterprise:
     return Enterprise(
         credit_code=row.credit_code,
         name=row.name,
@@ -238,7 +240,7 @@ def _new_enterprise(row: _EnterpriseRow) -> Enterprise:
 
 
 def _plan_enterprise_change(
-    plan: Plan, enterprise: Enterprise, row: _EnterpriseRow, resolver: RegionResolver, *, completed: bool
+    plan: Plan, enterprise: Enterprise, row: ResolvedRow, resolver: RegionResolver, *, completed: bool
 ) -> tuple[str, ...]:
     """Plan the row's change of a stored enterprise; the changes as shown to the user."""
     diff = _enterprise_diff(enterprise, row, resolver)
@@ -254,7 +256,7 @@ def _plan_enterprise_change(
 
 
 def _plan_rows(
-    rows: list[_EnterpriseRow],
+    rows: list[ResolvedRow],
     by_code: dict[str, Enterprise],
     completes: dict[int, Enterprise],
     resolver: RegionResolver,
@@ -293,7 +295,7 @@ def _plan_rows(
 
 
 def _plan_enterprise_import(
-    rows: list[_EnterpriseRow], resolver: RegionResolver, report: ErrorReport, claims: _Claims
+    rows: list[ResolvedRow], resolver: RegionResolver, report: ErrorReport, claims: _Claims
 ) -> Plan:
     """One chunk's plan; an empty plan when ``report`` holds a problem (of this chunk or an earlier one)."""
     by_code = _enterprises_by_code(rows)

@@ -13,7 +13,7 @@ from typing import IO
 from django.utils.translation import gettext
 
 from imports.models import ImportRecord
-from imports.records import import_transaction, recorded_import
+from imports.pipeline import ImportPipeline
 from regions.selectors import CityGuesser, RegionCache, RegionResolver
 from utilities.bulk import chunks
 from utilities.tabular import ErrorReport, FileRejected
@@ -29,6 +29,7 @@ from .plan import (
     Plan,
     designations_of,
     detailed_outcome,
+    enterprises_notify,
     plan_designation,
     statistics_renewed,
 )
@@ -335,6 +336,71 @@ def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) ->
     return _plan_list_rows(rows, matched, status)
 
 
+class DesignationListImport(ImportPipeline):
+    """An official MIIT batch list on the import skeleton: read and matched in memory (a list is a few
+    thousand rows), planned and written at once."""
+
+    kind = ImportRecord.Kind.DESIGNATION_LIST
+
+    def __init__(self, *, batch: int | None, status: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.batch = batch
+        self.status = DesignationStatus(status).value
+        self.rows: list[_ListRow] = []
+        self.planned = Plan()
+        self.touched: set[int] = set()
+
+    @classmethod
+    def from_upload(cls, *, options: dict, **upload) -> "DesignationListImport":
+        status = options.get("status") or DesignationStatus.CONFIRMED
+        return cls(batch=options.get("batch"), status=status, **upload)
+
+    def options(self) -> dict:
+        return {"batch": self.batch, "status": self.status}
+
+    def open(self) -> None:
+        self.table = _open_designation_list(self.stream)
+
+    def validate(self) -> None:
+        resolver = RegionResolver()
+        self.rows = _parse_list_rows(self.table, resolver, CityGuesser(resolver), self.batch, self.report)
+
+    def stage(self) -> None:
+        # The rows stay in memory; a conflict with a concurrent write names the row of its credit code.
+        self.rows_by_value.update((row.credit_code, row.row) for row in self.rows if getattr(row, "credit_code", None))
+
+    def plan(self):
+        plan = _plan_list_import(self.rows, self.status, self.report)
+        if not self.report:
+            row_provinces = [(row.row, row.province_id) for row in self.rows]
+            import_scope_check(
+                user=self.user, record=self.outcome.record, plan=plan, row_provinces=row_provinces, report=self.report
+            )
+        if self.report:
+            return
+        if not self.dry_run:
+            # A preview (dry run) shows the plan; the admin refuses it in its own words.
+            designation_write_check(user=self.user, counts=plan.counts)
+        self.planned = plan
+        yield plan
+
+    def apply(self, plan: Plan) -> None:
+        self.touched = plan.apply(user=self.user, record=self.outcome.record, notify=False)
+
+    def notify(self) -> None:
+        enterprises_notify(self.touched)
+
+    def counts(self) -> dict[str, int]:
+        return self.planned.counts
+
+    def finish(self) -> None:
+        if not self.dry_run:
+            statistics_renewed(self.planned.counts)
+
+    def result(self) -> DetailedImportOutcome:
+        return detailed_outcome(self.outcome, self.planned)
+
+
 def designation_list_import(
     *,
     stream: IO[bytes],
@@ -352,40 +418,6 @@ def designation_list_import(
     normalised current or former name (the row's province first); unmatched rows create incomplete
     enterprises. The designation of the batch is created or set to ``status``.
     """
-    status = DesignationStatus(status).value
-    with recorded_import(
-        kind=ImportRecord.Kind.DESIGNATION_LIST,
-        stream=stream,
-        file_name=file_name,
-        dry_run=dry_run,
-        user=user,
-        via=via,
-        options={"batch": batch, "status": status},
-    ) as recorded:
-        report = ErrorReport()
-        table = _open_designation_list(stream)
-        resolver = RegionResolver()
-        rows = _parse_list_rows(table, resolver, CityGuesser(resolver), batch, report)
-        if report:
-            raise FileRejected(report)
-        rows_by_value = {row.credit_code: row.row for row in rows if getattr(row, "credit_code", None)}
-        with import_transaction(kind=ImportRecord.Kind.DESIGNATION_LIST, dry_run=dry_run, rows_by_value=rows_by_value):
-            plan = _plan_list_import(rows, status, report)
-            if not report:
-                import_scope_check(
-                    user=user,
-                    record=recorded.record,
-                    plan=plan,
-                    row_provinces=[(row.row, row.province_id) for row in rows],
-                    report=report,
-                )
-            if report:
-                raise FileRejected(report)
-            if not dry_run:
-                # A preview (dry run) shows the plan; the admin refuses it in its own words.
-                designation_write_check(user=user, counts=plan.counts)
-                plan.apply(user=user, record=recorded.record)
-        recorded.counts = plan.counts
-        if not dry_run:
-            statistics_renewed(plan.counts)
-    return detailed_outcome(recorded, plan)
+    return DesignationListImport(
+        stream=stream, file_name=file_name, batch=batch, status=status, dry_run=dry_run, user=user, via=via
+    ).run()

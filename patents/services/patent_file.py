@@ -8,7 +8,7 @@ The import is set-based so that they scale to the report's 1.5 million patents:
   file: the duplicates inside the file are found in SQL over the staged keys (``validation.duplicates``),
   and their errors merged into the row-level report;
 * a file whose rows are all valid is written without that search first: a key repeated in the file cannot
-  pass the writes (``_apply`` says how each kind is stopped), and when they fail the import rolls back to
+  pass the writes (``PatentFileImport.plan`` says how each kind is stopped), and when they fail the import rolls back to
   before them and searches then, so a rejected file gets the same report. The search is two hash
   aggregates over every staged row (3.8 s of a first import of 2.3 million patents); a dry run, which
   writes nothing, and a file already rejected for its cells still search first;
@@ -23,16 +23,18 @@ growing tables again, and the report-scale import got slower, not faster.)
 """
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from enterprises.selectors import enterprise_name_index
 from imports.models import ImportRecord
-from imports.records import ImportOutcome, import_transaction, recorded_import
+from imports.pipeline import ImportPipeline
+from imports.records import ImportOutcome
 from utilities.bulk import (
     BULK_ROWS,
     analyze,
@@ -57,6 +59,7 @@ from .staging import (
     STAGE_KEYS,
     STAGE_PATENT,
     rows_stage,
+    session_tuned,
     staged_with_duplicates,
     staging_tables_create,
 )
@@ -198,7 +201,7 @@ def _sql(template: str, **pieces: str) -> str:
 
 
 class _RepeatedInFile(Exception):
-    """Two rows of the file name one existing patent: seen in ``_apply`` before it writes anything."""
+    """Two rows of the file name one existing patent: seen in ``PatentFileImport.plan`` before it writes."""
 
 
 def _refuse_duplicates(cursor) -> None:
@@ -247,6 +250,142 @@ def _check_against_database(cursor, *, duplicates_searched: bool) -> None:
     raise FileRejected(report)
 
 
+class PatentFileImport(ImportPipeline):
+    """patents.csv on the import skeleton. Everything after ``open`` runs in the transaction, through one
+    cursor: staging is TEMP tables of this transaction, read by every later step's SQL."""
+
+    kind = ImportRecord.Kind.PATENTS
+    transaction_from = "validate"
+
+    def __init__(self, *, ignore_unknown: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ignore_unknown = ignore_unknown
+        self.clock = PhaseClock()
+        self.lap = self.clock.lap
+        self.totals: dict[str, int] = {}
+        self.enterprise_ids: set[int] = set()
+
+    @classmethod
+    def from_upload(cls, *, options: dict, **upload) -> "PatentFileImport":
+        return cls(ignore_unknown=bool(options.get("ignore_unknown")), **upload)
+
+    def options(self) -> dict:
+        return {"dry_run": self.dry_run, "ignore_unknown": self.ignore_unknown}
+
+    @contextmanager
+    def resources(self) -> Iterator[None]:
+        with connection.cursor() as self.cursor:
+            yield
+
+    def _reopen(self) -> Table:
+        self.stream.seek(0)  # open_table reads its first bytes from where the stream is
+        return open_table(self.stream, PATENT_COLUMNS, ignore_unknown=self.ignore_unknown, allow_xlsx=False)
+
+    def open(self) -> None:
+        self.outcome.phases = self.clock.seconds
+        self.lap("record and fingerprint")
+        self.size = self.stream.seek(0, io.SEEK_END)
+        self.table = self._reopen()
+        if self.table.unknown:
+            unknown = ", ".join(self.table.unknown)
+            self.outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": unknown})
+
+    def validate(self) -> None:
+        """Every row read, checked and staged (one pass); the file's duplicates searched when it must be."""
+        cursor = self.cursor
+        session_tuned(cursor)
+        drop_tables(cursor, *_STAGES)
+        staging_tables_create(cursor)
+        report = rows_stage(cursor, self.stream, self.table, reopen=self._reopen, size=self.size)
+        _analyse_staging(cursor)
+        self.lap("read, validate and stage (Python)")
+        # See the module's docstring: a valid file is searched for duplicates only if its writes fail.
+        self.duplicates_searched = bool(report) or self.dry_run
+        if self.duplicates_searched:
+            report = staged_with_duplicates(self.cursor, report)
+            self.lap("duplicates in the file")
+        self.report = report
+
+    def stage(self) -> None:
+        """The staged rows checked against the stored patents; the enterprises' names staged for linking."""
+        _check_against_database(self.cursor, duplicates_searched=self.duplicates_searched)
+        load_names(self.cursor, enterprise_name_index())
+        self.lap("conflicts with the database, names")
+
+    @contextmanager
+    def planning(self) -> Iterator[None]:
+        """Should the writes meet a key the file repeats, the file is rejected with its duplicates."""
+        try:
+            with transaction.atomic():  # a savepoint: what to roll back to if the writes meet a duplicate
+                yield
+        except (IntegrityError, _RepeatedInFile):
+            if self.duplicates_searched:
+                raise
+            _refuse_duplicates(self.cursor)
+            raise  # not a duplicate of the file's: a conflict with a concurrent change (import_transaction)
+
+    def plan(self) -> Iterator[dict[str, int]]:
+        """Unless ``duplicates_searched``, the file may still repeat a key, and every repetition is stopped
+        before anything is half-written: two rows with the publication number of an existing patent raise
+        ``_RepeatedInFile`` (``_patents_compare``); of a new patent, they break its unique constraint when
+        inserted (or when the constraint is built again after a bulk load); two rows giving one office's
+        application number to two patents break that unique constraint, new patents or updated."""
+        _patents_compare(self.cursor, dry_run=self.dry_run, duplicates_searched=self.duplicates_searched)
+        self.lap("compare with the database: patents")
+        self.totals = _applicant_lists_compare(self.cursor)
+        self.lap("compare with the database: applicant lists")
+        self.totals.update(_applicants_resolve(self.cursor))
+        self.lap("resolve applicants")
+        yield self.totals
+
+    def apply(self, counts: dict[str, int]) -> None:
+        if not (counts["created"] or counts["updated"]):
+            return
+        self.enterprise_ids = _enterprises_touched(self.cursor)
+        self.lap("enterprises touched")
+        # What the import is about to overwrite, so that it can be reverted (import_history.py).
+        before_import_keep(self.cursor, record_id=self.outcome.record.pk, state=_STAGE_STATE)
+        self.lap("before-import state kept")
+        # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        _patents_write(self.cursor, created=counts["created"], now=self.now, lap=self.lap)
+        _applicants_write(self.cursor, written=counts["applicants_written"], lap=self.lap)
+
+    def history(self, counts: dict[str, int]) -> None:
+        rows = counts["created"] + counts["updated"]
+        if not rows:
+            return
+        import_history_write(
+            self.cursor,
+            record=self.outcome.record,
+            user=self.user,
+            staged=_STAGE_PATENT,
+            state=_STAGE_STATE,
+            now=self.now,
+            rows=rows,
+        )
+        self.lap("history written")
+
+    def notify(self) -> None:
+        drop_tables(self.cursor, *_STAGES)
+        if self.dry_run:
+            transaction.set_rollback(True)
+        elif self.enterprise_ids:
+            patent_links_changed.send(sender=Patent, enterprise_ids=frozenset(self.enterprise_ids))
+        self.lap("signals")
+
+    def counts(self) -> dict[str, int]:
+        return self.totals
+
+    def finish(self) -> None:
+        self.lap("commit (deferred checks)")
+        # After a bulk load, so that the next readers (the recompute it triggers first) find the tables
+        # ready; see ``vacuumed``. Old pages are all-visible already and skipped.
+        bulk = not self.dry_run and self.totals["created"] + self.totals["updated"] >= BULK_ROWS
+        if bulk and vacuumed(Patent, PatentApplicant):
+            self.lap("vacuum (visibility map, statistics)")
+
+
 def patent_import(
     *,
     stream: IO[bytes],
@@ -264,145 +403,9 @@ def patent_import(
     enterprises) and ``applicants_repeated`` (an enterprise printed twice on one patent: linked once).
     A dry run computes the same counts and writes nothing.
     """
-    options = {"dry_run": dry_run, "ignore_unknown": ignore_unknown}
-    clock = PhaseClock()
-    kind = ImportRecord.Kind.PATENTS
-    with recorded_import(
-        kind=kind, stream=stream, file_name=file_name, dry_run=dry_run, user=user, via=via, options=options
-    ) as outcome:
-        outcome.phases = clock.seconds
-        clock.lap("record and fingerprint")
-        size = stream.seek(0, io.SEEK_END)
-
-        def open_file() -> Table:
-            stream.seek(0)  # open_table reads its first bytes from where the stream is
-            return open_table(stream, PATENT_COLUMNS, ignore_unknown=ignore_unknown, allow_xlsx=False)
-
-        table = open_file()
-        if table.unknown:
-            outcome.warnings.append(gettext("已忽略未知列：%(columns)s") % {"columns": ", ".join(table.unknown)})
-        with import_transaction(kind=kind, dry_run=dry_run), connection.cursor() as cursor:
-            counts = _import_file(
-                cursor,
-                stream,
-                table,
-                reopen=open_file,
-                size=size,
-                dry_run=dry_run,
-                record=outcome.record,
-                user=user,
-                lap=clock.lap,
-            )
-        clock.lap("commit (deferred checks)")
-        outcome.counts = counts
-        # After a bulk load, so that the next readers (the recompute it triggers first) find the tables
-        # ready; see ``vacuumed``. Old pages are all-visible already and skipped.
-        bulk = not dry_run and counts["created"] + counts["updated"] >= BULK_ROWS
-        if bulk and vacuumed(Patent, PatentApplicant):
-            clock.lap("vacuum (visibility map, statistics)")
-    return outcome
-
-
-def _import_file(
-    cursor,
-    stream: IO[bytes],
-    table: Table,
-    *,
-    reopen: Callable[[], Table],
-    size: int,
-    dry_run: bool,
-    record: ImportRecord,
-    user,
-    lap: Callable[[str], None],
-) -> dict[str, int]:
-    """The import inside its transaction: stage and validate, search, compare and write; the counts."""
-    _tune_session(cursor)
-    drop_tables(cursor, *_STAGES)
-    staging_tables_create(cursor)
-    report = rows_stage(cursor, stream, table, reopen=reopen, size=size)
-    _analyse_staging(cursor)
-    lap("read, validate and stage (Python)")
-    # See the module's docstring: a valid file is searched for duplicates only if its writes fail.
-    duplicates_searched = bool(report) or dry_run
-    if duplicates_searched:
-        report = staged_with_duplicates(cursor, report)
-        lap("duplicates in the file")
-        if report:
-            raise FileRejected(report)
-    _check_against_database(cursor, duplicates_searched=duplicates_searched)
-    load_names(cursor, enterprise_name_index())
-    lap("conflicts with the database, names")
-    counts, enterprise_ids = _apply_or_refuse(
-        cursor, dry_run=dry_run, record=record, user=user, lap=lap, duplicates_searched=duplicates_searched
-    )
-    drop_tables(cursor, *_STAGES)
-    if dry_run:
-        transaction.set_rollback(True)
-    elif enterprise_ids:
-        patent_links_changed.send(sender=Patent, enterprise_ids=frozenset(enterprise_ids))
-    lap("signals")
-    return counts
-
-
-def _apply_or_refuse(cursor, *, duplicates_searched: bool, **apply) -> tuple[dict[str, int], set[int]]:
-    """``_apply``; should its writes meet a key the file repeats, the file is rejected with its duplicates."""
-    try:
-        with transaction.atomic():  # a savepoint: what to roll back to if the writes meet a duplicate
-            return _apply(cursor, duplicates_searched=duplicates_searched, **apply)
-    except (IntegrityError, _RepeatedInFile):
-        if duplicates_searched:
-            raise
-        _refuse_duplicates(cursor)
-        raise  # not a duplicate of the file's: a conflict with a concurrent change (import_transaction)
-
-
-def _tune_session(cursor) -> None:
-    """Memory for the sorts and hash joins over a million staged rows, this transaction only.
-
-    The defaults (work_mem 4 MB, temp_buffers 8 MB) send every sort and every temp-table page to disk.
-    temp_buffers can only change before the session's first temp table, so a long-lived connection that
-    already used one keeps its value (the savepoint absorbs the refusal).
-    """
-    cursor.execute("SET LOCAL work_mem = '256MB'")
-    try:
-        with transaction.atomic():
-            cursor.execute("SET LOCAL temp_buffers = '512MB'")
-    except DatabaseError:
-        pass
-
-
-def _apply(
-    cursor, *, dry_run: bool, record: ImportRecord, user, lap: Callable[[str], None], duplicates_searched: bool
-) -> tuple[dict[str, int], set[int]]:
-    """Compare the staged patents with the database, then write them; the counts and the enterprises touched.
-
-    Unless ``duplicates_searched``, the file may still repeat a key, and every repetition is stopped before
-    anything is half-written: two rows with the publication number of an existing patent raise
-    ``_RepeatedInFile`` (``_patents_compare``); of a new patent, they break its unique constraint when
-    inserted (or when the constraint is built again after a bulk load); two rows giving one office's
-    application number to two patents break that unique constraint, whether the patents are new or updated.
-    """
-    _patents_compare(cursor, dry_run=dry_run, duplicates_searched=duplicates_searched)
-    lap("compare with the database: patents")
-    counts = _applicant_lists_compare(cursor)
-    lap("compare with the database: applicant lists")
-    counts.update(_applicants_resolve(cursor))
-    lap("resolve applicants")
-    if dry_run or not (counts["created"] or counts["updated"]):
-        return counts, set()
-    enterprise_ids = _enterprises_touched(cursor)
-    lap("enterprises touched")
-    # What the import is about to overwrite, so that it can be reverted (import_history.py).
-    before_import_keep(cursor, record_id=record.pk, state=_STAGE_STATE)
-    lap("before-import state kept")
-    # updated_at (auto_now in the model) is set here by hand: the incremental sync of the API reads it.
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    _patents_write(cursor, created=counts["created"], now=now, lap=lap)
-    _applicants_write(cursor, written=counts["applicants_written"], lap=lap)
-    rows = counts["created"] + counts["updated"]
-    import_history_write(cursor, record=record, user=user, staged=_STAGE_PATENT, state=_STAGE_STATE, now=now, rows=rows)
-    lap("history written")
-    return counts, enterprise_ids
+    return PatentFileImport(
+        stream=stream, file_name=file_name, dry_run=dry_run, ignore_unknown=ignore_unknown, user=user, via=via
+    ).run()
 
 
 def _patents_compare(cursor, *, dry_run: bool, duplicates_searched: bool) -> None:

@@ -21,6 +21,7 @@ from functools import partial
 from typing import IO
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -286,3 +287,18 @@ def _stage_in_parts(cursor, stream: IO[bytes], table: Table, *, processes: int) 
 
 
 __all__ = ["RowStager", "rows_stage", "staging_processes"]
+
+
+def session_tuned(cursor) -> None:
+    """Memory for the sorts and hash joins over a million staged rows, this transaction only.
+
+    The defaults (work_mem 4 MB, temp_buffers 8 MB) send every sort and every temp-table page to disk.
+    temp_buffers can only change before the session's first temp table, so a long-lived connection that
+    already used one keeps its value (the savepoint absorbs the refusal).
+    """
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL temp_buffers = '512MB'")
+    except DatabaseError:
+        pass
