@@ -10,5 +10,6 @@ class ImportsConfig(AppConfig):
     """
 
     name = "imports"
-    # The model's own name, already translated: a new msgid would mean recompiling the shared .mo.
-    verbose_name = _("导入记录")
+    # The admin's section (and breadcrumb) over the import records: its own msgid, for its English "Imports",
+    # not the model's singular "Import record".
+    verbose_name = _("数据导入")

@@ -9,17 +9,51 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .history import Channel, RevertRefused, change_revert, change_revert_plan, value_display
+from .history import (
+    CHANGE_REVERT_REASON,
+    IMPORT_REASON,
+    IMPORT_REVERT_REASON,
+    Channel,
+    RevertRefused,
+    change_revert,
+    change_revert_plan,
+    history_who,
+    value_display,
+)
 from .scoping import CHANGE, may_act_on, restrict
+
+
+def reason_display(reason: str | None) -> str:
+    """A history row's reason as an official reads it, in their language: "—" when none was given; the
+    reasons the code writes (an import, its revert, a change's revert) translated, naming the import
+    record as a link; a reason a person typed as it was typed."""
+    if not reason:
+        return "—"
+    if match := IMPORT_REASON.match(reason):
+        return format_html(
+            gettext("导入 {file_name}（{record}）"), file_name=match["file_name"], record=_record_link(match)
+        )
+    if match := IMPORT_REVERT_REASON.match(reason):
+        return format_html(gettext("撤销{record}"), record=_record_link(match))
+    if match := CHANGE_REVERT_REASON.match(reason):
+        return gettext("撤销修改 #%(history_id)s") % {"history_id": match["history_id"]}
+    return reason
+
+
+def _record_link(match) -> str:
+    url = reverse("admin:imports_importrecord_change", args=[int(match["pk"])])
+    return format_html('<a href="{}">{}</a>', url, gettext("导入记录 #%(pk)s") % {"pk": match["pk"]})
 
 
 class ChangeHistoryAdminMixin:
     """For a SimpleHistoryAdmin (with ScopedAdminMixin): a channel column and a "撤销此修改" link on every
     change in the history, and the stock "revert to this version" page made read-only (no form, no write)."""
 
-    history_list_display = ["channel_text", "revert_link"]
+    history_list_display = ["channel_text", "reason_text", "revert_link"]
+    object_history_list_template = "admin/change_history_list.html"
 
     @staticmethod
     def _channel_words(record) -> str:
@@ -35,6 +69,12 @@ class ChangeHistoryAdminMixin:
 
     channel_text.short_description = _("途径")
 
+    def reason_text(self, record):
+        """Why, as the official reads it: "—" when none was given, an import's or a revert's as a link."""
+        return reason_display(record.history_change_reason)
+
+    reason_text.short_description = _("原因")
+
     def revert_link(self, record):
         if record.history_type != "~":
             return ""
@@ -42,7 +82,21 @@ class ChangeHistoryAdminMixin:
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_revert_change", args=[record.id, record.history_id])
         return format_html('<a href="{}">{}</a>', url, _("撤销此修改"))
 
-    revert_link.short_description = _("撤销")
+    revert_link.short_description = _("撤销修改")
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        """simple-history's "revert to this version" is off (``history_form_view``): changes are undone one at
+        a time, by the "撤销此修改" link, so its page must not invite choosing a date to revert to."""
+        return True
+
+    def render_history_view(self, request, template, context, **kwargs):
+        """The columns' labels, and each row's cells in their order, for ``change_history_list.html``."""
+        columns = list(self.get_history_list_display(request))
+        context["history_columns"] = [getattr(getattr(self, name, None), "short_description", name) for name in columns]
+        for record in context["page_obj"].object_list:
+            record.who_text = history_who(record)
+            record.history_cells = [getattr(record, name, "") for name in columns]
+        return super().render_history_view(request, template, context, **kwargs)
 
     def get_urls(self):
         opts = self.model._meta

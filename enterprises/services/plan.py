@@ -17,7 +17,7 @@ from django.utils import timezone
 from imports.models import ImportRecord
 from imports.records import ImportOutcome
 from utilities.bulk import chunks, insert_with_new_pks, large_against, update_rows, vacuumed
-from utilities.history import Channel, history_rows_write
+from utilities.history import HistoryStamp, history_stamp, history_write
 
 from ..choices import DesignationStatus, Program
 from ..models import Designation, Enterprise
@@ -106,10 +106,7 @@ def _save_enterprises(
     created: list[Enterprise],
     updated: list[Enterprise],
     fields: set[str],
-    user,
-    reason: str,
-    record_id: int,
-    channel: str,
+    stamp: HistoryStamp,
 ) -> None:
     """Bulk writes plus their history rows naming the user; ``name_normalized`` is what ``save()`` sets."""
     now = timezone.now()
@@ -121,14 +118,10 @@ def _save_enterprises(
     if created:
         # The new primary keys are set on the objects: designations and history rows need them.
         insert_with_new_pks(Enterprise, created)
-        history_rows_write(
-            Enterprise, created, history_type="+", user=user, reason=reason, import_record_id=record_id, channel=channel
-        )
+        history_write(Enterprise, created, history_type="+", stamp=stamp)
     if updated:
         update_rows(Enterprise, updated, sorted(fields | {"name_normalized", "updated_at"}))
-        history_rows_write(
-            Enterprise, updated, history_type="~", user=user, reason=reason, import_record_id=record_id, channel=channel
-        )
+        history_write(Enterprise, updated, history_type="~", stamp=stamp)
 
 
 def _save_designations(
@@ -136,10 +129,7 @@ def _save_designations(
     created: list[Designation],
     updated: list[Designation],
     fields: set[str],
-    user,
-    reason: str,
-    record_id: int,
-    channel: str,
+    stamp: HistoryStamp,
 ) -> None:
     now = timezone.now()
     for designation in updated:
@@ -150,26 +140,10 @@ def _save_designations(
         designation.enterprise_id = designation.enterprise.pk
     if created:
         insert_with_new_pks(Designation, created)
-        history_rows_write(
-            Designation,
-            created,
-            history_type="+",
-            user=user,
-            reason=reason,
-            import_record_id=record_id,
-            channel=channel,
-        )
+        history_write(Designation, created, history_type="+", stamp=stamp)
     if updated:
         update_rows(Designation, updated, sorted(fields | {"updated_at"}))
-        history_rows_write(
-            Designation,
-            updated,
-            history_type="~",
-            user=user,
-            reason=reason,
-            import_record_id=record_id,
-            channel=channel,
-        )
+        history_write(Designation, updated, history_type="~", stamp=stamp)
 
 
 def enterprises_notify(enterprise_ids: set[int]) -> None:
@@ -248,28 +222,20 @@ class Plan:
         An import written plan by plan announces them once, at its end: a receiver (the applicants'
         linking) reads every enterprise's names per announcement.
         """
-        # The history's change reason points at the import record, so "where did this value come from?"
-        # is answered from an enterprise's history page.
-        reason = f"导入 {record.file_name} (ImportRecord #{record.pk})"[:100]
-        # An API write goes through the importer too; its history says "api", with its record.
-        channel = Channel.API if record.via == "api" else Channel.IMPORT
+        # The history rows name the import record (and the API, for an API write), so "where did this value
+        # come from?" is answered from an enterprise's history page.
+        stamp = history_stamp(user=user, import_record=record)
         _save_enterprises(
             created=self.new_enterprises,
             updated=self.changed_enterprises,
             fields=self.enterprise_fields,
-            user=user,
-            reason=reason,
-            record_id=record.pk,
-            channel=channel,
+            stamp=stamp,
         )
         _save_designations(
             created=self.new_designations,
             updated=self.changed_designations,
             fields=self.designation_fields,
-            user=user,
-            reason=reason,
-            record_id=record.pk,
-            channel=channel,
+            stamp=stamp,
         )
         touched = {enterprise.pk for enterprise in (*self.new_enterprises, *self.changed_enterprises)}
         touched |= {designation.enterprise_id for designation in (*self.new_designations, *self.changed_designations)}

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from imports.models import ImportRecord
 from utilities.history import (
-    Channel,
+    ConflictTest,
     RevertRefused,
     RevertStep,
     created_then_changed,
     deleted_since_import,
-    history_channel,
-    later_change_conflicts,
+    history_stamp,
+    history_stamped,
+    revert_conflicts,
 )
 from utilities.scoping import CHANGE, restrict
 
@@ -53,7 +54,7 @@ def _restore_step(model, obj, label: str, history: list, index: int, reasons: li
     if previous is None:
         return None
     fields = _diff(model, previous, history[index])
-    conflicts = later_change_conflicts(model, label, fields, history[index:])
+    conflicts = revert_conflicts(model, label, fields, history[index:], judged_by=ConflictTest.LATER_ROWS)
     reasons.extend(conflicts)
     if conflicts or not fields:
         return None
@@ -119,11 +120,9 @@ def enterprise_import_revert_apply(
         "designations_restored": 0,
         "designations_deleted": 0,
     }
-    with history_channel(Channel.IMPORT, import_record_id=revert.pk):
+    with history_stamped(history_stamp(user=user, reason=reason, import_record=revert)):
         for step in sorted(steps, key=lambda s: (s.action == "delete", s.model is Enterprise)):
             obj = step.model._default_manager.get(pk=step.pk)
-            obj._history_user = user
-            obj._change_reason = reason
             prefix = "enterprises" if step.model is Enterprise else "designations"
             if step.action == "delete":
                 obj.delete()

@@ -20,7 +20,7 @@ from utilities.bulk import (
     quote,
     table_name,
 )
-from utilities.history import Channel, history_rows_insert_select
+from utilities.history import HistorySelect, history_stamp, history_write
 
 from ..models import ApplicantBeforeImport, Patent, PatentApplicant, PatentBeforeImport
 from .validation import PATENT_FIELDS
@@ -75,22 +75,17 @@ def import_history_write(cursor, *, record, user, staged: str, state: str, now, 
         foreign_keys_checked_once(cursor, history, enabled=bulk),
         indexes_rebuilt(cursor, history, enabled=bulk),
     ):
-        _history_rows_insert(cursor, record=record, user=user, staged=staged, state=state, now=now)
+        _history_rows_insert(record=record, user=user, staged=staged, state=state, now=now)
 
 
-def _history_rows_insert(cursor, *, record, user, staged: str, state: str, now) -> None:
+def _history_rows_insert(*, record, user, staged: str, state: str, now) -> None:
     values = {"id": "t.patent_id", "updated_at": ("%s", [now])} | {
         field: f"s.{quote(field)}" for field in PATENT_FIELDS
     }
-    history_rows_insert_select(
-        cursor,
-        Patent,
+    rows = HistorySelect(
         values=values,
         history_type="CASE WHEN t.is_new = 1 THEN '+' ELSE '~' END",
         source=f"""FROM {staged} s JOIN {state} t ON t.k = s.k
                    WHERE t.is_new = 1 OR t.fields_changed = 1 OR t.applicants_changed = 1""",
-        user=user,
-        reason=f"导入 {record.file_name} (ImportRecord #{record.pk})"[:100],
-        import_record_id=record.pk,
-        channel=Channel.API if record.via == "api" else Channel.IMPORT,
     )
+    history_write(Patent, rows, stamp=history_stamp(user=user, import_record=record))

@@ -25,15 +25,16 @@ from enterprises.models import Enterprise
 from imports.models import ImportRecord
 from utilities.bulk import chunks, table_name, update_rows
 from utilities.history import (
-    Channel,
+    ConflictTest,
     RevertRefused,
     RevertStep,
     created_then_changed,
     deleted_since_import,
-    history_rows_write,
+    history_stamp,
     history_when,
     history_who,
-    later_change_conflicts,
+    history_write,
+    revert_conflicts,
 )
 from utilities.scoping import CHANGE, restrict
 
@@ -199,7 +200,7 @@ def _restore_step(pk: int, label: str, facts: _Facts, reasons: list[str]) -> Rev
         )
         return None
     fields = [f for f in _compared_fields() if getattr(kept, f.attname) != getattr(row, f.attname)]
-    conflicts = later_change_conflicts(Patent, label, fields, [row, *facts.later[pk]])
+    conflicts = revert_conflicts(Patent, label, fields, [row, *facts.later[pk]], judged_by=ConflictTest.LATER_ROWS)
     applicants = _applicants_changed_later(pk, label, facts) if kept.applicants_replaced else None
     reasons.extend([*conflicts, *([applicants] if applicants else [])])
     if conflicts or applicants:
@@ -278,7 +279,7 @@ def patent_import_revert_apply(
     deleted = [step.pk for step in steps if step.action == "delete"]
     planned = {step.pk: step for step in steps}
     restored = [step.pk for step in steps if step.action == "restore"]
-    history = {"user": user, "reason": reason, "import_record_id": revert.pk, "channel": Channel.IMPORT}
+    stamp = history_stamp(user=user, reason=reason, import_record=revert)
     enterprise_ids: set[int] = set()
     for chunk in chunks(deleted + restored):
         linked = PatentApplicant.objects.filter(patent_id__in=chunk, enterprise__isnull=False)
@@ -286,7 +287,7 @@ def patent_import_revert_apply(
     now = timezone.now()
     with connection.cursor() as cursor:
         for chunk in chunks(deleted):
-            history_rows_write(Patent, list(Patent.objects.filter(pk__in=chunk)), history_type="-", **history)
+            history_write(Patent, list(Patent.objects.filter(pk__in=chunk)), history_type="-", stamp=stamp)
             _delete_where_in(cursor, PatentApplicant, "patent_id", chunk)
             _delete_where_in(cursor, Patent, "id", chunk)
         for chunk in chunks(restored):
@@ -301,7 +302,7 @@ def patent_import_revert_apply(
                     setattr(patent, model_field.attname, value)
                 patent.updated_at = now
             update_rows(Patent, objs, [*_COMPARED_FIELDS, "updated_at"])
-            history_rows_write(Patent, objs, history_type="~", **history)
+            history_write(Patent, objs, history_type="~", stamp=stamp)
             replaced = [pk for pk in chunk if kept[pk].applicants_replaced]
             if not replaced:
                 continue

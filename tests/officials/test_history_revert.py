@@ -8,7 +8,7 @@ from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.enterprises.test_import_admin import decide, upload
 from tests.factories import EnterpriseFactory
-from utilities.history import history_channel
+from utilities.history import Channel, history_stamp, history_stamped
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,7 @@ def edit(enterprise: Enterprise, user, **values) -> None:
     """An edit as the admin makes it: through save(), with its user."""
     for name, value in values.items():
         setattr(enterprise, name, value)
-    enterprise._history_user = user
-    with history_channel("admin"):
+    with history_stamped(history_stamp(user=user, channel=Channel.ADMIN)):
         enterprise.save()
 
 
@@ -91,6 +90,40 @@ def test_a_revert_is_refused_when_a_later_change_touched_the_same_field(regions,
     assert "参保人数" in response.content.decode() and "又被改过" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.employees == 300
+
+
+def test_a_field_changed_and_changed_back_since_does_not_block_reverting_one_change(
+    regions, admin_client, admin_user, django_user_model
+):
+    enterprise = EnterpriseFactory(employees=100)
+    edit(enterprise, admin_user, employees=200)
+    change = enterprise.history.latest()
+    someone_else = django_user_model.objects.create_user("another_official")
+    edit(enterprise, someone_else, employees=250)
+    edit(enterprise, someone_else, employees=200)  # and back: the value now is the one the change wrote
+
+    preview = admin_client.get(revert_url(enterprise, change))
+    assert preview.context["reasons"] == []
+    assert [row[1:] for row in preview.context["rows"]] == [("200", "100")]
+    admin_client.post(revert_url(enterprise, change))
+
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 100
+
+
+def test_a_field_changed_since_by_someone_else_blocks_reverting_one_change_naming_the_value_now(
+    regions, admin_client, admin_user, django_user_model
+):
+    enterprise = EnterpriseFactory(employees=100, stock_code="")
+    edit(enterprise, admin_user, employees=200, stock_code="688001")
+    change = enterprise.history.latest()
+    edit(enterprise, django_user_model.objects.create_user("another_official"), employees=250)
+
+    response = admin_client.post(revert_url(enterprise, change))
+
+    assert response.context["reasons"] == ["“参保人数”在这次修改之后又被改过（现在是 250），不能撤销这次修改。"]
+    enterprise.refresh_from_db()
+    assert (enterprise.employees, enterprise.stock_code) == (250, "688001")  # nothing reverted, not even stock_code
 
 
 def test_an_official_cannot_revert_a_change_of_another_province(regions, js_client, two_provinces, admin_user):

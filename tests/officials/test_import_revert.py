@@ -7,7 +7,7 @@ from enterprises.models import Designation, Enterprise
 from imports.models import ImportRecord
 from tests.enterprises.import_helpers import csv_bytes, enterprise_row
 from tests.enterprises.test_import_admin import decide, upload
-from utilities.history import history_channel
+from utilities.history import Channel, history_stamp, history_stamped
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +67,7 @@ def test_the_revert_is_refused_whole_when_a_later_change_touched_the_same_field(
     second = imported(admin_client, [enterprise_row(1, employees="200"), enterprise_row(2, employees="200")])
     edited = Enterprise.objects.get(credit_code=enterprise_row(2)["credit_code"])
     edited.employees = 300
-    edited._history_user = admin_user
-    with history_channel("admin"):
+    with history_stamped(history_stamp(user=admin_user, channel=Channel.ADMIN)):
         edited.save()
 
     response = admin_client.post(revert_url(second))

@@ -15,7 +15,7 @@ from patents.models import ApplicantBeforeImport, Patent, PatentApplicant, Paten
 from patents.services import patent_import
 from tests.factories import EnterpriseFactory
 from tests.patents.conftest import patent_row, patents_csv
-from utilities.history import history_channel
+from utilities.history import Channel, history_stamp, history_stamped
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +112,7 @@ def test_the_revert_is_refused_naming_the_patent_when_a_later_edit_touched_a_fie
     second = imported([patent_row(1, title="导入的标题"), patent_row(2, title="另一个导入的标题"), patent_row(3)])
     edited = Patent.objects.get(publication_number="CN112000002A")
     edited.title = "官员改的标题"
-    edited._history_user = admin_user
-    with history_channel("admin"):
+    with history_stamped(history_stamp(user=admin_user, channel=Channel.ADMIN)):
         edited.save()
 
     response = admin_client.post(revert_url(second))
