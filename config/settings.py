@@ -339,6 +339,10 @@ CONTENT_SECURITY_POLICY = {
 }
 # Rendered public pages are cached per snapshot and language (portal/caching.py).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", str(6 * 3600)))
+# Anonymous API reads are cached the same way, keyed by the snapshot or by the data version that every write
+# to enterprises, designations and patents advances (utilities/api/caching.py); entries a write made
+# unreachable expire after this many seconds.
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "600"))
 # Report PDFs rendered on request for anonymous visitors, per client address ("N/second|minute|hour|day",
 # DRF's form; publications/throttling.py). A render takes seconds of CPU in a web worker; a kept PDF is
 # served without limit, so visitors of the reports that exist are never refused.

@@ -18,6 +18,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles", 
 
 URL = "/api/v1/provinces/"
 BALANCER = "10.0.0.2"
+CLOSED_REDIS = {
+    "default": {
+        "BACKEND": "utilities.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: refused at once
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 
 def statuses(client, n: int, **extra) -> list[int]:
@@ -99,17 +106,11 @@ def test_x_forwarded_for_counts_only_behind_a_trusted_proxy(client, settings):
     assert behind == [200, 200, 200]
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "utilities.cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: refused at once
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-)
 def test_with_redis_down_requests_go_through(client, settings):
     throttle_rates(settings, anon="1/minute")
+    # Through the settings fixture, as the rates: an override_settings decorator would be undone before
+    # the fixture's, which would then restore the closed Redis for the following tests.
+    settings.CACHES = CLOSED_REDIS
 
     assert statuses(client, 3) == [200, 200, 200]
 
