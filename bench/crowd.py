@@ -17,6 +17,10 @@ The URL set is the issue's table: a static file, ``/`` (a cached page), the indi
 enterprises and patents of a province and one enterprise's detail. Printed per URL: requests, requests/s,
 p50 and p99 latency, the 5xx count and any other status that is not 200 or 304.
 
+``--redis-outage 10`` runs a private ``redis-server`` (``--redis-port``, never the machine's shared one) as
+the cache and stops it for that many seconds, ``--outage-at`` seconds into the first API URL's run, then
+starts it again (empty): the run must still have no 5xx.
+
 The load comes from ``--processes`` processes of threads (one keep-alive connection each) on the same
 machine as the server: on a 2-core machine the client takes CPU the server would otherwise have, so the
 figures are for comparing runs of this script, not absolute capacities.
@@ -192,9 +196,50 @@ def crowd(host: str, port: int, path: str, connections: int, processes: int, sec
     }
 
 
+class PrivateRedis:
+    """A ``redis-server`` of the run's own on 127.0.0.1, to stop and start again for an outage."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def outage(self, at: float, seconds: float) -> threading.Thread:
+        def run() -> None:
+            time.sleep(at)
+            print(f"  [redis stopped for {seconds:.0f} s]", flush=True)
+            self.stop()
+            time.sleep(seconds)
+            self.start()
+            print("  [redis started again]", flush=True)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+
 def main(args) -> int:
     code = Path(args.code).resolve()
     server = None
+    redis = None
+    outage = None
+    if args.redis_outage:
+        redis = PrivateRedis(args.redis_port)
+        redis.start()
+        args.redis_url = redis.url
     if args.url:
         parsed = urllib.parse.urlsplit(args.url)
         host, port = parsed.hostname, parsed.port or 80
@@ -210,6 +255,8 @@ def main(args) -> int:
         print(f"{'URL':58} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'5xx':>5}  other")
         failed = 0
         for path in urls:
+            if redis is not None and outage is None and path.startswith("/api/"):
+                outage = redis.outage(args.outage_at, args.redis_outage)
             result = crowd(host, port, path, args.connections, args.processes, args.seconds)
             failed += result["5xx"]
             other = ", ".join(f"{status}×{count}" for status, count in sorted(result["other"].items())) or "-"
@@ -223,6 +270,10 @@ def main(args) -> int:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        if outage is not None:
+            outage.join()  # it starts Redis again: stop it only after that
+        if redis is not None:
+            redis.stop()
 
 
 def parse_args(argv=None):
@@ -237,6 +288,9 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--processes", type=int, default=2, help="client processes sharing the connections")
+    parser.add_argument("--redis-outage", type=float, default=0, help="seconds a private Redis is stopped")
+    parser.add_argument("--outage-at", type=float, default=3, help="seconds into the first API URL's run")
+    parser.add_argument("--redis-port", type=int, default=6393, help="the private Redis's port")
     parser.add_argument("paths", nargs="*", help="paths to load instead of the issue's URL set")
     args = parser.parse_args(argv)
     if not args.url and not args.database_url:
