@@ -277,7 +277,7 @@ PATENT_IMPORT_PROCESSES = int(os.environ.get("PATENT_IMPORT_PROCESSES", "0"))
 # How many proxies (load balancers) stand in front of the app and append the client's address to
 # X-Forwarded-For: 0 when clients connect directly (the header is then ignored, since clients can write
 # it), 1 behind the README's load balancer. The one place the number is declared: it feeds the login
-# limit (AXES_CLIENT_IP_CALLABLE) and the API throttles (REST_FRAMEWORK["NUM_PROXIES"]). Too high a number
+# limit (AXES_CLIENT_IP_CALLABLE) and the API throttles (utilities/client_address.py). Too high a number
 # lets a client choose its address; too low puts every client behind the balancer's address.
 TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
 
@@ -364,6 +364,10 @@ CONTENT_SECURITY_POLICY = {
 }
 # Rendered public pages are cached per snapshot and language (portal/caching.py).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", str(6 * 3600)))
+# Anonymous API reads are cached the same way, keyed by the snapshot or by the data version that every write
+# to enterprises, designations and patents advances (utilities/api/caching.py); entries a write made
+# unreachable expire after this many seconds.
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "600"))
 # Report PDFs rendered on request for anonymous visitors, per client address ("N/second|minute|hour|day",
 # DRF's form; publications/throttling.py). A render takes seconds of CPU in a web worker; a kept PDF is
 # served without limit, so visitors of the reports that exist are never refused.
@@ -379,11 +383,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A fixed-window counter per client (utilities/api/throttling.py): one INCR and EXPIRE per request.
+    # Anonymous callers are counted by address at the anon rate only, signed-in ones by user at the user
+    # rate only.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "utilities.api.throttling.AnonymousThrottle",
+        "utilities.api.throttling.SignedInThrottle",
     ],
-    # Throttles count per client address: the same number of trusted proxies as the login limit.
+    # Throttles count per client address (utilities/client_address.py, TRUSTED_PROXIES); NUM_PROXIES is
+    # DRF's own reading of the same number, for the DRF throttles still in use (publications/throttling.py).
     "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),

@@ -16,6 +16,8 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from utilities.api.caching import data_written
+
 from . import outbox
 
 logger = logging.getLogger(__name__)
@@ -91,3 +93,21 @@ def connect() -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=f"reports.{model.__name__}.post_save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"reports.{model.__name__}.post_delete")
     pre_save.connect(on_applicant_pre_save, sender=PatentApplicant, dispatch_uid="reports.PatentApplicant.pre_save")
+    _connect_api_cache()
+
+
+def _connect_api_cache() -> None:
+    """Every committed write to enterprises, designations or patents advances the data version the cached
+    anonymous API reads are keyed by (utilities/api/caching.py): the services' signals, the admin's saves
+    and deletes, and an import's completion (bulk loads write without model signals)."""
+    from enterprises.models import Designation, Enterprise
+    from enterprises.signals import enterprises_changed
+    from imports.models import ImportRecord
+    from patents.models import Patent, PatentApplicant
+    from patents.signals import patent_links_changed
+
+    enterprises_changed.connect(data_written, dispatch_uid="api-cache.enterprises_changed")
+    patent_links_changed.connect(data_written, dispatch_uid="api-cache.patent_links_changed")
+    for model in (Enterprise, Designation, Patent, PatentApplicant, ImportRecord):
+        post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
+        post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")

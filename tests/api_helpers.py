@@ -48,6 +48,13 @@ def walk(client, url: str, params: dict | None = None) -> list[dict]:
         response = client.get(body["next"])
 
 
+def throttle_rates(settings, **rates: str) -> None:
+    """Deploy with other API_THROTTLE_ANON/USER values (``anon="3/minute"``): DRF reloads its settings."""
+    framework = dict(settings.REST_FRAMEWORK)
+    framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], **rates}
+    settings.REST_FRAMEWORK = framework
+
+
 @pytest.fixture
 def fresh_throttles():
     """Throttle history lives in the cache: start each API test without any."""

@@ -88,6 +88,18 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def fresh_api_data_version():
+    """Each test starts with a new data version of the cached API reads (utilities/api/caching.py): the
+    database rolls back after a test, the cache does not, and a test must not read what another cached."""
+    from django.core.cache import cache
+
+    from utilities.api.caching import DATA_VERSION_KEY
+
+    cache.delete(DATA_VERSION_KEY)
+    yield
+
+
 # A Redis of the test's own, to stop and start for outage tests; never the shared one. The port is fixed
 # (this machine's helpers each own theirs); override with OUTAGE_REDIS_PORT.
 OUTAGE_REDIS_PORT = int(os.environ.get("OUTAGE_REDIS_PORT", "6388"))

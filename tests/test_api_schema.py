@@ -15,11 +15,11 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.factories import DesignationFactory, EnterpriseFactory, PatentApplicantFactory, PatentFactory
+from utilities.api.throttling import FixedWindowThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api_schema(regions, monkeypatch, request):
     # Generated requests come fast: throttling them would only test the throttle.
-    monkeypatch.setattr(AnonRateThrottle, "allow_request", lambda self, request, view: True)
-    monkeypatch.setattr(UserRateThrottle, "allow_request", lambda self, request, view: True)
+    monkeypatch.setattr(FixedWindowThrottle, "allow_request", lambda self, request, view: True)
     enterprise = EnterpriseFactory()
     DesignationFactory(enterprise=enterprise)
     PatentApplicantFactory(patent=PatentFactory(), enterprise=enterprise)

@@ -1,7 +1,7 @@
 """A Redis cache whose outage is a cache miss, not a site outage.
 
 Nothing a visitor or an API client reads needs Redis: pages and the API read PostgreSQL, and the cache
-only saves work (and holds the API throttles' counters). Django's ``RedisCache`` raises
+only saves work (and holds the API throttles' counters, ``count_hit``). Django's ``RedisCache`` raises
 ``redis.ConnectionError`` from every call while Redis is down, which turns into a 500 wherever the cache
 is touched; DRF's throttles touch it on every API request. This backend answers as an empty cache
 instead (a get returns the default, a set stores nothing, so throttles let requests through) and logs
@@ -80,3 +80,32 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call(False, super().clear)
+
+    def count_hit(self, key, timeout: int, version=None) -> int | None:
+        """``INCR`` the counter ``key`` and give it ``timeout`` seconds to live, in one round trip; None
+        while Redis is down. The API throttles' fixed window (utilities/api/throttling.py)."""
+        key = self.make_and_validate_key(key, version=version)
+
+        def hit():
+            pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+            pipeline.incr(key)
+            pipeline.expire(key, timeout)
+            return pipeline.execute()[0]
+
+        return self._call(None, hit)
+
+
+def count_hit(cache, key: str, timeout: int) -> int | None:
+    """Add one to the counter ``key`` of ``cache`` (created with ``timeout`` seconds to live) and return it;
+    None when the cache cannot count (Redis down): callers let the request through.
+
+    On Redis one ``INCR`` and one ``EXPIRE``; on other backends ``add`` then ``incr``, which the local
+    memory cache does under its lock (the development server and the tests without Redis).
+    """
+    if isinstance(cache, ResilientRedisCache):
+        return cache.count_hit(key, timeout)
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr, or a cache that stores nothing
+        return None

@@ -5,7 +5,8 @@ client's address is the entry the balancer appended to ``X-Forwarded-For``, the 
 its left were written by the client and prove nothing. Without a proxy (TRUSTED_PROXIES = 0) the header is
 ignored altogether, so a client cannot choose the address it is counted under.
 
-The login limit (django-axes, through AXES_CLIENT_IP_CALLABLE) uses this function; the API throttles use
+The login limit (django-axes, through AXES_CLIENT_IP_CALLABLE) and the API throttles
+(utilities/api/throttling.py) use this function; the report-render limit (publications/throttling.py) uses
 DRF's own rule with NUM_PROXIES set to the same number, which picks the same entry.
 """
 

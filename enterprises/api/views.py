@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from regions.selectors import RegionNotFound, RegionResolver
+from utilities.api.caching import AnonymousReadCacheMixin
 from utilities.api.lists import PortalListAPIView
 from utilities.api.parameters import EXPORT_PARAMETERS, StrictParametersMixin
 from utilities.api.renderers import DETAIL_RENDERERS
@@ -90,7 +91,7 @@ class _EnterpriseWriteMixin:
         "Validated, recorded and refreshed exactly like a one-row enterprises.csv import.",
     ),
 )
-class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
+class EnterpriseListView(AnonymousReadCacheMixin, _EnterpriseWriteMixin, PortalListAPIView):
     """小巨人 enterprises, filtered; ?format=csv exports the selection as enterprises.csv."""
 
     serializer_class = EnterpriseSerializer
@@ -136,7 +137,7 @@ class EnterpriseListView(_EnterpriseWriteMixin, PortalListAPIView):
         "values keep the stored ones; a rename keeps the old name as a former name. Same rules as the importer.",
     ),
 )
-class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
+class EnterpriseDetailView(AnonymousReadCacheMixin, _EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
     """One enterprise with its designations.
 
     The URL serves ``reports.api.views.EnterpriseDetailView``, which adds the enterprise's measures in
@@ -183,7 +184,7 @@ class EnterpriseDetailView(_EnterpriseWriteMixin, StrictParametersMixin, Generic
         "enterprises.add_designation).",
     ),
 )
-class DesignationListView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
+class DesignationListView(AnonymousReadCacheMixin, _EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
     """The 小巨人 designations of one enterprise."""
 
     serializer_class = DesignationSerializer
@@ -218,7 +219,7 @@ class DesignationListView(_EnterpriseWriteMixin, StrictParametersMixin, GenericA
         "enterprises.change_designation).",
     ),
 )
-class DesignationDetailView(_EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
+class DesignationDetailView(AnonymousReadCacheMixin, _EnterpriseWriteMixin, StrictParametersMixin, GenericAPIView):
     serializer_class = DesignationSerializer
     renderer_classes = DETAIL_RENDERERS
     queryset = Designation.objects.none()  # for the schema; the views read through selectors

@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from utilities.api.caching import AnonymousReadCacheMixin
 from utilities.api.lists import PortalListAPIView
 from utilities.api.parameters import EXPORT_PARAMETERS, StrictParametersMixin
 from utilities.api.renderers import DETAIL_RENDERERS
@@ -16,7 +17,7 @@ from .serializers import PatentSerializer
 
 
 @extend_schema(parameters=EXPORT_PARAMETERS)
-class PatentListView(PortalListAPIView):
+class PatentListView(AnonymousReadCacheMixin, PortalListAPIView):
     """Patents with their applicants, newest publication first; ?format=csv exports the selection as
     patents.csv (in id order unless ?ordering= is given)."""
 
@@ -50,7 +51,7 @@ class PatentListView(PortalListAPIView):
         )
     ]
 )
-class PatentDetailView(StrictParametersMixin, GenericAPIView):
+class PatentDetailView(AnonymousReadCacheMixin, StrictParametersMixin, GenericAPIView):
     """One patent with its applicants and the enterprises they are linked to."""
 
     serializer_class = PatentSerializer

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from enterprises.api import views as enterprise_views
 from regions.api import views as division_views
+from utilities.api.caching import AnonymousReadCacheMixin, data_version
 from utilities.api.etags import SnapshotETagMixin
 from utilities.api.parameters import AS_OF_PARAMETER, EXPORT_PARAMETERS, as_of_parameter
 
@@ -82,6 +83,25 @@ def snapshot_from_request(request, *, required: bool) -> Snapshot | None:
     return snapshot
 
 
+def snapshot_stamp(request, *, required: bool) -> str:
+    """What a cached anonymous read of a snapshot is keyed by (utilities/api/caching.py): the snapshot and
+    when its data was read, so a recompute or a refresh makes the old entries unreachable."""
+    snapshot = snapshot_from_request(request, required=required)
+    if snapshot is None:
+        return "snapshot:none"
+    read_at = snapshot.data_read_at.isoformat() if snapshot.data_read_at else ""
+    return f"snapshot:{snapshot.pk}:{read_at}"
+
+
+class _SnapshotReadCacheMixin(AnonymousReadCacheMixin):
+    """Anonymous reads of a snapshot's indicators, cached per snapshot (JSON and the one-line-a-result CSV)."""
+
+    cached_formats = ("json", "csv")
+
+    def read_stamp(self, request) -> str | None:
+        return snapshot_stamp(request, required=True)
+
+
 def _read_current(request, read, snapshot: Snapshot | None = None):
     """``read(snapshot)`` on the visible snapshot, again on its successor if a recompute replaced it meanwhile.
 
@@ -97,7 +117,7 @@ def _read_current(request, read, snapshot: Snapshot | None = None):
     return snapshot, result
 
 
-class ScopeIndicatorListView(SnapshotETagMixin, APIView):
+class ScopeIndicatorListView(_SnapshotReadCacheMixin, SnapshotETagMixin, APIView):
     """The indicators of every code in a scope (e.g. all provinces), for one snapshot."""
 
     renderer_classes = RENDERERS
@@ -130,7 +150,7 @@ class ScopeIndicatorListView(SnapshotETagMixin, APIView):
         )
 
 
-class ScopeIndicatorDetailView(SnapshotETagMixin, APIView):
+class ScopeIndicatorDetailView(_SnapshotReadCacheMixin, SnapshotETagMixin, APIView):
     """One scope code's indicators, e.g. /api/v1/indicators/province/320000/."""
 
     renderer_classes = RENDERERS
@@ -223,6 +243,11 @@ class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
     serializer_class = EnterpriseDetailSerializer
     extra_query_parameters = ("as_of",)
 
+    def read_stamp(self, request) -> str | None:
+        # The enterprise's data and its measures in the snapshot.
+        version = data_version()
+        return None if version is None else f"{version}|{snapshot_stamp(request, required=False)}"
+
     def detail_context(self, request, enterprise) -> dict:
         snapshot = snapshot_from_request(request, required=False)
         measure = None
@@ -231,9 +256,13 @@ class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
         return {"measure": measure}
 
 
-class _DivisionCountsMixin(SnapshotETagMixin):
+class _DivisionCountsMixin(AnonymousReadCacheMixin, SnapshotETagMixin):
     """Each division's enterprise and application counts from the snapshot of ``?as_of=``; the response has
-    an ``ETag`` from that snapshot and a conditional GET is answered 304."""
+    an ``ETag`` from that snapshot and a conditional GET is answered 304. Anonymous reads are cached per
+    snapshot (the divisions themselves are GB/T 2260's)."""
+
+    def read_stamp(self, request) -> str | None:
+        return snapshot_stamp(request, required=False)
 
     extra_query_parameters = ("bom", "as_of")
     scope = ""

@@ -317,10 +317,10 @@ def test_incremental_sync_sees_what_an_import_changed(client, regions):
     assert sorted(row["credit_code"] for row in changed) == sorted(rows[n]["credit_code"] for n in (1, 2))
 
 
-def test_token_clients_have_their_own_throttle(enterprise, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
+def test_token_clients_have_their_own_throttle(enterprise, settings):
+    from tests.api_helpers import throttle_rates
 
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": "2/minute"})
+    throttle_rates(settings, anon="100/minute", user="2/minute")
     client = _token_client()
     assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
     assert int(client.get(URL)["Retry-After"]) > 0

@@ -43,7 +43,8 @@ def test_an_import_of_many_enterprises_in_one_transaction_nudges_once(nudges, dj
         # An import service announces what it wrote, in the same transaction.
         enterprises_changed.send(sender=None, enterprise_ids=frozenset(e.pk for e in made))
         patent_links_changed.send(sender=None, enterprise_ids=frozenset(e.pk for e in made[:5]))
-    assert len(callbacks) == 1
+    # One indicator nudge, and one advance of the API cache's data version (utilities/api/caching.py).
+    assert sorted(callback.__name__ for callback in callbacks) == ["_after_commit", "data_version_advance"]
     assert nudges == [1]
     assert pending() == sorted(e.pk for e in made)
     assert DataState.objects.get(pk=1).changed_at is not None

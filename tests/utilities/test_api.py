@@ -11,11 +11,10 @@ from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.throttling import AnonRateThrottle
 
 import utilities.api.lists
 from enterprises.models import Enterprise
-from tests.api_helpers import body_of, fresh_throttles, walk  # noqa: F401
+from tests.api_helpers import body_of, fresh_throttles, throttle_rates, walk  # noqa: F401
 from tests.factories import DesignationFactory, EnterpriseFactory, make_credit_code
 from utilities.api.pagination import KeysetPagination
 
@@ -216,8 +215,8 @@ def test_xlsx_of_too_many_rows_is_refused_pointing_to_csv(client, many, monkeypa
     assert "format=csv" in response.json()["format"][0]
 
 
-def test_throttled_requests_get_429_with_retry_after(client, many, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "100/minute"})
+def test_throttled_requests_get_429_with_retry_after(client, many, settings):
+    throttle_rates(settings, anon="3/minute", user="100/minute")
     statuses = [client.get("/api/v1/provinces/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = client.get("/api/v1/provinces/")

@@ -3,10 +3,9 @@
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
-from rest_framework.throttling import AnonRateThrottle
 
 from officials.services import official_set_up
-from tests.api_helpers import fresh_throttles  # noqa: F401
+from tests.api_helpers import fresh_throttles, throttle_rates  # noqa: F401
 from tests.settings_helpers import settings_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
@@ -24,6 +23,9 @@ def trusted_proxies(settings, monkeypatch):
 
     def declare(n: int) -> None:
         loaded = settings_with(monkeypatch, DJANGO_TRUSTED_PROXIES=str(n))
+        # The test's throttle rates stay (``throttle_rates``): only the proxies change.
+        rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        loaded["REST_FRAMEWORK"] = {**loaded["REST_FRAMEWORK"], "DEFAULT_THROTTLE_RATES": rates}
         for name in ("TRUSTED_PROXIES", "AXES_CLIENT_IP_CALLABLE", "REST_FRAMEWORK"):
             if name in loaded:
                 setattr(settings, name, loaded[name])  # REST_FRAMEWORK: DRF reloads api_settings on the signal
@@ -78,8 +80,8 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_lock
 
 
 @pytest.fixture
-def three_per_minute(monkeypatch, regions):
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "100/minute"})
+def three_per_minute(settings, regions):
+    throttle_rates(settings, anon="3/minute", user="100/minute")
 
 
 def api_get(client, forwarded_for: str, remote: str = BALANCER) -> int:

@@ -1,0 +1,209 @@
+"""Anonymous API reads served from the cache, keyed by the data version, like the pages (#28).
+
+utilities/api/caching.py on the enterprise and patent endpoints; the indicator endpoints, keyed by their
+snapshot, are in tests/reports/test_api_cache.py.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+from rest_framework.test import APIClient, APIRequestFactory
+
+from enterprises.api.views import EnterpriseListView
+from enterprises.models import Enterprise
+from officials.services import official_set_up
+from tests.api_helpers import fresh_throttles  # noqa: F401
+from tests.factories import DesignationFactory, EnterpriseFactory, PatentApplicantFactory, PatentFactory
+from utilities.api.caching import data_version, data_written
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
+
+ENTERPRISES = "/api/v1/enterprises/"
+PATENTS = "/api/v1/patents/"
+
+
+@pytest.fixture
+def firms(regions):
+    made = [DesignationFactory().enterprise for _ in range(3)]
+    for firm in made:
+        PatentApplicantFactory(patent=PatentFactory(), enterprise=firm, name=firm.name)
+    return made
+
+
+@pytest.fixture
+def official(regions):
+    user = official_set_up(username="reader", role="national").user
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def names(response) -> list[str]:
+    return [row["name"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def stored(monkeypatch):
+    """The keys of the API responses stored in the cache during the test."""
+    keys = []
+    original = cache.set
+
+    def spy(key, *args, **kwargs):
+        if key.startswith("api:read:"):
+            keys.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spy)
+    return keys
+
+
+def read_url(kind: str, firm) -> str:
+    if kind == "patent":
+        return f"{PATENTS}{firm.patent_applications.get().patent.publication_number}/"
+    return {"enterprises": f"{ENTERPRISES}?page_size=2", "patents": f"{PATENTS}?page_size=2"}[kind]
+
+
+@pytest.mark.parametrize("kind", ["enterprises", "patents", "patent"])
+def test_the_second_anonymous_read_costs_no_query(client, firms, kind, django_assert_num_queries):
+    url = read_url(kind, firms[0])
+    first = client.get(url)
+    assert first.status_code == 200
+
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_list_page_reads_two_queries_on_a_miss(client, firms, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # the page, then its designations or applicants
+        assert client.get(ENTERPRISES).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(PATENTS).status_code == 200
+
+
+def test_a_saved_change_shows_in_the_next_read(client, firms):
+    before = names(client.get(ENTERPRISES))
+    firm = Enterprise.objects.get(pk=firms[0].pk)
+    firm.name = "苏州改名科技有限公司"
+    firm.save()  # the admin's way: post_save advances the data version
+
+    after = names(client.get(ENTERPRISES))
+
+    assert "苏州改名科技有限公司" in after
+    assert "苏州改名科技有限公司" not in before
+
+
+def test_a_commit_advances_the_data_version_again(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        data_written()
+        written = data_version()
+        data_written()  # a second row of the same transaction: one callback
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+
+    assert data_version() != written
+
+
+def test_a_write_without_signals_is_not_seen_until_the_version_moves(client, firms):
+    before = client.get(ENTERPRISES).content
+    Enterprise.objects.filter(pk=firms[0].pk).update(name="苏州悄悄改名有限公司")  # no post_save
+
+    assert client.get(ENTERPRISES).content == before  # the cached entry: nothing said the data changed
+    data_written()  # what an import's completion, or a service's signal, does
+    assert "苏州悄悄改名有限公司" in names(client.get(ENTERPRISES))
+
+
+def test_etag_and_304(client, firms, django_assert_num_queries):
+    response = client.get(ENTERPRISES)
+    etag = response["ETag"]
+    assert etag.startswith('"') and "must-revalidate" in response["Cache-Control"]
+
+    with django_assert_num_queries(0):
+        unchanged = client.get(ENTERPRISES, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert unchanged["ETag"] == etag
+
+    EnterpriseFactory(name="苏州新来科技有限公司")
+    changed = client.get(ENTERPRISES, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_signed_in_callers_neither_read_nor_fill_the_cache(client, official, firms, stored):
+    anonymous = client.get(ENTERPRISES).content
+    Enterprise.objects.filter(pk=firms[0].pk).update(name="苏州悄悄改名有限公司")  # no signal, no new version
+
+    seen = official.get(ENTERPRISES)
+
+    assert "苏州悄悄改名有限公司" in names(seen)  # officials see the database, not the cache
+    assert "ETag" not in seen
+    assert client.get(ENTERPRISES).content == anonymous  # and did not replace the anonymous entry
+    assert len(stored) == 1
+
+
+def test_the_language_is_part_of_the_key(firms):
+    # /api/v1/ has no language prefix, so requests are read in the default language today; the key still
+    # holds the active language, so that a translated response could never be served in the other one.
+    view = EnterpriseListView()
+    request = view.initialize_request(APIRequestFactory().get(ENTERPRISES))
+    view.request, view.args, view.kwargs, view.format_kwarg = request, (), {}, None
+    view.initial(request)
+    keys = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            keys[language] = view._read_cache_key(request)
+
+    assert keys["zh-hans"] != keys["en"]
+
+
+def test_parameter_order_and_empty_values_share_one_entry(client, firms, django_assert_num_queries):
+    first = client.get(f"{ENTERPRISES}?province=320000&batch=3")
+    assert first.status_code == 200
+
+    with django_assert_num_queries(0):
+        same = client.get(f"{ENTERPRISES}?batch=3&city=&province=320000")
+
+    assert same["ETag"] == first["ETag"]
+
+
+def test_unknown_parameters_are_refused_not_cached(client, firms, stored):
+    for n in range(3):
+        assert client.get(ENTERPRISES, {"junk": str(n)}).status_code == 400
+
+    assert stored == []
+
+
+def test_exports_are_streamed_not_cached(client, firms, stored):
+    response = client.get(ENTERPRISES, {"format": "csv"})
+
+    assert response.streaming
+    assert "ETag" not in response
+    assert stored == []
+
+
+def test_the_browsable_api_is_not_cached(client, firms, stored):
+    response = client.get(ENTERPRISES, headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "ETag" not in response
+    assert stored == []
+
+
+def test_with_redis_down_reads_are_answered_from_the_database(client, firms, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "utilities.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: refused at once
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    assert data_version() is None
+    response = client.get(ENTERPRISES)
+
+    assert response.status_code == 200
+    assert len(names(response)) == 3
+    assert "ETag" not in response
