@@ -171,6 +171,10 @@ DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 DATABASE_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))
 # How long a process trusts the primary's list of complete snapshots when checking the replica's replay.
 DATABASE_REPLICA_LAG_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_LAG_CHECK_SECONDS", "1"))
+# For this long after a write to enterprises, designations or patents, anonymous API answers are not cached
+# while a replica is configured: the replica may not have replayed the write yet, and an answer read there
+# must not be kept (or given an ETag) under the new data version (utilities/api/caching.py).
+DATABASE_REPLICA_SETTLE_SECONDS = float(os.environ.get("DATABASE_REPLICA_SETTLE_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------

@@ -207,3 +207,27 @@ def test_with_redis_down_reads_are_answered_from_the_database(client, firms, set
     assert response.status_code == 200
     assert len(names(response)) == 3
     assert "ETag" not in response
+
+
+def test_with_a_replica_an_answer_read_just_after_a_write_is_neither_kept_nor_tagged(
+    client, firms, stored, monkeypatch, settings
+):
+    """A replica may not have replayed the write yet: what it answers must not stay under the new version."""
+    from utilities.api import caching
+
+    monkeypatch.setattr(caching, "_replica_configured", lambda: True)
+    settings.DATABASE_REPLICA_SETTLE_SECONDS = 60
+    data_written()
+
+    unsettled = client.get(ENTERPRISES)
+
+    assert unsettled.status_code == 200
+    assert "ETag" not in unsettled
+    assert stored == []
+
+    settings.DATABASE_REPLICA_SETTLE_SECONDS = 0
+    settled = client.get(ENTERPRISES)
+
+    assert settled.status_code == 200
+    assert "ETag" in settled
+    assert len(stored) == 1

@@ -39,6 +39,7 @@ from .etags import _etag_matches
 # Bump when serializers change in a way that must not be served from old cache entries.
 API_CACHE_VERSION = 1
 DATA_VERSION_KEY = "api:data-version"
+DATA_ADVANCED_AT_KEY = "api:data-version-advanced-at"
 
 
 def data_version() -> str | None:
@@ -60,6 +61,25 @@ def data_version_advance() -> None:
         cache.incr(DATA_VERSION_KEY)
     except ValueError:  # no counter yet (or the cache is down): the next read starts a new one
         cache.add(DATA_VERSION_KEY, time.time_ns(), None)
+    cache.set(DATA_ADVANCED_AT_KEY, time.time(), None)
+
+
+def _replica_configured() -> bool:
+    return len(settings.DATABASES) > 1
+
+
+def data_settled() -> bool:
+    """Whether an answer read now may be kept under the current data version.
+
+    Without a read replica, always: the version advances again when a write commits. With one, an
+    anonymous read may come from a replica that has not yet replayed the latest write; for
+    ``DATABASE_REPLICA_SETTLE_SECONDS`` after it such answers are served but neither stored nor given an
+    ETag, so a stale answer is never kept until the next write.
+    """
+    if not _replica_configured():
+        return True
+    advanced_at = cache.get(DATA_ADVANCED_AT_KEY)
+    return advanced_at is None or time.time() - advanced_at >= settings.DATABASE_REPLICA_SETTLE_SECONDS
 
 
 def data_written(*args, **kwargs) -> None:
@@ -137,6 +157,8 @@ class AnonymousReadCacheMixin:
             setattr(self, name, partial(self._cached_read, getattr(self, name), fingerprint))
 
     def _cached_read(self, handler, fingerprint: str, request, *args, **kwargs):
+        if not data_settled():
+            return handler(request, *args, **kwargs)
         self._read_etag = f'"{fingerprint}"'
         if _etag_matches(request, self._read_etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
