@@ -93,7 +93,7 @@ LIST_MAX_PAGES = 100
 def _list_params() -> tuple[str, ...]:
     from enterprises.filtersets import EnterpriseFilterSet
 
-    return (*EnterpriseFilterSet.base_filters, "page", "sort")
+    return (*EnterpriseFilterSet.base_filters, "page", "sort", "population")
 
 
 @snapshot_page(params=_list_params)

@@ -113,6 +113,19 @@ class _BoundedPaginator(Paginator):
         return self._get_page(rows[bottom : bottom + self.per_page], number, self)
 
 
+# ``?population=all``: every enterprise on file. By default the list shows the snapshot's population
+# (metrics.md: a 小巨人 designation not revoked and not designated after ``as_of``), the enterprises a
+# profile counts, so that "江苏 68" and its "查看江苏省全部企业" link list the same 68 firms.
+POPULATION_ALL = "all"
+
+
+def _uncounted(matching, *, cap: int) -> tuple[int, bool]:
+    """How many matching enterprises the snapshot does not count (announced only, revoked, designated
+    later), read as at most ``cap`` + 1 ids like the list's own count: (count up to ``cap``, more than it)."""
+    ids = list(matching.filter(measure__enterprise_id__isnull=True).order_by().values_list("pk", flat=True)[: cap + 1])
+    return min(len(ids), cap), len(ids) > cap
+
+
 def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
     from django.core.paginator import EmptyPage, PageNotAnInteger
     from django.db.models import FilteredRelation, Q
@@ -129,7 +142,9 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
         .annotate(**{f"m_{key}": F(f"measure__{key}") for key in LIST_SORTS})
     )
     filterset = filterset_class(params, queryset=queryset)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    matching = filterset.qs if filterset.is_valid() else queryset.none()
+    everyone = params.get("population") == POPULATION_ALL
+    rows = matching if everyone else matching.filter(measure__enterprise_id__isnull=False)
     sort = params.get("sort", "")
     if sort.lstrip("-") in LIST_SORTS:
         column = F(f"m_{sort.lstrip('-')}")
@@ -146,8 +161,9 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(min(paginator.num_pages, max_pages))
+    uncounted, uncounted_more = _uncounted(matching, cap=page_size * max_pages)
     export_query = params.copy()
-    for key in ("page", "sort", "as_of"):
+    for key in ("page", "sort", "as_of", "population"):
         export_query.pop(key, None)
     export_query["format"] = "csv"
     return {
@@ -158,6 +174,9 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
         "total": paginator.count,
         "capped": paginator.more,
         "max_pages": max_pages,
+        "everyone": everyone,
+        "uncounted": uncounted,
+        "uncounted_more": uncounted_more,
         "sort": sort,
         "sorts": [(key, label) for key, label in LIST_SORTS.items()],
         "export_url": "/api/v1/enterprises/?" + export_query.urlencode(),
