@@ -61,7 +61,7 @@
       }
       var data = s.values.slice();
       if (partial) {
-        data[partial.index] = { value: data[partial.index], itemStyle: { color: color, opacity: 0.45,
+        data[partial.index] = { value: data[partial.index], label: { color: "#5f6b7a" }, itemStyle: { color: color, opacity: 0.45,
           borderColor: color, borderType: "dashed", borderWidth: 1,
           decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: -Math.PI / 4, color: "rgba(255,255,255,0.7)" } } };
       }
