@@ -51,6 +51,7 @@ def test_filter_sort_and_download_the_list(browser, live_server, snapshots, worl
     # Tick 江苏 in the province drop-down: the city drop-down then offers only 江苏's cities.
     page.click('details[data-filter="province"] summary')
     page.check('input[name="province"][value="320000"]')
+    assert page.text_content('details[data-filter="province"] summary .chosen') == "1"
     page.click('details[data-filter="city"] summary')
     assert page.is_hidden('label[data-province="440000"]')
     assert page.is_visible('label[data-province="320000"] >> input[value="320100"]')

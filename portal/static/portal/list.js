@@ -13,11 +13,25 @@
     });
   }
 
+  // The number of ticked values beside a drop-down's name, as the server renders it after 筛选.
+  function countChosen(drop) {
+    var n = drop.querySelectorAll("input:checked").length;
+    var badge = drop.querySelector("summary .chosen");
+    if (!badge && n) {
+      badge = document.createElement("span");
+      badge.className = "chosen";
+      drop.querySelector("summary").append(" ", badge);
+    }
+    if (badge) { badge.textContent = n; badge.hidden = !n; }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.filters");
     if (!form) { return; }
     form.addEventListener("change", function (event) {
       if (event.target.name === "province") { followProvinces(form); }
+      var drop = event.target.closest("details.filter-drop");
+      if (drop) { countChosen(drop); }
     });
     var drops = form.querySelectorAll("details.filter-drop");
     drops.forEach(function (drop) {
