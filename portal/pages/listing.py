@@ -192,6 +192,34 @@ def _sort_headers(sort: str) -> list[dict]:
     return headers
 
 
+# The region filters, which the snapshot's population reads from its measure rows (below).
+REGION_FILTERS = {
+    "province": "measure__province_code__in",
+    "city": "measure__city_code__in",
+    "cluster": "measure__cluster",
+}
+
+
+def _counted_in_region(filterset, filterset_class, params, queryset):
+    """The snapshot's population among the filtered enterprises, placed where the snapshot placed them.
+
+    A profile counts an enterprise in the region its measure row was computed with; an enterprise that
+    moved since is still counted there in that snapshot. Filtering the population by the measure rows'
+    regions (not the enterprise's region now) keeps "江苏 68" and its list's count equal for every
+    snapshot, not only until the next move. ``filterset`` (valid) has checked every value.
+    """
+    others = params.copy()
+    for name in REGION_FILTERS:
+        others.pop(name, None)
+    rows = filterset_class(others, queryset=queryset).qs.filter(measure__enterprise_id__isnull=False)
+    cleaned = filterset.form.cleaned_data
+    for name, lookup in REGION_FILTERS.items():
+        value = cleaned.get(name)
+        if value:
+            rows = rows.filter(**{lookup: value if name == "cluster" else [division.pk for division in value]})
+    return rows
+
+
 def list_rows(choice, *, filterset_class, params):
     """The list's selection for the snapshot ``choice.current``: ``(filterset, matching, rows)``.
 
@@ -213,11 +241,10 @@ def list_rows(choice, *, filterset_class, params):
     )
     filterset = filterset_class(params, queryset=queryset)
     matching = filterset.qs if filterset.is_valid() else queryset.none()
-    rows = (
-        matching
-        if params.get("population") == POPULATION_ALL
-        else matching.filter(measure__enterprise_id__isnull=False)
-    )
+    if params.get("population") == POPULATION_ALL or not filterset.is_valid():
+        rows = matching
+    else:
+        rows = _counted_in_region(filterset, filterset_class, params, queryset)
     sort = params.get("sort", "")
     if sort.lstrip("-") in LIST_SORTS:
         column = F(f"m_{sort.lstrip('-')}")
