@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import F, Lookup
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import City, Province
@@ -65,6 +66,10 @@ def _without(params, name: str, value: str) -> str:
     return query.urlencode()
 
 
+def _chip(label, value) -> str:
+    return gettext("%(filter)s：%(value)s") % {"filter": label, "value": value}
+
+
 def _filter_controls(filterset, params, snapshot) -> tuple[list[dict], list[dict]]:
     """The list's filters as plain option lists, and the chosen values as removable chips.
 
@@ -86,7 +91,7 @@ def _filter_controls(filterset, params, snapshot) -> tuple[list[dict], list[dict
             control["text"] = params.get("q", "")
             if control["text"]:
                 chips.append(
-                    {"label": f"{field.label}: {control['text']}", "query": _without(params, "q", control["text"])}
+                    {"label": _chip(field.label, control["text"]), "query": _without(params, "q", control["text"])}
                 )
             controls.append(control)
             continue
@@ -99,7 +104,7 @@ def _filter_controls(filterset, params, snapshot) -> tuple[list[dict], list[dict
         ]  # fmt: skip
         control["chosen"] = sum(1 for o in control["options"] if o["selected"])
         chips += [
-            {"label": f"{field.label}: {o['label']}", "query": _without(params, name, o["value"])}
+            {"label": _chip(field.label, o["label"]), "query": _without(params, name, o["value"])}
             for o in control["options"]
             if o["selected"]
         ]

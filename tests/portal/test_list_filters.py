@@ -45,8 +45,8 @@ def test_each_chosen_value_is_a_chip_that_removes_it(client, snapshots):
     page = client.get("/enterprises/", {"city": ["320100", "320500"], "page": "1"}).content.decode()
     chips = re.findall(r'<li><a href="([^"]*)">([^<]*) <span aria-hidden="true">×</span>', page)
     assert chips == [
-        ("/enterprises/?city=320500", "城市: 南京市"),
-        ("/enterprises/?city=320100", "城市: 苏州市"),
+        ("/enterprises/?city=320500", "城市：南京市"),
+        ("/enterprises/?city=320100", "城市：苏州市"),
     ]
 
 
