@@ -86,3 +86,8 @@ def test_the_list_links_to_its_download_with_its_selection(client, snapshots):
     page = client.get("/enterprises/", {"province": "320000", "sort": "-applications", "page": "1"}).content.decode()
     assert 'href="/enterprises/download/?province=320000&amp;sort=-applications&amp;format=csv"' in page
     assert 'href="/enterprises/download/?province=320000&amp;sort=-applications&amp;format=xlsx"' in page
+
+
+def test_an_invalid_selection_offers_no_download(client, snapshots):
+    page = client.get("/enterprises/", {"province": "999999"}).content.decode()
+    assert "/enterprises/download/" not in page
