@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 
 # Bump when templates change in a way that must not be served from old cache entries.
-PAGE_VERSION = 2
+PAGE_VERSION = 3
 PAGE_TIMEOUT = getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 6 * 3600)
 
 
@@ -44,17 +45,29 @@ class SnapshotChoice:
         raw = request.GET.get("as_of", "")
         self.requested = raw
         self.current = None
+        # A day that is no snapshot's shows the nearest earlier snapshot, and the page says so.
+        self.substituted = False
         if raw:
             try:
                 wanted = datetime.date.fromisoformat(raw)
             except ValueError:
                 raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
-            self.current = next((s for s in self.all if s.as_of == wanted), None)
+            self.current = next((s for s in self.all if s.as_of <= wanted), None)  # newest first
             if self.current is None:
-                raise Http404(_("没有该日期的统计快照"))
+                raise Http404(_("没有该日期或更早的统计快照"))
+            self.substituted = self.current.as_of != wanted
         elif self.all:
             self.current = self.all[0]
         self.is_default = self.current is not None and self.current == (self.all[0] if self.all else None)
+
+    @cached_property
+    def stale(self) -> bool:
+        """The data behind the snapshot changed and its numbers are being brought up to date (reports)."""
+        return self.current is not None and selectors.snapshot_is_stale_among(snapshot=self.current, newest=self.all[0])
+
+    @property
+    def requested_date(self):
+        return datetime.date.fromisoformat(self.requested) if self.substituted else None
 
     @property
     def earlier(self):
@@ -94,6 +107,9 @@ def _fingerprint(request, choice: SnapshotChoice) -> str:
     snapshot = choice.current
     read_at = snapshot.data_read_at if snapshot else None
     stamp = f"{snapshot.pk}:{read_at.timestamp() if read_at else 0}" if snapshot else "none"
+    # Staleness is not in ``data_read_at`` (an edit marks the snapshot stale before any refresh moves it):
+    # the page with the note and the page without are two entries.
+    stamp += ":stale" if choice.stale else ""
     # request.GET holds only the page's own parameters (``page_query``): the path alone would let every
     # junk query string make its own entry.
     raw = f"{PAGE_VERSION}|{stamp}|{get_language()}|{request.path}?{request.GET.urlencode()}"
@@ -134,7 +150,8 @@ def snapshot_page(view=None, *, params: Iterable[str] | Callable[[], Iterable[st
             response = HttpResponse(cached, content_type="text/html; charset=utf-8")
         else:
             response = view(request, choice, *args, **kwargs)
-            shared = getattr(response, "page_shared", True)
+            # A substituted date (?as_of= a day between snapshots) is shown, not kept: one entry per day.
+            shared = getattr(response, "page_shared", True) and not choice.substituted
             if response.status_code == 200 and shared and not getattr(response, "streaming", False):
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()

@@ -21,6 +21,8 @@ class Chart:
     rows: list[list[str]] = field(default_factory=list)
     caption: str = ""
     tall: bool = False
+    # The category drawn as partial (the current year up to the cut-off): its index and label ("截至7月31日").
+    partial: dict | None = None
 
     @property
     def data_id(self) -> str:
@@ -34,6 +36,11 @@ class Chart:
             "series": [{"name": str(s["name"]), "values": s["values"]} for s in self.series],
             "unit": str(self.unit),
             "percent": self.percent,
+            **(
+                {"partial": {"index": self.partial["index"], "label": str(self.partial["label"])}}
+                if self.partial
+                else {}
+            ),
         }
 
     @property

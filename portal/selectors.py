@@ -17,13 +17,18 @@ from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES
 from reports.choices import NATIONAL_CODE, Scope
 from reports.metrics import last_complete_year
 from reports.models import EnterpriseMeasure, ScopeIndicator, Snapshot
-from reports.selectors import enterprise_percentiles  # noqa: F401  (re-exported for the enterprise page)
+from reports.selectors import (  # noqa: F401  (re-exported for the enterprise page and the snapshot choice)
+    enterprise_percentiles,
+    snapshot_is_stale_among,
+    snapshots_with_staleness,
+)
 
 
 def snapshots_complete() -> list[Snapshot]:
-    """The complete snapshots, newest first: the ``as_of`` selector's choices (one query)."""
+    """The complete snapshots, newest first: the ``as_of`` selector's choices, with what their staleness
+    needs (``snapshot_is_stale_among``), in one query."""
     return list(
-        Snapshot.objects.filter(status="complete")
+        snapshots_with_staleness(Snapshot.objects.filter(status="complete"))
         .only("pk", "as_of", "computed_at", "refreshed_at", "status", "enterprise_count")
         .order_by("-as_of")
     )

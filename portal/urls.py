@@ -11,6 +11,8 @@ urlpatterns = [
     path("clusters/<str:code>/", views.cluster, name="cluster"),
     path("compare/", views.compare, name="compare"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
+    # Before the profiles' pattern: "download" is no credit code (18 characters).
+    path("enterprises/download/", views.enterprise_list_download, name="enterprise-list-download"),
     path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise"),
     path("methodology/", views.methodology, name="methodology"),
 ]

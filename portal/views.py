@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,8 @@ from patents.choices import PatentType
 from reports.choices import Scope
 
 from . import pages, selectors
-from .caching import SnapshotChoice, not_shared, snapshot_page
+from .caching import COMMON_PARAMS, SnapshotChoice, not_shared, page_query, snapshot_page
+from .pages.list_download import DOWNLOAD_FORMATS, DownloadRefused
 
 
 @snapshot_page
@@ -93,7 +94,7 @@ LIST_MAX_PAGES = 100
 def _list_params() -> tuple[str, ...]:
     from enterprises.filtersets import EnterpriseFilterSet
 
-    return (*EnterpriseFilterSet.base_filters, "page", "sort")
+    return (*EnterpriseFilterSet.base_filters, "page", "sort", "population")
 
 
 @snapshot_page(params=_list_params)
@@ -112,3 +113,22 @@ def enterprise_list(request, choice):
     # An invalid filter value (?province=junk1, junk2 …) is shown, but not kept: one entry per junk value
     # would fill the cache as unknown parameters would.
     return response if context["filterset"].is_valid() else not_shared(response)
+
+
+def enterprise_list_download(request):
+    """The list's selection as a file for people (CSV with BOM, or XLSX): streamed, so never cached."""
+    from enterprises.filtersets import EnterpriseFilterSet
+
+    file_format = request.GET.get("format", "csv")
+    if file_format not in DOWNLOAD_FORMATS:
+        return HttpResponseBadRequest(_("下载格式只能是 csv 或 xlsx"), content_type="text/plain; charset=utf-8")
+    request.GET = page_query(request.GET, (*COMMON_PARAMS, *_list_params()))
+    choice = SnapshotChoice(request)
+    if choice.current is None:
+        raise Http404(_("还没有统计快照"))
+    try:
+        return pages.enterprise_list_download(
+            choice, filterset_class=EnterpriseFilterSet, params=request.GET, file_format=file_format
+        )
+    except DownloadRefused as refused:
+        return HttpResponseBadRequest(str(refused), content_type="text/plain; charset=utf-8")

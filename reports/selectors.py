@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet, Subquery
 
 from .choices import SnapshotStatus
 from .models import DataState, EnterpriseMeasure, PendingRefresh, ScopeIndicator, Snapshot
@@ -39,12 +39,35 @@ def snapshot_is_stale(*, snapshot: Snapshot) -> bool:
     """
     if snapshot.status != SnapshotStatus.COMPLETE:
         return False
-    if snapshot.pk == snapshot_newest_complete_id():
-        return PendingRefresh.objects.exists()
-    state = DataState.objects.filter(pk=1).first()
-    if state is None or snapshot.computed_at is None:
-        return False
-    return state.changed_at > snapshot.computed_at
+    newest = snapshot.pk == snapshot_newest_complete_id()
+    pending = PendingRefresh.objects.exists() if newest else False
+    return _stale(snapshot, newest=newest, refresh_pending=pending, changed_at=None if newest else data_changed_at())
+
+
+def _stale(snapshot: Snapshot, *, newest: bool, refresh_pending: bool, changed_at) -> bool:
+    if newest:
+        return refresh_pending
+    return changed_at is not None and snapshot.computed_at is not None and changed_at > snapshot.computed_at
+
+
+def snapshots_with_staleness(snapshots: QuerySet[Snapshot]) -> QuerySet[Snapshot]:
+    """``snapshots`` carrying what ``snapshot_is_stale_among`` needs, read in the same query (a page reads
+    its snapshots on every request, cached or not: the staleness costs no query of its own)."""
+    return snapshots.annotate(
+        refresh_pending=Exists(PendingRefresh.objects.all()),
+        data_changed_at=Subquery(DataState.objects.filter(pk=1).values("changed_at")[:1]),
+    )
+
+
+def snapshot_is_stale_among(*, snapshot: Snapshot, newest: Snapshot) -> bool:
+    """``snapshot_is_stale`` for a complete snapshot read by ``snapshots_with_staleness``, given the
+    newest complete one."""
+    return _stale(
+        snapshot,
+        newest=snapshot.pk == newest.pk,
+        refresh_pending=snapshot.refresh_pending,
+        changed_at=snapshot.data_changed_at,
+    )
 
 
 def pending_refresh_list() -> QuerySet[PendingRefresh]:

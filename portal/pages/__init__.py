@@ -18,20 +18,24 @@ from .common import (
     boards_chart,
     bucket_charts,
     count_chart,
+    cut_off_label,
     division_name,
     english,
     industry_chart,
     names_for,
     panel_rows,
+    partial_year,
     ranked_chart,
     region_from_code,
     region_resolve,
     region_url,
     with_query,
+    year_series,
     years_chart,
 )
 from .compare import MAX_COMPARED, compare_context
 from .enterprise import ENTERPRISE_MEASURES, enterprise_context
+from .list_download import enterprise_list_download
 from .listing import LIST_FILTERS, LIST_SORTS, enterprise_list_context
 from .overview import methodology_context, overview_context, province_tiles
 from .region import region_context
@@ -50,16 +54,19 @@ __all__ = [
     "boards_chart",
     "bucket_charts",
     "count_chart",
+    "cut_off_label",
     "compare_context",
     "division_name",
     "english",
     "enterprise_context",
     "enterprise_list_context",
+    "enterprise_list_download",
     "industry_chart",
     "methodology_context",
     "names_for",
     "overview_context",
     "panel_rows",
+    "partial_year",
     "province_tiles",
     "ranked_chart",
     "region_context",
@@ -67,5 +74,6 @@ __all__ = [
     "region_resolve",
     "region_url",
     "with_query",
+    "year_series",
     "years_chart",
 ]

@@ -154,22 +154,47 @@ def industry_chart(metrics: dict, key: str, *, chart_id: str, title: str, unit: 
     )
 
 
-def years_chart(metrics: dict, *, chart_id: str, as_of, key: str = "applications_by_year") -> Chart:
-    series = metrics.get(key) or {}
-    years = sorted(series, key=int)
-    title = _("历年专利申请量（按公开年）") if key == "applications_by_year" else _("历年PCT申请量（按公开年）")
-    partial = str(as_of.year) if last_complete_year(as_of) < as_of.year else None
+def partial_year(as_of) -> str | None:
+    """The calendar year of ``as_of`` when it has not ended at ``as_of`` (2023-07-31 → "2023"), else None."""
+    return str(as_of.year) if last_complete_year(as_of) < as_of.year else None
+
+
+def cut_off_label(as_of) -> str:
+    """ "截至7月31日" / "to 31 Jul": how far the partial year of a series goes."""
+    day = f"{as_of.day} {as_of:%b}" if english() else f"{as_of.month}月{as_of.day}日"
+    return _("截至%(day)s") % {"day": day}
+
+
+def year_series(chart_id: str, title: str, series: dict, *, as_of, name: str, column: str) -> Chart:
+    """A yearly bar chart ending at the cut-off: the partial current year is drawn lighter and labelled
+    "截至7月31日", or left out while it has nothing yet (a zero bar read as a collapse)."""
+    years = sorted(series, key=lambda y: int(y))
+    partial = partial_year(as_of)
+    caption = ""
+    if partial in years and not series[partial]:
+        years.remove(partial)
+        caption = _("%(year)s年%(day)s尚无数据，未画出。") % {"year": partial, "day": cut_off_label(as_of)}
+    elif partial in years:
+        caption = _("*%(year)s年只计到截止日期") % {"year": partial}
+    values = [series[y] for y in years]
     return Chart(
         id=chart_id,
         title=title,
         kind="bar",
-        categories=years,
-        series=[{"name": _("专利申请"), "values": [series[y] for y in years]}],
+        categories=[str(y) for y in years],
+        series=[{"name": name, "values": values}],
         unit=_("件"),
-        columns=[_("年份"), _("申请量（件）")],
-        rows=[[y + ("*" if y == partial else ""), fmt.number(series[y])] for y in years],
-        caption=_("*%(year)s年只计到截止日期") % {"year": partial} if partial else "",
+        columns=[_("年份"), column],
+        rows=[[f"{y}*" if y == partial else str(y), fmt.number(v)] for y, v in zip(years, values, strict=True)],
+        caption=caption,
+        partial={"index": years.index(partial), "label": cut_off_label(as_of)} if partial in years else None,
     )
+
+
+def years_chart(metrics: dict, *, chart_id: str, as_of, key: str = "applications_by_year") -> Chart:
+    series = {str(y): v for y, v in (metrics.get(key) or {}).items()}
+    title = _("历年专利申请量（按公开年）") if key == "applications_by_year" else _("历年PCT申请量（按公开年）")
+    return year_series(chart_id, title, series, as_of=as_of, name=_("专利申请"), column=_("申请量（件）"))
 
 
 def count_chart(

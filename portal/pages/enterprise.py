@@ -13,7 +13,7 @@ from ..indicators import (
     BOARD_LABELS,
     INDUSTRY_LABELS,
 )
-from .common import division_name, region_url
+from .common import division_name, region_url, year_series
 
 # (measure, metric key of the per-enterprise average: a *_per_enterprise key or a *_total divided by n)
 ENTERPRISE_MEASURES = (
@@ -99,16 +99,10 @@ def _average_cell(row, average_key: str) -> dict:
 
 
 def _years_chart(measure) -> Chart:
-    years = measure.applications_by_year()
-    return Chart(
-        id="enterprise-years",
-        title=_("历年专利申请量（按公开年）"),
-        kind="bar",
-        categories=[str(y) for y in years],
-        series=[{"name": _("专利申请"), "values": list(years.values())}],
-        unit=_("件"),
-        columns=[_("年份"), _("申请量（件）")],
-        rows=[[str(y), fmt.number(v)] for y, v in years.items()],
+    years = {str(y): v for y, v in measure.applications_by_year().items()}
+    title = _("历年专利申请量（按公开年）")
+    return year_series(
+        "enterprise-years", title, years, as_of=measure.snapshot.as_of, name=_("专利申请"), column=_("申请量（件）")
     )
 
 

@@ -3,13 +3,15 @@
 from django.core.paginator import Paginator
 from django.db.models import F, Lookup
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from regions.models import City, Province
 
 from .common import batch_label, english
 
 # Sorting by the main measures of the snapshot (the FilterSet's own ``ordering`` sorts by identity fields).
+# Lazy: read in the request's language (an import-time gettext left the English sort options Chinese).
 LIST_SORTS = {
     "applications": _("专利申请"),
     "valid_inventions": _("有效发明专利"),
@@ -22,15 +24,63 @@ LIST_SORTS = {
 LIST_FILTERS = ("q", "province", "city", "cluster", "batch", "designation_status", "industry_field", "listing_board")
 
 
-def _filter_controls(filterset, params) -> list[dict]:
-    """The list's filters as plain option lists: Django's widget templates render each of the ~370 city
-    options through the template engine, which cost more than the query behind the page."""
+def _existing(snapshot) -> dict[str, set[str]]:
+    """The provinces, cities and batches with members in the snapshot: the list offers only these (not
+    every city of GB/T 2260 nor batches that were never announced). Read from the stored indicators."""
+    from reports.choices import NATIONAL_CODE, Scope
+    from reports.models import ScopeIndicator
+
+    rows = ScopeIndicator.objects.filter(
+        snapshot=snapshot, scope__in=[Scope.PROVINCE, Scope.CITY], enterprise_count__gt=0
+    )
+    existing: dict[str, set[str]] = {"province": set(), "city": set()}
+    for scope, code in rows.values_list("scope", "code"):
+        existing[scope].add(code)
+    national = ScopeIndicator.objects.filter(snapshot=snapshot, scope=Scope.NATIONAL, code=NATIONAL_CODE)
+    counts = national.values_list("metrics__batch_counts", flat=True).first() or {}
+    existing["batch"] = {str(batch) for batch, n in counts.items() if n}
+    return existing
+
+
+def _choices(name: str, field, existing: dict[str, set[str]], selected: set[str]) -> list[tuple]:
+    """(value, label, province) of a filter's options; ``province`` lets the city list follow the provinces."""
+    en = english()
+    if name == "province":
+        rows = Province.objects.filter(code__in=existing["province"] | selected).order_by("code")
+        return [(p.code, p.name_en if en else p.name, "") for p in rows]
+    if name == "city":
+        rows = City.objects.filter(code__in=existing["city"] | selected).order_by("code")
+        return [(c.code, c.name_en if en else c.name, c.province_id) for c in rows]
+    if name == "batch":
+        return [
+            (str(n), batch_label(n), "") for n in sorted(int(b) for b in existing["batch"] | selected if b.isdigit())
+        ]
+    return [(value, str(label), "") for value, label in field.choices if value != ""]
+
+
+def _without(params, name: str, value: str) -> str:
+    """The query string of the list with one filter value removed (a chip's ×) and back on page 1."""
+    query = params.copy()
+    query.setlist(name, [v for v in params.getlist(name) if v != value])
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _chip(label, value) -> str:
+    return gettext("%(filter)s：%(value)s") % {"filter": label, "value": value}
+
+
+def _filter_controls(filterset, params, snapshot) -> tuple[list[dict], list[dict]]:
+    """The list's filters as plain option lists, and the chosen values as removable chips.
+
+    Plain lists: Django's widget templates rendered each of the ~370 city options through the template
+    engine, which cost more than the query behind the page. The cities offered follow the chosen
+    provinces (the browser hides the others as provinces are ticked; without JavaScript, after 筛选).
+    """
     form = filterset.form
-    names = {
-        "province": list(Province.objects.order_by("code").values_list("code", "name", "name_en")),
-        "city": list(City.objects.order_by("code").values_list("code", "name", "name_en")),
-    }
-    controls = []
+    existing = _existing(snapshot)
+    provinces = set(params.getlist("province"))
+    controls, chips = [], []
     for name in LIST_FILTERS:
         if name not in form.fields:
             continue
@@ -39,17 +89,27 @@ def _filter_controls(filterset, params) -> list[dict]:
         control = {"name": name, "label": field.label, "errors": form.errors.get(name, [])}
         if name == "q":
             control["text"] = params.get("q", "")
-        else:
-            if name in names:
-                choices = [(code, name_en if english() else zh) for code, zh, name_en in names[name]]
-            elif name == "batch":
-                choices = [(str(n), batch_label(n)) for n in range(1, 11)]
-            else:
-                choices = [(value, str(label)) for value, label in field.choices if value != ""]
-            control["multiple"] = name != "cluster"
-            control["options"] = [(value, label, value in selected) for value, label in choices]
+            if control["text"]:
+                chips.append(
+                    {"label": _chip(field.label, control["text"]), "query": _without(params, "q", control["text"])}
+                )
+            controls.append(control)
+            continue
+        options = _choices(name, field, existing, selected)
+        control["multiple"] = name != "cluster"
+        control["options"] = [
+            {"value": v, "label": label, "selected": v in selected, "province": province,
+             "hidden": bool(name == "city" and provinces and province not in provinces and v not in selected)}
+            for v, label, province in options
+        ]  # fmt: skip
+        control["chosen"] = sum(1 for o in control["options"] if o["selected"])
+        chips += [
+            {"label": _chip(field.label, o["label"]), "query": _without(params, name, o["value"])}
+            for o in control["options"]
+            if o["selected"]
+        ]
         controls.append(control)
-    return controls
+    return controls, chips
 
 
 # Up to this many matching rows the page is read among their ids, as one array parameter (``= ANY``): at
@@ -113,8 +173,64 @@ class _BoundedPaginator(Paginator):
         return self._get_page(rows[bottom : bottom + self.per_page], number, self)
 
 
-def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
-    from django.core.paginator import EmptyPage, PageNotAnInteger
+# ``?population=all``: every enterprise on file. By default the list shows the snapshot's population
+# (metrics.md: a 小巨人 designation not revoked and not designated after ``as_of``), the enterprises a
+# profile counts, so that "江苏 68" and its "查看江苏省全部企业" link list the same 68 firms.
+POPULATION_ALL = "all"
+
+
+def _uncounted(matching, *, cap: int) -> tuple[int, bool]:
+    """How many matching enterprises the snapshot does not count (announced only, revoked, designated
+    later), read as at most ``cap`` + 1 ids like the list's own count: (count up to ``cap``, more than it)."""
+    ids = list(matching.filter(measure__enterprise_id__isnull=True).order_by().values_list("pk", flat=True)[: cap + 1])
+    return min(len(ids), cap), len(ids) > cap
+
+
+def _sort_headers(sort: str) -> list[dict]:
+    """The measure columns' headers as sort links: most first on the first click, then fewest first."""
+    headers = []
+    for key, label in LIST_SORTS.items():
+        state = "descending" if sort == f"-{key}" else "ascending" if sort == key else ""
+        headers.append(
+            {"key": key, "label": label, "state": state, "next": key if state == "descending" else f"-{key}"}
+        )
+    return headers
+
+
+# The region filters, which the snapshot's population reads from its measure rows (below).
+REGION_FILTERS = {
+    "province": "measure__province_code__in",
+    "city": "measure__city_code__in",
+    "cluster": "measure__cluster",
+}
+
+
+def _counted_in_region(filterset, filterset_class, params, queryset):
+    """The snapshot's population among the filtered enterprises, placed where the snapshot placed them.
+
+    A profile counts an enterprise in the region its measure row was computed with; an enterprise that
+    moved since is still counted there in that snapshot. Filtering the population by the measure rows'
+    regions (not the enterprise's region now) keeps "江苏 68" and its list's count equal for every
+    snapshot, not only until the next move. ``filterset`` (valid) has checked every value.
+    """
+    others = params.copy()
+    for name in REGION_FILTERS:
+        others.pop(name, None)
+    rows = filterset_class(others, queryset=queryset).qs.filter(measure__enterprise_id__isnull=False)
+    cleaned = filterset.form.cleaned_data
+    for name, lookup in REGION_FILTERS.items():
+        value = cleaned.get(name)
+        if value:
+            rows = rows.filter(**{lookup: value if name == "cluster" else [division.pk for division in value]})
+    return rows
+
+
+def list_rows(choice, *, filterset_class, params):
+    """The list's selection for the snapshot ``choice.current``: ``(filterset, matching, rows)``.
+
+    ``matching`` is every enterprise the filters select, ``rows`` the ones the list shows (the snapshot's
+    population unless ``?population=all``) in the order of ``?sort=``; the page and its download share it.
+    """
     from django.db.models import FilteredRelation, Q
 
     from enterprises.models import Enterprise
@@ -129,7 +245,11 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
         .annotate(**{f"m_{key}": F(f"measure__{key}") for key in LIST_SORTS})
     )
     filterset = filterset_class(params, queryset=queryset)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    matching = filterset.qs if filterset.is_valid() else queryset.none()
+    if params.get("population") == POPULATION_ALL or not filterset.is_valid():
+        rows = matching
+    else:
+        rows = _counted_in_region(filterset, filterset_class, params, queryset)
     sort = params.get("sort", "")
     if sort.lstrip("-") in LIST_SORTS:
         column = F(f"m_{sort.lstrip('-')}")
@@ -138,6 +258,15 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
         )
     elif not params.get("ordering"):
         rows = rows.order_by("name", "pk")
+    return filterset, matching, rows
+
+
+def enterprise_list_context(choice, *, filterset_class, params, page_size: int, max_pages: int) -> dict:
+    from django.core.paginator import EmptyPage, PageNotAnInteger
+
+    filterset, matching, rows = list_rows(choice, filterset_class=filterset_class, params=params)
+    everyone = params.get("population") == POPULATION_ALL
+    sort = params.get("sort", "")
     paginator = _BoundedPaginator(rows, page_size, cap=page_size * max_pages)
     try:
         number = min(int(params.get("page", 1)), max_pages)
@@ -146,19 +275,32 @@ def enterprise_list_context(choice, *, filterset_class, params, page_size: int, 
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(min(paginator.num_pages, max_pages))
+    filter_controls, chips = _filter_controls(filterset, params, choice.current)
+    uncounted, uncounted_more = _uncounted(matching, cap=page_size * max_pages)
     export_query = params.copy()
-    for key in ("page", "sort", "as_of"):
+    for key in ("page", "sort", "as_of", "population"):
         export_query.pop(key, None)
     export_query["format"] = "csv"
+    # The download for people keeps everything the page shows (snapshot, sort, population) but the page.
+    download_query = params.copy()
+    download_query.pop("page", None)
+    if choice.query():
+        download_query["as_of"] = choice.current.as_of.isoformat()
     return {
         "choice": choice,
         "filterset": filterset,
-        "filter_controls": _filter_controls(filterset, params),
+        "filter_controls": filter_controls,
+        "chips": chips,
         "page": page,
         "total": paginator.count,
         "capped": paginator.more,
         "max_pages": max_pages,
+        "everyone": everyone,
+        "uncounted": uncounted,
+        "uncounted_more": uncounted_more,
         "sort": sort,
         "sorts": [(key, label) for key, label in LIST_SORTS.items()],
+        "headers": _sort_headers(sort),
         "export_url": "/api/v1/enterprises/?" + export_query.urlencode(),
+        "download_query": download_query.urlencode(),
     }

@@ -32,6 +32,7 @@ PUBLIC = {
     "portal:cluster": Rule(public, methods=("GET",), args=lambda w, v: ["yrd"]),
     "portal:compare": Rule(public, methods=("GET",)),
     "portal:enterprise-list": Rule(public, methods=("GET",)),
+    "portal:enterprise-list-download": Rule(public, methods=("GET",)),
     "portal:enterprise": Rule(
         public, methods=("GET",), variants=("in", "out"), args=lambda w, v: [w["enterprise"][v].credit_code]
     ),

@@ -177,8 +177,9 @@ def test_filtered_list(browser, site):
     page, errors, foreign = open_page(browser, site + "/enterprises/?province=320000&sort=-applications", "list")
     try:
         assert errors == [] and foreign == []
-        # A and C are members; R (revoked) is listed too, as the API lists it, without measures.
-        assert page.locator("table.data-table tbody tr").count() == 3
+        # A and C are 江苏's counted members, as its profile counts them; R (revoked) is offered beside them.
+        assert page.locator("table.data-table tbody tr").count() == 2
+        assert page.locator("p.population-note a[href*='population=all']").count() == 1
     finally:
         page.close()
 

@@ -38,15 +38,35 @@
       base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
       return base;
     }
-    base.xAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, hideOverlap: true } };
+    var partial = spec.partial;
+    var categories = spec.categories.slice();
+    // The current year up to the cut-off: labelled "截至7月31日" and drawn lighter, hatched (bars) or dashed
+    // (lines), so that a partial year does not read as a fall.
+    if (partial) { categories[partial.index] = categories[partial.index] + "\n" + partial.label; }
+    base.xAxis = { type: "category", data: categories, axisLabel: { interval: 0, hideOverlap: true } };
     base.yAxis = valueAxis;
     if (spec.series.length > 1) { base.legend = { top: 0, type: "scroll" }; }
-    base.series = spec.series.map(function (s) {
+    base.series = [];
+    spec.series.forEach(function (s, n) {
+      var color = PALETTE[n % PALETTE.length];
       if (spec.kind === "line") {
-        return { type: "line", name: s.name, data: s.values, symbolSize: 6, connectNulls: false };
+        var solid = partial ? s.values.map(function (v, i) { return i < partial.index ? v : null; }) : s.values;
+        base.series.push({ type: "line", name: s.name, data: solid, symbolSize: 6, connectNulls: false, color: color });
+        if (partial) {
+          base.series.push({ type: "line", name: s.name, color: color, symbol: "emptyCircle", symbolSize: 6,
+            lineStyle: { type: "dashed" }, tooltip: { show: false },
+            data: s.values.map(function (v, i) { return i >= partial.index - 1 ? v : null; }) });
+        }
+        return;
       }
-      return { type: "bar", name: s.name, data: s.values, barMaxWidth: 36,
-               label: spec.series.length === 1 ? Object.assign({ position: "top" }, label) : { show: false } };
+      var data = s.values.slice();
+      if (partial) {
+        data[partial.index] = { value: data[partial.index], label: { color: "#5f6b7a" }, itemStyle: { color: color, opacity: 0.45,
+          borderColor: color, borderType: "dashed", borderWidth: 1,
+          decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: -Math.PI / 4, color: "rgba(255,255,255,0.7)" } } };
+      }
+      base.series.push({ type: "bar", name: s.name, data: data, barMaxWidth: 36, color: color,
+               label: spec.series.length === 1 ? Object.assign({ position: "top" }, label) : { show: false } });
     });
     return base;
   }
