@@ -286,13 +286,13 @@ def _clusters(text: str, key: str, *, exact: bool) -> list[Place]:
 
 def places_matching(text: str, *, limit: int = PLACE_LIMIT) -> list[Place]:
     """Places whose Chinese name, short name, pinyin, English name or code begins with ``text``:
-    exact names first, then clusters, provinces and cities by code; at most ``limit``."""
+    exact names first, then provinces, clusters and cities, by code; at most ``limit``."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     key = place_key(text)
     if not key:
         return []
     places = _clusters(text, key, exact=False) + _divisions(text, key, exact=False, limit=limit)
-    order = {CLUSTER: 0, PROVINCE: 1, CITY: 2}
+    order = {PROVINCE: 0, CLUSTER: 1, CITY: 2}
     return sorted(places, key=lambda p: (not p.exact, order[p.scope], p.code))[:limit]
 
 
