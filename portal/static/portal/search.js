@@ -159,7 +159,8 @@
       empty: form.getAttribute("data-msg-none"),
       groups: function (data) {
         return [{ title: "", items: data.places.map(function (p) {
-          return { label: p.name, note: p.parent ? p.kind + " · " + p.parent : p.kind, code: p.code, name: p.name };
+          // A chip names a city with its province: Suzhou · Jiangsu is not Suzhou · Anhui.
+          return { label: p.name, note: p.parent ? p.kind + " · " + p.parent : p.kind, code: p.code, name: p.parent ? p.name + " · " + p.parent : p.name };
         }) }];
       },
       choose: function (item) {
