@@ -51,3 +51,9 @@ def test_every_profile_offers_to_add_itself_to_the_comparison(client, snapshots)
     for url, code in (("/regions/320000/", "320000"), ("/regions/320000/320500/", "320500"), ("/clusters/gba/", "gba")):
         page = client.get(url).content.decode()
         assert f'href="/compare/?places={code}" data-add-compare="{code}"' in page, url
+
+
+def test_four_names_stay_within_the_page_query_budget(client, snapshots, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        page = client.get("/compare/", {"places": "广东,江苏,苏州,长三角"}).content.decode()
+    assert compared(page) == ["city/320500", "cluster/yrd", "province/320000", "province/440000"]
