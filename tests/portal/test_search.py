@@ -72,3 +72,10 @@ def test_the_results_page_lists_places_and_enterprises(client, snapshots, world)
     assert "/en/regions/320000/320500/" in english and "Anhui" in english
     nothing = client.get("/search/", {"q": "火星"}).content.decode()
     assert "没有名称以“火星”开头的地区" in nothing
+
+
+def test_one_character_suggests_places_only(client, world, django_assert_num_queries):
+    cache.clear()
+    with django_assert_num_queries(2):  # provinces and cities; no scan of every enterprise for one letter
+        data = suggest(client, "南")
+    assert data["enterprises"] == [] and data["places"][0]["code"] == "320100"
