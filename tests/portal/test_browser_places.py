@@ -135,3 +135,23 @@ def test_the_ranking_page_from_a_profile_and_sorted(chromium, site, width, prefi
         assert errors == [] and foreign == []
     finally:
         page.close()
+
+
+def test_without_javascript_names_typed_in_the_field_compare(chromium, site):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/compare/", wait_until="load")
+        page.locator("#places").fill("广东, Suzhou")
+        with page.expect_navigation():
+            page.locator(".place-picker button[type=submit]").click()
+        # Suzhou is two places: both offered, the typed text kept in the field.
+        assert page.locator("#places").input_value() == "广东, Suzhou"
+        with page.expect_navigation():
+            page.get_by_role("link", name="苏州市 · 江苏省").click()
+        assert "places=440000%2C320500" in page.url
+        page.screenshot(path=str(SCREENSHOTS / "compare-no-js-390.png"), full_page=True)
+        assert page.locator("#places").input_value() == "广东省, 苏州市"
+        assert page.locator("td[data-region='city/320500']").count() == 8  # the eight indicators
+    finally:
+        context.close()
