@@ -79,3 +79,18 @@ def test_one_character_suggests_places_only(client, world, django_assert_num_que
     with django_assert_num_queries(2):  # provinces and cities; no scan of every enterprise for one letter
         data = suggest(client, "南")
     assert data["enterprises"] == [] and data["places"][0]["code"] == "320100"
+
+
+def test_enterprise_suggestions_are_at_most_ten_beginning_with_the_text_first(client, regions):
+    from tests.reports.factories import enterprise
+
+    for i, name in enumerate([f"江苏样例{i:02d}精密有限公司" for i in range(6)] + ["样例精密科技有限公司"] * 6):
+        e = enterprise(city="320500")
+        e.name = name if i < 6 else f"{name}{i}"
+        e.save()
+    names = [x["name"] for x in suggest(client, "样例")["enterprises"]]
+    # Any ten of the twelve (the index scan stops at the tenth: no sort of every match), those whose
+    # name begins with the text first.
+    assert len(names) == 10
+    begins = [n.startswith("样例") for n in names]
+    assert begins == sorted(begins, reverse=True) and any(begins)
