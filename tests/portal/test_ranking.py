@@ -77,6 +77,8 @@ def test_every_indicator_of_a_profile_links_to_its_ranking(client, snapshots):
     assert '/rankings/invention_share/?level=city#r-320500"' in page
     province = client.get("/regions/320000/").content.decode()
     assert '/rankings/growth_cagr/?level=province#r-320000"' in province
+    # The headline's rank among the provinces links to the ranking by enterprise count.
+    assert '/rankings/enterprise_count/?level=province#r-320000">查看排名</a>' in province
 
 
 def test_the_ranking_page_stays_within_the_query_budget(client, snapshots, django_assert_max_num_queries):
