@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from .choices import Program
 from .models import Designation, Enterprise
 from .names import normalize_name
+from .search import search
 from .services.enterprise_file import ENTERPRISE_COLUMNS
 
 
@@ -53,6 +54,33 @@ def enterprise_list() -> QuerySet[Enterprise]:
         .prefetch_related(Prefetch("designations", queryset=_little_giant_designations()))
         .order_by("name", "pk")
     )
+
+
+def enterprise_suggestions(*, text: str, limit: int = 10) -> list[Enterprise]:
+    """Up to ``limit`` enterprises whose current or former name contains ``text`` or whose credit code
+    begins with it (the list's ``q=``, through its bigram index), for the header search's suggestions.
+
+    Unordered in SQL on purpose: ordering by name would sort every match of a common text (科技: tens of
+    thousands) to keep ten; without it the index scan stops at the tenth. Names beginning with the text
+    come first among the ten (``suggestion_order``)."""
+    rows = search(Enterprise.objects.order_by(), text).only("pk", "credit_code", "name", "former_names")[:limit]
+    return sorted(rows, key=lambda e: suggestion_order(e, text))
+
+
+def suggestion_order(enterprise: Enterprise, text: str) -> tuple:
+    """Current names beginning with ``text`` first, then names containing it, then former names and codes."""
+    upper = text.upper()
+    name = enterprise.name.upper()
+    return (not name.startswith(upper), upper not in name, len(enterprise.name), enterprise.name)
+
+
+def former_name_matching(enterprise: Enterprise, text: str) -> str:
+    """The former name ``text`` was found in, when the current name does not hold it ("" otherwise)."""
+    upper = text.upper()
+    if upper in enterprise.name.upper():
+        return ""
+    names = enterprise.former_names if isinstance(enterprise.former_names, list) else []
+    return next((n for n in names if isinstance(n, str) and upper in n.upper()), "")
 
 
 def enterprise_get(*, credit_code: str) -> Enterprise | None:

@@ -7,8 +7,9 @@ over the (enterprise, patent) index, never an aggregate over all patents.
 
 import datetime
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import Least, Substr
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Least, Rank, Substr
 
 from enterprises.choices import Program
 from enterprises.models import Designation, Enterprise
@@ -235,3 +236,21 @@ def patents_page(
     )
     following = (rows[size - 1].publication_date, rows[size - 1].publication_number) if len(rows) > size else None
     return rows[:size], following
+
+
+# --- Rankings -----------------------------------------------------------------------------------
+
+
+def indicator_ranking(*, snapshot: Snapshot, scope: str, key: str, order: tuple[str, ...]) -> list[dict]:
+    """Every place of ``scope`` with members and a value of indicator ``key``, with its rank among them
+    (``RANK() OVER`` the stored value, largest first: ties share a rank and the next one is skipped),
+    in ``order``. One query over the snapshot's stored rows of that scope."""
+    value = Cast(KT(f"metrics__{key}"), FloatField())
+    return list(
+        ScopeIndicator.objects.filter(snapshot=snapshot, scope=scope, enterprise_count__gt=0)
+        .annotate(value=value)
+        .filter(value__isnull=False)
+        .annotate(rank=Window(Rank(), order_by=F("value").desc()))
+        .order_by(*order)
+        .values("code", "name", "enterprise_count", "value", "rank")
+    )

@@ -10,6 +10,9 @@ urlpatterns = [
     path("regions/<str:province_code>/<str:city_code>/", views.city, name="city"),
     path("clusters/<str:code>/", views.cluster, name="cluster"),
     path("compare/", views.compare, name="compare"),
+    path("rankings/<str:indicator>/", views.ranking, name="ranking"),
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggest, name="search-suggest"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),
     # Before the profiles' pattern: "download" is no credit code (18 characters).
     path("enterprises/download/", views.enterprise_list_download, name="enterprise-list-download"),

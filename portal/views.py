@@ -1,10 +1,14 @@
 """Public pages. Thin: resolve the snapshot and the region or enterprise, build the context, render."""
 
 import datetime
+import hashlib
 import re
 
-from django.http import Http404, HttpResponseBadRequest
+from django.core.cache import cache
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from patents.choices import PatentType
@@ -41,12 +45,52 @@ def cluster(request, choice, code: str):
     return _region_page(request, choice, pages.region_resolve(Scope.CLUSTER, code))
 
 
-@snapshot_page(params=("codes",))
+@snapshot_page(params=("codes", "places"))
 def compare(request, choice):
-    context = pages.compare_context(choice, request.GET.get("codes", ""))
+    # ``places`` takes names or codes; ``codes`` is the older parameter, still linked from outside.
+    raw = ",".join(v for v in (request.GET.get("codes", ""), request.GET.get("places", "")) if v)
+    context = pages.compare_context(choice, raw)
     response = render(request, "portal/compare.html", context)
-    # Unknown codes are named on the page, but such a page is not kept (one entry per junk code).
-    return not_shared(response) if context["unknown"] else response
+    # Places not understood are named on the page, but such a page is not kept (one entry per junk text).
+    return not_shared(response) if context["unknown"] or context["ambiguous"] else response
+
+
+@snapshot_page(params=("level", "sort"))
+def ranking(request, choice, indicator: str):
+    if indicator not in pages.RANKED:
+        raise Http404(_("没有这项可排名的指标"))
+    level, sort = request.GET.get("level", "province"), request.GET.get("sort", "rank")
+    context = pages.ranking_context(choice, indicator, level=level, sort=sort)
+    response = render(request, "portal/ranking.html", context)
+    return not_shared(response) if context["problems"] else response
+
+
+@snapshot_page(params=("q",))
+def search(request, choice):
+    context = pages.search_context(choice, request.GET.get("q", ""))
+    response = render(request, "portal/search.html", context)
+    # A text that finds nothing is answered, not kept: one entry per junk string would fill the cache.
+    return response if context["places"] or context["enterprises"] else not_shared(response)
+
+
+# Suggestions are a function of the text and the language; enterprises change only with an import, so a
+# few minutes' staleness is harmless, and a repeated prefix (every visitor types 广 before 广东) is free.
+SUGGEST_SECONDS = 300
+
+
+def search_suggest(request):
+    """JSON suggestions for the search boxes: ``?q=`` and ``kind=places`` for the compare picker."""
+    places_only = request.GET.get("kind") == "places"
+    text = pages.search.query_text(request.GET.get("q", ""))
+    key = "portal:suggest:" + hashlib.sha256(f"{get_language()}|{places_only}|{text}".encode()).hexdigest()[:32]
+    data = cache.get(key)
+    if data is None:
+        data = pages.suggestions(text, places_only=places_only)
+        cache.set(key, data, SUGGEST_SECONDS)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=SUGGEST_SECONDS)
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
 
 
 # A patent office filter: empty, or a two-letter code (CN, WO, US …) in either case.

@@ -35,3 +35,19 @@ SEPARATELY_PLANNED_CITIES = ("210200", "330200", "350200", "370200", "440300")
 XPCC_NAME = "新疆生产建设兵团"
 XPCC_PROVINCE = "650000"
 XPCC_CITY = "659000"
+
+# What people type for a cluster besides its label: full names, pinyin and English (matched by prefix,
+# caselessly, spaces and hyphens ignored). Provinces and cities carry theirs as columns (slug, name_en).
+CLUSTER_NAMES = {
+    Cluster.JJJ: ("京津冀", "京津冀城市群", "jingjinji", "Beijing-Tianjin-Hebei", "Jing-Jin-Ji", "jjj"),
+    Cluster.YRD: ("长三角", "长江三角洲", "长三角城市群", "changsanjiao", "Yangtze River Delta", "YRD", "yrd"),
+    Cluster.GBA: (
+        "粤港澳",
+        "粤港澳大湾区",
+        "大湾区",
+        "yuegangao",
+        "Greater Bay Area",
+        "Guangdong-Hong Kong-Macao",
+        "gba",
+    ),
+}

@@ -9,6 +9,18 @@ from utilities.scoping import VIEW, RestrictedQuerySet
 from .choices import CityKind, Cluster
 
 
+def name_indexes(prefix: str) -> list[models.Index]:
+    """B-tree indexes for the prefix searches of the place picker (``regions.selectors.places_matching``):
+    ``LIKE 'x%'`` uses a B-tree only with the pattern operator class under a non-C collation. The slug
+    (pinyin) has one already (a SlugField's ``_like`` index); the English name's, on
+    ``upper(name_en::text)`` as ``istartswith`` writes it, is SQL in migration 0002 (Django cannot declare
+    an operator class on an expression here)."""
+    return [
+        models.Index(fields=["name"], opclasses=["varchar_pattern_ops"], name=f"{prefix}_name_prefix_idx"),
+        models.Index(fields=["short_name"], opclasses=["varchar_pattern_ops"], name=f"{prefix}_short_prefix_idx"),
+    ]
+
+
 class ProvinceQuerySet(RestrictedQuerySet):
     def province_filter(self, codes, *, user, action):
         """Every division is public to read; data may be put only in one's own provinces."""
@@ -36,6 +48,7 @@ class Province(models.Model):
         ordering = ["code"]
         verbose_name = _("省级行政区")
         verbose_name_plural = pgettext_lazy("plural", "省级行政区")
+        indexes = name_indexes("province")
 
     def __str__(self) -> str:
         return self.name
@@ -64,6 +77,7 @@ class City(models.Model):
         ordering = ["code"]
         verbose_name = _("地级行政区")
         verbose_name_plural = pgettext_lazy("plural", "地级行政区")
+        indexes = name_indexes("city")
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="city_name_unique_in_province"),
         ]

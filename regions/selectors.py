@@ -4,11 +4,12 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, gettext
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import get_language, gettext, override
 
 from utilities.tabular import ErrorReport
 
-from .choices import XPCC_CITY, XPCC_NAME, XPCC_PROVINCE, CityKind
+from .choices import CLUSTER_NAMES, XPCC_CITY, XPCC_NAME, XPCC_PROVINCE, CityKind
 from .models import City, Province
 
 
@@ -187,3 +188,122 @@ def province_list():
 
 def city_list():
     return City.objects.select_related("province").order_by("code")
+
+
+# --- places by name (the compare picker and the header search) --------------------------------------
+
+PLACE_LIMIT = 10
+# The scopes of reports.choices.Scope (a higher layer) that a place can be.
+PROVINCE, CITY, CLUSTER = "province", "city", "cluster"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A province, city or cluster as a person names it; ``exact`` when the text was one of its names."""
+
+    scope: str
+    code: str
+    name: str
+    name_en: str
+    province_code: str = ""
+    province_name: str = ""
+    province_name_en: str = ""
+    exact: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return self.name if _chinese() or not self.name_en else self.name_en
+
+    @property
+    def display_parent(self) -> str:
+        return self.province_name if _chinese() or not self.province_name_en else self.province_name_en
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def place_key(text: str) -> str:
+    """Text as place names are compared: NFKC, lower case, without spaces, hyphens and apostrophes
+    ("Su Zhou", "su-zhou", "Xi'an" → "suzhou", "suzhou", "xian")."""
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    return "".join(ch for ch in text if ch not in " -–—'’·")
+
+
+def _division_condition(text: str, key: str, *, exact: bool) -> Q:
+    """Names, short names and codes as written, pinyin (``slug``) and English names as keys: prefixes,
+    served by the pattern indexes of migration 0002, or whole names with ``exact``."""
+    if exact:
+        return Q(code=text) | Q(name=text) | Q(short_name=text) | Q(slug=key) | Q(name_en__iexact=text)
+    condition = Q(name__startswith=text) | Q(short_name__startswith=text) | Q(name_en__istartswith=text)
+    if key:
+        condition |= Q(slug__startswith=key)
+    if text.isdigit():
+        condition |= Q(code__startswith=text)
+    return condition
+
+
+def _exactness(text: str, key: str):
+    exact = Q(code=text) | Q(name=text) | Q(short_name=text) | Q(slug=key) | Q(name_en__iexact=text)
+    return Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _divisions(text: str, key: str, *, exact: bool, limit: int) -> list[Place]:
+    """Matching provinces and cities, exact matches first, then by code: one bounded query each."""
+    condition = _division_condition(text, key, exact=exact)
+    provinces = (
+        Province.objects.filter(condition)
+        .annotate(rank=_exactness(text, key))
+        .order_by("rank", "code")
+        .values_list("code", "name", "name_en", "rank")[:limit]
+    )
+    cities = (
+        City.objects.filter(condition)
+        .annotate(rank=_exactness(text, key))
+        .order_by("rank", "code")
+        .values_list("code", "name", "name_en", "rank", "province_id", "province__name", "province__name_en")[:limit]
+    )
+    places = [Place(PROVINCE, c, n, e, c, n, e, exact=r == 0) for c, n, e, r in provinces]
+    places += [Place(CITY, c, n, e, p, pn, pe, exact=r == 0) for c, n, e, r, p, pn, pe in cities]
+    # A municipality is a province and a city of the same name: the province stands for both.
+    municipal = {p.code[:2] for p in places if p.scope == PROVINCE}
+    return [p for p in places if not (p.scope == CITY and p.code[:2] in municipal and p.name == p.province_name)]
+
+
+def _clusters(text: str, key: str, *, exact: bool) -> list[Place]:
+    places = []
+    for cluster, names in CLUSTER_NAMES.items():
+        keys = [place_key(n) for n in names]
+        hit = key in keys if exact else any(k.startswith(key) for k in keys)
+        if key and hit:
+            with override("zh-hans"):
+                name = str(cluster.label)
+            with override("en"):
+                name_en = str(cluster.label)
+            places.append(Place(CLUSTER, cluster.value, name, name_en, exact=key in keys))
+    return places
+
+
+def places_matching(text: str, *, limit: int = PLACE_LIMIT) -> list[Place]:
+    """Places whose Chinese name, short name, pinyin, English name or code begins with ``text``:
+    exact names first, then provinces, clusters and cities, by code; at most ``limit``."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    key = place_key(text)
+    if not key:
+        return []
+    places = _clusters(text, key, exact=False) + _divisions(text, key, exact=False, limit=limit)
+    order = {PROVINCE: 0, CLUSTER: 1, CITY: 2}
+    return sorted(places, key=lambda p: (not p.exact, order[p.scope], p.code))[:limit]
+
+
+def places_named(text: str) -> list[Place]:
+    """The places ``text`` names exactly (a name, short name, pinyin, English name or code): one, none,
+    or several when a name is shared (Suzhou is 苏州 and 宿州). A province comes before a city."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    key = place_key(text)
+    if not key:
+        return []
+    clusters = _clusters(text, key, exact=True)
+    if clusters:
+        return clusters
+    return _divisions(text, key, exact=True, limit=PLACE_LIMIT)

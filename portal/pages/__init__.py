@@ -4,7 +4,8 @@ Every function returns a template context. Numbers stay raw here (the templates 
 ``portal`` filters); chart tables are formatted here because they are plain lists of cells.
 
 One module per page type: ``region`` (province, city, cluster), ``overview`` (national, methodology),
-``compare``, ``enterprise`` (profile) and ``listing`` (enterprise list); ``common`` holds what they share,
+``compare``, ``ranking``, ``search`` (the header search), ``enterprise`` (profile) and ``listing``
+(enterprise list); ``common`` holds what they share,
 the report generator (``publications``) included.
 """
 
@@ -38,7 +39,9 @@ from .enterprise import ENTERPRISE_MEASURES, enterprise_context
 from .list_download import enterprise_list_download
 from .listing import LIST_FILTERS, LIST_SORTS, enterprise_list_context
 from .overview import methodology_context, overview_context, province_tiles
+from .ranking import RANKED, ranking_context
 from .region import region_context
+from .search import search_context, suggestions
 
 __all__ = [
     "ENTERPRISE_MEASURES",
@@ -46,6 +49,7 @@ __all__ = [
     "LIST_SORTS",
     "MAX_COMPARED",
     "NATIONAL",
+    "RANKED",
     "Region",
     "announced_batch_chart",
     "batch_chart",
@@ -72,7 +76,10 @@ __all__ = [
     "region_context",
     "region_from_code",
     "region_resolve",
+    "ranking_context",
     "region_url",
+    "search_context",
+    "suggestions",
     "with_query",
     "year_series",
     "years_chart",

@@ -1,10 +1,12 @@
 """Regions side by side."""
 
+import re
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from regions.choices import Cluster
-from regions.models import Province
+from regions.selectors import places_named
 
 from .. import formatting as fmt
 from .. import selectors
@@ -15,41 +17,82 @@ from ..indicators import (
     industries_merged,
 )
 from .common import NATIONAL, region_from_code
+from .search import place_item
 
 MAX_COMPARED = 4
 
 
-def compare_context(choice, raw_codes: str) -> dict:
-    regions, unknown, too_many = _compared_regions(raw_codes)
+def compare_context(choice, raw_places: str) -> dict:
+    """The comparison of the places named in ``raw_places`` (names in either language, pinyin or codes,
+    comma-separated): what was understood, and what was not, with the text as typed."""
+    picked = _compared_regions(raw_places)
+    regions = picked["regions"]
     rows = selectors.indicators_get(snapshot=choice.current, keys=[NATIONAL] + [(r.scope, r.code) for r in regions])
     national = rows.get(NATIONAL).metrics if rows.get(NATIONAL) else {}
     columns = _columns(regions, rows, national)
+    pending = picked["unknown"] + [a["text"] for a in picked["ambiguous"]]
     return {
         "choice": choice,
         "regions": regions,
         "columns": columns,
         "table": _indicator_table(columns, national),
-        "unknown": unknown,
-        "too_many": too_many,
+        "unknown": picked["unknown"],
+        "ambiguous": picked["ambiguous"],
+        "too_many": picked["too_many"],
         "codes": ",".join(r.code for r in regions),
+        # The text field: what was typed when some of it was not understood, else the places' names.
+        "places_text": raw_places.strip() if pending else ", ".join(r.name for r in regions),
+        "pending_text": ", ".join(pending),
         "years_chart": _years_chart(columns, national),
         "industry_chart": _industry_chart(columns, national),
-        "province_options": list(Province.objects.order_by("code").values_list("code", "name", "name_en")),
-        "cluster_options": [(c.value, str(c.label)) for c in Cluster],
         "max_compared": MAX_COMPARED,
     }
 
 
-def _compared_regions(raw_codes: str) -> tuple[list, list[str], bool]:
-    """The regions named (each once, at most MAX_COMPARED), the codes not understood, and whether some were cut."""
-    regions, unknown = [], []
-    for code in [c for c in raw_codes.replace("，", ",").split(",") if c.strip()][: MAX_COMPARED + 2]:
-        region = region_from_code(code)
-        if region is None:
-            unknown.append(code.strip())
-        elif all((region.scope, region.code) != (r.scope, r.code) for r in regions):
-            regions.append(region)
-    return regions[:MAX_COMPARED], unknown, len(regions) > MAX_COMPARED
+# Places are separated by commas (either width), 、 or semicolons; names may hold spaces (Inner Mongolia).
+_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def _compared_regions(raw: str) -> dict:
+    """The regions named (each once, at most MAX_COMPARED), the texts naming nothing, the texts naming
+    several places (Suzhou: 苏州 and 宿州) with a link for each, and whether some were cut."""
+    regions, unknown, ambiguous = [], [], []
+    texts = [t.strip() for t in _SEPARATORS.split(raw or "") if t.strip()]
+    for text in texts[: MAX_COMPARED + 2]:
+        region, options = _region_named(text)
+        if region is not None:
+            if all((region.scope, region.code) != (r.scope, r.code) for r in regions):
+                regions.append(region)
+        elif options:
+            ambiguous.append({"text": text, "options": options})
+        else:
+            unknown.append(text)
+    for item in ambiguous:
+        kept = ",".join(r.code for r in regions[: MAX_COMPARED - 1])
+        for option in item["options"]:
+            option["url"] = (
+                reverse("portal:compare") + "?" + urlencode({"places": ",".join(filter(None, [kept, option["code"]]))})
+            )
+    return {
+        "regions": regions[:MAX_COMPARED],
+        "unknown": unknown,
+        "ambiguous": ambiguous,
+        "too_many": len(regions) > MAX_COMPARED,
+    }
+
+
+def _region_named(text: str):
+    """(the region ``text`` names, None) or (None, the places it may mean) or (None, [])."""
+    region = region_from_code(text)
+    if region is not None:
+        return region, []
+    places = places_named(text)
+    provinces = [p for p in places if p.scope == "province"]
+    # 吉林 and 海南 name a province and a city (吉林市, 海南州): the province, as the MIIT lists read them.
+    chosen = provinces if len(provinces) == 1 else places
+    if len(chosen) == 1:
+        return region_from_code(chosen[0].code), []
+    return None, [{"code": p.code, "label": place_item(p)["label"]} for p in chosen]
 
 
 def _columns(regions: list, rows: dict, national: dict) -> list[dict]:

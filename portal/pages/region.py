@@ -35,7 +35,8 @@ def region_context(choice, region: Region) -> dict:
         "metrics": metrics,
         "national": national_metrics,
         "is_empty": n == 0,
-        "compare_url": reverse("portal:compare") + f"?codes={region.code}",
+        # "加入对比": this region alone without JavaScript; search.js adds it to the comparison being built.
+        "compare_url": reverse("portal:compare") + f"?places={region.code}",
         "list_url": reverse("portal:enterprise-list") + f"?{region.scope}={region.code}",
     }
     if n == 0:

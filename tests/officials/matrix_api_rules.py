@@ -31,6 +31,9 @@ PUBLIC = {
     ),
     "portal:cluster": Rule(public, methods=("GET",), args=lambda w, v: ["yrd"]),
     "portal:compare": Rule(public, methods=("GET",)),
+    "portal:ranking": Rule(public, methods=("GET",), args=lambda w, v: ["invention_share"]),
+    "portal:search": Rule(public, methods=("GET",)),
+    "portal:search-suggest": Rule(public, methods=("GET",)),
     "portal:enterprise-list": Rule(public, methods=("GET",)),
     "portal:enterprise-list-download": Rule(public, methods=("GET",)),
     "portal:enterprise": Rule(

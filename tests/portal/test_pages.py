@@ -223,7 +223,7 @@ def test_compare_shows_up_to_four_regions_beside_the_nation(client, snapshots):
     assert 'data-region="national/CN"' in page and 'data-region="province/320000"' in page
     assert 'data-region="cluster/gba"' not in page
     unknown = client.get("/compare/", {"codes": "abc"}).content.decode()
-    assert "无法识别的地区代码：abc" in unknown
+    assert "无法识别的地区：abc" in unknown
 
 
 def test_without_any_snapshot_the_home_page_says_so(client, world):

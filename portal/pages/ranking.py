@@ -1,0 +1,82 @@
+"""The ranking of provinces or cities by one indicator of the snapshot, with the national value."""
+
+from types import SimpleNamespace
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from regions.models import Province
+from reports.choices import Scope
+
+from .. import formatting as fmt
+from .. import selectors
+from ..formatting import METRIC_FORMATS
+from ..methodology import INDICATORS
+from .common import NATIONAL, english, names_for
+
+# Every single-number indicator of metrics.md can be ranked; the labels are the methodology page's.
+RANKED = {key: label for key, label, _text in INDICATORS if key in METRIC_FORMATS}
+RANKED["applications_total"] = gettext_lazy("累计专利申请量（件）")
+RANKED["pct_share"] = gettext_lazy("PCT专利占比")
+RANKED = {key: RANKED[key] for key in METRIC_FORMATS}  # in the order of the formats: the panel's
+
+LEVELS = (Scope.PROVINCE.value, Scope.CITY.value)
+# sort parameter → SQL order; the rank is always the peer rank (largest value first), whatever the order.
+SORTS = {
+    "rank": ("rank", "code"),
+    "-rank": ("-rank", "code"),
+    "-enterprise_count": ("-enterprise_count", "code"),
+    "code": ("code",),
+}
+
+
+def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
+    """The page of ``/rankings/<key>/``: ``level`` and ``sort`` as asked, or the defaults with a note."""
+    problems = []
+    if level not in LEVELS:
+        problems.append(_("未知的排名层级“%(value)s”，已按省份排名（可选：province、city）。") % {"value": level})
+        level = Scope.PROVINCE.value
+    if sort not in SORTS:
+        problems.append(_("未知的排序“%(value)s”，已按排名排序。") % {"value": sort})
+        sort = "rank"
+    rows = selectors.indicator_ranking(snapshot=choice.current, scope=level, key=key, order=SORTS[sort])
+    national = selectors.indicators_get(snapshot=choice.current, keys=[NATIONAL]).get(NATIONAL)
+    return {
+        "choice": choice,
+        "key": key,
+        "label": RANKED[key],
+        "level": level,
+        "sort": sort,
+        # The rank and value headers turn the order over; from any other order they go back to the rank.
+        "toggle": "-rank" if sort == "rank" else "rank",
+        "problems": problems,
+        "national_value": (national.metrics if national else {}).get(key),
+        "rows": _rows(rows, level, key, choice.query()),
+        "indicators": [(k, label) for k, label in RANKED.items()],
+    }
+
+
+def _rows(rows: list[dict], level: str, key: str, query: str) -> list[dict]:
+    """Names in the page's language, each city with its province (one query each at most), links and
+    formatted numbers made here: 340 cities through template tags cost more than the query."""
+    names = names_for([SimpleNamespace(**row) for row in rows], level)
+    provinces = {}
+    if level == Scope.CITY:
+        provinces = dict(Province.objects.values_list("code", "name_en" if english() else "name"))
+    # One reverse() for the page, not one per row: every URL of the level differs only in its codes.
+    base = reverse("portal:province", args=["000000"]).removesuffix("000000/")
+    suffix = f"?{query}" if query else ""
+    return [
+        {
+            **row,
+            "name": names.get(row["code"]) or row["name"],
+            "province": provinces.get(f"{row['code'][:2]}0000", "") if level == Scope.CITY else "",
+            "link": f"{base}{row['code'][:2]}0000/{row['code']}/{suffix}"
+            if level == Scope.CITY
+            else f"{base}{row['code']}/{suffix}",
+            "value_text": fmt.metric(key, row["value"]),
+            "count_text": fmt.number(row["enterprise_count"]),
+        }
+        for row in rows
+    ]
