@@ -16,7 +16,7 @@ from ..indicators import (
     PANEL,
     industries_merged,
 )
-from .common import NATIONAL, region_from_code
+from .common import NATIONAL, cut_off_label, partial_year, region_from_code
 from .search import place_item
 
 MAX_COMPARED = 4
@@ -43,7 +43,7 @@ def compare_context(choice, raw_places: str) -> dict:
         # The text field: what was typed when some of it was not understood, else the places' names.
         "places_text": raw_places.strip() if pending else ", ".join(r.name for r in regions),
         "pending_text": ", ".join(pending),
-        "years_chart": _years_chart(columns, national),
+        "years_chart": _years_chart(columns, national, as_of=choice.current.as_of),
         "industry_chart": _industry_chart(columns, national),
         "max_compared": MAX_COMPARED,
     }
@@ -135,8 +135,13 @@ def _indicator_table(columns: list[dict], national: dict) -> list[dict]:
     ]
 
 
-def _years_chart(columns: list[dict], national: dict) -> Chart:
+def _years_chart(columns: list[dict], national: dict, *, as_of) -> Chart:
+    """Applications per enterprise by year; the partial current year is drawn as partial (a dashed last
+    segment, "截至7月31日") rather than as a dive, and left out while the nation has nothing for it yet."""
     years = sorted(national.get("applications_by_year") or {}, key=int)
+    partial = partial_year(as_of)
+    if partial in years and not national["applications_by_year"][partial]:
+        years.remove(partial)
     per_enterprise = []
     for c in columns:
         n = c["m"].get("enterprise_count") or 0
@@ -150,7 +155,11 @@ def _years_chart(columns: list[dict], national: dict) -> Chart:
         series=[{"name": c["name"], "values": v} for c, v in zip(columns, per_enterprise, strict=True)],
         unit=_("件/家"),
         columns=[_("年份")] + [c["name"] for c in columns],
-        rows=[[y] + [fmt.number(v[i], 2) for v in per_enterprise] for i, y in enumerate(years)],
+        rows=[
+            [f"{y}*" if y == partial else y] + [fmt.number(v[i], 2) for v in per_enterprise]
+            for i, y in enumerate(years)
+        ],
+        partial={"index": years.index(partial), "label": cut_off_label(as_of)} if partial in years else None,
     )
 
 

@@ -50,3 +50,20 @@ def test_the_region_profile_draws_its_partial_year_as_partial(client, snapshots,
     assert spec["categories"][-1] == str(AS_OF.year)
     assert spec["partial"]["index"] == len(spec["categories"]) - 1
     assert spec["series"][0]["values"][-1] > 0  # A's utility model of 2023-02
+
+
+def test_the_comparison_lines_end_at_the_cut_off_instead_of_diving_to_zero():
+    from portal.pages.compare import _years_chart
+
+    national = {"applications_by_year": {"2021": 40, "2022": 60, "2023": 20}}
+    columns = [
+        {"name": "江苏", "m": {"enterprise_count": 2, "applications_by_year": {"2021": 4, "2022": 6, "2023": 2}}}
+    ]
+    chart = _years_chart(columns, national, as_of=JULY)
+    assert chart.spec["partial"] == {"index": 2, "label": "截至7月31日"}
+    assert chart.rows[-1][0] == "2023*"
+
+    national["applications_by_year"]["2023"] = 0
+    empty = _years_chart(columns, national, as_of=JULY)
+    assert empty.categories == ["2021", "2022"]
+    assert "partial" not in empty.spec
