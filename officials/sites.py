@@ -159,9 +159,7 @@ class PortalAdminSite(admin.AdminSite):
 
     def _build_app_dict(self, request, label=None):
         app_dict = super()._build_app_dict(request, label)
-        # An app's page gets that app (None when the user may see none of it), the index every app.
-        apps = ([app_dict] if app_dict else []) if label else app_dict.values()
-        for app in apps:
+        for app in app_dict.values():  # every app, or only ``label``'s on an app's page
             app["name"] = THIRD_PARTY_NAMES.get(app.get("app_label"), app["name"])
             for model in app.get("models", []):
                 key = f"{app['app_label']}.{model['object_name'].lower()}"

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from officials.models import Official
+from regions.selectors import division_name
 
 from .selectors import CHANGES_SINCE, workbench_for
 
@@ -43,6 +44,7 @@ def digest_render(official: Official, *, now: datetime.datetime | None = None) -
         context = {
             "official": official,
             "language": language,
+            "province_names": [division_name(province) for province in bench.provinces],
             "bench": bench,
             "since": timezone.localdate(now - CHANGES_SINCE),
             "workbench_url": _admin_url("admin:workbench"),

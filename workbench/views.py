@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from enterprises.validity import VALID_YEARS
+from regions.selectors import division_name
 from reports.selectors import snapshots_stale_for
 from reports.services import snapshots_stale_enqueue
 from utilities.scoping import user_province_codes
@@ -22,10 +23,12 @@ QUEUE_PERMISSION = "enterprises.change_enterprise"
 @require_safe
 def workbench_view(request):
     """工作台: what falls due in the official's provinces, each item a count and a link to where it is done."""
+    bench = workbench_for(request.user)
     context = {
         **admin.site.each_context(request),
         "title": _("工作台"),
-        "bench": workbench_for(request.user),
+        "bench": bench,
+        "province_names": [division_name(province) for province in bench.provinces],
         "valid_years": VALID_YEARS,
         "changes_days": CHANGES_SINCE.days,
         "may_queue": request.user.has_perm(QUEUE_PERMISSION),

@@ -63,3 +63,9 @@ def test_every_admin_page_links_a_favicon_the_app_serves(admin_client):
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert '<link rel="icon" href="/static/officials/favicon.svg"' in page
     assert finders.find("officials/favicon.svg")
+
+
+def test_an_apps_page_names_its_section_too(admin_client):
+    page = admin_client.get(reverse("admin:app_list", args=["axes"])).content.decode()
+    assert "登录保护" in page and "登录失败计数" in page
+    assert admin_client.get(reverse("admin:app_list", args=["enterprises"])).status_code == 200
