@@ -143,3 +143,12 @@ def test_likely_applicants_are_cached_until_the_data_changes(province_world, js_
     assert likely_applicants_cached(js_official, codes) == first  # the same data version: from the cache
     data_changed_mark()  # what every committed change does (reports.receivers)
     assert "镇江新来有限公司" in _names(likely_applicants_cached(js_official, codes))
+
+
+def test_the_waiting_imports_item_lists_the_waiting_previews(province_world, zj_official, client):
+    client.force_login(zj_official)
+    page = client.get(reverse("admin:workbench")).content.decode()
+    records = reverse("admin:imports_importrecord_changelist")
+    assert f"{records}?outcome__exact=previewed" in page
+    listed = client.get(f"{records}?outcome__exact=previewed").context["cl"].result_list
+    assert [record.file_name for record in listed] == ["zhejiang.csv"]
