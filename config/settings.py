@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "portal",
     # The generated 科创力报告 (web page and PDF); reads reports and reuses portal.
     "publications",
+    # The official's workbench and weekly digest: reads every data app, registers its pages with the admin.
+    "workbench",
     # After the data apps: its post_migrate hook gives the role groups the permissions they created.
     "officials",
     # The synthetic dataset, generate_dataset and setup_demo: they drive every app above, so it comes last.
@@ -215,6 +217,8 @@ CELERY_TASK_ROUTES = {
     "reports.outbox_drain": {"queue": "refresh"},
     # Rendering the report PDFs of a new snapshot is long work too: it must not hold up refreshes.
     "publications.snapshot_reports_render": {"queue": "recompute"},
+    # A few dozen short e-mails a week: the refresh workers send them.
+    "workbench.official_digest_send": {"queue": "refresh"},
 }
 # Sending a task must not hold up a save while Redis is down: the request is in the database already
 # (reports/outbox.py), so give up after one quick attempt instead of kombu's retries.
@@ -249,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # The outbox (reports/outbox.py): refreshes and recomputes whose nudge was lost (broker down), and
     # runs whose worker died, are done within a minute of the broker being back.
+    # The officials' weekly digest (workbench/digest.py): Monday morning, Beijing time.
+    "workbench-weekly-digest": {
+        "task": "workbench.official_digest_send",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+    },
     "reports-outbox-drain": {
         "task": "reports.outbox_drain",
         "schedule": float(os.environ.get("REPORTS_OUTBOX_DRAIN_SECONDS", "60")),
@@ -347,6 +356,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")
+# Where the portal is reached from outside: links in e-mails sent outside a request (the weekly digest,
+# the set-password link of create_official --email).
+PORTAL_URL = os.environ.get("DJANGO_PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- E-mail (the officials' weekly digest, set-password links) -----------------------------------------
+# The console backend prints messages (make run, DJANGO_DEBUG=true); production names an SMTP server.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # --- Content-Security-Policy (django-csp) ------------------------------------------------------
 # Only the portal's own files may run or style a page: no inline script or style, no CDN. The chart data

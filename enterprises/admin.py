@@ -3,7 +3,9 @@ from pathlib import Path
 from django.contrib import admin
 from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,6 +23,7 @@ from .forms import DesignationAdminForm, EnterpriseAdminForm, ImportUploadForm
 from .import_kinds import may_write_designations
 from .models import Designation, Enterprise
 from .search import search_condition
+from .validity import DUE_SOON, OVERDUE, validity_condition
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv")
@@ -73,6 +76,47 @@ class EnterpriseBatchFilter(BatchFilter):
     lookup = "designations__batch"
 
 
+class ValidityFilter(admin.SimpleListFilter):
+    """The workbench's 复核 items: validity ending within 90 days, or ended without a result (enterprises.validity)."""
+
+    title = _("有效期")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return ((DUE_SOON, _("90 天内到期")), (OVERDUE, _("已到期，尚无复核结果")))
+
+    def queryset(self, request, queryset):
+        if self.value() in (DUE_SOON, OVERDUE):
+            return queryset.filter(validity_condition(self.value(), today=timezone.localdate()))
+        return queryset
+
+
+class MissingDataFilter(admin.SimpleListFilter):
+    """The workbench's missing-data items: what the indicators need (employees, city, industry) or any patent."""
+
+    title = _("缺少的数据")
+    parameter_name = "missing"
+    CONDITIONS = {
+        "employees": Q(employees__isnull=True),
+        "city": Q(city__isnull=True),
+        "industry": Q(industry_field=""),
+        # A reverse join by name: the enterprises app does not import patents (a lower layer).
+        "patents": Q(patent_applications__isnull=True),
+    }
+
+    def lookups(self, request, model_admin):
+        return (
+            ("employees", _("缺少参保人数")),
+            ("city", _("缺少城市")),
+            ("industry", _("缺少产业领域")),
+            ("patents", _("没有专利")),
+        )
+
+    def queryset(self, request, queryset):
+        condition = self.CONDITIONS.get(self.value() or "")
+        return queryset if condition is None else queryset.filter(condition)
+
+
 class OwnProvincesFilter(admin.RelatedFieldListFilter):
     """The provinces the user answers for (all of them for national roles), to filter the list by, named in
     the page's language.
@@ -98,6 +142,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
     list_display = ("name", "credit_code", "region", "industry_field")
     list_filter = (
         CompletenessFilter,
+        MissingDataFilter,
         EnterpriseBatchFilter,
         "designations__status",
         "industry_field",
@@ -112,9 +157,9 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
     list_select_related = ("province", "city")
     autocomplete_fields = ("province", "city")
     inlines = [DesignationInline]
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("public_profile", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("credit_code", "name", "former_names")}),
+        (None, {"fields": ("credit_code", "name", "former_names", "public_profile")}),
         (_("所在地"), {"fields": ("province", "city")}),
         (_("概况"), {"fields": ("industry_field", "employees", "founded_on")}),
         (_("资本市场"), {"fields": ("listing_board", "stock_code", "primary_financing")}),
@@ -146,6 +191,14 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
 
     class Media:
         css = {"all": ["officials/admin.css"]}
+
+    @admin.display(description=_("公开页面"))
+    def public_profile(self, enterprise: Enterprise):
+        """The enterprise's page on the public site (by its credit code; an incomplete enterprise has none)."""
+        if enterprise.pk is None or not enterprise.credit_code:
+            return _("（有统一社会信用代码后才有公开页面）")
+        url = reverse("portal:enterprise", args=[enterprise.credit_code])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("在门户中查看"))
 
     @admin.display(description=_("所在地"), ordering="province")
     def region(self, enterprise: Enterprise) -> str:
@@ -222,7 +275,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
 class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = DesignationAdminForm
     list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
-    list_filter = ("program", BatchFilter, "status")
+    list_filter = ("program", BatchFilter, "status", ValidityFilter, ("enterprise__province", OwnProvincesFilter))
     search_fields = ("enterprise__name", "=enterprise__credit_code")
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)

@@ -159,7 +159,8 @@ class ImportDecisionView(ImportUploadView):
             )
         words = "，".join(import_counts_words(outcome.counts)) or "—"
         self.model_admin.message_user(request, _("已导入：%(counts)s") % {"counts": words}, messages.SUCCESS)
-        return redirect(self.url_name("changelist"))
+        # The official lands on the record of what was just imported (its counts, and its revert from there).
+        return redirect(admin_urlname(ImportRecord._meta, "change"), record.pk)
 
 
 def closed_message(record: ImportRecord) -> str:

@@ -22,6 +22,17 @@ class Official(models.Model):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     provinces = models.ManyToManyField("regions.Province", blank=True, related_name="+", verbose_name=_("负责省份"))
+    # The official's own preferences (the admin's 我的设置 page): the weekly digest and its language.
+    digest_enabled = models.BooleanField(
+        _("接收每周摘要"), default=True, help_text=_("每周一早上把工作台的待办和本周变化发到账户的电子邮箱")
+    )
+    language = models.CharField(
+        _("摘要语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("留空为简体中文"),
+    )
 
     class Meta:
         verbose_name = _("官员")

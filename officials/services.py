@@ -1,6 +1,8 @@
-"""Writes of the officials app: creating an official's account with its role and provinces."""
+"""Writes of the officials app: creating an official's account with its role and provinces, set-password links."""
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from regions.models import Province
@@ -15,8 +17,10 @@ class OfficialError(ValueError):
 
 
 @transaction.atomic
-def official_set_up(*, username: str, role: str, province_codes: list[str] | tuple[str, ...] = ()) -> Official:
-    """Create or update ``username`` as an official of ``role`` over ``province_codes``.
+def official_set_up(
+    *, username: str, role: str, province_codes: list[str] | tuple[str, ...] = (), email: str | None = None
+) -> Official:
+    """Create or update ``username`` as an official of ``role`` over ``province_codes`` (and ``email``, if given).
 
     The account becomes staff (it signs in to the admin), joins exactly its role's group and keeps its
     password; a new account has an unusable password until one is set (``manage.py changepassword``).
@@ -36,6 +40,12 @@ def official_set_up(*, username: str, role: str, province_codes: list[str] | tup
     if created:
         user.set_unusable_password()
     user.is_staff = True
+    if email is not None:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise OfficialError(f"电子邮箱格式不正确：{email}") from error
+        user.email = email
     user.save()
     official, _created = Official.objects.update_or_create(user=user, defaults={"role": role})
     official.provinces.set(provinces)
@@ -48,3 +58,28 @@ def official_groups_sync(*, official: Official) -> None:
     groups = roles_sync()
     official.user.groups.remove(*groups.values())
     official.user.groups.add(groups[official.role])
+
+
+def password_set_link(user, *, base_url: str) -> str:
+    """A link that lets ``user`` choose a password: Django's password-reset token, valid for
+    ``PASSWORD_RESET_TIMEOUT`` (three days) and spent once the password changes."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("admin:password_set", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)})
+    return f"{base_url.rstrip('/')}{path}"
+
+
+def password_link_send(user, *, base_url: str) -> None:
+    """E-mail ``user`` the link to set their password (``create_official --email``, the officials page)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    if not user.email:
+        raise OfficialError(f"{user.get_username()} 没有电子邮箱")
+    context = {"user": user, "link": password_set_link(user, base_url=base_url)}
+    subject = render_to_string("officials/password_set_subject.txt", context).strip()
+    send_mail(subject, render_to_string("officials/password_set_email.txt", context), None, [user.email])

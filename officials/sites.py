@@ -12,9 +12,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate, logout
+from django.contrib.auth.views import PasswordResetCompleteView, PasswordResetConfirmView
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -101,6 +102,28 @@ class TwoFactorSetupForm(forms.Form):
         return token
 
 
+# Third-party apps and models that have no Chinese names of their own (django-axes, django-otp): named
+# here for the index, the app pages and the navigation sidebar, in the page's language. Their models'
+# Meta is left alone (changing it would ask for migrations in those packages).
+THIRD_PARTY_NAMES = {
+    "axes": _("登录保护"),
+    "axes.accessattempt": _("登录失败计数"),
+    "axes.accesslog": _("登录记录"),
+    "axes.accessfailurelog": _("登录失败记录"),
+    "otp_totp": _("两步验证"),
+    "otp_totp.totpdevice": _("验证器设备"),
+}
+
+
+class PasswordSetView(PasswordResetConfirmView):
+    success_url = reverse_lazy("admin:password_set_done")
+
+
+class PasswordSetDoneView(PasswordResetCompleteView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "login_url": reverse("admin:login")}
+
+
 class PortalAdminSite(admin.AdminSite):
     login_form = TwoFactorAuthenticationForm
     login_template = "officials/login.html"
@@ -108,8 +131,40 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("小巨人科创力门户")
     index_title = _("数据管理")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pages of apps above this one (the workbench), added at start-up by their AppConfig.ready():
+        # this app may not import them (import-linter layers), so they register themselves.
+        self._pages: list[tuple[str, object, str]] = []
+        self.home_page: str | None = None
+
+    def register_page(self, route: str, view, name: str, *, home: bool = False) -> None:
+        """Serve ``view`` at ``route`` as ``admin:<name>``, behind the admin's login and second factor.
+
+        ``home``: the page signing in lands on when no other page was asked for (the official's workbench).
+        """
+        self._pages = [page for page in self._pages if page[2] != name]
+        self._pages.append((route, view, name))
+        if home:
+            self.home_page = name
+
+    def login(self, request, extra_context=None):
+        # Signing in without a page to return to lands on the home page (the workbench), not the index.
+        if self.home_page and "next" not in request.GET and "next" not in request.POST:
+            extra_context = {"next": reverse(f"admin:{self.home_page}", current_app=self.name), **(extra_context or {})}
+        return super().login(request, extra_context)
+
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and not lacks_second_factor(request)
+
+    def _build_app_dict(self, request, label=None):
+        app_dict = super()._build_app_dict(request, label)
+        for app in app_dict.values():  # every app, or only ``label``'s on an app's page
+            app["name"] = THIRD_PARTY_NAMES.get(app.get("app_label"), app["name"])
+            for model in app.get("models", []):
+                key = f"{app['app_label']}.{model['object_name'].lower()}"
+                model["name"] = THIRD_PARTY_NAMES.get(key, model["name"])
+        return app_dict
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
@@ -128,7 +183,18 @@ class PortalAdminSite(admin.AdminSite):
     def get_urls(self):
         # never_cache: the set-up page shows the TOTP secret, which no cache may keep.
         setup = never_cache(self.two_factor_setup_view)
-        return [path("two-factor/", setup, name="two_factor_setup"), *super().get_urls()]
+        from .views import preferences_view
+
+        return [
+            # The set-password link (officials.services.password_link_send): Django's password-reset pages,
+            # open without a session (whoever holds the link's token).
+            path("password-set/<uidb64>/<token>/", PasswordSetView.as_view(), name="password_set"),
+            path("password-set/done/", PasswordSetDoneView.as_view(), name="password_set_done"),
+            path("two-factor/", setup, name="two_factor_setup"),
+            path("preferences/", self.admin_view(preferences_view), name="official_preferences"),
+            *(path(route, self.admin_view(view), name=name) for route, view, name in self._pages),
+            *super().get_urls(),
+        ]
 
     # The session key of the unconfirmed device this session is enrolling: each session gets a secret of
     # its own, so another session of the same account (an old or stolen cookie) never sees it.

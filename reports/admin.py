@@ -9,10 +9,12 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .choices import SnapshotStatus
+from .formatting import scope_code_name, value_text
 from .models import DataState, PendingRecompute, PendingRefresh, ScopeIndicator, Snapshot
 
 
@@ -144,28 +146,48 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
 @admin.register(ScopeIndicator)
 class ScopeIndicatorAdmin(ReadOnlyAdmin):
+    """Computed indicators, read-only; values formatted and codes named (``reports.formatting``)."""
+
     list_display = [
         "scope",
-        "code",
+        "code_text",
         "name",
         "enterprise_count",
         "applications_total",
-        "applications_per_enterprise",
+        "per_enterprise_text",
         "snapshot",
     ]
     list_filter = ["scope", "snapshot"]
     search_fields = ["code", "name"]
     list_select_related = ["snapshot"]
-    readonly_fields = [
+    readonly_fields = fields = [
         "snapshot",
         "scope",
-        "code",
+        "code_text",
         "name",
         "enterprise_count",
         "applications_total",
-        "applications_per_enterprise",
-        "metrics",
+        "per_enterprise_text",
+        "metrics_table",
     ]
+
+    @admin.display(description=_("代码"), ordering="code")
+    def code_text(self, indicator: ScopeIndicator) -> str:
+        name = scope_code_name(indicator.scope, indicator.code)
+        return indicator.code if name == indicator.code else f"{name}（{indicator.code}）"
+
+    @admin.display(description=_("企均专利申请"), ordering="applications_per_enterprise")
+    def per_enterprise_text(self, indicator: ScopeIndicator) -> str:
+        return value_text("applications_per_enterprise", indicator.applications_per_enterprise)
+
+    @admin.display(description=_("指标"))
+    def metrics_table(self, indicator: ScopeIndicator):
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            ((key, value_text(key, value)) for key, value in indicator.metrics.items()),
+        )
+        return format_html('<table class="indicator-metrics">{}</table>', rows)
 
 
 @admin.register(PendingRefresh)

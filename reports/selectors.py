@@ -2,7 +2,9 @@
 
 import datetime
 
-from django.db.models import Count, Exists, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Q, QuerySet, Subquery
+
+from enterprises.models import Enterprise
 
 from .choices import SnapshotStatus
 from .models import DataState, EnterpriseMeasure, PendingRefresh, ScopeIndicator, Snapshot
@@ -112,3 +114,35 @@ def enterprise_percentiles(*, measure: EnterpriseMeasure) -> dict[str, float | N
         **{key: Count("pk", filter=Q(**{f"{key}__lte": getattr(measure, key)})) for key in PERCENTILE_MEASURES},
     )
     return {key: counts[key] / counts["total"] for key in PERCENTILE_MEASURES}
+
+
+def province_data_changed_at(*, province_codes: frozenset[str] | None) -> datetime.datetime | None:
+    """When data of these provinces last changed (an enterprise or one of its designations); all data for None.
+
+    For all provinces this is ``DataState.changed_at`` (every change, patent links too). For some, the
+    newest ``updated_at`` of their enterprises and designations, in one query: a patent relink alone does
+    not move it, which leaves the national mark (the snapshot list's 已过期) as the complete rule.
+    """
+    if province_codes is None:
+        return data_changed_at()
+    newest = Enterprise.objects.filter(province_id__in=province_codes).aggregate(
+        enterprise=Max("updated_at"), designation=Max("designations__updated_at")
+    )
+    stamps = [stamp for stamp in newest.values() if stamp is not None]
+    return max(stamps) if stamps else None
+
+
+def snapshots_stale_for(*, province_codes: frozenset[str] | None) -> QuerySet[Snapshot]:
+    """Older complete snapshots whose full run read the data before these provinces' last change.
+
+    The newest complete snapshot is left out: the outbox refreshes it by itself (``PendingRefresh``).
+    """
+    newest_id = snapshot_newest_complete_id()
+    changed_at = province_data_changed_at(province_codes=province_codes)
+    if newest_id is None or changed_at is None:
+        return Snapshot.objects.none()
+    return (
+        Snapshot.objects.filter(status=SnapshotStatus.COMPLETE, computed_at__lt=changed_at)
+        .exclude(pk=newest_id)
+        .order_by("-as_of")
+    )

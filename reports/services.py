@@ -48,6 +48,7 @@ __all__ = [
     "snapshot_recompute_requested",
     "snapshot_refresh_enterprises",
     "snapshots_prune",
+    "snapshots_stale_enqueue",
 ]
 
 logger = logging.getLogger(__name__)
@@ -283,3 +284,22 @@ def snapshots_prune(*, keep: int) -> int:
 def data_changed_mark(*, at: datetime.datetime | None = None) -> None:
     """Record that the population or its patent links changed (makes older snapshots stale)."""
     DataState.objects.update_or_create(pk=1, defaults={"changed_at": at or timezone.now()})
+
+
+def snapshots_stale_enqueue(*, snapshots) -> list[datetime.date]:
+    """Queue a full recompute of each stale snapshot's date through the outbox (the workbench's button).
+
+    The dates already waiting (``PendingRecompute``) are not asked again; returns the dates newly asked for.
+    The nudge follows the commit; a broker outage leaves them waiting for the next drain.
+    """
+    from . import outbox
+
+    waiting = set(PendingRecompute.objects.values_list("as_of", flat=True))
+    dates = sorted({snapshot.as_of for snapshot in snapshots} - waiting)
+    if not dates:
+        return []
+    with transaction.atomic():
+        for as_of in dates:
+            outbox.recompute_request(as_of=as_of)
+    outbox.kick()
+    return dates

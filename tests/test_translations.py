@@ -14,7 +14,18 @@ from django.urls import reverse
 from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
-SOURCES = ["config", "enterprises", "patents", "regions", "reports", "officials", "utilities", "templates", "demo"]
+SOURCES = [
+    "config",
+    "enterprises",
+    "patents",
+    "regions",
+    "reports",
+    "officials",
+    "utilities",
+    "templates",
+    "demo",
+    "workbench",
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # A Chinese label followed by its English in brackets: "导入 (import)".
 PAIRED = re.compile(r"[\u4e00-\u9fff][^()（）]*\s\((?=[a-z])[a-z][a-z ,;/'-]+\)")
@@ -106,6 +117,7 @@ PAGES = [
     "admin:reports_scopeindicator_changelist",
     "admin:officials_official_changelist",
     "admin:two_factor_setup",
+    "admin:workbench",
 ]
 
 

@@ -76,7 +76,9 @@ def test_confirming_a_preview_applies_it_through_the_service(regions, admin_clie
 
     response = decide(admin_client, record, "confirm")
 
+    # The official lands on the record of this import, not on the enterprise list.
     assert response.status_code == 302
+    assert response["Location"] == reverse("admin:imports_importrecord_change", args=[record.pk])
     assert Enterprise.objects.count() == 2
     assert Enterprise.history.filter(history_user=admin_user).count() == 2
     record.refresh_from_db()

@@ -341,6 +341,25 @@ CUSTOM_ADMIN = {
         variants=("in", "out"),
         payload=lambda w, v, p: {"link": "1", "name": "矩阵未匹配大学", "enterprise": w["enterprise"][v].credit_code},
     ),
+    # The workbench (any staff account; without a role its counts are all empty) and its button that queues
+    # the recompute of stale snapshots (those who curate data), an official's own preferences (a role needed).
+    "admin:workbench": Rule(staff_only(lambda role, method, variant: "ok" if method == "GET" else "method")),
+    "admin:workbench_recompute_stale": Rule(
+        staff_only(
+            lambda role, method, variant: (
+                "method" if method == "GET" else "done" if "enterprises.change_enterprise" in role.perms else "denied"
+            )
+        )
+    ),
+    "admin:official_preferences": Rule(
+        staff_only(
+            lambda role, method, variant: ("ok" if method == "GET" else "done") if _any_role(role) else "denied"
+        ),
+        payload=lambda w, v, p: {"digest_enabled": "on", "language": "en"},
+    ),
+    # The set-password link's pages: open to whoever holds a link; a wrong token shows "invalid link".
+    "admin:password_set": Rule(lambda p, method, variant: "ok", args=lambda w, v: ["MQ", "not-a-token"]),
+    "admin:password_set_done": Rule(lambda p, method, variant: "ok" if method == "GET" else "method"),
     "admin:reports_snapshot_recompute_today": Rule(
         staff_only(
             lambda role, method, variant: (

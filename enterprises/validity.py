@@ -1,0 +1,47 @@
+"""The three-year validity of a 小巨人 designation, and what falls due for 复核 (the review).
+
+Rule (stated on the workbench and in docs/admin-guide.zh.md): a 小巨人 designation is valid for three years
+from its 认定日期 (``designated_on``). One with status 认定通过 (confirmed) whose validity ends within the
+next ``DUE_WITHIN_DAYS`` days is *due for review*; one whose validity has ended and that has no review
+result yet (still 认定通过: neither 复核通过 nor 撤销) is *overdue*. A designation without a known date
+(an announcement not in force yet) has no validity to count, and one that passed review or was revoked
+has its result. The indicators' population rule does not change (metrics.md): an overdue designation
+still counts until a result revokes it.
+"""
+
+import datetime
+
+from django.db.models import Q
+
+from .choices import DesignationStatus, Program
+
+VALID_YEARS = 3
+DUE_WITHIN_DAYS = 90
+
+DUE_SOON = "due"
+OVERDUE = "overdue"
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """``day`` shifted back by whole years; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def validity_condition(which: str, *, today: datetime.date, prefix: str = "") -> Q:
+    """Designations (``prefix`` "designations__" from enterprises) that are ``DUE_SOON`` or ``OVERDUE``.
+
+    Validity ends on ``designated_on`` + 3 years: it ends within 90 days exactly when ``designated_on`` lies
+    in (today - 3 years, today + 90 days - 3 years], and has ended when ``designated_on`` is on or before
+    today - 3 years. Plain date ranges, so the index on the date serves them and no row is computed.
+    """
+    started_before = years_before(today, VALID_YEARS)
+    base = Q(**{f"{prefix}program": Program.LITTLE_GIANT, f"{prefix}status": DesignationStatus.CONFIRMED})
+    if which == DUE_SOON:
+        last = years_before(today + datetime.timedelta(days=DUE_WITHIN_DAYS), VALID_YEARS)
+        return base & Q(**{f"{prefix}designated_on__gt": started_before, f"{prefix}designated_on__lte": last})
+    if which == OVERDUE:
+        return base & Q(**{f"{prefix}designated_on__lte": started_before})
+    raise ValueError(f"unknown validity {which!r}")
