@@ -48,9 +48,9 @@ def foreword(*, name: str, as_of, n, batches: int) -> list[str]:
     return [
         sentence(
             _("本报告分析截至%(date)s%(name)s纳入统计的%(n)s家专精特新“小巨人”企业（第1至%(k)s批）")
-            % {"date": fmt.date(as_of), "name": name, "n": fmt.number(n), "k": batches},
-            _("数据来自工业和信息化部公布的企业名单及这些企业的专利申请、授权、法律状态、引用与许可记录"),
-        ),
+            % {"date": fmt.date(as_of), "name": name, "n": fmt.number(n), "k": batches}
+        )
+        + sentence(_("数据来自工业和信息化部公布的企业名单及这些企业的专利申请、授权、法律状态、引用与许可记录")),
         sentence(
             _("报告从培育成长、科创能力、行业格局、区域版图四个维度描绘这些企业的科技创新"),
             _("并在最后分别为企业和政府提出科创成长建议"),

@@ -52,7 +52,9 @@ class Weakness:
 
     @property
     def label(self) -> str:
-        return str(LABELS[self.key])
+        """The indicator's name as a sentence uses it: lower case in English mid-sentence, not an acronym."""
+        label = str(LABELS[self.key])
+        return label if label[:2].isupper() or not label[:1].isupper() else label[0].lower() + label[1:]
 
     @property
     def relation(self) -> str:
@@ -166,6 +168,7 @@ def _advice_items(advice, weak: list[Weakness], name: str) -> list[tuple[str, st
         tied = sorted((w for w in weak if w.key in keys), key=lambda w: rank[w.key])
         order = rank[tied[0].key] if tied else len(rank)
         lead = say.sentence(str(title))
-        items.append((order, lead, say.sentence(str(text)) + say.sentence(*[w.clause(name) for w in tied])))
+        evidence = "".join(say.sentence(w.clause(name)) for w in tied)
+        items.append((order, lead, say.sentence(str(text)) + evidence))
     items.sort(key=lambda item: item[0])
     return [(lead, text) for _order, lead, text in items]

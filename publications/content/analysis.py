@@ -6,6 +6,7 @@ members summed by batch in SQL); groups the portal does not hold (科创板 and 
 the chapter's notes, never summed into live figures.
 """
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -108,7 +109,7 @@ def _economy_share(report: Report, chapter: Chapter, used: set) -> None:
     chapter.tables.append(
         Table(
             caption=figure_title("2.1", _("占全国经济的比重")),
-            columns=[_("指标"), _whole_name(report), _("全国（参考数据）"), _("占比")],
+            columns=[_("指标"), capfirst(_whole_name(report)), _("全国（参考数据）"), _("占比")],
             rows=rows,
         )
     )
@@ -165,7 +166,7 @@ def _portrait(report: Report, chapter: Chapter, used: set) -> None:
             columns=[
                 _("指标"),
                 _("专精特新中小企业（参考）"),
-                _whole_name(report),
+                capfirst(_whole_name(report)),
                 _("制造业单项冠军（参考）"),
                 _("小巨人÷中小企业"),
                 _("单项冠军÷小巨人"),
@@ -324,7 +325,7 @@ def _influence(report: Report, chapter: Chapter, batches: dict) -> None:
 
 
 def _against_references(report: Report, key: str, used: set) -> tuple[list[str], list]:
-    categories, values = [_whole_name(report)], [report.metrics.get(key)]
+    categories, values = [capfirst(_whole_name(report))], [report.metrics.get(key)]
     if report.scope != Scope.NATIONAL:
         categories.append(_("全国小巨人"))
         values.append(report.national.get(key))

@@ -16,6 +16,7 @@ from reports.choices import Scope
 from reports.metrics import last_complete_year
 
 from .. import narrative as tell
+from .. import sentences as say
 from .advice import weakest, yardstick
 from .structure import A_SHARE_BOARDS, Chapter, Report, Section, _share
 
@@ -154,7 +155,7 @@ def _places(report: Report) -> str:
         )
         whole = pgettext("share of", "全国")
     elif report.scope == Scope.CITY:
-        return ""  # a city's place in its province is the subject of its chapter 2
+        return _city_place(report)
     else:
         scope, codes = (
             (Scope.CITY, None) if report.scope == Scope.PROVINCE else selectors.cluster_member_keys(report.code)
@@ -171,4 +172,26 @@ def _places(report: Report) -> str:
     total = sum(r.enterprise_count for r in rows)
     return tell.finding_places(
         names=[names.get(r.code, r.name) for r in rows], total=total, share=_share(total, n), whole=whole, second=second
+    )
+
+
+def _city_place(report: Report) -> str:
+    """A city's share of its province and its rank among the province's cities."""
+    snapshot, n = report.snapshot, report.metrics.get("enterprise_count") or 0
+    cities = [
+        r
+        for r in selectors.scope_rows(snapshot=snapshot, scope=Scope.CITY, prefix=report.code[:2])
+        if r.enterprise_count
+    ]
+    rank = next((i for i, c in enumerate(cities, start=1) if c.code == report.code), None)
+    key = (Scope.PROVINCE.value, f"{report.code[:2]}0000")
+    province = selectors.indicators_get(snapshot=snapshot, keys=[key]).get(key)
+    if province is None or not rank:
+        return ""
+    return say.city_within_province(
+        name=report.name,
+        province=report.parent_name,
+        share=_share(n, province.enterprise_count),
+        rank=rank,
+        cities=len(cities),
     )

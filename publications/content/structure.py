@@ -101,6 +101,13 @@ class Report:
         return _("%(name)s专精特新“小巨人”企业科创力报告") % {"name": self.name}
 
     def number_chapters(self) -> None:
+        """Number the chapters after the foreword and findings, and drop the space an English sentence ends
+        with (kept for joining sentences): at a paragraph's end WeasyPrint justified it into a line break."""
+        for chapter in self.chapters:
+            chapter.paragraphs = [p.strip() for p in chapter.paragraphs]
+            for section in chapter.sections:
+                section.paragraphs = [p.strip() for p in section.paragraphs]
+                section.items = [(lead, text.strip()) for lead, text in section.items]
         numbered = [c for c in self.chapters if c.numbered]
         for number, chapter in enumerate(numbered, start=1):
             chapter.number = number

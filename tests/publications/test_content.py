@@ -142,3 +142,38 @@ def test_the_english_report_is_english(snapshots):
         text = text.replace(name, "")
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
     assert "Nanjing has the most" in text
+
+
+FINDINGS = ["最新培育进展", "行业表现", "资本市场", "科技贡献", "科创画像", "区域版图", "科创成长建议"]
+
+
+@pytest.mark.parametrize(
+    "scope,code", [("national", "CN"), ("province", "320000"), ("city", "320500"), ("cluster", "yrd")]
+)
+def test_every_scope_has_the_seven_findings_chapter_02_and_both_recommendations(snapshots, scope, code):
+    report = build(scope, code, snapshots)
+    assert [s.title for s in chapter(report, "findings").sections] == FINDINGS
+    assert all(s.paragraphs and s.paragraphs[0] for s in chapter(report, "findings").sections)
+    captions = [t.caption for t in chapter(report, "capability").tables] + [
+        c.title for c in chapter(report, "capability").charts
+    ]
+    assert [c[:6] for c in captions] == ["图表2.1 ", "图表2.2 ", "图表2.3 ", "图表2.4 ", "图表2.5 ", "图表2.6 "] + [
+        "图表2.7 ",
+        "图表2.7 ",
+        "图表2.9 ",
+    ]
+    advice = chapter(report, "advice")
+    assert [s.title for s in advice.sections] == ["对企业的建议", "对政府的建议"]
+    assert [len(s.items) for s in advice.sections] == [4, 3]
+
+
+def test_recommendations_start_with_the_scope_s_weakest_indicator(snapshots):
+    # 江苏's growth rate (73.2%) is 26.8 points below the nation's, its grant rate (25.0%) 8.3 points: the
+    # recommendation on growing the technology base leads, then the one on quality.
+    report = build("province", "320000", snapshots)
+    items = chapter(report, "advice").sections[0].items
+    assert items[0][0] == "从数百件走向数千件：扩大技术体量。"
+    assert "江苏省的专利增长率为73.2%，低于全国平均26.8个百分点。" in items[0][1]
+    assert items[1][0] == "系统保护创新成果：提升技术质量。"
+    assert "江苏省的发明专利授权率为25.0%，低于全国平均8.3个百分点。" in items[1][1]
+    assert "低于全国平均" not in items[-1][1]  # a recommendation no weak indicator calls for comes last

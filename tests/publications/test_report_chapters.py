@@ -46,7 +46,7 @@ def test_the_national_and_a_province_pdf_carry_findings_chapter_02_and_04(region
         (en, ("Recommendations", "Forenterprises", "Forgovernment")),
     ):
         assert all(w in text for w in words), words
-    assert "最需补强的是" in zh and "theweakestare" in en
+    assert "最需补强的是" in zh and "theweakestpointsare" in en and "aboveall" in en
     # Reference figures are named with their source; the national report says what share of China it is.
     assert "智慧芽《2023年专精特新“小巨人”企业科创力报告》" in zh and "科创板（参考）" in zh
     assert "2022年公开的专利申请占全国的" in zh
