@@ -21,6 +21,9 @@ class Chart:
     rows: list[list[str]] = field(default_factory=list)
     caption: str = ""
     tall: bool = False
+    # Horizontal reference lines across a bar chart: (label, value), e.g. the average of all 小巨人. The PDF
+    # draws them (publications/svg.py); a page shows the same values in the chart's table.
+    lines: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def data_id(self) -> str:

@@ -192,9 +192,10 @@ def _batch_values(report: Report, batches: dict, key: str) -> list:
 
 
 def _scale(report: Report, chapter: Chapter, batches: dict, used: set) -> None:
+    """2.3: per batch and for 科创板/北交所 (reference) bars; the scope's averages as lines (and table rows)."""
     keys = ("applications_per_enterprise", "valid_inventions_per_enterprise")
-    categories = _batch_categories(report, batches)
-    series = {key: _batch_values(report, batches, key) for key in keys}
+    categories = [batch_label(b) for b in _batch_keys(batches)]
+    series = {key: [batches[b].get(key) for b in _batch_keys(batches)] for key in keys}
     for group in (STAR, BSE):
         if _ref(report, group, keys[0]) is None:
             continue
@@ -203,6 +204,8 @@ def _scale(report: Report, chapter: Chapter, batches: dict, used: set) -> None:
         for key in keys:
             series[key].append(_ref_value(report, group, key))
     labels = (_("专利申请总量（件/家）"), _("有效发明专利（件/家）"))
+    whole = _chart_whole(report)
+    averages = [report.metrics.get(key) for key in keys]
     chart = Chart(
         id="capability-scale",
         title=figure_title("2.3", _("各批次技术体量与科创板、北交所比较")),
@@ -213,7 +216,17 @@ def _scale(report: Report, chapter: Chapter, batches: dict, used: set) -> None:
         columns=[_("分组"), *labels],
         rows=[
             [c, fmt.metric(keys[0], a), fmt.metric(keys[1], v)]
-            for c, a, v in zip(categories, series[keys[0]], series[keys[1]], strict=True)
+            for c, a, v in zip(
+                [*categories, whole], [*series[keys[0]], averages[0]], [*series[keys[1]], averages[1]], strict=True
+            )
+        ],
+        lines=[
+            (
+                capfirst(_("%(name)s平均 %(value)s") % {"name": _whole_name(report), "value": fmt.metric(key, value)}),
+                value,
+            )
+            for key, value in zip(keys, averages, strict=True)
+            if value is not None
         ],
     )
     chapter.charts.append(chart)

@@ -288,6 +288,7 @@ EN = {
     "其专利申请量%(relations)s": "with applications per enterprise %(relations)s",
     "%(value)s%(unit)s": "%(value)s %(unit)s",
     "标“参考”的数字不是门户计算的，来源如下：": "Figures marked “ref.” are not computed by the portal. Their sources:",
+    "%(name)s平均 %(value)s": "%(name)s average: %(value)s",
 }
 # Entries with a context (pgettext): words that other catalogues translate differently out of context.
 EN_CONTEXT = {
