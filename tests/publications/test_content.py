@@ -12,6 +12,7 @@ from enterprises.choices import DesignationStatus
 from patents.models import Patent
 from publications import services
 from publications.content import ReportNotFound
+from publications.models import ReferenceFigure
 from reports import services as report_services
 from reports.models import ScopeIndicator
 from tests.portal.conftest import AS_OF
@@ -177,3 +178,33 @@ def test_recommendations_start_with_the_scope_s_weakest_indicator(snapshots):
     assert items[1][0] == "系统保护创新成果：提升技术质量。"
     assert "江苏省的发明专利授权率为25.0%，低于全国平均8.3个百分点。" in items[1][1]
     assert "低于全国平均" not in items[-1][1]  # a recommendation no weak indicator calls for comes last
+
+
+def test_without_reference_figures_chapter_02_shows_live_figures_only(snapshots):
+    ReferenceFigure.objects.all().delete()
+    report = build("national", "CN", snapshots)
+    capability = chapter(report, "capability")
+    assert capability.tables == [] and capability.notes == []  # 2.1 and 2.2 need the reference figures
+    assert not any("参考" in c for chart in capability.charts for c in chart.categories)
+    assert [c.title[:6] for c in capability.charts] == [
+        "图表2.3 ",
+        "图表2.4 ",
+        "图表2.5 ",
+        "图表2.6 ",
+        "图表2.7 ",
+        "图表2.7 ",
+        "图表2.9 ",
+    ]
+
+
+def test_reference_bars_carry_the_seeded_values_and_their_source(snapshots):
+    report = build("national", "CN", snapshots)
+    capability = chapter(report, "capability")
+    scale = next(c for c in capability.charts if c.id == "capability-scale")
+    star = scale.categories.index("科创板（参考）")
+    assert [s["values"][star] for s in scale.series] == [396, 109]
+    assert [line[1] for line in scale.lines] == [
+        report.metrics["applications_per_enterprise"],
+        report.metrics["valid_inventions_per_enterprise"],
+    ]
+    assert any("智慧芽《2023年专精特新“小巨人”企业科创力报告》" in note for note in capability.notes)
