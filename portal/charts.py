@@ -23,6 +23,9 @@ class Chart:
     tall: bool = False
     # The category drawn as partial (the current year up to the cut-off): its index and label ("截至7月31日").
     partial: dict | None = None
+    # Horizontal reference lines across a bar chart: (label, value), e.g. the average of all 小巨人. The PDF
+    # draws them (publications/svg.py); a page shows the same values in the chart's table.
+    lines: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def data_id(self) -> str:

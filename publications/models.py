@@ -11,6 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from reports.models import Snapshot
 
+from .choices import ReferenceGroup, ReferenceMeasure
+
 
 def report_upload_to(instance: "RenderedReport", filename: str) -> str:
     # Keyed by snapshot id: pruning a snapshot removes its directory's files (receivers.py).
@@ -49,3 +51,33 @@ class RenderedReport(models.Model):
     def is_fresh(self) -> bool:
         """Rendered from the snapshot's current data (no refresh since)."""
         return self.computed_at == self.snapshot.data_read_at
+
+
+class ReferenceFigure(models.Model):
+    """A published figure for a group the portal does not hold as data (科创板 firms, 单项冠军, national
+    totals …), with its source and date.
+
+    The report shows these beside its live figures, always with their source in a note and never summed
+    into them. A national administrator adds a row with a newer ``as_of`` when a newer source appears; a
+    report reads the newest row of each (group, measure) not after its own date.
+    """
+
+    group = models.CharField(_("对象"), max_length=20, choices=ReferenceGroup.choices)
+    measure = models.CharField(_("指标"), max_length=40, choices=ReferenceMeasure.choices)
+    value = models.DecimalField(
+        _("数值"), max_digits=18, decimal_places=6, help_text=_("占比和比率填小数（45.4%填0.454）")
+    )
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    source = models.CharField(_("来源"), max_length=300)
+    as_of = models.DateField(_("截止日期"), help_text=_("数值所对应的日期"))
+
+    class Meta:
+        verbose_name = _("参考数据")
+        verbose_name_plural = pgettext_lazy("plural", "参考数据")
+        ordering = ["group", "measure", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "measure", "as_of"], name="reference_one_per_group_measure_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} · {self.get_measure_display()} @ {self.as_of}"

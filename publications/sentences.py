@@ -11,6 +11,7 @@ by their relative difference ("高于全国平均12.3%").
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal import formatting as fmt
@@ -73,11 +74,12 @@ def join(parts: list[str]) -> str:
 
 
 def sentence(*clauses: str) -> str:
-    """Clauses of one sentence: "，" between them and "。" at the end (", " and "." in English)."""
+    """Clauses of one sentence: "，" between them and "。" at the end (", " and "." in English). An English
+    sentence starts with a capital even when its first clause starts with a name written lower case."""
     clauses = [c for c in clauses if c]
     if not clauses:
         return ""
-    return _("，").join(clauses) + _("。")
+    return capfirst(_("，").join(clauses) + _("。"))
 
 
 # --- Headline --------------------------------------------------------------------------------------

@@ -57,6 +57,37 @@ STYLE = Style(
 )
 
 
+LINE_COLOURS = ("#c0392b", "#7d3c98")
+
+
+class _BarWithLines(pygal.Bar):
+    """A bar chart with horizontal reference lines (``Chart.lines``), drawn over the bars with their labels."""
+
+    reference_lines: tuple = ()
+
+    def _plot(self):
+        super()._plot()
+        for index, (label, value) in enumerate(self.reference_lines):
+            y = self.view.y(value)
+            if y is None:
+                continue
+            colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+            self.svg.node(
+                self.nodes["plot"],
+                "path",
+                d=f"M0 {y:.2f} h{self.view.width:.2f}",
+                style=f"stroke:{colour};stroke-width:1.2;stroke-dasharray:6,3;fill:none",
+            )
+            text = self.svg.node(
+                self.nodes["plot"],
+                "text",
+                x=f"{self.view.width - 4:.2f}",
+                y=f"{y - 4:.2f}",
+                style=f"text-anchor:end;fill:{colour};font-size:10px;font-family:{FONT}",
+            )
+            text.text = label
+
+
 def _wide_chars(text: str) -> int:
     return sum(1 for ch in text if ord(ch) >= 0x2E80)
 
@@ -121,9 +152,11 @@ def chart_svg(chart: Chart) -> str:
         plot = pygal.Line(height=260, dots_size=3, show_x_guides=False, **options)
         plot.x_labels = categories
     else:  # "bar", "grouped"
-        plot = pygal.Bar(
+        plot = _BarWithLines(
             height=260, show_x_guides=False, x_label_rotation=0 if len(categories) <= 10 else 30, **options
         )
+        # Set on the instance, not passed as an option: pygal refuses options it does not know.
+        object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
         plot.x_labels = categories
     for name, values in series:
         plot.add(name, [v if v is not None else None for v in values])

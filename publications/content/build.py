@@ -14,7 +14,11 @@ from reports.choices import NATIONAL_CODE, Scope
 from reports.models import Snapshot
 
 from .. import sentences as say
+from ..selectors import reference_figures
+from .advice import advice_chapter
+from .analysis import capability_chapter
 from .capability import _appendix, _globalisation, _innovation, _leading_cities, _representatives, _series
+from .findings import findings_chapter, foreword_chapter
 from .market import _capital, _industries, _places, _population
 from .structure import LEADING_CITIES, NATIONAL, Report, _peer_kind
 
@@ -53,6 +57,7 @@ def report_build(*, region: Region, snapshot: Snapshot) -> Report:
         headline="",
         chapters=[],
         parent_name=parent_name,
+        references=reference_figures(as_of=snapshot.as_of),
     )
     if report.is_empty:
         report.headline = say.sentence(
@@ -60,15 +65,19 @@ def report_build(*, region: Region, snapshot: Snapshot) -> Report:
             % {"date": fmt.date(snapshot.as_of), "name": region.name}
         )
         report.chapters = [_appendix(report)]
+        report.number_chapters()
         return report
     peers = _peer_rows(report, row)
     report.headline = _headline(report, row, peers)
     report.chapters = [
+        foreword_chapter(report),
+        findings_chapter(report),
         _population(report),
         _places(report),
         _industries(report),
         _capital(report),
         _innovation(report, peers),
+        capability_chapter(report),
         _globalisation(report),
         _series(report),
         _representatives(report),
@@ -77,7 +86,8 @@ def report_build(*, region: Region, snapshot: Snapshot) -> Report:
         cities = _leading_cities(report)
         if cities:
             report.chapters.append(cities)
-    report.chapters.append(_appendix(report))
+    report.chapters += [advice_chapter(report), _appendix(report)]
+    report.number_chapters()
     return report
 
 

@@ -21,6 +21,7 @@ from reports.choices import Scope
 from reports.metrics import last_complete_year
 
 from .. import sentences as say
+from .analysis import figure_title
 from .structure import FRACTIONS, LEADING_CITIES, Chapter, CityProfile, Report, Table, _peer_kind, _rank
 
 # --- 5. Innovation capability ------------------------------------------------------------------------
@@ -127,6 +128,8 @@ def _globalisation(report: Report) -> Chapter:
         )
     )
     pct_chart, overseas_chart = bucket_charts(m, pct_id="global-pct", overseas_id="global-overseas", shares_of=n)
+    for chart in (pct_chart, overseas_chart):
+        chart.title = figure_title("2.8", chart.title)
     chapter.charts += [pct_chart, overseas_chart]
     for chart in (pct_chart, overseas_chart):
         chapter.tables.append(Table(caption=chart.title, columns=chart.columns, rows=chart.rows))
@@ -302,8 +305,13 @@ def _appendix(report: Report) -> Chapter:
         Table(
             caption=_("数据来源"),
             columns=[_("来源"), _("说明")],
-            rows=[[str(a), str(b)] for a, b in methodology.SOURCES[:-1]],
+            rows=[[str(a), _report_source(str(a), str(b))] for a, b in methodology.SOURCES[:-1]],
         )
     )
     chapter.notes.append(_("报告中的图表由服务器以矢量图（SVG）绘制；企业名单与指标可在门户中逐项查阅。"))
     return chapter
+
+
+def _report_source(label: str, text: str) -> str:
+    # The methodology page names the file the divisions come from; a printed report names no repository path.
+    return _("国家标准GB/T 2260行政区划代码。") if label == _("行政区划") else text

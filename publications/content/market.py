@@ -274,7 +274,7 @@ def _industries(report: Report) -> Chapter:
             unit=_("件"),
         )
     )
-    chapter.notes.append(_("电力装备、农机装备、高档数控机床和机器人合并为高端机械装备，与报告一致。"))
+    chapter.notes.append(_("电力装备、农机装备、高档数控机床和机器人合并为高端机械装备。"))
     return chapter
 
 

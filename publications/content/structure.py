@@ -47,6 +47,15 @@ class CityProfile:
 
 
 @dataclass
+class Section:
+    """A titled part of a chapter: one finding of 核心发现, one group of recommendations."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    items: list[tuple[str, str]] = field(default_factory=list)  # (lead in bold, text)
+
+
+@dataclass
 class Chapter:
     key: str
     title: str
@@ -55,6 +64,10 @@ class Chapter:
     tables: list[Table] = field(default_factory=list)
     profiles: list[CityProfile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    numbered: bool = True  # the foreword and the findings come before chapter 1, without a number
+    number: int | None = None  # set by ``Report.number_chapters``
+    tables_first: bool = False  # chapter 02 numbers its tables (2.1, 2.2) before its charts (2.3 …)
 
     @property
     def anchor(self) -> str:
@@ -72,6 +85,8 @@ class Report:
     headline: str
     chapters: list[Chapter]
     parent_name: str = ""
+    # Reference figures as of the snapshot's date: {(group, measure): publications.selectors.Reference}
+    references: dict = field(default_factory=dict)
 
     @property
     def as_of(self) -> datetime.date:
@@ -84,6 +99,18 @@ class Report:
     @property
     def title(self) -> str:
         return _("%(name)s专精特新“小巨人”企业科创力报告") % {"name": self.name}
+
+    def number_chapters(self) -> None:
+        """Number the chapters after the foreword and findings, and drop the space an English sentence ends
+        with (kept for joining sentences): at a paragraph's end WeasyPrint justified it into a line break."""
+        for chapter in self.chapters:
+            chapter.paragraphs = [p.strip() for p in chapter.paragraphs]
+            for section in chapter.sections:
+                section.paragraphs = [p.strip() for p in section.paragraphs]
+                section.items = [(lead, text.strip()) for lead, text in section.items]
+        numbered = [c for c in self.chapters if c.numbered]
+        for number, chapter in enumerate(numbered, start=1):
+            chapter.number = number
 
 
 class ReportNotFound(LookupError):

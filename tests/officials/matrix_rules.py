@@ -85,6 +85,8 @@ ADMIN_MODELS = {
     "reports_datastate": Admin("reports.datastate", allows=frozenset({"view"})),
     # Roles and provinces of officials: national administrators only.
     "officials_official": Admin("officials.official", national_only=True),
+    # Reference figures of the report (科创板 firms, national totals …): national administrators only.
+    "publications_referencefigure": Admin("publications.referencefigure", national_only=True),
 }
 
 

@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 from imports.models import ImportRecord
 from officials.roles import GROUP_NAMES
 from officials.services import official_set_up
+from publications.models import ReferenceFigure
 from regions.models import City, Province
 from reports.models import DataState, PendingRecompute, PendingRefresh
 from reports.services import snapshot_compute
@@ -191,6 +192,7 @@ def world_build() -> dict:
     }
     world["datastate"] = {"one": DataState.objects.update_or_create(pk=1, defaults={"changed_at": now})[0]}
     world["official"] = {"one": users["provincial"].official}
+    world["referencefigure"] = {"one": ReferenceFigure.objects.order_by("pk").first()}  # seeded by migration
     world["user"] = {"one": users["staff"]}
     world["group"] = {"one": Group.objects.get(name=GROUP_NAMES["analyst"])}
     world["tokenproxy"] = {"one": users["staff"]}  # the admin's token pages are keyed by the user's id

@@ -65,6 +65,7 @@ ADD_TWEAKS = {
     "city": lambda w: {"code": "320599", "name": "矩阵市", "short_name": "矩阵", "slug": "juzhenshi"},
     "official": lambda w: {"user": str(w["users"]["staff"].pk), "role": "analyst"},
     "group": lambda w: {"name": "矩阵新组"},
+    "referencefigure": lambda w: {"as_of": "2099-12-31"},
 }
 STRICT_DONE = ("admin-form", "admin-add", "delete-selected")  # an admin form that succeeds redirects
 

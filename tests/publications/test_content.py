@@ -12,6 +12,7 @@ from enterprises.choices import DesignationStatus
 from patents.models import Patent
 from publications import services
 from publications.content import ReportNotFound
+from publications.models import ReferenceFigure
 from reports import services as report_services
 from reports.models import ScopeIndicator
 from tests.portal.conftest import AS_OF
@@ -29,21 +30,30 @@ def keys(report):
     return [c.key for c in report.chapters]
 
 
+def chapter(report, key):
+    return next(c for c in report.chapters if c.key == key)
+
+
 def test_the_national_report_has_every_chapter_and_the_leading_cities(snapshots):
     report = build("national", "CN", snapshots)
     assert keys(report) == [
+        "foreword",
+        "findings",
         "population",
         "places",
         "industries",
         "capital",
         "innovation",
+        "capability",
         "globalisation",
         "series",
         "representatives",
         "cities",
+        "advice",
         "appendix",
     ]
-    cities = report.chapters[8].profiles
+    assert [c.number for c in report.chapters[:3]] == [None, None, 1]
+    cities = chapter(report, "cities").profiles
     # Three cities have members, one each (苏州, 深圳, 南京): ties in code order.
     assert [p.code for p in cities] == ["320100", "320500", "440300"]
     assert report.headline.startswith("截至2023年7月31日，全国共有3家专精特新“小巨人”企业纳入统计")
@@ -57,12 +67,12 @@ def test_a_province_report_profiles_its_cities_and_a_city_report_does_not(snapsh
     suzhou = build("city", "320500", snapshots)
     assert "cities" not in keys(suzhou)
     assert suzhou.parent_name == "江苏省"
-    assert any("占江苏省的50.0%" in p for p in suzhou.chapters[1].paragraphs)
+    assert any("占江苏省的50.0%" in p for p in chapter(suzhou, "places").paragraphs)
 
 
 def test_a_cluster_report_lists_its_members(snapshots):
     report = build("cluster", "yrd", snapshots)
-    places = report.chapters[1]
+    places = chapter(report, "places")
     assert places.tables[0].rows[0][1] == "江苏省"
     assert "长三角的1个成员中，江苏省企业最多，有2家，占100.0%。" in places.paragraphs
 
@@ -73,12 +83,12 @@ def test_the_report_and_the_overview_chart_the_same_batches(world, client):
     snapshot = report_services.snapshot_compute(as_of=AS_OF)
     overview = client.get(reverse("portal:overview")).context["charts"]["batches"]
     report = services.report_content(scope="national", code="CN", snapshot=snapshot, language="zh-hans")
-    chart = next(c for c in report.chapters[0].charts if c.id == "population-batches")
+    chart = next(c for c in chapter(report, "population").charts if c.id == "population-batches")
     # The batches of the counted population (batch_counts of metrics.md), with the same numbers on both.
     assert chart.categories == overview.categories == ["第1批", "第2批", "第3批"]
     assert chart.rows == overview.rows
     # The sentence still names every announced batch, the fourth among those not counted.
-    assert report.chapters[0].paragraphs[0].startswith("第1至4批共公示5家企业，其中2家未通过复核")
+    assert chapter(report, "population").paragraphs[0].startswith("第1至4批共公示5家企业，其中2家未通过复核")
 
 
 def test_every_headline_number_is_the_stored_one(snapshots):
@@ -96,7 +106,7 @@ def test_every_headline_number_is_the_stored_one(snapshots):
 
 def test_industries_are_shown_with_high_end_machinery_merged(snapshots):
     report = build("national", "CN", snapshots)
-    categories = report.chapters[2].charts[0].categories
+    categories = chapter(report, "industries").charts[0].categories
     assert "高端机械装备" in categories
     assert "电力装备" not in categories and "农机装备" not in categories
 
@@ -133,3 +143,68 @@ def test_the_english_report_is_english(snapshots):
         text = text.replace(name, "")
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
     assert "Nanjing has the most" in text
+
+
+FINDINGS = ["最新培育进展", "行业表现", "资本市场", "科技贡献", "科创画像", "区域版图", "科创成长建议"]
+
+
+@pytest.mark.parametrize(
+    "scope,code", [("national", "CN"), ("province", "320000"), ("city", "320500"), ("cluster", "yrd")]
+)
+def test_every_scope_has_the_seven_findings_chapter_02_and_both_recommendations(snapshots, scope, code):
+    report = build(scope, code, snapshots)
+    assert [s.title for s in chapter(report, "findings").sections] == FINDINGS
+    assert all(s.paragraphs and s.paragraphs[0] for s in chapter(report, "findings").sections)
+    captions = [t.caption for t in chapter(report, "capability").tables] + [
+        c.title for c in chapter(report, "capability").charts
+    ]
+    assert [c[:6] for c in captions] == ["图表2.1 ", "图表2.2 ", "图表2.3 ", "图表2.4 ", "图表2.5 ", "图表2.6 "] + [
+        "图表2.7 ",
+        "图表2.7 ",
+        "图表2.9 ",
+    ]
+    advice = chapter(report, "advice")
+    assert [s.title for s in advice.sections] == ["对企业的建议", "对政府的建议"]
+    assert [len(s.items) for s in advice.sections] == [4, 3]
+
+
+def test_recommendations_start_with_the_scope_s_weakest_indicator(snapshots):
+    # 江苏's growth rate (73.2%) is 26.8 points below the nation's, its grant rate (25.0%) 8.3 points: the
+    # recommendation on growing the technology base leads, then the one on quality.
+    report = build("province", "320000", snapshots)
+    items = chapter(report, "advice").sections[0].items
+    assert items[0][0] == "从数百件走向数千件：扩大技术体量。"
+    assert "江苏省的专利增长率为73.2%，低于全国平均26.8个百分点。" in items[0][1]
+    assert items[1][0] == "系统保护创新成果：提升技术质量。"
+    assert "江苏省的发明专利授权率为25.0%，低于全国平均8.3个百分点。" in items[1][1]
+    assert "低于全国平均" not in items[-1][1]  # a recommendation no weak indicator calls for comes last
+
+
+def test_without_reference_figures_chapter_02_shows_live_figures_only(snapshots):
+    ReferenceFigure.objects.all().delete()
+    report = build("national", "CN", snapshots)
+    capability = chapter(report, "capability")
+    assert capability.tables == [] and capability.notes == []  # 2.1 and 2.2 need the reference figures
+    assert not any("参考" in c for chart in capability.charts for c in chart.categories)
+    assert [c.title[:6] for c in capability.charts] == [
+        "图表2.3 ",
+        "图表2.4 ",
+        "图表2.5 ",
+        "图表2.6 ",
+        "图表2.7 ",
+        "图表2.7 ",
+        "图表2.9 ",
+    ]
+
+
+def test_reference_bars_carry_the_seeded_values_and_their_source(snapshots):
+    report = build("national", "CN", snapshots)
+    capability = chapter(report, "capability")
+    scale = next(c for c in capability.charts if c.id == "capability-scale")
+    star = scale.categories.index("科创板（参考）")
+    assert [s["values"][star] for s in scale.series] == [396, 109]
+    assert [line[1] for line in scale.lines] == [
+        report.metrics["applications_per_enterprise"],
+        report.metrics["valid_inventions_per_enterprise"],
+    ]
+    assert any("智慧芽《2023年专精特新“小巨人”企业科创力报告》" in note for note in capability.notes)

@@ -6,7 +6,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from portal.charts import Chart
 from publications import rendering, services
+from publications.svg import chart_svg
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,16 @@ def test_a_local_file_named_by_the_document_is_not_read_and_the_report_still_ren
     fonts = {str(font["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
     assert any("CJK" in font for font in fonts), fonts
     assert pages > 3
+
+
+def test_a_bar_chart_draws_its_reference_lines_with_their_labels():
+    chart = Chart(
+        id="t",
+        title="t",
+        kind="grouped",
+        categories=["第1批", "第2批"],
+        series=[{"name": "a", "values": [1.0, 3.0]}],
+        lines=[("全部小巨人平均 2.0", 2.0)],
+    )
+    svg = chart_svg(chart)
+    assert "全部小巨人平均 2.0" in svg and "stroke-dasharray:6,3" in svg

@@ -1,0 +1,93 @@
+"""Reads of the publications app's own tables."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+
+from enterprises.choices import ListingBoard
+from portal.selectors import measure_filter
+from reports.choices import Scope
+from reports.metrics import scope_metrics
+from reports.models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
+
+from .choices import FRACTION_MEASURES
+from .models import ReferenceFigure
+
+A_SHARE_BOARDS = (ListingBoard.MAIN, ListingBoard.CHINEXT, ListingBoard.STAR, ListingBoard.BSE)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference figure as a report uses it: a float value and where it comes from."""
+
+    group: str
+    measure: str
+    value: float
+    unit: str
+    source: str
+    as_of: datetime.date
+
+    @property
+    def fraction(self) -> bool:
+        return self.measure in FRACTION_MEASURES
+
+
+def reference_figures(*, as_of: datetime.date) -> dict[tuple[str, str], Reference]:
+    """The newest figure of each (group, measure) dated on or before ``as_of`` (one query, DISTINCT ON)."""
+    rows = (
+        ReferenceFigure.objects.filter(as_of__lte=as_of)
+        .order_by("group", "measure", "-as_of")
+        .distinct("group", "measure")
+    )
+    return {
+        (r.group, r.measure): Reference(r.group, r.measure, float(r.value), r.unit, r.source, r.as_of) for r in rows
+    }
+
+
+# The per-enterprise measure columns a group's metrics are summed from (the names ``scope_metrics`` reads).
+_SUMMED = (
+    "applications",
+    "invention_applications",
+    "granted_inventions",
+    "valid_inventions",
+    "citations",
+    "licenses",
+    "transfers",
+    "pct_applications",
+    "overseas_markets",
+)
+
+
+def _sums(*, snapshot: Snapshot) -> dict:
+    sums = {"n": Count("pk")}
+    sums.update({column: Sum(column) for column in _SUMMED})
+    sums.update({column: Sum(column) for column in YEAR_COLUMNS})
+    return sums
+
+
+def _metrics(snapshot: Snapshot, row: dict) -> dict:
+    return scope_metrics(as_of=snapshot.as_of, aggregates={k: v or 0 for k, v in row.items()}, breakdowns=None)
+
+
+def batch_metrics(*, snapshot: Snapshot, scope: str, code: str) -> dict[str, dict]:
+    """``{batch: metrics}`` of a region's members by batch. The nation's are the stored batch scopes; a
+    region's are summed in one GROUP BY over its members' stored measures (no batch scope per region)."""
+    if scope == Scope.NATIONAL:
+        rows = ScopeIndicator.objects.filter(snapshot=snapshot, scope=Scope.BATCH, enterprise_count__gt=0)
+        return {row.code: row.metrics for row in rows}
+    rows = (
+        EnterpriseMeasure.objects.filter(measure_filter(scope=scope, code=code), snapshot=snapshot)
+        .values("batch")
+        .annotate(**_sums(snapshot=snapshot))
+        .order_by("batch")
+    )
+    return {str(row.pop("batch")): _metrics(snapshot, row) for row in rows}
+
+
+def a_share_metrics(*, snapshot: Snapshot, scope: str, code: str) -> dict:
+    """The metrics of a region's members listed on an A-share board (one aggregate over stored measures)."""
+    row = EnterpriseMeasure.objects.filter(
+        measure_filter(scope=scope, code=code), snapshot=snapshot, board__in=A_SHARE_BOARDS
+    ).aggregate(**_sums(snapshot=snapshot))
+    return _metrics(snapshot, row)
