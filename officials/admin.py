@@ -1,14 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from utilities.scoping import is_national_administrator
+from utilities.scoping_admin import NationalAdministratorsOnlyAdmin
 
 from .models import Official
 from .services import official_groups_sync, password_link_send
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(NationalAdministratorsOnlyAdmin, admin.ModelAdmin):
     """Roles and provinces: national administrators only (the same as ``create_official``)."""
 
     list_display = ("user", "role", "province_list")
@@ -48,18 +48,3 @@ class OfficialAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("provinces")
-
-    def has_module_permission(self, request) -> bool:
-        return is_national_administrator(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_national_administrator(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return is_national_administrator(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return is_national_administrator(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_national_administrator(request.user)

@@ -10,6 +10,7 @@ from portal.selectors import measure_filter
 from reports.choices import Scope
 from reports.metrics import scope_metrics
 from reports.models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
+from reports.rollups import TOTAL_MEASURE_COLUMNS
 
 from .choices import FRACTION_MEASURES
 from .models import ReferenceFigure
@@ -45,23 +46,9 @@ def reference_figures(*, as_of: datetime.date) -> dict[tuple[str, str], Referenc
     }
 
 
-# The per-enterprise measure columns a group's metrics are summed from (the names ``scope_metrics`` reads).
-_SUMMED = (
-    "applications",
-    "invention_applications",
-    "granted_inventions",
-    "valid_inventions",
-    "citations",
-    "licenses",
-    "transfers",
-    "pct_applications",
-    "overseas_markets",
-)
-
-
 def _sums(*, snapshot: Snapshot) -> dict:
     sums = {"n": Count("pk")}
-    sums.update({column: Sum(column) for column in _SUMMED})
+    sums.update({column: Sum(column) for column in TOTAL_MEASURE_COLUMNS})
     sums.update({column: Sum(column) for column in YEAR_COLUMNS})
     return sums
 

@@ -32,7 +32,8 @@ from .metrics import scope_metrics
 from .models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
 from .sql import measures as measures_sql
 
-MEASURE_COLUMNS = [
+# The per-enterprise totals (a group's metrics sum them), then the yearly columns.
+TOTAL_MEASURE_COLUMNS = (
     "applications",
     "invention_applications",
     "granted_inventions",
@@ -42,8 +43,8 @@ MEASURE_COLUMNS = [
     "transfers",
     "pct_applications",
     "overseas_markets",
-    *YEAR_COLUMNS,
-]
+)
+MEASURE_COLUMNS = [*TOTAL_MEASURE_COLUMNS, *YEAR_COLUMNS]
 MEMBER_COLUMNS = [
     "snapshot_id",
     "enterprise_id",

@@ -17,7 +17,7 @@ It narrows, with the same ``restrict``:
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
-from .scoping import ALL_PROVINCES, VIEW, restrict, user_province_codes
+from .scoping import ALL_PROVINCES, VIEW, is_national_administrator, restrict, user_province_codes
 
 
 class ScopedAdminMixin:
@@ -52,3 +52,23 @@ class ScopedAdminMixin:
     def history_view(self, request, object_id, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+
+class NationalAdministratorsOnlyAdmin:
+    """An admin that only national administrators see and use: data no province owns (officials, the
+    report's reference figures). Put it before ``admin.ModelAdmin``."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_national_administrator(request.user)

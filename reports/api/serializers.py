@@ -8,8 +8,8 @@ from enterprises.api.serializers import EnterpriseSerializer
 from regions.api import serializers as division_serializers
 
 from ..choices import METRIC_KEYS, OVERSEAS_BUCKETS, PCT_BUCKETS
-from ..models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
-from ..rollups import MEASURE_COLUMNS
+from ..models import EnterpriseMeasure, ScopeIndicator, Snapshot
+from ..rollups import TOTAL_MEASURE_COLUMNS
 
 
 def _ordered(metrics: dict) -> dict:
@@ -114,7 +114,7 @@ class MeasuresSerializer(serializers.ModelSerializer):
     class Meta:
         model = EnterpriseMeasure
         # The measures a snapshot stores per enterprise, less the per-year columns (they feed the scopes' series).
-        fields = ["as_of", "computed_at", "batch", *(name for name in MEASURE_COLUMNS if name not in YEAR_COLUMNS)]
+        fields = ["as_of", "computed_at", "batch", *TOTAL_MEASURE_COLUMNS]
         extra_kwargs = {
             "batch": {"help_text": "The batch the enterprise counts in for this snapshot."},
             "applications": {"help_text": "Patent applications published up to as_of (applications)."},

@@ -13,6 +13,7 @@ R      南京撤销科技有限公司              南京     next_gen_it  -    
 """
 
 import datetime
+import os
 
 import pytest
 from django.core.cache import cache
@@ -83,3 +84,26 @@ def snapshots(world):
         "earlier": services.snapshot_compute(as_of=EARLIER),
         "current": services.snapshot_compute(as_of=AS_OF),
     }
+
+
+# The browser tests' harness (test_browser*.py): Debian's Chromium, never a downloaded browser build.
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module; the modules skip themselves when Playwright is not installed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()

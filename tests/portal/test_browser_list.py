@@ -8,21 +8,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import AS_OF
-from .test_browser import ARGS, CHROMIUM, SCREENSHOTS, playwright_api
+from .test_browser import SCREENSHOTS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 SUZHOU_A = "<script>alert(1)</script>科技有限公司"  # 5 applications: the most
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def row_names(page) -> list[str]:

@@ -3,19 +3,11 @@ languages (the harness of test_browser.py: Debian's Chromium, no request leaves 
 
 import pytest
 
-from .test_browser import ARGS, CHROMIUM, SCREENSHOTS, assert_values_match_the_api, open_page, playwright_api
+from .test_browser import SCREENSHOTS, assert_values_match_the_api, open_page
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 WIDTHS = (1366, 390)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -40,9 +32,9 @@ def no_overflow(page) -> bool:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("prefix", "guangdong", "jiangsu"), [("", "广东省", "江苏"), ("/en", "Guangdong", "Jiangsu")])
-def test_compare_by_typing_names(chromium, site, width, prefix, guangdong, jiangsu):
+def test_compare_by_typing_names(browser, site, width, prefix, guangdong, jiangsu):
     name = f"compare-picker{prefix.replace('/', '-')}-{width}"
-    page, errors, foreign = open_page(chromium, f"{site}{prefix}/compare/", name, width=width)
+    page, errors, foreign = open_page(browser, f"{site}{prefix}/compare/", name, width=width)
     try:
         pick(page, "广东", guangdong)
         pick(page, "Suzhou", jiangsu)  # 苏州 (Jiangsu), not 宿州 (Anhui)
@@ -68,8 +60,8 @@ def test_compare_by_typing_names(chromium, site, width, prefix, guangdong, jiang
         page.close()
 
 
-def test_add_to_comparison_from_a_profile_keeps_the_places_chosen(chromium, site):
-    page, errors, _foreign = open_page(chromium, f"{site}/compare/?places=440000", "compare-add")
+def test_add_to_comparison_from_a_profile_keeps_the_places_chosen(browser, site):
+    page, errors, _foreign = open_page(browser, f"{site}/compare/?places=440000", "compare-add")
     try:
         page.goto(f"{site}/regions/320000/320500/", wait_until="networkidle")
         with page.expect_navigation():
@@ -83,9 +75,9 @@ def test_add_to_comparison_from_a_profile_keeps_the_places_chosen(chromium, site
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("prefix", "label"), [("", "苏州市"), ("/en", "Suzhou")])
-def test_header_search_suggests_places_and_enterprises(chromium, site, world, width, prefix, label):
+def test_header_search_suggests_places_and_enterprises(browser, site, world, width, prefix, label):
     name = f"header-search{prefix.replace('/', '-')}-{width}"
-    page, errors, foreign = open_page(chromium, f"{site}{prefix}/methodology/", name, width=width)
+    page, errors, foreign = open_page(browser, f"{site}{prefix}/methodology/", name, width=width)
     try:
         field = page.locator("#site-search")
         field.click()
@@ -115,9 +107,9 @@ def test_header_search_suggests_places_and_enterprises(chromium, site, world, wi
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_the_ranking_page_from_a_profile_and_sorted(chromium, site, width, prefix):
+def test_the_ranking_page_from_a_profile_and_sorted(browser, site, width, prefix):
     name = f"ranking{prefix.replace('/', '-')}-{width}"
-    page, errors, foreign = open_page(chromium, f"{site}{prefix}/regions/320000/", f"{name}-profile", width=width)
+    page, errors, foreign = open_page(browser, f"{site}{prefix}/regions/320000/", f"{name}-profile", width=width)
     try:
         with page.expect_navigation():
             page.locator(".indicator[data-metric=invention_share] a.ranking-link").click()
@@ -137,8 +129,8 @@ def test_the_ranking_page_from_a_profile_and_sorted(chromium, site, width, prefi
         page.close()
 
 
-def test_without_javascript_names_typed_in_the_field_compare(chromium, site):
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+def test_without_javascript_names_typed_in_the_field_compare(browser, site):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
     page = context.new_page()
     try:
         page.goto(f"{site}/compare/", wait_until="load")
