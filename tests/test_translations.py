@@ -25,6 +25,7 @@ SOURCES = [
     "templates",
     "demo",
     "workbench",
+    "imports",
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # A Chinese label followed by its English in brackets: "导入 (import)".
