@@ -106,24 +106,28 @@ def _initialised() -> bool:
     return (DATA / "PG_VERSION").exists()
 
 
+def initdb_command(data: Path, *extra: str) -> list[str]:
+    """``initdb`` of a cluster in ``data`` as every server of ours is made (the tests' replica pair too)."""
+    return [
+        _bin("initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--locale-provider=builtin",
+        "--builtin-locale=C.UTF-8",
+        "--locale=C",
+        "--no-instructions",
+        *extra,
+    ]
+
+
 def _initdb() -> None:
     # UTF-8 with the built-in C.UTF-8 locale: the same sort order on every machine, whatever its locales,
     # and the one the machine's PostgreSQL uses (C.UTF-8). Trust: only the socket, in a folder of ours.
-    result = _run(
-        [
-            _bin("initdb"),
-            "-D",
-            str(DATA),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale-provider=builtin",
-            "--builtin-locale=C.UTF-8",
-            "--locale=C",
-            "--no-instructions",
-        ]
-    )
+    result = _run(initdb_command(DATA))
     if result.returncode:
         raise RuntimeError(f"initdb failed:\n{result.stdout}{result.stderr}")
 

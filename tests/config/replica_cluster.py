@@ -109,22 +109,7 @@ class Cluster:
 
     def start(self, database: str) -> None:
         """A primary with ``database`` in it, then a hot standby cloned from it and streaming."""
-        self.primary.run(
-            [
-                devdb._bin("initdb"),
-                "-D",
-                str(self.primary.data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale-provider=builtin",
-                "--builtin-locale=C.UTF-8",
-                "--locale=C",
-                "--no-instructions",
-                "--no-sync",
-            ]
-        )
+        self.primary.run(devdb.initdb_command(self.primary.data, "--no-sync"))
         self.primary.start()
         with psycopg.connect(self.primary.url("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
