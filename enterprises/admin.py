@@ -33,7 +33,7 @@ IMPORT_TEMPLATES = "admin/enterprises/enterprise"
 class DesignationInline(ScopedAdminMixin, admin.TabularInline):
     model = Designation
     form = DesignationAdminForm
-    fields = ("program", "batch", "status", "designated_on", "revoked_on", "note")
+    fields = ("program", "batch", "status", "designated_on", "reviewed_on", "revoked_on", "revocation_reason", "note")
     extra = 0
 
 
@@ -274,7 +274,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
 @admin.register(Designation)
 class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = DesignationAdminForm
-    list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
+    list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "reviewed_on", "revoked_on")
     list_filter = ("program", BatchFilter, "status", ValidityFilter, ("enterprise__province", OwnProvincesFilter))
     search_fields = ("enterprise__name", "=enterprise__credit_code")
     list_select_related = ("enterprise",)
