@@ -23,6 +23,7 @@ from .forms import DesignationAdminForm, EnterpriseAdminForm, ImportUploadForm
 from .import_kinds import may_write_designations
 from .models import Designation, Enterprise
 from .search import search_condition
+from .services.sample_files import province_sample
 from .validity import DUE_SOON, OVERDUE, validity_condition
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -236,7 +237,9 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
             (
                 "import/samples/<str:name>/",
                 "import_sample",
-                ImportSampleView.as_view(samples_dir=SAMPLES_DIR, sample_files=SAMPLE_FILES, **pages),
+                ImportSampleView.as_view(
+                    samples_dir=SAMPLES_DIR, sample_files=SAMPLE_FILES, sample_for=province_sample, **pages
+                ),
             ),
         ]
         return [
