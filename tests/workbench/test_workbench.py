@@ -96,6 +96,30 @@ def test_query_count_is_bounded(province_world, js_official, client, django_asse
     assert len(before) <= 32  # the admin's own (session, permissions, sidebar) included
 
 
+def test_a_cached_page_reads_fewer_queries_and_the_counts_follow_the_data_version(province_world, js_official, client):
+    """Under one data version the counts come from the cache (bounded: the admin's own queries and a dozen);
+    the next version (every committed write marks one) reads them again."""
+    from django.core.cache import cache
+
+    from reports.services import data_changed_mark
+
+    cache.clear()
+    data_changed_mark()
+    client.force_login(js_official)
+    client.get(reverse("admin:workbench"))  # warm the content types, the session and the cache
+    with CaptureQueriesContext(connection) as warm:
+        first = client.get(reverse("admin:workbench")).context["bench"]
+    assert len(warm) <= 24
+    sql = " ".join(query["sql"] for query in warm)
+    assert '"employees" IS NULL' not in sql and "MAX(" not in sql  # the missing-data count, the provinces' change
+
+    EnterpriseFactory(name="苏州新缺人数有限公司", employees=None)
+    assert client.get(reverse("admin:workbench")).context["bench"].missing == first.missing  # same version
+    data_changed_mark()
+    after = client.get(reverse("admin:workbench")).context["bench"]
+    assert after.missing["employees"] == first.missing["employees"] + 1
+
+
 def test_recent_changes_are_other_peoples_in_the_province(province_world, js_official, zj_official):
 
     mine = province_world["js"]["valid"]
