@@ -176,3 +176,20 @@ def test_the_waiting_imports_item_lists_the_waiting_previews(province_world, zj_
     assert f"{records}?outcome__exact=previewed" in page
     listed = client.get(f"{records}?outcome__exact=previewed").context["cl"].result_list
     assert [record.file_name for record in listed] == ["zhejiang.csv"]
+
+
+@pytest.mark.parametrize(
+    ("exclude", "chinese", "english"),
+    [
+        (False, "指标的企业范围不因到期而改变（报告口径）", "the report's rule"),
+        (True, "本站指标不计入已过有效期、尚无复核结果的认定", "the optional rule"),
+    ],
+)
+def test_the_validity_rule_names_the_population_rule_in_use(
+    province_world, js_official, client, settings, exclude, chinese, english
+):
+    settings.INDICATORS_EXCLUDE_LAPSED = exclude
+    client.force_login(js_official)
+    assert chinese in client.get(reverse("admin:workbench")).content.decode()
+    english_page = client.get("/en" + reverse("admin:workbench")).content.decode()
+    assert english in english_page and "from the review date" in english_page
