@@ -81,7 +81,11 @@ def test_on_a_refresh_drops_a_designation_that_lapsed_by_the_cutoff(lapsing, set
 @pytest.mark.parametrize(
     ("exclude", "chinese", "english"),
     [
-        (False, "仍然计入，直到复核结果将其撤销（报告口径，本站默认）", "still counts until a review result revokes it"),
+        (
+            False,
+            "仍然计入，直到复核结果将其撤销（报告口径，本站默认）",
+            "still counts until a review result revokes it",
+        ),
         (True, "本站当前采用可选口径", "This site currently uses the optional rule"),
     ],
 )
