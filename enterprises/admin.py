@@ -27,7 +27,7 @@ from .services.sample_files import province_sample
 from .validity import DUE_SOON, OVERDUE, validity_condition
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
-SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv")
+SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv", "review-result-sample.csv")
 IMPORT_TEMPLATES = "admin/enterprises/enterprise"
 
 

@@ -9,13 +9,19 @@ the city's division code and the serial range 99xxxxxxx of the static samples; t
 import csv
 import io
 
+from django.utils import timezone
+
 from regions.models import City, Province
 from utilities.scoping import ALL_PROVINCES
 
 from ..credit_codes import credit_code_check_character
+from ..models import Designation
+from ..validity import DUE_SOON, OVERDUE, validity_condition
 
 ENTERPRISES_SAMPLE = "enterprises-sample.csv"
 DESIGNATION_LIST_SAMPLE = "designation-list-sample.csv"
+REVIEW_RESULT_SAMPLE = "review-result-sample.csv"
+REVIEW_SAMPLE_ROWS = 5
 
 ENTERPRISE_HEADER = [
     "credit_code",
@@ -80,9 +86,43 @@ def _csv(header, rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def review_result_sample(codes) -> bytes:
+    """A 复核 result list naming designations the official sees that are due or overdue (up to five, the
+    oldest first): every row but the last passes on today's date, the last fails with a reason. It previews
+    clean on the official's own data; with no such designation it is the header alone."""
+    designations = Designation.objects.filter(
+        validity_condition(OVERDUE, today=timezone.localdate())
+        | validity_condition(DUE_SOON, today=timezone.localdate())
+    ).select_related("enterprise__province")
+    if codes is not ALL_PROVINCES:
+        designations = designations.filter(enterprise__province_id__in=codes)
+    chosen = list(designations.order_by("designated_on", "pk")[:REVIEW_SAMPLE_ROWS])
+    today = timezone.localdate().isoformat()
+    rows = []
+    for number, designation in enumerate(chosen, start=1):
+        failed = number == len(chosen) and len(chosen) > 1
+        enterprise = designation.enterprise
+        rows.append(
+            (
+                number,
+                enterprise.province.name,
+                enterprise.name,
+                enterprise.credit_code or "",
+                designation.batch,
+                "未通过" if failed else "通过",
+                today,
+                "研发投入占比未达到要求" if failed else "",
+            )
+        )
+    return _csv(("序号", "省份", "企业名称", "统一社会信用代码", "批次", "复核结果", "复核日期", "未通过原因"), rows)
+
+
 def province_sample(name: str, codes) -> bytes | None:
     """The sample file ``name`` for an official of the provinces ``codes`` (the first of them), or None for
-    a national administrator (all provinces: the static sample)."""
+    a national administrator (all provinces: the static sample). The review result sample is always
+    generated: it names the official's own designations."""
+    if name == REVIEW_RESULT_SAMPLE:
+        return review_result_sample(codes)
     if codes is ALL_PROVINCES or not codes:
         return None
     province = Province.objects.get(code=min(codes))
