@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# The indicators' population rule (docs/metrics.md, the methodology page): by default a 小巨人 designation
+# counts until a result revokes it, also past its three-year validity (the report's rule). True: one past
+# its validity at the cut-off with no 复核 result (enterprises.validity) leaves the population too.
+INDICATORS_EXCLUDE_LAPSED = env_bool("INDICATORS_EXCLUDE_LAPSED", False)
+
 # A second import of the same kind waits this long for the running one, then is refused
 # (imports/records.py: import_transaction).
 IMPORT_LOCK_WAIT_SECONDS = float(os.environ.get("IMPORT_LOCK_WAIT_SECONDS", "20"))

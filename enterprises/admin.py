@@ -23,17 +23,18 @@ from .forms import DesignationAdminForm, EnterpriseAdminForm, ImportUploadForm
 from .import_kinds import may_write_designations
 from .models import Designation, Enterprise
 from .search import search_condition
+from .services.sample_files import province_sample
 from .validity import DUE_SOON, OVERDUE, validity_condition
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
-SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv")
+SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv", "review-result-sample.csv")
 IMPORT_TEMPLATES = "admin/enterprises/enterprise"
 
 
 class DesignationInline(ScopedAdminMixin, admin.TabularInline):
     model = Designation
     form = DesignationAdminForm
-    fields = ("program", "batch", "status", "designated_on", "revoked_on", "note")
+    fields = ("program", "batch", "status", "designated_on", "reviewed_on", "revoked_on", "revocation_reason", "note")
     extra = 0
 
 
@@ -236,7 +237,9 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
             (
                 "import/samples/<str:name>/",
                 "import_sample",
-                ImportSampleView.as_view(samples_dir=SAMPLES_DIR, sample_files=SAMPLE_FILES, **pages),
+                ImportSampleView.as_view(
+                    samples_dir=SAMPLES_DIR, sample_files=SAMPLE_FILES, sample_for=province_sample, **pages
+                ),
             ),
         ]
         return [
@@ -274,7 +277,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
 @admin.register(Designation)
 class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = DesignationAdminForm
-    list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "revoked_on")
+    list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "reviewed_on", "revoked_on")
     list_filter = ("program", BatchFilter, "status", ValidityFilter, ("enterprise__province", OwnProvincesFilter))
     search_fields = ("enterprise__name", "=enterprise__credit_code")
     list_select_related = ("enterprise",)

@@ -39,13 +39,25 @@ class ImportUploadForm(forms.Form):
         label=_("认定状态"),
         choices=DesignationStatus.choices,
         initial=DesignationStatus.CONFIRMED,
-        help_text=_("仅用于工信部名单"),
+        help_text=_("工信部名单中认定的状态；复核结果名单（含“复核结果”列）按各行结果记录，不用此项"),
     )
     ignore_unknown = forms.BooleanField(
         label=_("忽略未知列"),
         required=False,
         help_text=_("仅用于企业名单；默认未知列视为错误"),
     )
+
+    # The fields that apply to one kind of file only: the page shows them for that kind alone
+    # (static/enterprises/import_form.js); the others apply to every kind.
+    KIND_FIELDS = {
+        "batch": ImportRecord.Kind.DESIGNATION_LIST,
+        "status": ImportRecord.Kind.DESIGNATION_LIST,
+        "ignore_unknown": ImportRecord.Kind.ENTERPRISES,
+    }
+
+    def rows(self):
+        """(field, the kind of file it applies to, or "" for all) in form order, for the template."""
+        return [(field, self.KIND_FIELDS.get(field.name, "")) for field in self]
 
     def clean_file(self):
         """Refuse a file above ``IMPORT_UPLOAD_MAX_BYTES`` before any import reads it."""

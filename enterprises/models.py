@@ -144,6 +144,10 @@ class Designation(models.Model):
     )
     designated_on = models.DateField(_("认定日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    # From a 复核 (review) result list: passing renews the three-year validity from this date
+    # (enterprises.validity); failing revokes the designation with the list's reason.
+    reviewed_on = models.DateField(_("复核日期"), null=True, blank=True)
+    revocation_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

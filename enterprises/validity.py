@@ -4,9 +4,12 @@ Rule (stated on the workbench and in docs/admin-guide.zh.md): a 小巨人 design
 from its 认定日期 (``designated_on``). One with status 认定通过 (confirmed) whose validity ends within the
 next ``DUE_WITHIN_DAYS`` days is *due for review*; one whose validity has ended and that has no review
 result yet (still 认定通过: neither 复核通过 nor 撤销) is *overdue*. A designation without a known date
-(an announcement not in force yet) has no validity to count, and one that passed review or was revoked
-has its result. The indicators' population rule does not change (metrics.md): an overdue designation
-still counts until a result revokes it.
+(an announcement not in force yet) has no validity to count, and one that was revoked has its result.
+One that passed review (复核通过, from a review result list) is valid for three years from its 复核日期
+(``reviewed_on``) and falls due again then; one marked reviewed without a date has no validity to count.
+The indicators' population rule does not change by default (metrics.md): an overdue designation still
+counts until a result revokes it, unless settings.INDICATORS_EXCLUDE_LAPSED says otherwise
+(``reports.sql.measures.population``).
 """
 
 import datetime
@@ -33,15 +36,26 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 def validity_condition(which: str, *, today: datetime.date, prefix: str = "") -> Q:
     """Designations (``prefix`` "designations__" from enterprises) that are ``DUE_SOON`` or ``OVERDUE``.
 
-    Validity ends on ``designated_on`` + 3 years: it ends within 90 days exactly when ``designated_on`` lies
-    in (today - 3 years, today + 90 days - 3 years], and has ended when ``designated_on`` is on or before
-    today - 3 years. Plain date ranges, so the index on the date serves them and no row is computed.
+    Validity ends three years after its start (``designated_on`` while 认定通过, ``reviewed_on`` once
+    复核通过): it ends within 90 days exactly when the start lies in (today - 3 years, today + 90 days -
+    3 years], and has ended when the start is on or before today - 3 years. Plain date ranges, so the
+    index on the date serves them and no row is computed.
     """
     started_before = years_before(today, VALID_YEARS)
-    base = Q(**{f"{prefix}program": Program.LITTLE_GIANT, f"{prefix}status": DesignationStatus.CONFIRMED})
     if which == DUE_SOON:
         last = years_before(today + datetime.timedelta(days=DUE_WITHIN_DAYS), VALID_YEARS)
-        return base & Q(**{f"{prefix}designated_on__gt": started_before, f"{prefix}designated_on__lte": last})
+        return _started_in(prefix, gt=started_before, lte=last)
     if which == OVERDUE:
-        return base & Q(**{f"{prefix}designated_on__lte": started_before})
+        return _started_in(prefix, gt=None, lte=started_before)
     raise ValueError(f"unknown validity {which!r}")
+
+
+def _started_in(prefix: str, *, gt: datetime.date | None, lte: datetime.date) -> Q:
+    """小巨人 designations whose validity started in (``gt``, ``lte``] (no lower bound when ``gt`` is None)."""
+    which = Q()
+    for status, start in ((DesignationStatus.CONFIRMED, "designated_on"), (DesignationStatus.REVIEWED, "reviewed_on")):
+        bounds = {f"{prefix}{start}__lte": lte}
+        if gt is not None:
+            bounds[f"{prefix}{start}__gt"] = gt
+        which |= Q(**{f"{prefix}status": status}, **bounds)
+    return Q(**{f"{prefix}program": Program.LITTLE_GIANT}) & which

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from utilities.history import RevertRefused
+from utilities.scoping import user_province_codes
 from utilities.tabular import FileRejected
 
 from .models import ImportRecord
@@ -73,10 +74,19 @@ class ImportSampleView(AdminPageView):
 
     samples_dir: Path | None = None
     sample_files: tuple[str, ...] = ()
+    # (name, the user's province codes) -> the file generated for those provinces, or None for the static one.
+    sample_for = None
 
     def get(self, request: HttpRequest, name: str) -> HttpResponse:
         if not self.model_admin.has_view_permission(request) or name not in self.sample_files:
             raise Http404
+        generated = self.sample_for(name, user_province_codes(request.user)) if self.sample_for else None
+        if generated is not None:
+            return HttpResponse(
+                generated,
+                content_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
         return FileResponse((self.samples_dir / name).open("rb"), as_attachment=True, filename=name)
 
     post = get

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PatentsConfig(AppConfig):
     name = "patents"
-    verbose_name = _("专利")
+    # The admin's section: "Patents" in English, where the model's own 专利 is one "Patent".
+    verbose_name = pgettext_lazy("app", "专利")
 
     def ready(self) -> None:
         from enterprises.signals import enterprises_changed

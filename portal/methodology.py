@@ -1,6 +1,7 @@
 """The definitions of metrics.md in plain words, for the methodology page (Chinese msgids, English
 in the portal's catalogue)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import COMPOSITE_CAP
@@ -10,6 +11,25 @@ POPULATION_RULE = _(
     "已公示但尚未确认的企业也计入（与智慧芽2023年报告一致：12,950家公示企业减去758家未通过复核的企业，得到12,192家）。"
     "企业的批次取这项认定的批次（有多项时取最早的一项）。"
 )
+
+# Designations past their three-year validity with no 复核 result yet: the report's rule counts them; the
+# optional rule (settings.INDICATORS_EXCLUDE_LAPSED, reports.sql.measures.population) does not.
+LAPSED_COUNTED = _(
+    "“小巨人”认定自认定日期起有效三年，复核通过后自复核日期起再计三年。"
+    "超过有效期、尚无复核结果的认定仍然计入，直到复核结果将其撤销（报告口径，本站默认）；"
+    "复核未通过的认定按撤销处理，不再计入。"
+)
+LAPSED_EXCLUDED = _(
+    "“小巨人”认定自认定日期起有效三年，复核通过后自复核日期起再计三年。"
+    "本站当前采用可选口径：截至统计日期已超过有效期、尚无复核结果的认定不计入（报告口径仍计入，直到复核结果将其撤销）；"
+    "复核未通过的认定按撤销处理，不再计入。"
+)
+
+
+def lapsed_rule():
+    """The sentence on lapsed designations for the rule this site computes with."""
+    return LAPSED_EXCLUDED if settings.INDICATORS_EXCLUDE_LAPSED else LAPSED_COUNTED
+
 
 PATENT_RULE = _(
     "企业的专利是申请人中链接到该企业、且公开日不晚于统计日期的专利（公开日口径）。"

@@ -132,13 +132,17 @@ def province_data_changed_at(*, province_codes: frozenset[str] | None) -> dateti
     return max(stamps) if stamps else None
 
 
-def snapshots_stale_for(*, province_codes: frozenset[str] | None) -> QuerySet[Snapshot]:
+def snapshots_stale_for(
+    *, province_codes: frozenset[str] | None, changed_at: datetime.datetime | None = None
+) -> QuerySet[Snapshot]:
     """Older complete snapshots whose full run read the data before these provinces' last change.
 
     The newest complete snapshot is left out: the outbox refreshes it by itself (``PendingRefresh``).
+    ``changed_at``: the provinces' ``province_data_changed_at`` when the caller has it already (cached).
     """
     newest_id = snapshot_newest_complete_id()
-    changed_at = province_data_changed_at(province_codes=province_codes)
+    if changed_at is None:
+        changed_at = province_data_changed_at(province_codes=province_codes)
     if newest_id is None or changed_at is None:
         return Snapshot.objects.none()
     return (

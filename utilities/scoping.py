@@ -61,8 +61,17 @@ def user_province_codes(user) -> ProvinceCodes:
 
 
 def is_national_administrator(user) -> bool:
-    """Superusers and national administrators: the only ones who may recompute everything or edit divisions."""
-    return _signed_in(user) and (user.is_superuser or _scope["is_national"](user))
+    """Superusers and national administrators: the only ones who may recompute everything or edit divisions.
+
+    Cached on the user object like the provinces: an admin page asks once per national-only section.
+    """
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_is_national"):
+        user._is_national = _scope["is_national"](user)
+    return user._is_national
 
 
 def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:

@@ -21,7 +21,7 @@ from patents.selectors import unmatched_applicant_names
 from regions.models import City, Province
 from reports.choices import SnapshotStatus
 from reports.models import PendingRefresh, Snapshot
-from reports.selectors import data_changed_at, snapshots_stale_for
+from reports.selectors import data_changed_at, province_data_changed_at, snapshots_stale_for
 from utilities.scoping import ALL_PROVINCES, restrict, user_province_codes
 
 LIKELY_APPLICANTS = 10
@@ -29,6 +29,8 @@ LAST_IMPORTS = 5
 RECENT_CHANGES = 10
 CHANGES_SINCE = datetime.timedelta(days=7)
 APPLICANTS_CACHE_SECONDS = 3600
+# Cached for "the provinces' data never changed": None cannot be told from a cache miss.
+_NEVER = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 @dataclass
@@ -81,24 +83,38 @@ def province_name_pattern(codes: frozenset[str] | None) -> str | None:
     return "|".join(re.escape(name) for name in names) or None
 
 
-def likely_applicants_cached(user, codes: frozenset[str] | None) -> list[dict]:
+def _scope_key(codes: frozenset[str] | None) -> str:
+    return "all" if codes is ALL_PROVINCES else ",".join(sorted(codes))
+
+
+def cached_by_data_version(name: str, codes, changed: datetime.datetime | None, compute, *extra):
+    """``compute()``, kept in the cache under the provinces and the data version until the data changes.
+
+    Every write to enterprises, designations or applicant links moves ``DataState.changed_at`` once its
+    transaction commits (``reports.receivers``), and the key names it, so a cached value is never older
+    than the data it was read from; the key names the provinces, not the user: officials of the same
+    provinces see the same rows (``restrict`` depends on them alone). No version recorded yet: no cache.
+    """
+    if changed is None:
+        return compute()
+    key = ":".join(("workbench", name, _scope_key(codes), changed.isoformat(), *map(str, extra)))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, APPLICANTS_CACHE_SECONDS)
+    return value
+
+
+def likely_applicants_cached(
+    user, codes: frozenset[str] | None, changed: datetime.datetime | None = None
+) -> list[dict]:
     """``likely_applicants``, kept in the cache until the data changes (``DataState``) or for an hour.
 
     The ranking reads every unmatched applicant the official sees (1.7 s for 江苏 with 200,000 unmatched
-    rows, bench/workbench.py); it changes only when applicants or enterprises change, and every such
-    change moves ``DataState.changed_at``, which is part of the key. The key names the provinces, not the
-    user: officials of the same provinces see the same applicants (``restrict`` depends on them alone).
+    rows, bench/workbench.py); it changes only when applicants or enterprises change.
     """
-    changed = data_changed_at()
-    if changed is None:  # no change recorded yet: nothing to key the cache on
-        return likely_applicants(user, codes)
-    scope = "all" if codes is ALL_PROVINCES else ",".join(sorted(codes))
-    key = f"workbench:applicants:{scope}:{changed.isoformat()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = likely_applicants(user, codes)
-        cache.set(key, rows, APPLICANTS_CACHE_SECONDS)
-    return rows
+    changed = changed or data_changed_at()
+    return cached_by_data_version("applicants", codes, changed, lambda: likely_applicants(user, codes))
 
 
 def likely_applicants(user, codes: frozenset[str] | None, *, limit: int = LIKELY_APPLICANTS) -> list[dict]:
@@ -129,15 +145,30 @@ def import_items(user) -> tuple[int, list[ImportRecord]]:
     return waiting, last
 
 
-def freshness(codes: frozenset[str] | None) -> dict:
-    """Refreshes pending for the provinces' enterprises, the older snapshots their changes made stale, the last full run."""
+def freshness(codes: frozenset[str] | None, changed: datetime.datetime | None = None) -> dict:
+    """Refreshes pending for the provinces' enterprises, the older snapshots their changes made stale, the last full run.
+
+    When the provinces' data last changed (a MAX over their enterprises and designations) moves only with
+    the data version ``changed``: it is cached under it.
+    """
     pending = PendingRefresh.objects.all()
     if codes is not ALL_PROVINCES:
         pending = pending.filter(enterprise__province_id__in=codes)
     last_run = Snapshot.objects.filter(status=SnapshotStatus.COMPLETE).order_by("-computed_at").first()
+    if codes is ALL_PROVINCES:
+        province_changed = changed
+    else:
+        province_changed = cached_by_data_version(
+            "changed", codes, changed, lambda: province_data_changed_at(province_codes=codes) or _NEVER
+        )
+    stale = (
+        []
+        if province_changed in (None, _NEVER)
+        else snapshots_stale_for(province_codes=codes, changed_at=province_changed)
+    )
     return {
         "pending_refreshes": pending.count(),
-        "stale_snapshots": list(snapshots_stale_for(province_codes=codes)),
+        "stale_snapshots": list(stale),
         "last_full_run": last_run,
     }
 
@@ -159,16 +190,20 @@ def workbench_for(user, *, today: datetime.date | None = None, now: datetime.dat
     provinces = [] if codes is ALL_PROVINCES else list(Province.objects.filter(code__in=codes).order_by("code"))
     waiting, last = import_items(user)
     changes_count, changes = recent_changes(user, codes, since=(now or timezone.now()) - CHANGES_SINCE)
+    # The counts of the provinces' rows move only with the data version: cached under it (bench/workbench.py).
+    changed = data_changed_at()
     return Workbench(
         provinces=provinces,
         all_provinces=codes is ALL_PROVINCES,
         today=today,
-        designations=designation_counts(user, today=today),
-        missing=missing_data_counts(user),
-        applicants=likely_applicants_cached(user, codes),
+        designations=cached_by_data_version(
+            "designations", codes, changed, lambda: designation_counts(user, today=today), today.isoformat()
+        ),
+        missing=cached_by_data_version("missing", codes, changed, lambda: missing_data_counts(user)),
+        applicants=likely_applicants_cached(user, codes, changed),
         imports_waiting=waiting,
         imports_last=last,
-        **freshness(codes),
+        **freshness(codes, changed),
         changes=changes,
         changes_count=changes_count,
     )

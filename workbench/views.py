@@ -1,5 +1,6 @@
 """The workbench pages of the admin site (registered by ``WorkbenchConfig.ready``): thin, over selectors."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
@@ -30,6 +31,8 @@ def workbench_view(request):
         "bench": bench,
         "province_names": [division_name(province) for province in bench.provinces],
         "valid_years": VALID_YEARS,
+        # The indicators' population rule for lapsed designations (reports.sql.measures.population).
+        "exclude_lapsed": settings.INDICATORS_EXCLUDE_LAPSED,
         "changes_days": CHANGES_SINCE.days,
         "may_queue": request.user.has_perm(QUEUE_PERMISSION),
     }

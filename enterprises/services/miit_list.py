@@ -33,6 +33,7 @@ from .plan import (
     plan_designation,
     statistics_renewed,
 )
+from .review_results import ReviewResult, parse_review_cells, plan_review_rows
 from .scope import designation_write_check, import_scope_check
 
 # The official MIIT shape `序号, 省份, 企业名称[, 统一社会信用代码]`, plus two optional columns a list
@@ -44,7 +45,12 @@ DESIGNATION_LIST_COLUMNS = (
     Column("credit_code", "统一社会信用代码"),
     Column("city", "城市"),
     Column("batch", "批次"),
+    # A 复核 result list (services.review_results): these make the list record review results instead.
+    Column("review_result", "复核结果"),
+    Column("reviewed_on", "复核日期"),
+    Column("review_reason", "未通过原因", verbatim=True),
 )
+_REVIEW_ONLY = ("reviewed_on", "review_reason")
 
 # The research sample of real MIIT rows (tests/data/little_giants_key_support_sample.csv) carries the
 # official columns under other names next to columns derived from them. Its `province`/`city` columns
@@ -76,6 +82,7 @@ class _ListRow:
     province_id: str
     city_id: str | None
     batch: int
+    review: ReviewResult | None = None
 
 
 _IGNORED = "__ignored__:"
@@ -193,14 +200,20 @@ def _parse_list_rows(
     if batch is None and not has_batch_column:
         report.add(1, "batch", "", gettext("缺少批次：请填写批次（命令行 --batch N）或在文件中提供“批次”列"))
         return parsed
+    reviews = "review_result" in table.keys
+    if not reviews and any(key in table.keys for key in _REVIEW_ONLY):
+        report.add(1, "review_result", "", gettext("缺少“复核结果”列：复核日期和未通过原因只用于复核结果名单"))
+        return parsed
     for number, cells in table.rows():
         ok, name, credit_code, row_batch = _parse_list_cells(number, cells, batch, has_batch_column, report)
+        review = parse_review_cells(number, cells, report) if reviews else None
+        ok = ok and (review is not None or not reviews)
         region = regions.resolve(report, number, cells.get("province", ""), cells.get("city", ""))
         repeats.note(number, row_batch, credit_code, name)
         if not ok or region is None:
             continue
         city_id = region.city_code or guesser.guess(region.province_code, name)
-        parsed.append(_ListRow(number, name, credit_code, region.province_code, city_id, row_batch))  # type: ignore[arg-type]
+        parsed.append(_ListRow(number, name, credit_code, region.province_code, city_id, row_batch, review))  # type: ignore[arg-type]
     repeats.report(report)
     return parsed
 
@@ -328,11 +341,17 @@ def _plan_list_rows(rows: list[_ListRow], matched: dict[int, Enterprise], status
     return plan
 
 
-def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport) -> Plan:
-    """The list's plan; an empty plan when a row names no one enterprise (the problems are in ``report``)."""
+def _plan_list_import(rows: list[_ListRow], status: str, report: ErrorReport, *, reviews: bool) -> Plan:
+    """The list's plan; an empty plan when a row names no one enterprise (the problems are in ``report``).
+
+    A review result list (``reviews``) records each row's result on its designation and creates nothing.
+    """
     matched = _match_list_rows(rows, report)
     if report:
         return Plan()
+    if reviews:
+        plan = plan_review_rows(rows, matched, report)
+        return Plan() if report else plan
     return _plan_list_rows(rows, matched, status)
 
 
@@ -349,6 +368,7 @@ class DesignationListImport(ImportPipeline):
         self.rows: list[_ListRow] = []
         self.planned = Plan()
         self.touched: set[int] = set()
+        self.reviews = False
 
     @classmethod
     def from_upload(cls, *, options: dict, **upload) -> "DesignationListImport":
@@ -360,6 +380,7 @@ class DesignationListImport(ImportPipeline):
 
     def open(self) -> None:
         self.table = _open_designation_list(self.stream)
+        self.reviews = "review_result" in self.table.keys
 
     def validate(self) -> None:
         resolver = RegionResolver()
@@ -370,7 +391,7 @@ class DesignationListImport(ImportPipeline):
         self.rows_by_value.update((row.credit_code, row.row) for row in self.rows if getattr(row, "credit_code", None))
 
     def plan(self):
-        plan = _plan_list_import(self.rows, self.status, self.report)
+        plan = _plan_list_import(self.rows, self.status, self.report, reviews=self.reviews)
         if not self.report:
             row_provinces = [(row.row, row.province_id) for row in self.rows]
             import_scope_check(

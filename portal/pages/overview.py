@@ -155,6 +155,7 @@ def methodology_context() -> dict:
 
     return {
         "population_rule": methodology.POPULATION_RULE,
+        "lapsed_rule": methodology.lapsed_rule(),
         "patent_rule": methodology.PATENT_RULE,
         "measures": methodology.MEASURES,
         "indicators": methodology.INDICATORS,

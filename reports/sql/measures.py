@@ -8,8 +8,11 @@ each query. ``reports.rollups`` runs the result.
 import datetime
 import enum
 
+from django.conf import settings
+
 from enterprises.choices import DesignationStatus, Program
 from enterprises.models import Designation, Enterprise
+from enterprises.validity import VALID_YEARS, years_before
 from patents.choices import HOME_OFFICE, PCT_OFFICE, LegalStatus
 from patents.models import Patent, PatentApplicant
 from regions.choices import CLUSTER_CITIES, CLUSTER_PROVINCES, Cluster
@@ -55,15 +58,30 @@ def year_bounds(as_of: datetime.date) -> list[tuple[datetime.date, datetime.date
 
 
 def population(p: Params, *, as_of: datetime.date, enterprise_ids: list[int] | None) -> str:
-    """One row per population member at ``as_of`` (or among ``enterprise_ids``) with its earliest batch."""
+    """One row per population member at ``as_of`` (or among ``enterprise_ids``) with its earliest batch.
+
+    With settings.INDICATORS_EXCLUDE_LAPSED a designation past its three-year validity at ``as_of`` without
+    a 复核 result (enterprises.validity: 认定通过 since, or 复核通过 since, three years or more) counts no more.
+    """
     only = f"AND d.enterprise_id IN {id_list(enterprise_ids)}" if enterprise_ids is not None else ""
     return f"""
         SELECT d.enterprise_id AS enterprise_id, MIN(d.batch) AS batch
         FROM {table_name(Designation)} d
         WHERE d.program = {p(Program.LITTLE_GIANT)} AND d.status <> {p(DesignationStatus.REVOKED)}
-            AND (d.designated_on IS NULL OR d.designated_on <= {p(as_of)}) {only}
+            AND (d.designated_on IS NULL OR d.designated_on <= {p(as_of)}) {only} {_not_lapsed(p, as_of)}
         GROUP BY d.enterprise_id
     """
+
+
+def _not_lapsed(p: Params, as_of: datetime.date) -> str:
+    """The optional rule: no designation whose validity ended on or before ``as_of`` (empty when off)."""
+    if not settings.INDICATORS_EXCLUDE_LAPSED:
+        return ""
+    ended = p(years_before(as_of, VALID_YEARS))
+    confirmed, reviewed = p(DesignationStatus.CONFIRMED), p(DesignationStatus.REVIEWED)
+    return f"""AND NOT (
+            (d.status = {confirmed} AND d.designated_on IS NOT NULL AND d.designated_on <= {ended})
+            OR (d.status = {reviewed} AND d.reviewed_on IS NOT NULL AND d.reviewed_on <= {ended}))"""
 
 
 def links_filter(*, enterprise_ids: list[int] | None, population_sql: str | None) -> str:

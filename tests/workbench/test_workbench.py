@@ -96,6 +96,30 @@ def test_query_count_is_bounded(province_world, js_official, client, django_asse
     assert len(before) <= 32  # the admin's own (session, permissions, sidebar) included
 
 
+def test_a_cached_page_reads_fewer_queries_and_the_counts_follow_the_data_version(province_world, js_official, client):
+    """Under one data version the counts come from the cache (bounded: the admin's own queries and a dozen);
+    the next version (every committed write marks one) reads them again."""
+    from django.core.cache import cache
+
+    from reports.services import data_changed_mark
+
+    cache.clear()
+    data_changed_mark()
+    client.force_login(js_official)
+    client.get(reverse("admin:workbench"))  # warm the content types, the session and the cache
+    with CaptureQueriesContext(connection) as warm:
+        first = client.get(reverse("admin:workbench")).context["bench"]
+    assert len(warm) <= 24
+    sql = " ".join(query["sql"] for query in warm)
+    assert '"employees" IS NULL' not in sql and "MAX(" not in sql  # the missing-data count, the provinces' change
+
+    EnterpriseFactory(name="苏州新缺人数有限公司", employees=None)
+    assert client.get(reverse("admin:workbench")).context["bench"].missing == first.missing  # same version
+    data_changed_mark()
+    after = client.get(reverse("admin:workbench")).context["bench"]
+    assert after.missing["employees"] == first.missing["employees"] + 1
+
+
 def test_recent_changes_are_other_peoples_in_the_province(province_world, js_official, zj_official):
 
     mine = province_world["js"]["valid"]
@@ -152,3 +176,20 @@ def test_the_waiting_imports_item_lists_the_waiting_previews(province_world, zj_
     assert f"{records}?outcome__exact=previewed" in page
     listed = client.get(f"{records}?outcome__exact=previewed").context["cl"].result_list
     assert [record.file_name for record in listed] == ["zhejiang.csv"]
+
+
+@pytest.mark.parametrize(
+    ("exclude", "chinese", "english"),
+    [
+        (False, "指标的企业范围不因到期而改变（报告口径）", "the report's rule"),
+        (True, "本站指标不计入已过有效期、尚无复核结果的认定", "the optional rule"),
+    ],
+)
+def test_the_validity_rule_names_the_population_rule_in_use(
+    province_world, js_official, client, settings, exclude, chinese, english
+):
+    settings.INDICATORS_EXCLUDE_LAPSED = exclude
+    client.force_login(js_official)
+    assert chinese in client.get(reverse("admin:workbench")).content.decode()
+    english_page = client.get("/en" + reverse("admin:workbench")).content.decode()
+    assert english in english_page and "from the review date" in english_page
