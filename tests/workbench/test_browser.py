@@ -104,6 +104,8 @@ def _link_an_applicant(page, url: str, prefix: str, language: str, target) -> No
     page.goto(f"{url}{prefix}/admin/workbench/")
     page.click("#bench-applicants a[href*='data-quality']")
     row = page.locator("form.former-name-form", has=page.locator("input[name=name][value='苏州未匹配电子有限公司']"))
+    link, former = row.locator("input[name=link]").bounding_box(), row.locator("input[name=former]").bounding_box()
+    assert abs(link["y"] - former["y"]) < 2 and former["x"] > link["x"], "the two buttons sit side by side"
     row.locator("input[name=enterprise]").fill(target.credit_code)
     row.locator("input[name=link]").click()
     page.wait_for_selector(".messagelist .success")
