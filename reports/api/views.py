@@ -3,6 +3,8 @@ snapshot. Thin: parse the request, call a selector, serialize."""
 
 import unicodedata
 
+from django.conf import settings
+from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
@@ -14,7 +16,14 @@ from rest_framework.views import APIView
 
 from enterprises.api import views as enterprise_views
 from regions.api import views as division_views
-from utilities.api.caching import AnonymousReadCacheMixin, data_version
+from utilities.api.caching import (
+    SNAPSHOT_VERSION_KEY,
+    AnonymousReadCacheMixin,
+    data_settled,
+    data_version,
+    settled,
+    snapshot_version,
+)
 from utilities.api.etags import SnapshotETagMixin
 from utilities.api.parameters import AS_OF_PARAMETER, EXPORT_PARAMETERS, as_of_parameter
 
@@ -85,12 +94,26 @@ def snapshot_from_request(request, *, required: bool) -> Snapshot | None:
 
 def snapshot_stamp(request, *, required: bool) -> str:
     """What a cached anonymous read of a snapshot is keyed by (utilities/api/caching.py): the snapshot and
-    when its data was read, so a recompute or a refresh makes the old entries unreachable."""
+    when its data was read, so a recompute or a refresh makes the old entries unreachable.
+
+    Itself cached under the snapshot version (which every save or delete of a snapshot advances), so that
+    a cache hit reads no table: a crowd at one URL costs the database nothing.
+    """
+    version = snapshot_version()
+    as_of = as_of_parameter(request)  # a malformed date is a 400 before anything is read or stored
+    key = f"api:snapshot-stamp:{version}:{as_of.isoformat() if as_of else ''}:{int(required)}"
+    if version is not None:
+        stamp = cache.get(key)
+        if stamp is not None:
+            return stamp
     snapshot = snapshot_from_request(request, required=required)
-    if snapshot is None:
-        return "snapshot:none"
-    read_at = snapshot.data_read_at.isoformat() if snapshot.data_read_at else ""
-    return f"snapshot:{snapshot.pk}:{read_at}"
+    stamp = "snapshot:none"
+    if snapshot is not None:
+        read_at = snapshot.data_read_at.isoformat() if snapshot.data_read_at else ""
+        stamp = f"snapshot:{snapshot.pk}:{read_at}"
+    if version is not None and settled(SNAPSHOT_VERSION_KEY):
+        cache.set(key, stamp, settings.API_CACHE_SECONDS)
+    return stamp
 
 
 class _SnapshotReadCacheMixin(AnonymousReadCacheMixin):
@@ -100,6 +123,9 @@ class _SnapshotReadCacheMixin(AnonymousReadCacheMixin):
 
     def read_stamp(self, request) -> str | None:
         return snapshot_stamp(request, required=True)
+
+    def read_settled(self) -> bool:
+        return settled(SNAPSHOT_VERSION_KEY)
 
 
 def _read_current(request, read, snapshot: Snapshot | None = None):
@@ -248,6 +274,9 @@ class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
         version = data_version()
         return None if version is None else f"{version}|{snapshot_stamp(request, required=False)}"
 
+    def read_settled(self) -> bool:
+        return data_settled() and settled(SNAPSHOT_VERSION_KEY)
+
     def detail_context(self, request, enterprise) -> dict:
         snapshot = snapshot_from_request(request, required=False)
         measure = None
@@ -263,6 +292,9 @@ class _DivisionCountsMixin(AnonymousReadCacheMixin, SnapshotETagMixin):
 
     def read_stamp(self, request) -> str | None:
         return snapshot_stamp(request, required=False)
+
+    def read_settled(self) -> bool:
+        return settled(SNAPSHOT_VERSION_KEY)
 
     extra_query_parameters = ("bom", "as_of")
     scope = ""
