@@ -116,3 +116,26 @@ def test_the_enterprise_detail_joins_the_snapshot_and_the_data_version(
     changed = client.get(url)
     assert changed["ETag"] != first["ETag"]
     assert changed.json()["employees"] == 101
+
+
+def test_an_enterprise_detail_miss_is_two_queries_once_the_snapshot_is_known(
+    client, snapshot, world, django_assert_num_queries
+):
+    assert client.get(DETAIL).status_code == 200  # any read of the snapshot caches which one is current
+    url = f"/api/v1/enterprises/{world['A'].credit_code}/"
+
+    with django_assert_num_queries(2):  # the enterprise with its designations; its measures
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.json()["measures"]["as_of"] == AS_OF.isoformat()
+
+
+def test_no_snapshot_yet_is_a_404_where_one_is_needed_after_a_read_that_cached_none(client, world):
+    assert client.get("/api/v1/provinces/").json()[0]["enterprise_count"] is None  # caches "no snapshot"
+    assert client.get(DETAIL).status_code == 404
+
+    services.snapshot_compute(as_of=AS_OF)  # its save advances the snapshot version
+
+    assert client.get(DETAIL).status_code == 200
+    assert client.get("/api/v1/provinces/").json()[0]["enterprise_count"] is not None
