@@ -17,12 +17,13 @@ from rest_framework.views import APIView
 from enterprises.api import views as enterprise_views
 from regions.api import views as division_views
 from utilities.api.caching import (
+    DATA_VERSION_KEY,
     SNAPSHOT_VERSION_KEY,
     AnonymousReadCacheMixin,
     data_settled,
-    data_version,
     settled,
     snapshot_version,
+    versions,
 )
 from utilities.api.etags import SnapshotETagMixin
 from utilities.api.parameters import AS_OF_PARAMETER, EXPORT_PARAMETERS, as_of_parameter
@@ -94,12 +95,9 @@ def snapshot_from_request(request, *, required: bool) -> Snapshot | None:
 
 
 def snapshot_stamp(request, *, required: bool) -> str:
-    """What a cached anonymous read of a snapshot is keyed by (utilities/api/caching.py): the snapshot and
-    when its data was read, so a recompute or a refresh makes the old entries unreachable.
-
-    Itself cached under the snapshot version (which every save or delete of a snapshot advances), so that
-    a cache hit reads no table: a crowd at one URL costs the database nothing.
-    """
+    """The snapshot a request reads, as ``snapshot:<id>:<data_read_at>`` (or ``snapshot:none``), cached
+    under the snapshot version, which every save or delete of a snapshot advances: a read that needs only
+    its id (the enterprise detail's measures) finds it without a query."""
     version = snapshot_version()
     as_of = as_of_parameter(request)  # a malformed date is a 400 before anything is read or stored
     key = f"api:snapshot-stamp:{version}:{as_of.isoformat() if as_of else ''}"
@@ -130,7 +128,8 @@ class _SnapshotReadCacheMixin(AnonymousReadCacheMixin):
     cached_formats = ("json", "csv")
 
     def read_stamp(self, request) -> str | None:
-        return snapshot_stamp(request, required=True)
+        # Every change of a snapshot advances the version: one round trip keys the answer (#28).
+        return versions(SNAPSHOT_VERSION_KEY)
 
     def read_settled(self) -> bool:
         return settled(SNAPSHOT_VERSION_KEY)
@@ -278,9 +277,8 @@ class EnterpriseDetailView(enterprise_views.EnterpriseDetailView):
     extra_query_parameters = ("as_of",)
 
     def read_stamp(self, request) -> str | None:
-        # The enterprise's data and its measures in the snapshot.
-        version = data_version()
-        return None if version is None else f"{version}|{snapshot_stamp(request, required=False)}"
+        # The enterprise's data and its measures in the snapshot, in one round trip.
+        return versions(DATA_VERSION_KEY, SNAPSHOT_VERSION_KEY)
 
     def read_settled(self) -> bool:
         return data_settled() and settled(SNAPSHOT_VERSION_KEY)
@@ -300,7 +298,7 @@ class _DivisionCountsMixin(AnonymousReadCacheMixin, SnapshotETagMixin):
     snapshot (the divisions themselves are GB/T 2260's)."""
 
     def read_stamp(self, request) -> str | None:
-        return snapshot_stamp(request, required=False)
+        return versions(SNAPSHOT_VERSION_KEY)
 
     def read_settled(self) -> bool:
         return settled(SNAPSHOT_VERSION_KEY)

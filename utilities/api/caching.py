@@ -3,11 +3,13 @@
 A public read is a function of the data it reads, the URL, the representation and the language, so an
 anonymous ``GET``/``HEAD`` is cached under all of them:
 
-- the data it reads, as a stamp the view gives (``read_stamp``): the indicator snapshot's id and
-  ``data_read_at`` for indicators and division counts, the *data version* for enterprises, designations and
-  patents: a counter in the cache that every committed write to them advances (``data_version_advance``,
-  connected as ``data_written`` to the apps' signals, the admin's saves and the importers'
-  completion). A write makes every older entry unreachable; they expire (``API_CACHE_SECONDS``);
+- the data it reads, as a stamp the view gives (``read_stamp``), made of versions: counters in the cache
+  read in one round trip (``versions``). The *snapshot version* for indicators and division counts,
+  which every save or delete of a snapshot advances (a recompute, an incremental refresh, a prune); the
+  *data version* for enterprises, designations and patents, which every committed write to them advances
+  (``data_version_advance``, connected as ``data_written`` to the apps' signals, the admin's saves and
+  the importers' completion); both for the enterprise detail, which joins its measures. A write makes
+  every older entry unreachable; they expire (``API_CACHE_SECONDS``). A hit reads no table at all;
 - the URL's query reduced to the parameters the view reads, sorted, empty ones left out: junk parameters
   do not make entries of their own (the lists refuse them anyway);
 - the negotiated format (JSON, or the indicators' small CSV; the browsable API and the streamed or
@@ -42,17 +44,21 @@ DATA_VERSION_KEY = "api:data-version"
 SNAPSHOT_VERSION_KEY = "api:snapshot-version"
 
 
-def _version(key: str) -> str | None:
-    """The counter ``key``; None while the cache is down.
+def versions(*keys: str) -> str | None:
+    """The counters ``keys``, read in one round trip, as one stamp; None while the cache is down.
 
     A missing counter (the first read, or Redis evicted it) starts from the clock in nanoseconds, above
     every value an earlier counter reached: entries stored under an old version are never read again.
     """
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, time.time_ns(), None)
-        value = cache.get(key)
-    return None if value is None else str(value)
+    values = cache.get_many(keys)
+    missing = [key for key in keys if key not in values]
+    if missing:
+        for key in missing:
+            cache.add(key, time.time_ns(), None)
+        values.update(cache.get_many(missing))
+    if any(key not in values for key in keys):
+        return None
+    return "|".join(str(values[key]) for key in keys)
 
 
 def _version_advance(key: str) -> None:
@@ -76,7 +82,7 @@ def _written(advance) -> None:
 
 def data_version() -> str | None:
     """The current version of the enterprise, designation and patent data; None while the cache is down."""
-    return _version(DATA_VERSION_KEY)
+    return versions(DATA_VERSION_KEY)
 
 
 def data_version_advance() -> None:
@@ -88,7 +94,7 @@ def snapshot_version() -> str | None:
     """The current version of the indicator snapshots (which are complete, their ``data_read_at``); None
     while the cache is down. What the snapshot a request reads is cached under (``snapshot_stamp`` of
     reports/api), so that a cache hit reads no table at all."""
-    return _version(SNAPSHOT_VERSION_KEY)
+    return versions(SNAPSHOT_VERSION_KEY)
 
 
 def snapshot_version_advance() -> None:
