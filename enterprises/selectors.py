@@ -2,7 +2,9 @@
 
 from collections.abc import Iterator
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from .choices import Program
 from .models import Designation, Enterprise
@@ -48,7 +50,8 @@ def _little_giant_designations() -> QuerySet[Designation]:
 
 
 def enterprise_list() -> QuerySet[Enterprise]:
-    """Every enterprise with its region and 小巨人 designations (two queries per page whatever its size)."""
+    """Every enterprise with its region and 小巨人 designations (two queries per page whatever its size; the
+    API reads it as ``enterprise_rows``, one)."""
     return (
         Enterprise.objects.select_related("province", "city")
         .prefetch_related(Prefetch("designations", queryset=_little_giant_designations()))
@@ -85,6 +88,47 @@ def former_name_matching(enterprise: Enterprise, text: str) -> str:
 
 def enterprise_get(*, credit_code: str) -> Enterprise | None:
     return enterprise_list().filter(credit_code=credit_code.upper()).first()
+
+
+# The columns of an enterprise's row in the API (``enterprise_rows``): its own, its regions' names, and the
+# key every list ordering is made of.
+ENTERPRISE_ROW_FIELDS = (
+    "id",
+    "credit_code",
+    "name",
+    "former_names",
+    "province_id",
+    "province__name",
+    "city_id",
+    "city__name",
+    "industry_field",
+    "employees",
+    "listing_board",
+    "stock_code",
+    "primary_financing",
+    "founded_on",
+    "updated_at",
+)
+DESIGNATION_ROW_FIELDS = ("program", "batch", "status", "designated_on", "revoked_on", "updated_at")
+
+
+def enterprise_rows(queryset: QuerySet[Enterprise]) -> QuerySet:
+    """``queryset`` (``enterprise_list``, filtered and ordered) as plain values, each with its 小巨人
+    designations as one array of JSON objects, oldest batch first: one query for a page of any size, and
+    no model instances to build (what the API's lists and details serialise, #28)."""
+    designations = _little_giant_designations().filter(enterprise=OuterRef("pk"))
+    array = ArraySubquery(designations.values(row=JSONObject(**{f: f for f in DESIGNATION_ROW_FIELDS})))
+    return (
+        queryset.prefetch_related(None)
+        .select_related(None)
+        .annotate(designation_rows=array)
+        .values(*ENTERPRISE_ROW_FIELDS, "designation_rows")
+    )
+
+
+def enterprise_row_get(*, credit_code: str) -> dict | None:
+    """One enterprise as ``enterprise_rows`` gives it, by credit code (case-insensitive): one query."""
+    return enterprise_rows(Enterprise.objects.filter(credit_code=credit_code.upper())).first()
 
 
 def enterprise_export_rows(queryset: QuerySet[Enterprise]) -> Iterator[tuple]:

@@ -5,8 +5,10 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
 from django.db.models import CharField, Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 
 from enterprises.models import Enterprise
 from enterprises.names import normalize_name
@@ -92,8 +94,34 @@ def patent_list() -> QuerySet[Patent]:
     )
 
 
-def patent_get(*, publication_number: str) -> Patent | None:
-    return patent_list().filter(publication_number=publication_number.upper()).first()
+def patent_rows(queryset: QuerySet[Patent]) -> QuerySet:
+    """``queryset`` (``patent_list``, filtered and ordered) as plain values, each with its applicants in
+    print order as one array of JSON objects (the linked enterprise's code and name joined in): one query
+    for a page of any size, and no model instances to build (what the API serialises, #28)."""
+    applicants = (
+        PatentApplicant.objects.filter(patent=OuterRef("pk"))
+        .order_by("position")
+        .values(
+            row=JSONObject(
+                position="position",
+                name="name",
+                credit_code="credit_code",
+                enterprise_id="enterprise_id",
+                enterprise_credit_code="enterprise__credit_code",
+                enterprise_name="enterprise__name",
+            )
+        )
+    )
+    return (
+        queryset.prefetch_related(None)
+        .annotate(applicant_rows=ArraySubquery(applicants))
+        .values("id", *PATENT_FIELDS, "updated_at", "applicant_rows")
+    )
+
+
+def patent_row_get(*, publication_number: str) -> dict | None:
+    """One patent as ``patent_rows`` gives it, by publication number (case-insensitive): one query."""
+    return patent_rows(Patent.objects.filter(publication_number=publication_number.upper())).first()
 
 
 def _applicant_list(column: str):

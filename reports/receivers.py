@@ -16,7 +16,7 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from utilities.api.caching import data_written
+from utilities.api.caching import data_written, snapshot_written
 
 from . import outbox
 
@@ -106,8 +106,13 @@ def _connect_api_cache() -> None:
     from patents.models import Patent, PatentApplicant
     from patents.signals import patent_links_changed
 
+    from .models import Snapshot
+
     enterprises_changed.connect(data_written, dispatch_uid="api-cache.enterprises_changed")
     patent_links_changed.connect(data_written, dispatch_uid="api-cache.patent_links_changed")
     for model in (Enterprise, Designation, Patent, PatentApplicant, ImportRecord):
         post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
         post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")
+    # The snapshot a cached read is keyed by is itself cached under the snapshot version (reports/api).
+    post_save.connect(snapshot_written, sender=Snapshot, dispatch_uid="api-cache.Snapshot.post_save")
+    post_delete.connect(snapshot_written, sender=Snapshot, dispatch_uid="api-cache.Snapshot.post_delete")

@@ -89,7 +89,7 @@ def scope_indicator_get(*, snapshot: Snapshot, scope: str, code: str) -> ScopeIn
     return ScopeIndicator.objects.filter(snapshot=snapshot, scope=scope, code=code).first()
 
 
-def enterprise_measure_get(*, snapshot: Snapshot, enterprise_id: int) -> EnterpriseMeasure | None:
+def enterprise_measure_get(*, snapshot: Snapshot | int, enterprise_id: int) -> EnterpriseMeasure | None:
     return (
         EnterpriseMeasure.objects.filter(snapshot=snapshot, enterprise_id=enterprise_id)
         .select_related("snapshot")

@@ -3,6 +3,8 @@ give them to the row service as an ``EnterpriseRow``."""
 
 from rest_framework import serializers
 
+from utilities.api.values import date_text, datetime_text
+
 from ..models import Designation, Enterprise
 from ..services import EnterpriseRow
 
@@ -159,3 +161,39 @@ class DesignationUpdateSerializer(serializers.Serializer):
     designated_on = serializers.DateField(
         required=False, allow_null=True, help_text="Date the designation took effect (YYYY-MM-DD)."
     )
+
+
+# --- lean reads: the rows of ``selectors.enterprise_rows`` in the shape of ``EnterpriseSerializer`` ----------
+
+
+def designation_representation(row: dict) -> dict:
+    return {
+        "program": row["program"],
+        "batch": row["batch"],
+        "status": row["status"],
+        "designated_on": date_text(row["designated_on"]),
+        "revoked_on": date_text(row["revoked_on"]),
+        "updated_at": datetime_text(row["updated_at"]),
+    }
+
+
+def enterprise_representation(row: dict) -> dict:
+    """What ``EnterpriseSerializer`` gives for the enterprise of ``row``, without a model instance or a
+    field object per value: a list page costs one query and a few milliseconds of Python (#28)."""
+    return {
+        "credit_code": row["credit_code"],
+        "name": row["name"],
+        "former_names": row["former_names"],
+        "province": row["province_id"],
+        "province_name": row["province__name"],
+        "city": row["city_id"],
+        "city_name": row["city__name"],
+        "industry_field": row["industry_field"],
+        "employees": row["employees"],
+        "listing_board": row["listing_board"],
+        "stock_code": row["stock_code"],
+        "primary_financing": row["primary_financing"],
+        "founded_on": date_text(row["founded_on"]),
+        "designations": [designation_representation(item) for item in row["designation_rows"] or ()],
+        "updated_at": datetime_text(row["updated_at"]),
+    }

@@ -26,6 +26,7 @@ from .serializers import (
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     EnterpriseWriteSerializer,
+    enterprise_representation,
     enterprise_row,
 )
 
@@ -106,6 +107,12 @@ class EnterpriseListView(AnonymousReadCacheMixin, _EnterpriseWriteMixin, PortalL
     def export_rows(self, queryset):
         return selectors.enterprise_export_rows(queryset)
 
+    def page_rows(self, queryset):
+        return selectors.enterprise_rows(queryset)
+
+    def row_representation(self, row):
+        return enterprise_representation(row)
+
     def post(self, request, *args, **kwargs):
         serializer = EnterpriseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -149,14 +156,16 @@ class EnterpriseDetailView(AnonymousReadCacheMixin, _EnterpriseWriteMixin, Stric
     write_model = Enterprise
     http_method_names = ["get", "patch", "head", "options"]
 
-    def detail_context(self, request, enterprise: Enterprise) -> dict:
-        """What the serializer needs beside the enterprise (a subclass adds what it joins)."""
+    def detail_extra(self, request, row: dict) -> dict:
+        """Fields beside the enterprise's own (a subclass adds what it joins)."""
         return {}
 
     def get(self, request, credit_code: str):
-        enterprise = self.get_enterprise(credit_code)
-        context = self.detail_context(request, enterprise)
-        return Response(self.serializer_class(enterprise, context=context).data)
+        # One query: the enterprise's values with its designations aggregated, in the serializer's shape.
+        row = selectors.enterprise_row_get(credit_code=credit_code)
+        if row is None:
+            raise NotFound(f"No enterprise with credit code '{credit_code}'.")
+        return Response({**enterprise_representation(row), **self.detail_extra(request, row)})
 
     def patch(self, request, credit_code: str):
         enterprise = self.get_enterprise(credit_code)

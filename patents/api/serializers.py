@@ -1,6 +1,9 @@
 """Shapes of the patent endpoints."""
 
+from django.db import models
 from rest_framework import serializers
+
+from utilities.api.values import date_text, datetime_text
 
 from ..models import Patent, PatentApplicant
 from ..services.validation import PATENT_FIELDS
@@ -58,3 +61,25 @@ class PatentSerializer(serializers.ModelSerializer):
                 "help_text": "When the patent's fields or applicants (names, codes, links) last changed (ISO 8601)."
             },
         }
+
+
+# --- lean reads: the rows of ``selectors.patent_rows`` in the shape of ``PatentSerializer`` --------------
+
+_DATE_FIELDS = frozenset(
+    field.name for field in Patent._meta.concrete_fields if isinstance(field, models.DateField)
+) - {"updated_at"}
+
+
+def _applicant_representation(row: dict) -> dict:
+    linked = None
+    if row["enterprise_id"] is not None:
+        linked = {"credit_code": row["enterprise_credit_code"], "name": row["enterprise_name"]}
+    return {"position": row["position"], "name": row["name"], "credit_code": row["credit_code"], "enterprise": linked}
+
+
+def patent_representation(row: dict) -> dict:
+    """What ``PatentSerializer`` gives for the patent of ``row``, without model instances (#28)."""
+    data = {name: date_text(row[name]) if name in _DATE_FIELDS else row[name] for name in PATENT_FIELDS}
+    data["applicants"] = [_applicant_representation(item) for item in row["applicant_rows"] or ()]
+    data["updated_at"] = datetime_text(row["updated_at"])
+    return data

@@ -13,7 +13,7 @@ from utilities.api.renderers import DETAIL_RENDERERS
 
 from .. import selectors
 from ..filtersets import PatentFilterSet
-from .serializers import PatentSerializer
+from .serializers import PatentSerializer, patent_representation
 
 
 @extend_schema(parameters=EXPORT_PARAMETERS)
@@ -35,6 +35,12 @@ class PatentListView(AnonymousReadCacheMixin, PortalListAPIView):
 
     def export_rows(self, queryset):
         return selectors.patent_export_rows(queryset, ordering=self._export_ordering(queryset))
+
+    def page_rows(self, queryset):
+        return selectors.patent_rows(queryset)
+
+    def row_representation(self, row):
+        return patent_representation(row)
 
     def export_copy(self, queryset):
         rows = selectors.patent_export_queryset(queryset, ordering=self._export_ordering(queryset))
@@ -58,7 +64,7 @@ class PatentDetailView(AnonymousReadCacheMixin, StrictParametersMixin, GenericAP
     renderer_classes = DETAIL_RENDERERS
 
     def get(self, request, publication_number: str):
-        patent = selectors.patent_get(publication_number=publication_number)
-        if patent is None:
+        row = selectors.patent_row_get(publication_number=publication_number)
+        if row is None:
             raise NotFound(f"No patent with publication number '{publication_number}'.")
-        return Response(PatentSerializer(patent).data)
+        return Response(patent_representation(row))

@@ -107,12 +107,17 @@ class Cluster:
         self.primary = Server(self.root, "primary", self.owner)
         self.replica = Server(self.root, "replica", self.owner)
 
-    def start(self, database: str) -> None:
-        """A primary with ``database`` in it, then a hot standby cloned from it and streaming."""
+    def start(self, database: str, load=None) -> None:
+        """A primary with ``database`` in it, then a hot standby cloned from it and streaming.
+
+        ``load(url)``, if given, fills the database on the primary before it is cloned (bench/crowd.py
+        copies the report-scale data in: cloning files is much faster than streaming their WAL)."""
         self.primary.run(devdb.initdb_command(self.primary.data, "--no-sync"))
         self.primary.start()
         with psycopg.connect(self.primary.url("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
+        if load is not None:
+            load(self.primary.url(database))
         # -R writes standby.signal and primary_conninfo; -X stream copies the WAL of the backup itself.
         self.primary.run(
             [

@@ -3,11 +3,13 @@
 A public read is a function of the data it reads, the URL, the representation and the language, so an
 anonymous ``GET``/``HEAD`` is cached under all of them:
 
-- the data it reads, as a stamp the view gives (``read_stamp``): the indicator snapshot's id and
-  ``data_read_at`` for indicators and division counts, the *data version* for enterprises, designations and
-  patents: a counter in the cache that every committed write to them advances (``data_version_advance``,
-  connected as ``data_written`` to the apps' signals, the admin's saves and the importers'
-  completion). A write makes every older entry unreachable; they expire (``API_CACHE_SECONDS``);
+- the data it reads, as a stamp the view gives (``read_stamp``), made of versions: counters in the cache
+  read in one round trip (``versions``). The *snapshot version* for indicators and division counts,
+  which every save or delete of a snapshot advances (a recompute, an incremental refresh, a prune); the
+  *data version* for enterprises, designations and patents, which every committed write to them advances
+  (``data_version_advance``, connected as ``data_written`` to the apps' signals, the admin's saves and
+  the importers' completion); both for the enterprise detail, which joins its measures. A write makes
+  every older entry unreachable; they expire (``API_CACHE_SECONDS``). A hit reads no table at all;
 - the URL's query reduced to the parameters the view reads, sorted, empty ones left out: junk parameters
   do not make entries of their own (the lists refuse them anyway);
 - the negotiated format (JSON, or the indicators' small CSV; the browsable API and the streamed or
@@ -39,37 +41,72 @@ from .etags import _etag_matches
 # Bump when serializers change in a way that must not be served from old cache entries.
 API_CACHE_VERSION = 1
 DATA_VERSION_KEY = "api:data-version"
-DATA_ADVANCED_AT_KEY = "api:data-version-advanced-at"
+SNAPSHOT_VERSION_KEY = "api:snapshot-version"
 
 
-def data_version() -> str | None:
-    """The current version of the enterprise, designation and patent data; None while the cache is down.
+def versions(*keys: str) -> str | None:
+    """The counters ``keys``, read in one round trip, as one stamp; None while the cache is down.
 
     A missing counter (the first read, or Redis evicted it) starts from the clock in nanoseconds, above
     every value an earlier counter reached: entries stored under an old version are never read again.
     """
-    value = cache.get(DATA_VERSION_KEY)
-    if value is None:
-        cache.add(DATA_VERSION_KEY, time.time_ns(), None)
-        value = cache.get(DATA_VERSION_KEY)
-    return None if value is None else str(value)
+    values = cache.get_many(keys)
+    missing = [key for key in keys if key not in values]
+    if missing:
+        for key in missing:
+            cache.add(key, time.time_ns(), None)
+        values.update(cache.get_many(missing))
+    if any(key not in values for key in keys):
+        return None
+    return "|".join(str(values[key]) for key in keys)
+
+
+def _version_advance(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # no counter yet (or the cache is down): the next read starts a new one
+        cache.add(key, time.time_ns(), None)
+    cache.set(f"{key}:advanced-at", time.time(), None)
+
+
+def _written(advance) -> None:
+    """Advance now, and once more when the current transaction commits (once per transaction)."""
+    advance()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    pending = [entry[1] for entry in connection.run_on_commit]
+    if not any(func is advance for func in pending):
+        transaction.on_commit(advance, robust=True)
+
+
+def data_version() -> str | None:
+    """The current version of the enterprise, designation and patent data; None while the cache is down."""
+    return versions(DATA_VERSION_KEY)
 
 
 def data_version_advance() -> None:
     """Make every cached read of enterprises, designations and patents unreachable. Never raises."""
-    try:
-        cache.incr(DATA_VERSION_KEY)
-    except ValueError:  # no counter yet (or the cache is down): the next read starts a new one
-        cache.add(DATA_VERSION_KEY, time.time_ns(), None)
-    cache.set(DATA_ADVANCED_AT_KEY, time.time(), None)
+    _version_advance(DATA_VERSION_KEY)
+
+
+def snapshot_version() -> str | None:
+    """The current version of the indicator snapshots (which are complete, their ``data_read_at``); None
+    while the cache is down. What the snapshot a request reads is cached under (``snapshot_stamp`` of
+    reports/api), so that a cache hit reads no table at all."""
+    return versions(SNAPSHOT_VERSION_KEY)
+
+
+def snapshot_version_advance() -> None:
+    _version_advance(SNAPSHOT_VERSION_KEY)
 
 
 def _replica_configured() -> bool:
     return len(settings.DATABASES) > 1
 
 
-def data_settled() -> bool:
-    """Whether an answer read now may be kept under the current data version.
+def settled(key: str = DATA_VERSION_KEY) -> bool:
+    """Whether an answer read now may be kept under the current version of ``key``.
 
     Without a read replica, always: the version advances again when a write commits. With one, an
     anonymous read may come from a replica that has not yet replayed the latest write; for
@@ -78,8 +115,13 @@ def data_settled() -> bool:
     """
     if not _replica_configured():
         return True
-    advanced_at = cache.get(DATA_ADVANCED_AT_KEY)
+    advanced_at = cache.get(f"{key}:advanced-at")
     return advanced_at is None or time.time() - advanced_at >= settings.DATABASE_REPLICA_SETTLE_SECONDS
+
+
+def data_settled() -> bool:
+    """``settled`` for the enterprise, designation and patent data."""
+    return settled(DATA_VERSION_KEY)
 
 
 def data_written(*args, **kwargs) -> None:
@@ -91,13 +133,12 @@ def data_written(*args, **kwargs) -> None:
     before the write. After the commit: an anonymous read that ran between the write and the commit stored
     the data as it was before the commit under the version of the moment; the commit makes it unreachable.
     """
-    data_version_advance()
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return
-    pending = [entry[1] for entry in connection.run_on_commit]
-    if not any(func is data_version_advance for func in pending):
-        transaction.on_commit(data_version_advance, robust=True)
+    _written(data_version_advance)
+
+
+def snapshot_written(*args, **kwargs) -> None:
+    """A snapshot was saved or deleted: what ``data_written`` is for the data, for the snapshots."""
+    _written(snapshot_version_advance)
 
 
 def query_fingerprint(query, known: Iterable[str]) -> str:
@@ -119,6 +160,10 @@ class AnonymousReadCacheMixin:
     def read_stamp(self, request) -> str | None:
         """What the response is computed from; None: do not cache this request."""
         return data_version()
+
+    def read_settled(self) -> bool:
+        """Whether an answer read now may be stored (``settled``; default: for the data version)."""
+        return data_settled()
 
     def cache_parameters(self) -> Iterable[str]:
         """The query parameters the response depends on (default: those the view accepts)."""
@@ -157,7 +202,7 @@ class AnonymousReadCacheMixin:
             setattr(self, name, partial(self._cached_read, getattr(self, name), fingerprint))
 
     def _cached_read(self, handler, fingerprint: str, request, *args, **kwargs):
-        if not data_settled():
+        if not self.read_settled():
             return handler(request, *args, **kwargs)
         self._read_etag = f'"{fingerprint}"'
         if _etag_matches(request, self._read_etag):

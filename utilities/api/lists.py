@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from utilities.export import XLSX_MAX_ROWS, copy_csv_response, csv_response, export_filename, neutralise, xlsx_response
 
@@ -41,6 +42,15 @@ class PortalListAPIView(StrictParametersMixin, generics.ListAPIView):
     export_header: Sequence[str] = ()
 
     def export_rows(self, queryset) -> Iterable[Sequence]:
+        raise NotImplementedError
+
+    def page_rows(self, queryset) -> QuerySet | None:
+        """Optionally: the filtered, ordered ``queryset`` as a ``values()`` queryset holding everything a
+        page shows in one query (related rows aggregated), with ``row_representation`` giving each row as
+        the serializer would. Without it, pages are model instances through the serializer."""
+        return None
+
+    def row_representation(self, row: dict) -> dict:
         raise NotImplementedError
 
     def export_copy(self, queryset) -> tuple[QuerySet, dict[str, str]] | None:
@@ -86,7 +96,13 @@ class PortalListAPIView(StrictParametersMixin, generics.ListAPIView):
                     }
                 )
             return xlsx_response(self.export_header, self._neutralised(self.export_rows(queryset)), filename=filename)
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.paginator is None:
+            return Response(self.get_serializer(queryset, many=True).data)
+        rows = self.page_rows(queryset)
+        if rows is None:
+            return self.get_paginated_response(self.get_serializer(self.paginate_queryset(queryset), many=True).data)
+        return self.get_paginated_response([self.row_representation(row) for row in self.paginate_queryset(rows)])
 
     @staticmethod
     def _neutralised(rows: Iterable[Sequence]) -> Iterable[list]:

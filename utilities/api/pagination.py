@@ -94,7 +94,9 @@ class KeysetPagination(BasePagination):
         return [("-" if descending else "") + field.attname for field, descending in fields]
 
     def _encode(self, row, fields) -> str:
-        values = [_json_value(getattr(row, field.attname)) for field, _ in fields]
+        # A model instance, or a row of ``values()`` (the lean lists select every ordering column).
+        read = row.__getitem__ if isinstance(row, dict) else lambda name: getattr(row, name)
+        values = [_json_value(read(field.attname)) for field, _ in fields]
         return signing.dumps({"o": self._signature(fields), "v": values}, salt=self.salt, compress=True)
 
     def _decode(self, cursor: str, fields) -> list:
