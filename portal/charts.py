@@ -46,6 +46,15 @@ class Chart:
             ),
         }
 
+    def download_rows(self) -> list[list]:
+        """The table as a spreadsheet wants it: each category's raw numbers (not the page's "1,234"), then
+        any further cells of the table (a share) as shown. A table that is not one row per category (or a
+        chart that is only a table) is given as shown."""
+        values = [s["values"] for s in self.series]
+        if not values or len(self.rows) != len(self.categories) or len(self.columns) < 1 + len(values):
+            return [list(row) for row in self.rows]
+        return [[row[0], *(series[i] for series in values), *row[1 + len(values) :]] for i, row in enumerate(self.rows)]
+
     @property
     def is_empty(self) -> bool:
         return not any(v for s in self.series for v in s["values"] if v)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -18,4 +18,12 @@ urlpatterns = [
     path("enterprises/download/", views.enterprise_list_download, name="enterprise-list-download"),
     path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise"),
     path("methodology/", views.methodology, name="methodology"),
+    path("data/", views.data_page, name="data"),
+    re_path(r"^data/indicators\.(?P<file_format>csv|xlsx)$", views.bulk_indicators, name="data-indicators"),
+    # "数据" beside every chart and table: that chart's numbers, rebuilt by the page's own builder.
+    re_path(
+        r"^charts/(?P<kind>[a-z]+)/(?P<key>[^/]+)/(?P<chart>[a-z0-9-]+)\.(?P<file_format>csv|xlsx)$",
+        views.chart_data,
+        name="chart-data",
+    ),
 ]

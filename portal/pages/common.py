@@ -45,6 +45,11 @@ def batch_label(batch) -> str:
     return _("第%(n)s批") % {"n": batch}
 
 
+def chart_page(kind: str, key: str, **params) -> dict:
+    """What a page's charts need to link to their data: ``{% chart_links %}`` reads it from the context."""
+    return {"kind": kind, "key": key, "params": {k: v for k, v in params.items() if v}}
+
+
 def with_query(url: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 

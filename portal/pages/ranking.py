@@ -13,7 +13,7 @@ from .. import formatting as fmt
 from .. import selectors
 from ..formatting import METRIC_FORMATS
 from ..methodology import INDICATORS
-from .common import NATIONAL, english, names_for
+from .common import NATIONAL, chart_page, english, names_for
 
 # Every single-number indicator of metrics.md can be ranked; the labels are the methodology page's.
 RANKED = {key: label for key, label, _text in INDICATORS if key in METRIC_FORMATS}
@@ -45,6 +45,7 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
     return {
         "choice": choice,
         "key": key,
+        "chart_page": chart_page("ranking", key, level=level),
         "label": RANKED[key],
         "level": level,
         "sort": sort,
