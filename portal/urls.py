@@ -1,6 +1,21 @@
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class FileFormat:
+    """``csv`` or ``xlsx``: the two files a person downloads."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FileFormat, "fileformat")
 
 app_name = "portal"
 
@@ -19,11 +34,7 @@ urlpatterns = [
     path("enterprises/<str:credit_code>/", views.enterprise_detail, name="enterprise"),
     path("methodology/", views.methodology, name="methodology"),
     path("data/", views.data_page, name="data"),
-    re_path(r"^data/indicators\.(?P<file_format>csv|xlsx)$", views.bulk_indicators, name="data-indicators"),
+    path("data/indicators.<fileformat:file_format>", views.bulk_indicators, name="data-indicators"),
     # "数据" beside every chart and table: that chart's numbers, rebuilt by the page's own builder.
-    re_path(
-        r"^charts/(?P<kind>[a-z]+)/(?P<key>[^/]+)/(?P<chart>[a-z0-9-]+)\.(?P<file_format>csv|xlsx)$",
-        views.chart_data,
-        name="chart-data",
-    ),
+    path("charts/<slug:kind>/<str:key>/<slug:chart>.<fileformat:file_format>", views.chart_data, name="chart-data"),
 ]
