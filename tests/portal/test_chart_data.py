@@ -113,3 +113,37 @@ def test_the_ranking_file_follows_the_level(client, snapshots):
 )
 def test_unknown_pages_and_charts_are_404(client, snapshots, url):
     assert client.get(url).status_code == 404
+
+
+def test_batch_colours_follow_the_batch_not_its_position(client, snapshots):
+    import json
+
+    def pie(url):
+        html = client.get(url).content.decode()
+        spec = re.search(r'<script id="chart-data-batches" type="application/json">(.*?)</script>', html).group(1)
+        return json.loads(spec)
+
+    jiangsu = pie("/regions/320000/")  # batches 1 and 3
+    nanjing = pie("/regions/320000/320100/")  # batch 3 only: first position, still batch 3's colour
+    colours = dict(zip(jiangsu["categories"], jiangsu["colours"], strict=True))
+    assert colours["第1批"] != colours["第3批"]
+    assert nanjing["categories"] == ["第3批"] and nanjing["colours"] == [colours["第3批"]]
+    assert pie("/regions/440000/")["colours"] != [colours["第3批"]]  # 广东: batch 2, its own colour
+
+
+def test_an_empty_city_offers_no_report(client, snapshots):
+    empty = client.get("/regions/540000/").content.decode()  # 西藏: no counted enterprise
+    assert "/reports/province/540000/" not in empty
+    assert "/reports/province/320000/" in client.get("/regions/320000/").content.decode()
+
+
+def test_cluster_rankings(client, snapshots):
+    page = client.get("/rankings/enterprise_count/", {"level": "cluster"}).content.decode()
+    assert "未知的排名层级" not in page
+    assert 'href="/clusters/yrd/"' in page and 'id="r-yrd"' in page
+    assert '<option value="cluster" selected>' in page
+    header, *rows = csv_rows(client.get("/charts/ranking/enterprise_count/ranking.csv", {"level": "cluster"}))
+    assert header[:2] == ["排名", "城市群"]
+    assert [row[:2] for row in rows][0] == ["1", "长三角"]
+    # A cluster's panel links to the clusters' ranking at its own row.
+    assert "/rankings/invention_share/?level=cluster#r-yrd" in client.get("/clusters/yrd/").content.decode()
