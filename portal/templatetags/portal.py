@@ -165,6 +165,8 @@ def capture(parser, token):
 def page_url(context):
     """The page's absolute URL with only the parameters the page reads (``snapshot_page`` keeps those in
     ``request.GET``): what a cached page may carry in og:url, whatever junk the first visitor added."""
-    request = context["request"]
+    request = context.get("request")
+    if request is None:
+        return ""
     query = request.GET.urlencode()
     return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
