@@ -417,7 +417,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Public reads carry no security requirement in the schema (no lock in /api/docs/).
+    "DEFAULT_SCHEMA_CLASS": "utilities.api.schema.PublicReadAutoSchema",
     # A fixed-window counter per client (utilities/api/throttling.py): one INCR and EXPIRE per request.
     # Anonymous callers are counted by address at the anon rate only, signed-in ones by user at the user
     # rate only.
@@ -441,6 +442,11 @@ SPECTACULAR_SETTINGS = {
     # /api/docs/ serves Swagger UI from the sidecar package's static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Enumerations list real values only: the batch filter, the batches on file (1–5), not 1–99.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "enterprises.api.schema.batch_enum_hook",
+    ],
 }
 
 # --- Production hardening (active whenever DEBUG is off) -------------------------------------

@@ -26,6 +26,9 @@ class Chart:
     # Horizontal reference lines across a bar chart: (label, value), e.g. the average of all 小巨人. The PDF
     # draws them (publications/svg.py); a page shows the same values in the chart's table.
     lines: list[tuple[str, float]] = field(default_factory=list)
+    # One colour per category, fixed by what the category is (第1批 the same colour on every chart), not by
+    # its position; empty: the palette in order.
+    colours: list[str] = field(default_factory=list)
 
     @property
     def data_id(self) -> str:
@@ -39,12 +42,22 @@ class Chart:
             "series": [{"name": str(s["name"]), "values": s["values"]} for s in self.series],
             "unit": str(self.unit),
             "percent": self.percent,
+            **({"colours": list(self.colours)} if self.colours else {}),
             **(
                 {"partial": {"index": self.partial["index"], "label": str(self.partial["label"])}}
                 if self.partial
                 else {}
             ),
         }
+
+    def download_rows(self) -> list[list]:
+        """The table as a spreadsheet wants it: each category's raw numbers (not the page's "1,234"), then
+        any further cells of the table (a share) as shown. A table that is not one row per category (or a
+        chart that is only a table) is given as shown."""
+        values = [s["values"] for s in self.series]
+        if not values or len(self.rows) != len(self.categories) or len(self.columns) < 1 + len(values):
+            return [list(row) for row in self.rows]
+        return [[row[0], *(series[i] for series in values), *row[1 + len(values) :]] for i, row in enumerate(self.rows)]
 
     @property
     def is_empty(self) -> bool:

@@ -19,7 +19,7 @@ class StaticPages(_PortalSitemap):
     priority = 1.0
 
     def items(self):
-        return ["portal:overview", "portal:enterprise-list", "portal:compare", "portal:methodology"]
+        return ["portal:overview", "portal:enterprise-list", "portal:compare", "portal:methodology", "portal:data"]
 
     def location(self, item):
         return reverse(item)

@@ -176,3 +176,31 @@ def enterprise_list_download(request):
         )
     except DownloadRefused as refused:
         return HttpResponseBadRequest(str(refused), content_type="text/plain; charset=utf-8")
+
+
+def _download_choice(request, params=()) -> SnapshotChoice:
+    request.GET = page_query(request.GET, (*COMMON_PARAMS, *params))
+    choice = SnapshotChoice(request)
+    if choice.current is None:
+        raise Http404(_("还没有统计快照"))
+    return choice
+
+
+def chart_data(request, kind: str, key: str, chart: str, file_format: str):
+    """One chart's or table's numbers as CSV (with BOM) or XLSX, for the page's snapshot."""
+    choice = _download_choice(request, ("level",))
+    found = pages.page_chart(choice, kind, key, chart, request.GET)
+    if found is None:
+        raise Http404(_("这一页没有这张图表"))
+    return pages.chart_download(choice, kind, key, found, file_format)
+
+
+@snapshot_page
+def data_page(request, choice):
+    """数据与API: the bulk files of the chosen snapshot, their dictionary, the API, licence and terms."""
+    return render(request, "portal/data.html", pages.data_context(choice))
+
+
+def bulk_indicators(request, file_format: str):
+    """Every region's indicators at the snapshot: streamed, so never cached."""
+    return pages.indicators_download(_download_choice(request), file_format)

@@ -9,6 +9,7 @@ One module per page type: ``region`` (province, city, cluster), ``overview`` (na
 the report generator (``publications``) included.
 """
 
+from .chart_data import PAGE_KINDS, chart_download, page_chart
 from .common import (
     NATIONAL,
     Region,
@@ -18,6 +19,7 @@ from .common import (
     boards_block,
     boards_chart,
     bucket_charts,
+    chart_page,
     count_chart,
     cut_off_label,
     division_name,
@@ -35,6 +37,7 @@ from .common import (
     years_chart,
 )
 from .compare import MAX_COMPARED, compare_context
+from .data import data_context, indicators_download
 from .enterprise import ENTERPRISE_MEASURES, enterprise_context
 from .list_download import enterprise_list_download
 from .listing import LIST_FILTERS, LIST_SORTS, enterprise_list_context
@@ -51,24 +54,30 @@ __all__ = [
     "NATIONAL",
     "RANKED",
     "Region",
+    "PAGE_KINDS",
     "announced_batch_chart",
     "batch_chart",
     "batch_label",
     "boards_block",
     "boards_chart",
     "bucket_charts",
+    "chart_download",
+    "chart_page",
     "count_chart",
     "cut_off_label",
     "compare_context",
+    "data_context",
     "division_name",
     "english",
     "enterprise_context",
     "enterprise_list_context",
     "enterprise_list_download",
+    "indicators_download",
     "industry_chart",
     "methodology_context",
     "names_for",
     "overview_context",
+    "page_chart",
     "panel_rows",
     "partial_year",
     "province_tiles",

@@ -45,6 +45,20 @@ def batch_label(batch) -> str:
     return _("第%(n)s批") % {"n": batch}
 
 
+# The charts' palette (portal.js draws with the same colours in the same order).
+PALETTE = ("#1d4f91", "#d9480f", "#2b8a3e", "#f08c00", "#7048e8", "#0b7285", "#c2255c", "#5c940d")
+
+
+def batch_colour(batch) -> str:
+    """第n批's colour, the same on every chart whichever batches a region has."""
+    return PALETTE[(int(batch) - 1) % len(PALETTE)]
+
+
+def chart_page(kind: str, key: str, **params) -> dict:
+    """What a page's charts need to link to their data: ``{% chart_links %}`` reads it from the context."""
+    return {"kind": kind, "key": key, "params": {k: v for k, v in params.items() if v}}
+
+
 def with_query(url: str, query: str) -> str:
     return f"{url}?{query}" if query else url
 
@@ -310,4 +324,5 @@ def batch_chart(metrics: dict, *, chart_id: str) -> Chart:
         unit=_("家"),
         columns=[_("批次"), _("企业数（家）")],
         rows=[[batch_label(b), fmt.number(counts[b])] for b in batches],
+        colours=[batch_colour(b) for b in batches],
     )

@@ -16,7 +16,7 @@ from ..indicators import (
     PANEL,
     industries_merged,
 )
-from .common import NATIONAL, cut_off_label, partial_year, region_from_code
+from .common import NATIONAL, chart_page, cut_off_label, partial_year, region_from_code
 from .search import place_item
 
 MAX_COMPARED = 4
@@ -34,6 +34,7 @@ def compare_context(choice, raw_places: str) -> dict:
     return {
         "choice": choice,
         "regions": regions,
+        "chart_page": chart_page("compare", ",".join(r.code for r in regions)) if regions else None,
         "columns": columns,
         "table": _indicator_table(columns, national),
         "unknown": picked["unknown"],

@@ -13,7 +13,7 @@ from ..indicators import (
     BOARD_LABELS,
     INDUSTRY_LABELS,
 )
-from .common import division_name, region_url, year_series
+from .common import chart_page, division_name, region_url, year_series
 
 # (measure, metric key of the per-enterprise average: a *_per_enterprise key or a *_total divided by n)
 ENTERPRISE_MEASURES = (
@@ -40,6 +40,7 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
     snapshot = choice.current
     measure = selectors.enterprise_measure(snapshot=snapshot, enterprise=enterprise)
     context = {"choice": choice, **_identity(enterprise), "measure": measure}
+    context["chart_page"] = chart_page("enterprise", enterprise.credit_code)
     patents = selectors.enterprise_patents(enterprise=enterprise, as_of=snapshot.as_of)
     if measure is not None:
         context["earlier"] = choice.earlier

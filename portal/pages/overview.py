@@ -15,6 +15,7 @@ from .common import (
     boards_block,
     boards_chart,
     bucket_charts,
+    chart_page,
     english,
     industry_chart,
     names_for,
@@ -38,6 +39,7 @@ def overview_context(choice) -> dict:
     capital = boards_block(national)
     return {
         "choice": choice,
+        "chart_page": chart_page("overview", "national"),
         "national": national,
         "is_empty": not national.get("enterprise_count"),
         "earlier": choice.earlier,

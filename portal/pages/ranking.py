@@ -13,7 +13,7 @@ from .. import formatting as fmt
 from .. import selectors
 from ..formatting import METRIC_FORMATS
 from ..methodology import INDICATORS
-from .common import NATIONAL, english, names_for
+from .common import NATIONAL, chart_page, english, names_for
 
 # Every single-number indicator of metrics.md can be ranked; the labels are the methodology page's.
 RANKED = {key: label for key, label, _text in INDICATORS if key in METRIC_FORMATS}
@@ -21,7 +21,7 @@ RANKED["applications_total"] = gettext_lazy("累计专利申请量（件）")
 RANKED["pct_share"] = gettext_lazy("PCT专利占比")
 RANKED = {key: RANKED[key] for key in METRIC_FORMATS}  # in the order of the formats: the panel's
 
-LEVELS = (Scope.PROVINCE.value, Scope.CITY.value)
+LEVELS = (Scope.PROVINCE.value, Scope.CITY.value, Scope.CLUSTER.value)
 # sort parameter → SQL order; the rank is always the peer rank (largest value first), whatever the order.
 SORTS = {
     "rank": ("rank", "code"),
@@ -35,7 +35,9 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
     """The page of ``/rankings/<key>/``: ``level`` and ``sort`` as asked, or the defaults with a note."""
     problems = []
     if level not in LEVELS:
-        problems.append(_("未知的排名层级“%(value)s”，已按省份排名（可选：province、city）。") % {"value": level})
+        problems.append(
+            _("未知的排名层级“%(value)s”，已按省份排名（可选：province、city、cluster）。") % {"value": level}
+        )
         level = Scope.PROVINCE.value
     if sort not in SORTS:
         problems.append(_("未知的排序“%(value)s”，已按排名排序。") % {"value": sort})
@@ -45,6 +47,7 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
     return {
         "choice": choice,
         "key": key,
+        "chart_page": chart_page("ranking", key, level=level),
         "label": RANKED[key],
         "level": level,
         "sort": sort,
@@ -64,19 +67,27 @@ def _rows(rows: list[dict], level: str, key: str, query: str) -> list[dict]:
     provinces = {}
     if level == Scope.CITY:
         provinces = dict(Province.objects.values_list("code", "name_en" if english() else "name"))
-    # One reverse() for the page, not one per row: every URL of the level differs only in its codes.
-    base = reverse("portal:province", args=["000000"]).removesuffix("000000/")
     suffix = f"?{query}" if query else ""
+    link = _link_maker(level, suffix)
     return [
         {
             **row,
             "name": names.get(row["code"]) or row["name"],
             "province": provinces.get(f"{row['code'][:2]}0000", "") if level == Scope.CITY else "",
-            "link": f"{base}{row['code'][:2]}0000/{row['code']}/{suffix}"
-            if level == Scope.CITY
-            else f"{base}{row['code']}/{suffix}",
+            "link": link(row["code"]),
             "value_text": fmt.metric(key, row["value"]),
             "count_text": fmt.number(row["enterprise_count"]),
         }
         for row in rows
     ]
+
+
+def _link_maker(level: str, suffix: str):
+    """One reverse() for the page, not one per row: every URL of the level differs only in its codes."""
+    if level == Scope.CLUSTER:
+        base = reverse("portal:cluster", args=["x"]).removesuffix("x/")
+        return lambda code: f"{base}{code}/{suffix}"
+    base = reverse("portal:province", args=["000000"]).removesuffix("000000/")
+    if level == Scope.CITY:
+        return lambda code: f"{base}{code[:2]}0000/{code}/{suffix}"
+    return lambda code: f"{base}{code}/{suffix}"

@@ -12,6 +12,7 @@ from .common import (
     Region,
     batch_chart,
     boards_block,
+    chart_page,
     industry_chart,
     names_for,
     panel_rows,
@@ -31,6 +32,7 @@ def region_context(choice, region: Region) -> dict:
     context = {
         "choice": choice,
         "region": region,
+        "chart_page": chart_page(region.scope, region.code),
         "indicator": indicator,
         "metrics": metrics,
         "national": national_metrics,

@@ -3,7 +3,8 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.safestring import mark_safe
 
 from .. import formatting
 
@@ -109,3 +110,63 @@ def industry(key):
     from ..indicators import INDUSTRY_LABELS
 
     return INDUSTRY_LABELS.get(key, "") if key else ""
+
+
+@register.inclusion_tag("portal/includes/chart_links.html", takes_context=True)
+def chart_links(context, chart, title=""):
+    """ "数据" (CSV and XLSX of this chart at the page's snapshot) and a share link to the chart itself.
+    ``chart`` is a Chart, or the id of a page's table (``title`` then names it)."""
+    page = context.get("chart_page")
+    request = context.get("request")
+    choice = context.get("choice")
+    if not page or request is None:
+        return {"show": False}
+    query = dict(page["params"])
+    if choice is not None and choice.query():
+        query["as_of"] = choice.current.as_of.isoformat()
+    encoded = f"?{urlencode(query)}" if query else ""
+    chart_id, title = (chart, title) if isinstance(chart, str) else (chart.id, chart.title)
+    args = [page["kind"], page["key"], chart_id]
+    page_query = request.GET.urlencode()
+    return {
+        "show": True,
+        "title": title,
+        "csv": reverse("portal:chart-data", args=[*args, "csv"]) + encoded,
+        "xlsx": reverse("portal:chart-data", args=[*args, "xlsx"]) + encoded,
+        "share": f"{request.path}{'?' + page_query if page_query else ''}#{chart_id}",
+    }
+
+
+class _CaptureNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        # The blocks' text is already escaped as it was rendered: kept safe, not escaped twice.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture as name %}…{% endcapture %}``: render once, use twice (a block's text in <title> and in
+    the Open Graph tags; a template cannot render one block twice). Blocks inside stay overridable."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return _CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context):
+    """The page's absolute URL with only the parameters the page reads (``snapshot_page`` keeps those in
+    ``request.GET``): what a cached page may carry in og:url, whatever junk the first visitor added."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    query = request.GET.urlencode()
+    return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))

@@ -40,6 +40,14 @@ PUBLIC = {
         public, methods=("GET",), variants=("in", "out"), args=lambda w, v: [w["enterprise"][v].credit_code]
     ),
     "portal:methodology": Rule(public, methods=("GET",)),
+    "portal:data": Rule(public, methods=("GET",)),
+    "portal:data-indicators": Rule(public, methods=("GET",), args=lambda w, v: ["csv"]),
+    "portal:chart-data": Rule(
+        public,
+        methods=("GET",),
+        variants=("in", "out"),
+        args=lambda w, v: ["province", w["province"][v].code, "panel", "csv"],
+    ),
     "publications:report": Rule(public, methods=("GET",), args=lambda w, v: ["province", "320000"]),
     # A rendered PDF is kept (publications_renderedreport) and served again to the next reader.
     "publications:report-pdf": Rule(

@@ -86,6 +86,7 @@ def test_sitemap_lists_region_and_enterprise_pages_in_both_languages(client, sna
         "/regions/320000/320500/",
         "/clusters/gba/",
         f"/enterprises/{world['A'].credit_code}/",
+        "/data/",
     ):
         assert f"http://testserver{path}" in body
         assert f"http://testserver/en{path}" in body

@@ -29,7 +29,12 @@
       base.legend = { bottom: 0, type: "scroll" };
       base.series = [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "45%"],
         label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); } },
-        data: spec.categories.map(function (c, i) { return { name: c, value: spec.series[0].values[i] }; }) }];
+        data: spec.categories.map(function (c, i) {
+          // A category's own colour (第1批 is the same colour on every chart), else the palette in order.
+          var item = { name: c, value: spec.series[0].values[i] };
+          if (spec.colours && spec.colours[i]) { item.itemStyle = { color: spec.colours[i] }; }
+          return item;
+        }) }];
       return base;
     }
     if (spec.kind === "hbar") {
