@@ -39,7 +39,8 @@ def report_page(request, choice, scope: str, code: str):
     _check_scope(scope)
     language = _language()
     try:
-        report = services.report_content(scope=scope, code=code, snapshot=choice.current, language=language)
+        # The page queues the year-earlier snapshot when it is missing rather than computing it in the request.
+        report = services.report_content(scope=scope, code=code, snapshot=choice.current, language=language, wait=False)
     except services.ReportNotFound:
         raise Http404(_("没有这个地区")) from None
     query = choice.query()

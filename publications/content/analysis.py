@@ -20,13 +20,10 @@ from .. import narrative as tell
 from .. import sentences as say
 from ..choices import ReferenceGroup
 from ..selectors import a_share_metrics, batch_metrics
-from .structure import Chapter, Report, Table
+from .comparisons import citation_growth
+from .structure import Chapter, Report, Table, figure_title
 
 STAR, BSE, SME, CHAMPION, NATION = "star", "bse", "sme", "champion", "nation"
-
-
-def figure_title(number: str, title: str) -> str:
-    return _("图表%(n)s %(title)s") % {"n": number, "title": title}
 
 
 def _group_name(group: str) -> str:
@@ -314,6 +311,7 @@ def _influence(report: Report, chapter: Chapter, batches: dict) -> None:
                 rows=[[c, fmt.metric(key, v)] for c, v in zip(categories, values, strict=True)],
             )
         )
+    citation_growth(report, chapter)
     first = _batch_keys(batches)[0] if batches else None
     if first is not None:
         chapter.paragraphs.append(
