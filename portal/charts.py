@@ -24,8 +24,11 @@ class Chart:
     # The category drawn as partial (the current year up to the cut-off): its index and label ("截至7月31日").
     partial: dict | None = None
     # Horizontal reference lines across a bar chart: (label, value), e.g. the average of all 小巨人. The PDF
-    # draws them (publications/svg.py); a page shows the same values in the chart's table.
+    # draws them (publications/svg.py), a page with ECharts (portal.js), and the table states them.
     lines: list[tuple[str, float]] = field(default_factory=list)
+    # A rate drawn as a line over the bars against its own (right-hand) axis, one value per category, e.g.
+    # the yearly growth of each batch: {"name": str, "values": [...], "percent": bool}.
+    trend: dict | None = None
 
     @property
     def data_id(self) -> str:
@@ -39,6 +42,18 @@ class Chart:
             "series": [{"name": str(s["name"]), "values": s["values"]} for s in self.series],
             "unit": str(self.unit),
             "percent": self.percent,
+            **({"lines": [{"name": str(n), "value": v} for n, v in self.lines]} if self.lines else {}),
+            **(
+                {
+                    "trend": {
+                        "name": str(self.trend["name"]),
+                        "values": self.trend["values"],
+                        "percent": bool(self.trend.get("percent")),
+                    }
+                }
+                if self.trend
+                else {}
+            ),
             **(
                 {"partial": {"index": self.partial["index"], "label": str(self.partial["label"])}}
                 if self.partial

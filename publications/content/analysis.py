@@ -253,7 +253,8 @@ def _growth(report: Report, chapter: Chapter, batches: dict) -> None:
         n = metrics.get("enterprise_count")
         return (metrics.get("applications_by_year") or {}).get(str(y), 0) / n if n else None
 
-    categories = [_("%(group)s %(g)s") % {"group": label, "g": _signed(m.get("growth_cagr"))} for label, m in groups]
+    categories = [label for label, _m in groups]
+    cagr = _("年均增速")
     chapter.charts.append(
         Chart(
             id="capability-growth",
@@ -264,7 +265,9 @@ def _growth(report: Report, chapter: Chapter, batches: dict) -> None:
                 {"name": _("%(year)s年") % {"year": y}, "values": [mean(m, y) for _label, m in groups]} for y in years
             ],
             unit=_("件/家"),
-            columns=[_("分组"), *[_("%(year)s年") % {"year": y} for y in years], _("年均增速")],
+            # The CAGR is a rate, not a count: a line on its own axis, not a fourth bar.
+            trend={"name": cagr, "values": [m.get("growth_cagr") for _label, m in groups], "percent": True},
+            columns=[_("分组"), *[_("%(year)s年") % {"year": y} for y in years], cagr],
             rows=[
                 [label, *[fmt.number(mean(m, y), 1) for y in years], fmt.percent(m.get("growth_cagr"))]
                 for label, m in groups
