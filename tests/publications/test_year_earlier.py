@@ -107,3 +107,21 @@ def test_an_earlier_snapshot_within_a_month_serves(world):
     near = snapshot_compute(as_of=datetime.date(2022, 7, 15))
     assert snapshot_year_earlier_ensure(as_of=AS_OF, wait=True).snapshot.pk == near.pk
     assert snapshot_year_earlier(as_of=datetime.date(2023, 9, 1)) is None
+
+
+def test_the_web_charts_carry_the_average_lines_and_chart_2_4_draws_the_growth_as_a_line(world):
+    from publications.svg import chart_svg
+
+    current = snapshot_compute(as_of=AS_OF)
+    report = services.report_content(scope="national", code="CN", snapshot=current, language="zh-hans", wait=False)
+    capability = next(c for c in report.chapters if c.key == "capability")
+    scale = next(c for c in capability.charts if c.id == "capability-scale")
+    # The page's ECharts spec has the national averages the PDF draws as dashed lines.
+    assert [line["value"] for line in scale.spec["lines"]] == [
+        report.metrics["applications_per_enterprise"],
+        report.metrics["valid_inventions_per_enterprise"],
+    ]
+    growth = next(c for c in capability.charts if c.id == "capability-growth")
+    assert growth.spec["trend"]["values"][-1] == report.metrics["growth_cagr"]
+    assert growth.spec["trend"]["percent"] is True and len(growth.series) == 3  # three years of bars, no CAGR bar
+    assert "━ 年均增速" in chart_svg(growth)
