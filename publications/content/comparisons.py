@@ -57,6 +57,31 @@ def _group_label(measure: str) -> str:
     }[measure]
 
 
+def _short_group_label(measure: str) -> str:
+    """Chart 1.5's axis: the six groups in a few characters each (the table names them in full)."""
+    return {
+        "industry_share_new_materials": pgettext("field group short", "新材料"),
+        "industry_share_next_gen_it": pgettext("field group short", "新一代信息技术"),
+        "industry_share_high_end_equipment": pgettext("field group short", "高端装备制造"),
+        "industry_share_nev": pgettext("field group short", "新能源汽车"),
+        "industry_share_biomedicine": pgettext("field group short", "生物医药"),
+        "industry_share_other": pgettext("field group short", "其他"),
+    }[measure]
+
+
+def _short_board_label(key: str) -> str:
+    """A board on a chart's axis, short enough that five of them fit side by side (the table names it in full)."""
+    return {
+        "main": pgettext("board short", "沪深主板"),
+        "chinext": pgettext("board short", "创业板"),
+        "star": pgettext("board short", "科创板"),
+        "bse": pgettext("board short", "北交所"),
+        "hkex": pgettext("board short", "港股"),
+        "sgx": pgettext("board short", "新加坡"),
+        "overseas_other": pgettext("board short", "其他境外"),
+    }.get(key) or board_label(key)
+
+
 def _board_reference_name(group: str) -> str:
     board = pgettext("chart", "科创板") if group == STAR else pgettext("chart", "北交所")
     return _("%(group)s（参考）") % {"group": board}
@@ -99,7 +124,7 @@ def industry_shares(report: Report, chapter: Chapter) -> None:
             id="industries-listed",
             title=figure_title("1.5", _("产业领域结构：与科创板、北交所上市企业比较")),
             kind="grouped",
-            categories=categories,
+            categories=[capfirst(_short_group_label(m)) for m, _f in INDUSTRY_GROUPS],
             series=series,
             percent=True,
             columns=[_("产业领域"), *[s["name"] for s in series]],
@@ -164,15 +189,18 @@ def board_changes(report: Report, chapter: Chapter) -> None:
     n = report.metrics.get("enterprise_count") or 0
     earlier_name, this_name = fmt.date(report.earlier.as_of), fmt.date(report.as_of)
     categories = [_board_row_label(k) for k in keys]
+    # The chart draws the boards; primary-market financing (ten times as many firms) is in the table and the
+    # sentence, so that its bar does not flatten the boards' ones.
+    boards = [k for k in keys if k != "financed"]
     chapter.charts.append(
         Chart(
             id="capital-change",
             title=figure_title("1.6", _("各资本市场板块企业数量：与上年同期比较")),
             kind="grouped",
-            categories=categories,
+            categories=[_short_board_label(k) for k in boards],
             series=[
-                {"name": earlier_name, "values": [before.get(k, 0) for k in keys]},
-                {"name": this_name, "values": [now[k] for k in keys]},
+                {"name": earlier_name, "values": [before.get(k, 0) for k in boards]},
+                {"name": this_name, "values": [now[k] for k in boards]},
             ],
             unit=_("家"),
             columns=[_("板块"), this_name, _("占比"), earlier_name, _("变化（家）")],
@@ -235,7 +263,7 @@ def board_contribution(report: Report, chapter: Chapter) -> None:
             id="capital-contribution",
             title=figure_title("1.7", _("贡献度：小巨人占各板块上市企业的比重")),
             kind="bar",
-            categories=[r[1] for r in rows],
+            categories=[_short_board_label(r[0]) for r in rows],
             series=[{"name": label, "values": [count / ref.value for _b, _l, count, ref in rows]}],
             percent=True,
             columns=[_("板块"), capfirst(_whole(report)), _("板块上市企业（参考）"), label],
