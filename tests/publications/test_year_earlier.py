@@ -125,3 +125,16 @@ def test_the_web_charts_carry_the_average_lines_and_chart_2_4_draws_the_growth_a
     assert growth.spec["trend"]["values"][-1] == report.metrics["growth_cagr"]
     assert growth.spec["trend"]["percent"] is True and len(growth.series) == 3  # three years of bars, no CAGR bar
     assert "━ 年均增速" in chart_svg(growth)
+
+
+def test_an_older_snapshot_does_not_render_its_reports_ahead(world, settings, django_capture_on_commit_callbacks):
+    # Else the year-earlier snapshot a render computes would render its own reports, compute the year
+    # before it, and so on back to the oldest data.
+    settings.PUBLICATIONS_RENDER_ON_SNAPSHOT = True
+    snapshot_compute(as_of=AS_OF)
+    with django_capture_on_commit_callbacks() as callbacks:
+        snapshot_compute(as_of=YEAR_EARLIER)
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        snapshot_compute(as_of=AS_OF)
+    assert len(callbacks) == 1
