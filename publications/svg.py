@@ -155,6 +155,24 @@ def _formatter(chart: Chart):
     return lambda v: fmt.number(v, decimals) if v is not None else ""
 
 
+def _bar_plot(chart: Chart, categories: list[str], options: dict) -> "_BarWithLines":
+    """A bar chart with its reference lines and, when the chart has one, its trend line on a right-hand axis."""
+    plot = _BarWithLines(
+        height=260,
+        show_x_guides=False,
+        x_label_rotation=0 if len(categories) <= 10 else 30,
+        # Room on the right for the axis of a trend line's labels.
+        **({**options, "margin_right": 44} if chart.trend else options),
+    )
+    # Set on the instance, not passed as an option: pygal refuses options it does not know.
+    object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
+    if chart.trend:
+        trend_format = fmt.percent if chart.trend.get("percent") else fmt.number
+        object.__setattr__(plot, "trend", (list(chart.trend["values"]), trend_format, str(chart.trend["name"])))
+    plot.x_labels = categories
+    return plot
+
+
 def chart_svg(chart: Chart) -> str:
     """The SVG document (no XML declaration) of ``chart``; empty string for an empty chart."""
     if chart.is_empty:
@@ -203,19 +221,7 @@ def chart_svg(chart: Chart) -> str:
         plot = pygal.Line(height=260, dots_size=3, show_x_guides=False, **options)
         plot.x_labels = categories
     else:  # "bar", "grouped"
-        plot = _BarWithLines(
-            height=260,
-            show_x_guides=False,
-            x_label_rotation=0 if len(categories) <= 10 else 30,
-            # Room on the right for the axis of a trend line's labels.
-            **({**options, "margin_right": 44} if chart.trend else options),
-        )
-        # Set on the instance, not passed as an option: pygal refuses options it does not know.
-        object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
-        if chart.trend:
-            trend_format = fmt.percent if chart.trend.get("percent") else fmt.number
-            object.__setattr__(plot, "trend", (list(chart.trend["values"]), trend_format, str(chart.trend["name"])))
-        plot.x_labels = categories
+        plot = _bar_plot(chart, categories, options)
     for name, values in series:
         plot.add(name, [v if v is not None else None for v in values])
     return _UNPRINTED.sub("", plot.render(is_unicode=True))

@@ -22,7 +22,11 @@ def language(request):
 
 WORDS = {
     "zh-hans": {"up": ("高", "提高", "增长", "增加"), "down": ("低", "降低", "下降", "减少"), "same": ("持平",)},
-    "en": {"up": ("above their", " up "), "down": ("below their", " down "), "same": ("as among", "the same", "unchanged")},
+    "en": {
+        "up": ("above their", " up "),
+        "down": ("below their", " down "),
+        "same": ("as among", "the same", "unchanged"),
+    },
 }
 
 
@@ -87,7 +91,9 @@ def test_contribution_sentence(language):
     for _ in range(RUNS):
         total = rng.randint(100, 4000)
         count = rng.randint(0, total)
-        text = cmp.contribution_sentence(name="江苏" if language != "en" else "Jiangsu", board="科创板", count=count, total=total)
+        text = cmp.contribution_sentence(
+            name="江苏" if language != "en" else "Jiangsu", board="科创板", count=count, total=total
+        )
         if language == "en":
             text = text.replace("科创板", "STAR Market")
         _clean(text, language)
