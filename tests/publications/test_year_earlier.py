@@ -138,3 +138,14 @@ def test_an_older_snapshot_does_not_render_its_reports_ahead(world, settings, dj
     with django_capture_on_commit_callbacks() as callbacks:
         snapshot_compute(as_of=AS_OF)
     assert len(callbacks) == 1
+
+
+def test_the_page_that_says_it_is_computing_is_not_kept(world, client, monkeypatch):
+    snapshot_compute(as_of=AS_OF)
+    monkeypatch.setattr(outbox, "kick", lambda: True)  # a worker will run it: not in this test
+    response = client.get("/reports/national/CN/")
+    assert "上年数据正在计算" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    outbox.outbox_drain()
+    response = client.get("/reports/national/CN/")
+    assert "上年数据正在计算" not in response.content.decode() and "图表1.6" in response.content.decode()
