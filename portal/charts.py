@@ -24,11 +24,14 @@ class Chart:
     # The category drawn as partial (the current year up to the cut-off): its index and label ("截至7月31日").
     partial: dict | None = None
     # Horizontal reference lines across a bar chart: (label, value), e.g. the average of all 小巨人. The PDF
-    # draws them (publications/svg.py); a page shows the same values in the chart's table.
+    # draws them (publications/svg.py), a page with ECharts (portal.js), and the table states them.
     lines: list[tuple[str, float]] = field(default_factory=list)
     # One colour per category, fixed by what the category is (第1批 the same colour on every chart), not by
     # its position; empty: the palette in order.
     colours: list[str] = field(default_factory=list)
+    # A rate drawn as a line over the bars against its own (right-hand) axis, one value per category, e.g.
+    # the yearly growth of each batch: {"name": str, "values": [...], "percent": bool}.
+    trend: dict | None = None
 
     @property
     def data_id(self) -> str:
@@ -43,6 +46,18 @@ class Chart:
             "unit": str(self.unit),
             "percent": self.percent,
             **({"colours": list(self.colours)} if self.colours else {}),
+            **({"lines": [{"name": str(n), "value": v} for n, v in self.lines]} if self.lines else {}),
+            **(
+                {
+                    "trend": {
+                        "name": str(self.trend["name"]),
+                        "values": self.trend["values"],
+                        "percent": bool(self.trend.get("percent")),
+                    }
+                }
+                if self.trend
+                else {}
+            ),
             **(
                 {"partial": {"index": self.partial["index"], "label": str(self.partial["label"])}}
                 if self.partial

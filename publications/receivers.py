@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete
 
+from reports.selectors import snapshot_newest_complete_id
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,6 +20,10 @@ def render_in_background() -> bool:
 
 def on_snapshot_completed(sender, snapshot, **kwargs) -> None:
     if not render_in_background():
+        return
+    # Only the newest snapshot's reports are rendered ahead: an older date computed for a report's comparison
+    # with a year earlier would otherwise render its own reports, compute the year before it, and so on back.
+    if snapshot.pk != snapshot_newest_complete_id():
         return
     snapshot_id = snapshot.pk
 

@@ -18,6 +18,7 @@ from django.utils import translation
 from reports.choices import SnapshotStatus
 from reports.models import ScopeIndicator, Snapshot
 from reports.selectors import snapshot_visible
+from reports.services import snapshot_year_earlier_ensure
 from utilities.locks import REPORT_RENDER_LOCKS, try_advisory_lock
 
 from .content import Report, ReportNotFound, report_build, report_region
@@ -56,13 +57,18 @@ def report_snapshot(*, as_of: datetime.date | None) -> Snapshot:
     return snapshot
 
 
-def report_content(*, scope: str, code: str, snapshot: Snapshot, language: str) -> Report:
-    """The report of a region at ``snapshot`` in ``language``; ``ReportNotFound`` for an unknown region."""
+def report_content(*, scope: str, code: str, snapshot: Snapshot, language: str, wait: bool = True) -> Report:
+    """The report of a region at ``snapshot`` in ``language``; ``ReportNotFound`` for an unknown region.
+
+    The snapshot a year earlier is made sure of first: computed here when missing (``wait``: the PDF and
+    the command), or asked of a worker (the web page, which says "上年数据正在计算" meanwhile).
+    """
     with translation.override(language):
         region = report_region(scope, code)
         if region is None:
             raise ReportNotFound(f"no {scope} with code {code!r}")
-        return report_build(region=region, snapshot=snapshot)
+        earlier = snapshot_year_earlier_ensure(as_of=snapshot.as_of, wait=wait)
+        return report_build(region=region, snapshot=snapshot, earlier=earlier)
 
 
 def report_html_render(*, scope: str, code: str, snapshot: Snapshot, language: str) -> str:

@@ -58,15 +58,66 @@ STYLE = Style(
 
 
 LINE_COLOURS = ("#c0392b", "#7d3c98")
+TREND_COLOUR = "#b03a2e"
 
 
 class _BarWithLines(pygal.Bar):
-    """A bar chart with horizontal reference lines (``Chart.lines``), drawn over the bars with their labels."""
+    """A bar chart with horizontal reference lines (``Chart.lines``), drawn over the bars with their labels,
+    and a rate drawn as a line against its own right-hand axis (``Chart.trend``)."""
 
     reference_lines: tuple = ()
+    trend: tuple = ()  # (values, formatter, name)
 
     def _plot(self):
         super()._plot()
+        self._plot_lines()
+        if self.trend:
+            self._plot_trend(*self.trend)
+
+    def _plot_trend(self, values: list, formatter, name: str) -> None:
+        known = [v for v in values if v is not None]
+        if not known:
+            return
+        low, high = min(0.0, *known), max(0.0, *known)
+        span = (high - low) or 1.0
+        height, width, n = self.view.height, self.view.width, len(values)
+
+        def y(v: float) -> float:
+            # The top 15% is left free for the value labels above the highest point.
+            return height * 0.15 + (1 - (v - low) / span) * height * 0.8
+
+        points = [(width * (i + 0.5) / n, y(v), v) for i, v in enumerate(values) if v is not None]
+        path = " ".join(f"{'M' if i == 0 else 'L'}{px:.2f} {py:.2f}" for i, (px, py, _v) in enumerate(points))
+        style = f"stroke:{TREND_COLOUR};stroke-width:1.6;fill:none"
+        self.svg.node(self.nodes["plot"], "path", d=path, style=style)
+        for px, py, v in points:
+            self.svg.node(
+                self.nodes["plot"], "circle", cx=f"{px:.2f}", cy=f"{py:.2f}", r="2.8", style=f"fill:{TREND_COLOUR}"
+            )
+            text = self.svg.node(
+                self.nodes["plot"],
+                "text",
+                x=f"{px + 5:.2f}",
+                y=f"{py - 5:.2f}",
+                style=f"fill:{TREND_COLOUR};font-size:10px;font-family:{FONT}",
+            )
+            text.text = formatter(v)
+        legend = self.svg.node(
+            self.nodes["plot"], "text", x="4", y="10", style=f"fill:{TREND_COLOUR};font-size:10px;font-family:{FONT}"
+        )
+        legend.text = f"━ {name}"
+        # The right-hand axis: its zero and its top, in the line's colour.
+        for v in sorted({low, 0.0, high}):
+            text = self.svg.node(
+                self.nodes["plot"],
+                "text",
+                x=f"{width + 4:.2f}",
+                y=f"{y(v) + 3:.2f}",
+                style=f"fill:{TREND_COLOUR};font-size:9px;font-family:{FONT}",
+            )
+            text.text = formatter(v)
+
+    def _plot_lines(self) -> None:
         for index, (label, value) in enumerate(self.reference_lines):
             y = self.view.y(value)
             if y is None:
@@ -102,6 +153,24 @@ def _formatter(chart: Chart):
         return lambda v: fmt.percent(v) if v is not None else ""
     decimals = 2 if any(isinstance(v, float) and v != int(v) for s in chart.series for v in s["values"] if v) else 0
     return lambda v: fmt.number(v, decimals) if v is not None else ""
+
+
+def _bar_plot(chart: Chart, categories: list[str], options: dict) -> "_BarWithLines":
+    """A bar chart with its reference lines and, when the chart has one, its trend line on a right-hand axis."""
+    plot = _BarWithLines(
+        height=260,
+        show_x_guides=False,
+        x_label_rotation=0 if len(categories) <= 10 else 30,
+        # Room on the right for the axis of a trend line's labels.
+        **({**options, "margin_right": 44} if chart.trend else options),
+    )
+    # Set on the instance, not passed as an option: pygal refuses options it does not know.
+    object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
+    if chart.trend:
+        trend_format = fmt.percent if chart.trend.get("percent") else fmt.number
+        object.__setattr__(plot, "trend", (list(chart.trend["values"]), trend_format, str(chart.trend["name"])))
+    plot.x_labels = categories
+    return plot
 
 
 def chart_svg(chart: Chart) -> str:
@@ -152,12 +221,7 @@ def chart_svg(chart: Chart) -> str:
         plot = pygal.Line(height=260, dots_size=3, show_x_guides=False, **options)
         plot.x_labels = categories
     else:  # "bar", "grouped"
-        plot = _BarWithLines(
-            height=260, show_x_guides=False, x_label_rotation=0 if len(categories) <= 10 else 30, **options
-        )
-        # Set on the instance, not passed as an option: pygal refuses options it does not know.
-        object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
-        plot.x_labels = categories
+        plot = _bar_plot(chart, categories, options)
     for name, values in series:
         plot.add(name, [v if v is not None else None for v in values])
     return _UNPRINTED.sub("", plot.render(is_unicode=True))

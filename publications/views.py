@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal.caching import SnapshotChoice, snapshot_page
+from portal.caching import SnapshotChoice, not_shared, snapshot_page
 from portal.pages import region_url
 
 from . import services
@@ -39,7 +39,8 @@ def report_page(request, choice, scope: str, code: str):
     _check_scope(scope)
     language = _language()
     try:
-        report = services.report_content(scope=scope, code=code, snapshot=choice.current, language=language)
+        # The page queues the year-earlier snapshot when it is missing rather than computing it in the request.
+        report = services.report_content(scope=scope, code=code, snapshot=choice.current, language=language, wait=False)
     except services.ReportNotFound:
         raise Http404(_("没有这个地区")) from None
     query = choice.query()
@@ -53,7 +54,13 @@ def report_page(request, choice, scope: str, code: str):
         "pdf_url": pdf_url,
         "profile_url": profile_url,
     }
-    return render(request, "publications/report_page.html", context)
+    response = render(request, "publications/report_page.html", context)
+    if report.earlier is not None and report.earlier.status == "computing":
+        # "上年数据正在计算": neither kept in the page cache nor by the browser, so that the next visit after
+        # the worker's run shows the comparisons (the page's ETag names the report's snapshot only).
+        response = not_shared(response)
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def report_pdf(request, scope: str, code: str):

@@ -4,7 +4,8 @@ import datetime
 
 from django.db.models import Count, Exists, Max, Q, QuerySet, Subquery
 
-from enterprises.models import Enterprise
+from enterprises.choices import DesignationStatus, Program
+from enterprises.models import Designation, Enterprise
 
 from .choices import SnapshotStatus
 from .models import DataState, EnterpriseMeasure, PendingRefresh, ScopeIndicator, Snapshot
@@ -16,6 +17,41 @@ def snapshot_visible(*, as_of: datetime.date | None = None) -> Snapshot | None:
     if as_of is not None:
         snapshots = snapshots.filter(as_of=as_of)
     return snapshots.order_by("-as_of").first()
+
+
+# A comparison "with a year earlier" takes a snapshot dated up to this long before that day (the same day a
+# year earlier is preferred; a month-end snapshot for a mid-month date is still "a year earlier").
+YEAR_EARLIER_SLACK = datetime.timedelta(days=31)
+
+
+def year_earlier_date(as_of: datetime.date) -> datetime.date:
+    """The same day one year before ``as_of`` (29 February → 28 February)."""
+    try:
+        return as_of.replace(year=as_of.year - 1)
+    except ValueError:
+        return as_of.replace(year=as_of.year - 1, day=28)
+
+
+def snapshot_year_earlier(*, as_of: datetime.date) -> Snapshot | None:
+    """The complete snapshot nearest to, and not after, one year before ``as_of`` (within a month)."""
+    target = year_earlier_date(as_of)
+    return (
+        Snapshot.objects.filter(
+            status=SnapshotStatus.COMPLETE, as_of__lte=target, as_of__gte=target - YEAR_EARLIER_SLACK
+        )
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def data_reaches_back(*, as_of: datetime.date) -> bool:
+    """Whether the data can say who the 小巨人 were at ``as_of``: some designation in force has a known date on
+    or before it. (Designations without a date count at every date, so they alone prove nothing.)"""
+    return (
+        Designation.objects.filter(program=Program.LITTLE_GIANT, designated_on__lte=as_of)
+        .exclude(status=DesignationStatus.REVOKED)
+        .exists()
+    )
 
 
 def snapshot_list(*, status: str | None = None) -> QuerySet[Snapshot]:

@@ -33,12 +33,14 @@ from .rollups import (
     _scope_rows_refresh,
     _statistics_refresh,
 )
+from .selectors import data_reaches_back, snapshot_year_earlier, year_earlier_date
 from .signals import snapshot_completed
 
 __all__ = [
     "MEASURE_COLUMNS",
     "REFRESH_MAX_IDS",
     "RecomputeOutcome",
+    "YearEarlier",
     "SnapshotLocked",
     "data_changed_mark",
     "last_complete_year",
@@ -49,6 +51,7 @@ __all__ = [
     "snapshot_refresh_enterprises",
     "snapshots_prune",
     "snapshots_stale_enqueue",
+    "snapshot_year_earlier_ensure",
 ]
 
 logger = logging.getLogger(__name__)
@@ -303,3 +306,49 @@ def snapshots_stale_enqueue(*, snapshots) -> list[datetime.date]:
             outbox.recompute_request(as_of=as_of)
     outbox.kick()
     return dates
+
+
+# --- the snapshot a year earlier (reports compare with it) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearEarlier:
+    """The snapshot a year before a date, or why there is none yet.
+
+    ``status``: ``ready`` (``snapshot`` is set), ``computing`` (asked for, a worker computes it now) or
+    ``unavailable`` (the data does not reach back to ``as_of``).
+    """
+
+    status: str
+    as_of: datetime.date
+    snapshot: Snapshot | None = None
+
+    READY = "ready"
+    COMPUTING = "computing"
+    UNAVAILABLE = "unavailable"
+
+
+def snapshot_year_earlier_ensure(*, as_of: datetime.date, wait: bool) -> YearEarlier:
+    """The snapshot a year before ``as_of``, made sure of: computed here and now (``wait``: the PDF build) or
+    asked of a worker through the outbox (the web page), when it is missing and the data reaches back.
+
+    A run already holding that date (``SnapshotLocked``) is left to finish: the answer is then ``computing``.
+    """
+    target = year_earlier_date(as_of)
+    found = snapshot_year_earlier(as_of=as_of)
+    if found is not None:
+        return YearEarlier(YearEarlier.READY, found.as_of, found)
+    if not data_reaches_back(as_of=target):
+        return YearEarlier(YearEarlier.UNAVAILABLE, target)
+    if wait:
+        try:
+            return YearEarlier(YearEarlier.READY, target, snapshot_compute(as_of=target))
+        except SnapshotLocked:
+            return YearEarlier(YearEarlier.COMPUTING, target)
+    if not PendingRecompute.objects.filter(as_of=target).exists():
+        snapshot_recompute_enqueue(as_of=target)
+    # Without a broker (make run, the tests) the drain ran in this process and the snapshot is there now.
+    found = snapshot_year_earlier(as_of=as_of)
+    if found is not None:
+        return YearEarlier(YearEarlier.READY, found.as_of, found)
+    return YearEarlier(YearEarlier.COMPUTING, target)

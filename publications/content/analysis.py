@@ -20,13 +20,10 @@ from .. import narrative as tell
 from .. import sentences as say
 from ..choices import ReferenceGroup
 from ..selectors import a_share_metrics, batch_metrics
-from .structure import Chapter, Report, Table
+from .comparisons import citation_growth
+from .structure import Chapter, Report, Table, figure_title
 
 STAR, BSE, SME, CHAMPION, NATION = "star", "bse", "sme", "champion", "nation"
-
-
-def figure_title(number: str, title: str) -> str:
-    return _("图表%(n)s %(title)s") % {"n": number, "title": title}
 
 
 def _group_name(group: str) -> str:
@@ -256,7 +253,8 @@ def _growth(report: Report, chapter: Chapter, batches: dict) -> None:
         n = metrics.get("enterprise_count")
         return (metrics.get("applications_by_year") or {}).get(str(y), 0) / n if n else None
 
-    categories = [_("%(group)s %(g)s") % {"group": label, "g": _signed(m.get("growth_cagr"))} for label, m in groups]
+    categories = [label for label, _m in groups]
+    cagr = _("年均增速")
     chapter.charts.append(
         Chart(
             id="capability-growth",
@@ -267,7 +265,9 @@ def _growth(report: Report, chapter: Chapter, batches: dict) -> None:
                 {"name": _("%(year)s年") % {"year": y}, "values": [mean(m, y) for _label, m in groups]} for y in years
             ],
             unit=_("件/家"),
-            columns=[_("分组"), *[_("%(year)s年") % {"year": y} for y in years], _("年均增速")],
+            # The CAGR is a rate, not a count: a line on its own axis, not a fourth bar.
+            trend={"name": cagr, "values": [m.get("growth_cagr") for _label, m in groups], "percent": True},
+            columns=[_("分组"), *[_("%(year)s年") % {"year": y} for y in years], cagr],
             rows=[
                 [label, *[fmt.number(mean(m, y), 1) for y in years], fmt.percent(m.get("growth_cagr"))]
                 for label, m in groups
@@ -314,6 +314,7 @@ def _influence(report: Report, chapter: Chapter, batches: dict) -> None:
                 rows=[[c, fmt.metric(key, v)] for c, v in zip(categories, values, strict=True)],
             )
         )
+    citation_growth(report, chapter)
     first = _batch_keys(batches)[0] if batches else None
     if first is not None:
         chapter.paragraphs.append(

@@ -20,6 +20,7 @@ from .analysis import capability_chapter
 from .capability import _appendix, _globalisation, _innovation, _leading_cities, _representatives, _series
 from .findings import findings_chapter, foreword_chapter
 from .market import _capital, _industries, _places, _population
+from .policy import policy_chapter
 from .structure import LEADING_CITIES, NATIONAL, Report, _peer_kind
 
 
@@ -38,8 +39,12 @@ def report_region(scope: str, code: str) -> Region | None:
     return None
 
 
-def report_build(*, region: Region, snapshot: Snapshot) -> Report:
-    """Every chapter of ``region``'s report at ``snapshot``, in the active language."""
+def report_build(*, region: Region, snapshot: Snapshot, earlier=None) -> Report:
+    """Every chapter of ``region``'s report at ``snapshot``, in the active language.
+
+    ``earlier``: the snapshot a year before (``reports.services.YearEarlier``), for charts 1.6 and 2.10 and
+    the citation growth; without it the report leaves those out, and says why when it knows.
+    """
     keys = [NATIONAL] if region.scope == Scope.NATIONAL else [NATIONAL, (region.scope, region.code)]
     rows = selectors.indicators_get(snapshot=snapshot, keys=keys)
     national_row = rows.get(NATIONAL)
@@ -58,6 +63,8 @@ def report_build(*, region: Region, snapshot: Snapshot) -> Report:
         chapters=[],
         parent_name=parent_name,
         references=reference_figures(as_of=snapshot.as_of),
+        earlier=earlier,
+        earlier_metrics=_earlier_metrics(earlier, region),
     )
     if report.is_empty:
         report.headline = say.sentence(
@@ -72,6 +79,7 @@ def report_build(*, region: Region, snapshot: Snapshot) -> Report:
     report.chapters = [
         foreword_chapter(report),
         findings_chapter(report),
+        policy_chapter(),
         _population(report),
         _places(report),
         _industries(report),
@@ -89,6 +97,14 @@ def report_build(*, region: Region, snapshot: Snapshot) -> Report:
     report.chapters += [advice_chapter(report), _appendix(report)]
     report.number_chapters()
     return report
+
+
+def _earlier_metrics(earlier, region: Region) -> dict:
+    if earlier is None or earlier.snapshot is None:
+        return {}
+    key = (region.scope, region.code)
+    row = selectors.indicators_get(snapshot=earlier.snapshot, keys=[key]).get(key)
+    return row.metrics if row else {}
 
 
 def _peer_rows(report: Report, row) -> list:

@@ -22,6 +22,7 @@ from reports.metrics import last_complete_year
 
 from .. import sentences as say
 from .analysis import figure_title
+from .comparisons import pct_year_on_year
 from .structure import FRACTIONS, LEADING_CITIES, Chapter, CityProfile, Report, Table, _peer_kind, _rank
 
 # --- 5. Innovation capability ------------------------------------------------------------------------
@@ -133,6 +134,7 @@ def _globalisation(report: Report) -> Chapter:
     chapter.charts += [pct_chart, overseas_chart]
     for chart in (pct_chart, overseas_chart):
         chapter.tables.append(Table(caption=chart.title, columns=chart.columns, rows=chart.rows))
+    pct_year_on_year(report, chapter)
     return chapter
 
 

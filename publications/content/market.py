@@ -22,6 +22,7 @@ from portal.pages import (
 from reports.choices import Scope
 
 from .. import sentences as say
+from .comparisons import board_changes, board_contribution, industry_shares, year_earlier_method_note
 from .structure import A_SHARE_BOARDS, TOP_CITIES_CHART, Chapter, Report, Table, _chart_id, _share
 
 # --- 1. Population ----------------------------------------------------------------------------------
@@ -275,6 +276,7 @@ def _industries(report: Report) -> Chapter:
         )
     )
     chapter.notes.append(_("电力装备、农机装备、高档数控机床和机器人合并为高端机械装备。"))
+    industry_shares(report, chapter)
     return chapter
 
 
@@ -299,4 +301,9 @@ def _capital(report: Report) -> Chapter:
     )
     if block["boards"]:
         chapter.charts.append(boards_chart(block, chart_id="capital-boards", title=_("各板块上市或挂牌企业数量")))
+    board_changes(report, chapter)
+    board_contribution(report, chapter)
+    note = year_earlier_method_note(report)
+    if note:
+        chapter.notes.append(note)
     return chapter

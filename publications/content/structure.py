@@ -87,6 +87,10 @@ class Report:
     parent_name: str = ""
     # Reference figures as of the snapshot's date: {(group, measure): publications.selectors.Reference}
     references: dict = field(default_factory=dict)
+    # The snapshot a year earlier (reports.services.YearEarlier: ready, computing or unavailable) and the
+    # region's metrics in it ({} when it is not there or the region had no members then).
+    earlier: object | None = None
+    earlier_metrics: dict = field(default_factory=dict)
 
     @property
     def as_of(self) -> datetime.date:
@@ -127,6 +131,11 @@ def _peer_kind(scope: str) -> str:
         Scope.CITY: pgettext("peers", "城市"),
         Scope.CLUSTER: pgettext("peers", "城市群"),
     }.get(scope, "")
+
+
+def figure_title(number: str, title: str) -> str:
+    """A chart's or table's title numbered as the 2023 report numbers it: "图表2.3 …"."""
+    return _("图表%(n)s %(title)s") % {"n": number, "title": title}
 
 
 def _chart_id(prefix: str, chart: Chart) -> Chart:

@@ -15,8 +15,9 @@ from tests.publications.test_fidelity import _demo_snapshot, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-# Chapter 02 of the 2023 report: every chart the portal draws (2.10 compares with a year earlier: not here).
-CHAPTER_02 = ("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9")
+# Chapter 02 of the 2023 report: every chart the portal draws, and chapter 01's comparisons with listed
+# firms and with a year earlier (the demo data reaches back to 2022-07-31: the build computes that snapshot).
+CHAPTER_02 = ("1.5", "1.6", "1.7", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "2.10")
 FINDINGS = ("最新培育进展", "行业表现", "资本市场", "科技贡献", "科创画像", "区域版图", "科创成长建议")
 # Developer wording: the original report named as "the report", and repository paths.
 FORBIDDEN = (re.compile(r"与报告一致"), re.compile(r"[\w-]+/[\w/-]+\.(?:md|py|html|csv)"), re.compile(r"PROVENANCE"))
@@ -35,6 +36,7 @@ def test_the_national_and_a_province_pdf_carry_findings_chapter_02_and_04(region
 
     assert [n for n in CHAPTER_02 if f"图表{n}" not in zh] == []
     assert [n for n in CHAPTER_02 if f"Figure{n}" not in en] == []
+    assert "政策背景与培育体系" in zh and "Policybackground" in en
     assert "前言" in zh and "核心发现" in zh and "Foreword" in en and "Keyfindings" in en
     # The seven findings in the original's order.
     positions = [zh.find(f"{i}{title}", zh.find("核心发现", 1000)) for i, title in enumerate(FINDINGS, start=1)]

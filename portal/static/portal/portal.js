@@ -73,6 +73,24 @@
       base.series.push({ type: "bar", name: s.name, data: data, barMaxWidth: 36, color: color,
                label: spec.series.length === 1 ? Object.assign({ position: "top" }, label) : { show: false } });
     });
+    // Reference lines (the average of all 小巨人 …), labelled at their right end, as the PDF draws them.
+    if (spec.lines && base.series.length) {
+      base.series[0].markLine = { symbol: "none", silent: true, precision: 2,
+        lineStyle: { type: "dashed", color: "#c0392b" },
+        label: { position: "insideEndTop", formatter: function (p) { return p.name; } },
+        data: spec.lines.map(function (l) { return { name: l.name, yAxis: l.value }; }) };
+    }
+    // A rate over the bars on its own right-hand axis (the yearly growth of each batch).
+    if (spec.trend) {
+      var trendSpec = { percent: spec.trend.percent };
+      base.yAxis = [valueAxis, { type: "value", position: "right", splitLine: { show: false },
+        axisLabel: { formatter: function (v) { return trendSpec.percent ? Math.round(v * 100) + "%" : v.toLocaleString(); } } }];
+      base.legend = { top: 0, type: "scroll" };
+      base.series.push({ type: "line", name: spec.trend.name, yAxisIndex: 1, data: spec.trend.values, color: "#c0392b",
+        symbolSize: 7, connectNulls: false,
+        label: { show: true, position: "top", formatter: function (p) { return fmt(p.value, trendSpec); }, fontSize: 11 },
+        tooltip: { valueFormatter: function (v) { return fmt(v, trendSpec); } } });
+    }
     return base;
   }
 
