@@ -6,6 +6,7 @@ random ones (tests/publications/test_regional_sentences.py).
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal import formatting as fmt
 
@@ -13,6 +14,11 @@ from .narrative import relation
 from .sentences import join, sentence
 
 __all__ = ["big_cities", "bubbles", "by_batch", "clusters_compared", "sentence"]
+
+
+def _lower(label: str) -> str:
+    """A dimension's name mid-sentence: lower case in English ("technology scale"), unchanged in Chinese."""
+    return label[:1].lower() + label[1:]
 
 
 def _counted(name: str, n) -> str:
@@ -23,8 +29,17 @@ def _share(part, whole) -> str:
     return fmt.percent(part / whole if whole else None)
 
 
-def by_batch(*, by_city: bool, leaders: list[tuple[str, int]], n, whole: str, batch: str, batch_leader: str,
-             batch_leader_count, batch_total) -> str:
+def by_batch(
+    *,
+    by_city: bool,
+    leaders: list[tuple[str, int]],
+    n,
+    whole: str,
+    batch: str,
+    batch_leader: str,
+    batch_leader_count,
+    batch_total,
+) -> str:
     """Chart 3.1 (provinces) or 3.3 (cities) stacked by batch: the largest regions and the latest batch."""
     if not leaders:
         return ""
@@ -59,7 +74,7 @@ def bubbles(*, by_city: bool, points: list[tuple[str, float | None, float | None
         return ""
     above = [name for name, x, y, _n in known if x > employees and y > inventions]
     below = [name for name, x, y, _n in known if x < employees and y < inventions]
-    units = _("城市") if by_city else _("省份")
+    units = pgettext("regions in a sentence", "城市") if by_city else pgettext("regions in a sentence", "省份")
     text = sentence(
         _("全国平均每家企业参保%(x)s人、拥有有效发明专利%(y)s件（图中虚线）")
         % {"x": fmt.number(employees, 0), "y": fmt.number(inventions, 1)}
@@ -123,5 +138,5 @@ def clusters_compared(*, clusters: list[tuple[str, int]], leaders: list[tuple[st
             clause = _("%(name)s的企业最少，但在%(dims)s上领先")
         else:
             clause = _("%(name)s在%(dims)s上领先")
-        text += sentence(clause % {"name": name, "dims": join(dimensions)})
+        text += sentence(clause % {"name": name, "dims": join([_lower(d) for d in dimensions])})
     return text

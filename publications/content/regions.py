@@ -107,9 +107,7 @@ def _stacked_chart(chart_id: str, title: str, rows: list, names: dict, column: s
         title=title,
         kind="stacked",
         categories=[names.get(r.code, r.name) for r in rows],
-        series=[
-            {"name": batch_label(b), "values": [row[i] for row in counts]} for i, b in enumerate(batches)
-        ],
+        series=[{"name": batch_label(b), "values": [row[i] for row in counts]} for i, b in enumerate(batches)],
         unit=_("家"),
         columns=[column] + [batch_label(b) for b in batches] + [_("合计")],
         rows=[
@@ -142,7 +140,9 @@ def _batch_sentence(rows: list, names: dict, *, by_city: bool, n: int, whole: st
 
 
 def _provinces_by_batch(report: Report, chapter: Chapter, provinces: list, names: dict, national_n: int) -> None:
-    chapter.paragraphs.append(_batch_sentence(provinces, names, by_city=False, n=national_n, whole=pgettext("share of", "全国")))
+    chapter.paragraphs.append(
+        _batch_sentence(provinces, names, by_city=False, n=national_n, whole=pgettext("share of", "全国"))
+    )
     chapter.charts.append(
         _stacked_chart(
             "regions-provinces",
@@ -223,9 +223,7 @@ def _big_cities(report: Report, chapter: Chapter, cities: list, names: dict, nat
         rule = ""
         if threshold != CITY_THRESHOLD:
             rule = say.sentence(
-                _(
-                    "图表3.3沿用原报告的门槛：全国%(n)s家企业时为%(k)s家，按本报告的%(m)s家企业同比例折算为%(t)s家"
-                )
+                _("图表3.3沿用原报告的门槛：全国%(n)s家企业时为%(k)s家，按本报告的%(m)s家企业同比例折算为%(t)s家")
                 % {
                     "n": fmt.number(ORIGINAL_N),
                     "k": CITY_THRESHOLD,
@@ -326,15 +324,15 @@ def _cluster_page(report: Report, chapter: Chapter, cities: list, city_names: di
     columns = [_cluster_column(report, r, names.get(r.code, r.name), cities, city_names) for r in present]
     leaders = []
     for dimension, indicator in zip(PANEL, CLUSTER_INDICATORS, strict=True):
-        known = [(r.metrics.get(indicator.key), i) for i, r in enumerate(present) if r.metrics.get(indicator.key) is not None]
+        known = [
+            (r.metrics.get(indicator.key), i) for i, r in enumerate(present) if r.metrics.get(indicator.key) is not None
+        ]
         if known:
             best = max(known, key=lambda vi: (vi[0], -vi[1]))[1]
             leaders.append((str(dimension.label), names.get(present[best].code, present[best].name)))
     chapter.cluster_page = ClusterPage(
         title=_("三大城市群：京津冀、长三角、粤港澳"),
-        paragraph=say.clusters_compared(
-            clusters=[(c.name, c.n) for c in columns], leaders=leaders
-        ),
+        paragraph=say.clusters_compared(clusters=[(c.name, c.n) for c in columns], leaders=leaders),
         columns=columns,
         note=_(
             "注：粤港澳城市群只统计广东省的九个城市（广州、深圳、珠海、佛山、惠州、东莞、中山、江门、肇庆），"
