@@ -94,7 +94,7 @@ def bubbles(*, by_city: bool, points: list[tuple[str, float | None, float | None
     top = max(known, key=lambda p: (p[2], p[3]))
     text += sentence(
         _("平均有效发明专利最多的是%(name)s，每家%(y)s件") % {"name": top[0], "y": fmt.number(top[2], 1)},
-        relation(top[2], inventions, name=_("全国平均"), fraction=False),
+        relation(top[2], inventions, name=pgettext("compared with", "全国平均"), fraction=False),
     )
     return text
 

@@ -262,7 +262,7 @@ def bubble_svg(chart: Chart) -> str:
         x_title=str(chart.series[0]["name"]),
         y_title=str(chart.series[1]["name"]),
         x_value_formatter=lambda v: fmt.number(v),
-        value_formatter=lambda v: fmt.number(v, 1),
+        value_formatter=lambda v: fmt.number(v, 0 if float(v).is_integer() else 1),
     )
     object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
     points = []
@@ -298,7 +298,7 @@ def column_svg(chart: Chart) -> str:
     }
     if chart.kind == "pie":
         plot = pygal.Pie(
-            height=300,
+            height=260,
             inner_radius=0.45,
             print_values=False,
             legend_at_bottom=True,

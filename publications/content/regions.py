@@ -71,7 +71,9 @@ def regions_chapter(report: Report) -> Chapter | None:
     if report.scope == Scope.NATIONAL:
         _bubbles(report, chapter, provinces, province_names, by_city=False)
     elif len(area) > 1:
-        _bubbles(report, chapter, area, city_names, by_city=True)
+        # A city of one or two firms is an outlier of its own: the bubbles keep the cities of chart 3.3.
+        big = [c for c in area if c.enterprise_count >= _threshold(sum(a.enterprise_count for a in area))]
+        _bubbles(report, chapter, big if len(big) >= MIN_BIG_CITIES else area, city_names, by_city=True)
     _big_cities(report, chapter, cities if report.scope == Scope.NATIONAL else area, city_names, national_n)
     if report.scope in (Scope.NATIONAL, Scope.CLUSTER):
         _cluster_page(report, chapter, cities, city_names)
