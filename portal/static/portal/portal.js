@@ -59,7 +59,7 @@
         symbolSize: function (v) { return Math.max(5, 44 * Math.sqrt((v[2] || 0) / biggest)); },
         label: { show: true, position: "right", formatter: function (p) { return p.name; }, fontSize: 10 },
         labelLayout: { hideOverlap: true },
-        markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#c0392b" }, label: { formatter: function (p) { return p.name; } }, data: marks } }];
+        markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#c0392b" }, label: { position: "insideEndTop", formatter: function (p) { return p.name; } }, data: marks } }];
       return base;
     }
     if (spec.kind === "hbar") {
@@ -107,6 +107,8 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      // Stacked regions (chart 3.1: 31 provinces) need a row of height each.
+      if (spec.kind === "stacked") { el.style.height = Math.max(300, 22 * spec.categories.length + 80) + "px"; }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(spec));
       el.setAttribute("data-rendered", "true");
