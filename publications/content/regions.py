@@ -33,6 +33,7 @@ CITY_THRESHOLD = 150  # chart 3.3 of the original: cities with at least 150 ente
 ORIGINAL_N = 12192  # … of its 12,192 (report-outline.md); other populations scale the 150 (``_threshold``)
 MIN_BIG_CITIES = 3  # fewer cities than this above a scaled threshold: chart 3.3 lists the region's cities
 MAX_CITIES = 30
+MIN_BUBBLE = 3  # a city's bubble needs this many enterprises: the means of one or two firms are outliers
 PIE_SLICES = 6  # the cluster pie: the largest member cities, the rest as 其他
 CLUSTER_ORDER = (Cluster.JJJ, Cluster.YRD, Cluster.GBA)
 # The cluster page's four indicators against the nation: one per dimension of the panel.
@@ -72,9 +73,14 @@ def regions_chapter(report: Report) -> Chapter | None:
         _bubbles(report, chapter, provinces, province_names, by_city=False)
     elif len(area) > 1:
         # A city of one or two firms is an outlier of its own: the bubbles keep the cities of chart 3.3.
-        big = [c for c in area if c.enterprise_count >= _threshold(sum(a.enterprise_count for a in area))]
-        _bubbles(report, chapter, big if len(big) >= MIN_BIG_CITIES else area, city_names, by_city=True)
-    _big_cities(report, chapter, cities if report.scope == Scope.NATIONAL else area, city_names, national_n)
+        least = max(MIN_BUBBLE, _threshold(sum(a.enterprise_count for a in area)))
+        big = [c for c in area if c.enterprise_count >= least]
+        if len(big) >= MIN_BIG_CITIES:
+            _bubbles(report, chapter, big, city_names, by_city=True, least=least)
+        else:
+            _bubbles(report, chapter, area, city_names, by_city=True)
+    area = cities if report.scope == Scope.NATIONAL else area
+    _big_cities(report, chapter, area, city_names, national_n, _batches(provinces))
     if report.scope in (Scope.NATIONAL, Scope.CLUSTER):
         _cluster_page(report, chapter, cities, city_names)
     return chapter
@@ -101,8 +107,8 @@ def _batches(rows: list) -> list[str]:
     return sorted({b for r in rows for b in (r.metrics.get("batch_counts") or {})}, key=int)
 
 
-def _stacked_chart(chart_id: str, title: str, rows: list, names: dict, column: str) -> Chart:
-    batches = _batches(rows)
+def _stacked_chart(chart_id: str, title: str, rows: list, names: dict, column: str, batches: list[str]) -> Chart:
+    """``batches``: the nation's, so that a batch has the same colour in charts 3.1 and 3.3."""
     counts = [[(r.metrics.get("batch_counts") or {}).get(b, 0) for b in batches] for r in rows]
     return Chart(
         id=chart_id,
@@ -152,11 +158,12 @@ def _provinces_by_batch(report: Report, chapter: Chapter, provinces: list, names
             provinces,
             names,
             _("省份"),
+            _batches(provinces),
         )
     )
 
 
-def _bubbles(report: Report, chapter: Chapter, rows: list, names: dict, *, by_city: bool) -> None:
+def _bubbles(report: Report, chapter: Chapter, rows: list, names: dict, *, by_city: bool, least: int = 0) -> None:
     nat = report.national
     employees, inventions = nat.get("employees_per_enterprise"), nat.get("valid_inventions_per_enterprise")
     points = [
@@ -174,6 +181,8 @@ def _bubbles(report: Report, chapter: Chapter, rows: list, names: dict, *, by_ci
     chapter.paragraphs.append(text + say.sentence(_("图表3.2中气泡的面积与企业数成正比，虚线为全国平均")))
     if by_city:
         title = _("%(name)s各城市企业规模与有效发明专利") % {"name": _area_name(report)}
+        if least > 1:
+            title += _("（企业数不少于%(k)s家的城市）") % {"k": fmt.number(least)}
     else:
         title = _("各省份企业规模与有效发明专利")
     x_name, y_name, size_name = _("平均参保人数（人）"), _("平均有效发明专利（件）"), _("企业数（家）")
@@ -210,7 +219,7 @@ def _threshold(area_n: int) -> int:
     return max(1, -(-CITY_THRESHOLD * area_n // ORIGINAL_N))
 
 
-def _big_cities(report: Report, chapter: Chapter, cities: list, names: dict, national_n: int) -> None:
+def _big_cities(report: Report, chapter: Chapter, cities: list, names: dict, national_n: int, batches: list) -> None:
     """Chart 3.3: the cities at or above the threshold, or all of the region's cities when fewer than
     ``MIN_BIG_CITIES`` reach it."""
     area_n = national_n if report.scope == Scope.NATIONAL else sum(c.enterprise_count for c in cities)
@@ -241,7 +250,9 @@ def _big_cities(report: Report, chapter: Chapter, cities: list, names: dict, nat
         title = _("%(name)s各城市企业数量（按批次）") % {"name": whole}
         chapter.paragraphs.append(_batch_sentence(big, names, by_city=True, n=area_n, whole=whole))
     if big:
-        chapter.charts.append(_stacked_chart("regions-cities", figure_title("3.3", title), big, names, _("城市")))
+        chapter.charts.append(
+            _stacked_chart("regions-cities", figure_title("3.3", title), big, names, _("城市"), batches)
+        )
 
 
 # --- The cluster page --------------------------------------------------------------------------------
