@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 class Chart:
     id: str
     title: str
-    kind: str  # "bar", "hbar", "line", "pie", "grouped"
+    kind: str  # "bar", "hbar", "line", "pie", "grouped"; "stacked" (hbar by series) and "bubble" (chapter 03)
     categories: list[str]
     series: list[dict]
     unit: str = ""
@@ -63,6 +63,7 @@ class Chart:
                 if self.partial
                 else {}
             ),
+            **({"lines": [[str(label), value] for label, value in self.lines]} if self.lines else {}),
         }
 
     def download_rows(self) -> list[list]:

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .content import Report
-from .svg import chart_svg
+from .svg import chart_svg, column_svg
 
 # WeasyPrint reports every layout step at INFO: that is noise in a command's or worker's log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -86,6 +86,8 @@ def _svgs(report: Report) -> dict[str, str]:
             drawn[chart.id] = chart_svg(chart)
         for profile in chapter.profiles:
             drawn[profile.industry_chart.id] = chart_svg(profile.industry_chart)
+        for column in chapter.cluster_page.columns if chapter.cluster_page else ():
+            drawn[column.pie.id] = column_svg(column.pie)
     return drawn
 
 

@@ -177,6 +177,8 @@ def chart_svg(chart: Chart) -> str:
     """The SVG document (no XML declaration) of ``chart``; empty string for an empty chart."""
     if chart.is_empty:
         return ""
+    if chart.kind in EXTRA_KINDS:
+        return EXTRA_KINDS[chart.kind](chart)
     categories = [str(c) for c in chart.categories]
     series = [(str(s["name"]), list(s["values"])) for s in chart.series]
     kind = chart.kind
@@ -225,3 +227,166 @@ def chart_svg(chart: Chart) -> str:
     for name, values in series:
         plot.add(name, [v if v is not None else None for v in values])
     return _UNPRINTED.sub("", plot.render(is_unicode=True))
+
+
+# --- Chapter 03: stacked bars, the bubble chart, the cluster page's small charts -----------------------
+
+
+def stacked_svg(chart: Chart) -> str:
+    """Regions (rows) stacked by series (batches), largest on top, with each row's total at its end."""
+    categories = [str(c) for c in chart.categories][::-1]
+    rows = len(categories)
+    plot = pygal.HorizontalStackedBar(
+        style=STYLE,
+        width=WIDTH,
+        height=max(160, (17 if rows > 12 else 24) * rows + 90),
+        disable_xml_declaration=True,
+        js=[],
+        css=[PRINT_CSS],
+        print_values=False,
+        show_y_guides=False,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=min(len(chart.series), 6),
+        margin=6,
+        spacing=8,
+        truncate_label=-1,
+        truncate_legend=-1,
+        max_scale=6,
+        min_scale=4,
+        y_labels_major_every=None,
+        value_formatter=lambda v: fmt.number(v) if v is not None else "",
+        margin_left=_cjk_margin(categories),
+    )
+    plot.x_labels = categories
+    for series in chart.series:
+        plot.add(str(series["name"]), [v or None for v in list(series["values"])[::-1]])
+    return _UNPRINTED.sub("", plot.render(is_unicode=True))
+
+
+class _Bubbles(pygal.XY):
+    """Points sized by their third value, labelled, with a vertical and a horizontal reference line."""
+
+    reference_lines: tuple = ()
+
+    def _plot(self):
+        super()._plot()
+        for index, (label, value) in enumerate(self.reference_lines[:2]):
+            colour = LINE_COLOURS[0]
+            style = f"stroke:{colour};stroke-width:1;stroke-dasharray:5,3;fill:none"
+            if index == 0:  # the x reference: a vertical line
+                x = self.view.x(value)
+                if x is None:
+                    continue
+                self.svg.node(self.nodes["plot"], "path", d=f"M{x:.2f} 0 v{self.view.height:.2f}", style=style)
+                anchor, tx, ty = "start", x + 3, 10
+            else:
+                y = self.view.y(value)
+                if y is None:
+                    continue
+                self.svg.node(self.nodes["plot"], "path", d=f"M0 {y:.2f} h{self.view.width:.2f}", style=style)
+                anchor, tx, ty = "start", 4, y - 4
+            text = self.svg.node(
+                self.nodes["plot"],
+                "text",
+                x=f"{tx:.2f}",
+                y=f"{ty:.2f}",
+                style=f"text-anchor:{anchor};fill:{colour};font-size:10px;font-family:{FONT}",
+            )
+            text.text = label
+
+
+BUBBLE_MAX_RADIUS = 22
+
+
+def bubble_svg(chart: Chart) -> str:
+    """Chart 3.2: x = first series, y = second, radius ∝ √third; each bubble labelled with its category."""
+    xs, ys, sizes = (list(s["values"]) for s in chart.series[:3])
+    biggest = max((s for s in sizes if s), default=1)
+    known_x = [x for x in xs if x is not None] + [value for _label, value in chart.lines[:1]]
+    known_y = [y for y in ys if y is not None] + [value for _label, value in chart.lines[1:2]]
+    plot = _Bubbles(
+        style=STYLE,
+        width=WIDTH,
+        height=460,
+        # Room around the extreme bubbles and their labels.
+        xrange=(min(known_x) * 0.85, max(known_x) * 1.12),
+        range=(0, max(known_y) * 1.12),
+        disable_xml_declaration=True,
+        js=[],
+        css=[PRINT_CSS],
+        stroke=False,
+        show_legend=False,
+        show_x_guides=False,
+        show_y_guides=False,
+        print_labels=True,
+        print_values=False,
+        margin=6,
+        spacing=8,
+        max_scale=6,
+        x_title=str(chart.series[0]["name"]),
+        y_title=str(chart.series[1]["name"]),
+        x_value_formatter=lambda v: fmt.number(v),
+        value_formatter=lambda v: fmt.number(v, 0 if float(v).is_integer() else 1),
+    )
+    object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
+    points = []
+    for name, x, y, size in zip(chart.categories, xs, ys, sizes, strict=True):
+        if x is None or y is None:
+            continue
+        radius = max(2.5, BUBBLE_MAX_RADIUS * ((size or 0) / biggest) ** 0.5)
+        points.append({"value": (x, y), "label": str(name), "node": {"r": radius}})
+    plot.add(str(chart.series[2]["name"]), points)
+    return _UNPRINTED.sub("", plot.render(is_unicode=True))
+
+
+COLUMN_WIDTH = 300
+
+
+def column_svg(chart: Chart) -> str:
+    """A chart for one column of the cluster page: a third of the page wide, drawn narrow so that its text
+    keeps the size of the other charts' text when the column is printed."""
+    if chart.is_empty:
+        return ""
+    labels = [str(c) for c in chart.categories]
+    values = list(chart.series[0]["values"])
+    common = {
+        "style": STYLE,
+        "width": COLUMN_WIDTH,
+        "disable_xml_declaration": True,
+        "js": [],
+        "css": [PRINT_CSS],
+        "margin": 4,
+        "spacing": 6,
+        "truncate_label": -1,
+        "truncate_legend": -1,
+    }
+    if chart.kind == "pie":
+        plot = pygal.Pie(
+            height=260,
+            inner_radius=0.45,
+            print_values=False,
+            legend_at_bottom=True,
+            legend_at_bottom_columns=2,
+            **common,
+        )
+        for label, value in zip(labels, values, strict=True):
+            plot.add(label, [value or 0])
+        return _UNPRINTED.sub("", plot.render(is_unicode=True))
+    labels, values = labels[::-1], values[::-1]
+    plot = pygal.HorizontalBar(
+        height=max(120, 22 * len(labels) + 40),
+        show_y_guides=False,
+        show_legend=False,
+        print_values=True,
+        max_scale=4,
+        value_formatter=lambda v: fmt.number(v) if v is not None else "",
+        margin_left=_cjk_margin(labels),
+        **common,
+    )
+    plot.x_labels = labels
+    plot.add(str(chart.series[0]["name"]), values)
+    return _UNPRINTED.sub("", plot.render(is_unicode=True))
+
+
+# Kinds drawn by their own function (chapter 03); ``chart_svg`` hands them over.
+EXTRA_KINDS = {"stacked": stacked_svg, "bubble": bubble_svg}

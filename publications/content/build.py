@@ -21,6 +21,7 @@ from .capability import _appendix, _globalisation, _innovation, _leading_cities,
 from .findings import findings_chapter, foreword_chapter
 from .market import _capital, _industries, _places, _population
 from .policy import policy_chapter
+from .regions import regions_chapter
 from .structure import LEADING_CITIES, NATIONAL, Report, _peer_kind
 
 
@@ -90,6 +91,9 @@ def report_build(*, region: Region, snapshot: Snapshot, earlier=None) -> Report:
         _series(report),
         _representatives(report),
     ]
+    regions = regions_chapter(report)
+    if regions is not None:
+        report.chapters.append(regions)
     if region.scope in LEADING_CITIES:
         cities = _leading_cities(report)
         if cities:

@@ -68,6 +68,7 @@ class Chapter:
     numbered: bool = True  # the foreword and the findings come before chapter 1, without a number
     number: int | None = None  # set by ``Report.number_chapters``
     tables_first: bool = False  # chapter 02 numbers its tables (2.1, 2.2) before its charts (2.3 …)
+    cluster_page: object = None  # chapter 03: the three clusters in columns (``regions.ClusterPage``)
 
     @property
     def anchor(self) -> str:

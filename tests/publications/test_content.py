@@ -49,6 +49,7 @@ def test_the_national_report_has_every_chapter_and_the_leading_cities(snapshots)
         "globalisation",
         "series",
         "representatives",
+        "regions",
         "cities",
         "advice",
         "appendix",

@@ -37,6 +37,36 @@
         }) }];
       return base;
     }
+    if (spec.kind === "stacked") {
+      // Regions (rows) stacked by series (batches), as the report's charts 3.1 and 3.3.
+      base.legend = { top: 0, type: "scroll" };
+      base.grid.top = 36;
+      base.tooltip.trigger = "axis";
+      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { interval: 0, width: en ? 190 : 150, overflow: "break" } };
+      base.xAxis = valueAxis;
+      base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, stack: "total", data: s.values, barMaxWidth: 18 }; });
+      return base;
+    }
+    if (spec.kind === "bubble") {
+      // x = first series, y = second, area by the third; the reference lines as dashed mark lines.
+      var sizes = spec.series[2].values, biggest = Math.max.apply(null, sizes.concat([1]));
+      var lines = spec.lines || [];
+      base.tooltip = { trigger: "item", renderMode: "richText", confine: true, formatter: function (p) {
+        return p.name + "\n" + spec.series.map(function (s, i) { return s.name + ": " + fmt(p.value[i], spec); }).join("\n"); } };
+      base.xAxis = { type: "value", name: spec.series[0].name, nameLocation: "middle", nameGap: 28, scale: true };
+      base.yAxis = { type: "value", name: spec.series[1].name, nameLocation: "middle", nameGap: 40 };
+      base.grid.bottom = 32;
+      var marks = [];
+      if (lines[0]) { marks.push({ xAxis: lines[0][1], name: lines[0][0] }); }
+      if (lines[1]) { marks.push({ yAxis: lines[1][1], name: lines[1][0] }); }
+      base.series = [{ type: "scatter", name: spec.series[2].name,
+        data: spec.categories.map(function (c, i) { return { name: c, value: [spec.series[0].values[i], spec.series[1].values[i], sizes[i]] }; }),
+        symbolSize: function (v) { return Math.max(5, 44 * Math.sqrt((v[2] || 0) / biggest)); },
+        label: { show: true, position: "right", formatter: function (p) { return p.name; }, fontSize: 10 },
+        labelLayout: { hideOverlap: true },
+        markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#c0392b" }, label: { position: "insideEndTop", formatter: function (p) { return p.name; } }, data: marks } }];
+      return base;
+    }
     if (spec.kind === "hbar") {
       base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: en ? 190 : 150, overflow: "truncate" } };
       base.xAxis = valueAxis;
@@ -100,6 +130,8 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      // Stacked regions (chart 3.1: 31 provinces) need a row of height each.
+      if (spec.kind === "stacked") { el.style.height = Math.max(300, 22 * spec.categories.length + 80) + "px"; }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(spec));
       el.setAttribute("data-rendered", "true");
