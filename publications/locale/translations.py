@@ -31,7 +31,7 @@ EN = {
     "%(name)s各城市专精特新“小巨人”企业数量": "Little Giant enterprises per city of %(name)s",
     "%(name)s各成员专精特新“小巨人”企业数量": "Little Giant enterprises per member of %(name)s",
     "地区": "Region",
-    "其中上市或挂牌（家）": "of which listed",
+    "其中上市或挂牌（家）": "of which listed or quoted",
     "专利被引总量（次/家）": "Citations per enterprise",
     "PCT专利总量（件/家）": "PCT applications per enterprise",
     "三大城市群与全国": "The three city clusters and the nation",
@@ -123,18 +123,18 @@ EN = {
     "PCT申请年均下降%(g)s": "PCT applications fell %(g)s a year",
     "PCT申请基本持平": "PCT applications stayed level",
     "第1至%(k)s批共公示%(announced)s家企业": "Batches 1 to %(k)s announced %(announced)s enterprises",
-    "其中%(x)s家未通过复核、被撤销或在统计日期尚未认定": "%(x)s of them failed the review, were revoked or were not yet designated at the cut-off",
-    "纳入本报告统计的有%(n)s家": "this report counts %(n)s",
-    "%(name)s的企业中，%(batch)s最多，有%(n)s家，占%(share)s": "Among the enterprises of %(name)s, %(batch)s is the largest with %(n)s, %(share)s",
+    "其中%(x)s家未通过复核、被撤销或在统计日期尚未认定": "of which %(x)s failed the review, were revoked or were not yet designated at the cut-off",
+    "纳入本报告统计的有%(n)s家": "leaving %(n)s in this report",
+    "%(name)s的企业中，%(batch)s最多，有%(n)s家，占%(share)s": "%(batch)s is the largest batch of %(name)s, with %(n)s enterprises (%(share)s)",
     "企业数量居前%(k)s位的是%(names)s": "The top %(k)s by enterprises are %(names)s",
     "合计%(n)s家，占%(whole)s的%(share)s": "with %(n)s together, %(share)s of %(whole)s",
     "%(name)s的企业分布在%(k)s个城市，其中%(member)s最多，有%(n)s家，占%(share)s": "The enterprises of %(name)s are in %(k)s cities; %(member)s has the most, %(n)s, %(share)s",
     "%(name)s的%(k)s个成员中，%(member)s企业最多，有%(n)s家，占%(share)s": "Of the %(k)s members of %(name)s, %(member)s has the most enterprises, %(n)s, %(share)s",
     "%(name)s的企业占%(province)s的%(share)s，在全省%(k)s个有企业的城市中居第%(rank)s位": "%(name)s holds %(share)s of the enterprises of %(province)s and ranks no. %(rank)s of the province's %(k)s cities with enterprises",
-    "企业数量最多的产业领域是%(ind)s，共%(n)s家，占%(share)s": "The industry with the most enterprises is %(ind)s, with %(n)s, %(share)s",
-    "专利申请最多的是%(ind)s，累计%(n)s件": "the most applications are in %(ind)s, %(n)s in all",
+    "企业数量最多的产业领域是%(ind)s，共%(n)s家，占%(share)s": "The industry with the most enterprises is %(ind)s (%(n)s, %(share)s)",
+    "专利申请最多的是%(ind)s，累计%(n)s件": "while %(ind)s has the most patent applications (%(n)s)",
     "%(board)s%(n)s家": "%(board)s %(n)s",
-    "共有%(n)s家企业上市或挂牌，占%(share)s": "%(n)s enterprises are listed, %(share)s",
+    "共有%(n)s家企业上市或挂牌，占%(share)s": "%(n)s enterprises (%(share)s) are listed or quoted",
     "其中A股%(n)s家": "%(n)s of them on A-share boards",
     "分布为%(parts)s": "by board: %(parts)s",
     "没有企业上市或挂牌": "No enterprise is listed",
@@ -289,6 +289,11 @@ EN = {
     "%(value)s%(unit)s": "%(value)s %(unit)s",
     "标“参考”的数字不是门户计算的，来源如下：": "Figures marked “ref.” are not computed by the portal. Their sources:",
     "%(name)s平均 %(value)s": "%(name)s average: %(value)s",
+    "城市中企业数量居前%(k)s位的是%(names)s": "Among cities, the top %(k)s by enterprises are %(names)s",
+    "专利申请最多的也是%(ind)s，累计%(n)s件": "and %(ind)s also has the most patent applications (%(n)s)",
+    "其中A股上市%(n)s家（%(parts)s）": "%(n)s of them listed on A-share boards (%(parts)s)",
+    "境外上市%(n)s家（%(parts)s）": "%(n)s listed outside the mainland (%(parts)s)",
+    "新三板挂牌%(n)s家": "and %(n)s quoted on the NEEQ",
 }
 # Entries with a context (pgettext): words that other catalogues translate differently out of context.
 EN_CONTEXT = {
@@ -302,6 +307,7 @@ EN_CONTEXT = {
     ("yardstick", "全国平均"): "the national average",
     ("chart", "科创板"): "STAR",
     ("chart", "北交所"): "BSE",
+    ("last of a list", "、"): " and ",
 }
 
 
