@@ -13,8 +13,8 @@ at most half of it) reads as a multiple or a fraction of it: "约为全国平均
 from dataclasses import dataclass
 
 from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from portal import formatting as fmt
 
@@ -328,3 +328,19 @@ def city_profile(*, name, n, applications_total, per_enterprise, cagr) -> str:
         _("平均每家%(m)s件") % {"m": fmt.metric("applications_per_enterprise", per_enterprise)},
         _("近三年年均申请增速%(g)s") % {"g": fmt.percent(cagr)} if cagr is not None else "",
     )
+
+
+# Full-width punctuation of Chinese text that reaches an English page (an enterprise's name, a source's
+# title): English typography has the half-width marks.
+_HALF_WIDTH = str.maketrans({"（": " (", "）": ")", "，": ", ", "：": ": ", "；": "; ", "、": ", ", "。": ". "})
+
+
+def latin(text) -> str:
+    """``text`` with half-width punctuation in an English report ("精宇工业技术(苏州)股份有限公司"); in
+    Chinese unchanged."""
+    text = str(text)
+    if not (get_language() or "").startswith("en"):
+        return text
+    text = text.translate(_HALF_WIDTH)
+    text = text.replace("  ", " ").replace("( ", "(").replace(" )", ")").replace(" .", ".")
+    return text.strip() if text[:1] == " " or text[-1:] == " " else text

@@ -148,7 +148,7 @@ EN = {
     "%(name)s共有%(n)s家专精特新“小巨人”企业": "%(name)s has %(n)s Little Giant enterprises",
     "总计%(total)s专利申请": "%(total)s patent applications in all",
     "平均每家%(m)s件": "%(m)s per enterprise",
-    "近三年年均申请增速%(g)s": "applications grew %(g)s a year over the last three years",
+    "近三年年均申请增速%(g)s": "and applications grew %(g)s a year over the last three years",
     "自动生成的报告": "generated report",
     "下载PDF": "Download the PDF",
     "查看地区画像": "The region's profile",
@@ -294,6 +294,7 @@ EN = {
     "其中A股上市%(n)s家（%(parts)s）": "%(n)s of them listed on A-share boards (%(parts)s)",
     "境外上市%(n)s家（%(parts)s）": "%(n)s listed outside the mainland (%(parts)s)",
     "新三板挂牌%(n)s家": "and %(n)s quoted on the NEEQ",
+    "%(title)s（%(unit)s）": "%(title)s (%(unit)s)",
 }
 # Entries with a context (pgettext): words that other catalogues translate differently out of context.
 EN_CONTEXT = {
@@ -308,6 +309,7 @@ EN_CONTEXT = {
     ("chart", "科创板"): "STAR",
     ("chart", "北交所"): "BSE",
     ("last of a list", "、"): " and ",
+    ("report", "平均每家专精特新“小巨人”的科创能力表现"): "Innovation of the average Little Giant enterprise",
 }
 
 

@@ -1,0 +1,27 @@
+"""Filters of the report's templates."""
+
+from django import template
+from django.utils.html import format_html
+
+from publications import sentences
+
+register = template.Library()
+
+
+@register.filter
+def latin(value) -> str:
+    """Half-width punctuation in an English report (data written in Chinese: names, sources)."""
+    return sentences.latin(value)
+
+
+@register.filter
+def unbroken_end(title) -> str:
+    """A cover title whose end cannot wrap alone: its last four characters in Chinese ("科创力报告" never
+    leaves "告" on a line), its last two words in English, held together by ``white-space: nowrap``."""
+    title = str(title)
+    words = title.split(" ")
+    if len(words) > 2:
+        head, end = " ".join(words[:-2]) + " ", " ".join(words[-2:])
+    else:
+        head, end = title[:-4], title[-4:]
+    return format_html('{}<span class="cover-title-end">{}</span>', head, end)
