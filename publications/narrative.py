@@ -16,6 +16,7 @@ def relation(value, reference, *, name: str, fraction: bool) -> str:
     """How ``value`` stands against ``reference`` (called ``name``): a clause without punctuation."""
     if value is None or reference is None:
         return ""
+    name = mid(name)
     if not fraction and reference > 0 and value > 0:
         ratio = value / reference
         if ratio >= FAR:

@@ -295,6 +295,7 @@ EN = {
     "境外上市%(n)s家（%(parts)s）": "%(n)s listed outside the mainland (%(parts)s)",
     "新三板挂牌%(n)s家": "and %(n)s quoted on the NEEQ",
     "%(title)s（%(unit)s）": "%(title)s (%(unit)s)",
+    "注：所有统计截至%(date)s。": "Note: all figures as of %(date)s.",
 }
 # Entries with a context (pgettext): words that other catalogues translate differently out of context.
 EN_CONTEXT = {

@@ -16,12 +16,13 @@ def latin(value) -> str:
 
 @register.filter
 def unbroken_end(title) -> str:
-    """A cover title whose end cannot wrap alone: its last four characters in Chinese ("科创力报告" never
-    leaves "告" on a line), its last two words in English, held together by ``white-space: nowrap``."""
+    """A cover title whose end cannot wrap alone: its last seven characters in Chinese ("企业科创力报告": a
+    line never starts with "告" or breaks "科创力"), its last two words in English, held together by
+    ``white-space: nowrap``."""
     title = str(title)
     words = title.split(" ")
     if len(words) > 2:
         head, end = " ".join(words[:-2]) + " ", " ".join(words[-2:])
     else:
-        head, end = title[:-4], title[-4:]
+        head, end = title[:-7], title[-7:]
     return format_html('{}<span class="cover-title-end">{}</span>', head, end)
