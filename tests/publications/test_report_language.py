@@ -13,6 +13,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from enterprises.choices import INDUSTRY_CHART_GROUPS, IndustryField
+from portal.indicators import INDUSTRY_LABELS, PANEL
 from publications import services
 from tests.publications.test_fidelity import _demo_snapshot
 from tests.publications.test_report_chapters import FORBIDDEN
@@ -45,6 +47,19 @@ def _check_chinese(pages: list[str], *, national: bool) -> None:
     assert "1企业总体情况" in pages[1] and "2地区分布" in pages[1]
 
 
+def _check_city_pages(pages: list[str], cities: int) -> None:
+    """One dense page per leading city: boards, the eight indicators against the national average, all eight
+    fields of 行业特色, on the same page."""
+    indicators = [re.sub(r"\s+", "", str(i.label)) for d in PANEL for i in d.indicators]
+    groups = {INDUSTRY_CHART_GROUPS.get(k, k) for k in IndustryField.values if k != IndustryField.OTHER}
+    fields = [re.sub(r"\s+", "", str(INDUSTRY_LABELS[g])) for g in groups]
+    city_pages = [page for page in pages if "行业特色：各产业领域累计专利申请量" in page]
+    assert len(city_pages) == cities
+    for page in city_pages:
+        assert "资本市场参与情况" in page and page.count("全国平均") >= 8
+        assert [i for i in indicators if i not in page] == [] and [f for f in fields if f not in page] == []
+
+
 def _check_english(raw: list[str]) -> None:
     # Words keep their spaces here: table cells run together once whitespace is taken out.
     spaced = re.sub(r"\s+", " ", " ".join(raw))
@@ -68,5 +83,6 @@ def test_the_national_and_a_province_pdf_read_as_their_language(regions, languag
             _check_english(raw)
         else:
             _check_chinese(pages, national=scope == "national")
+            _check_city_pages(pages, cities=5 if scope == "national" else 3)
         text = "".join(pages)
         assert [p.pattern for p in FORBIDDEN if p.search(text)] == []
