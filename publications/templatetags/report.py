@@ -17,14 +17,14 @@ def latin(value) -> str:
 @register.filter
 def unbroken_end(title) -> str:
     """A cover title whose end cannot wrap alone, held together by ``white-space: nowrap``: in Chinese from
-    the last opening quote ("“小巨人”企业科创力报告": a line never starts with "告" or splits "小巨人"), else
-    its last seven characters; in English its last two words."""
+    "专精特新" on ("江苏省 / 专精特新“小巨人”企业科创力报告": never "告" alone, never "专精特 / 新"), else its last
+    seven characters; in English its last two words."""
     title = str(title)
     words = title.split(" ")
     if len(words) > 2:
         head, end = " ".join(words[:-2]) + " ", " ".join(words[-2:])
-    elif "“" in title and len(title) - title.rindex("“") <= 14:
-        head, end = title[: title.rindex("“")], title[title.rindex("“") :]  # "“小巨人”企业科创力报告"
+    elif "专精特新" in title and len(title) - title.index("专精特新") <= 18:
+        head, end = title[: title.index("专精特新")], title[title.index("专精特新") :]  # "专精特新“小巨人”企业科创力报告"
     else:
         head, end = title[:-7], title[-7:]
     return format_html('{}<span class="cover-title-end">{}</span>', head, end)

@@ -8,7 +8,7 @@ from publications.templatetags.report import latin, unbroken_end
 
 def test_a_cover_title_keeps_its_end_on_one_line():
     assert unbroken_end("江苏省专精特新“小巨人”企业科创力报告") == (
-        '江苏省专精特新<span class="cover-title-end">“小巨人”企业科创力报告</span>'
+        '江苏省<span class="cover-title-end">专精特新“小巨人”企业科创力报告</span>'
     )
     assert unbroken_end("新疆维吾尔自治区企业科创力报告").endswith(
         '<span class="cover-title-end">企业科创力报告</span>'
