@@ -9,15 +9,14 @@ from django.utils.translation import gettext as _
 
 from portal import formatting as fmt
 
-from .sentences import HIGHER, LOWER, compare, join, sentence
-
-FAR = 2.0  # a ratio at least this far from 1 (or its inverse) reads as a multiple
+from .sentences import FAR, HIGHER, LOWER, compare, join, mid, sentence
 
 
 def relation(value, reference, *, name: str, fraction: bool) -> str:
     """How ``value`` stands against ``reference`` (called ``name``): a clause without punctuation."""
     if value is None or reference is None:
         return ""
+    name = mid(name)
     if not fraction and reference > 0 and value > 0:
         ratio = value / reference
         if ratio >= FAR:
@@ -86,7 +85,7 @@ def finding_industries(*, key_share, leaders: list[tuple[str, float]]) -> str:
         _("十大重点产业领域的企业占%(share)s") % {"share": fmt.percent(key_share)},
     ) + sentence(
         _("企业最多的领域是%(fields)s")
-        % {"fields": join([_("%(f)s（%(s)s）") % {"f": f, "s": fmt.percent(s)} for f, s in leaders])}
+        % {"fields": join([_("%(f)s（%(s)s）") % {"f": mid(f), "s": fmt.percent(s)} for f, s in leaders])}
     )
 
 

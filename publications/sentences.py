@@ -6,17 +6,20 @@ the way the sentence prints it, and only a printed difference that is not zero i
 lower. So a sentence never says "高于全国平均0.0%", and never says "高于" of a value that is lower.
 
 Shares and rates (fractions such as 0.454) are compared in percentage points; per-enterprise quantities
-by their relative difference ("高于全国平均12.3%").
+by their relative difference ("高于全国平均12.3%"), except that a value at least twice its reference (or
+at most half of it) reads as a multiple or a fraction of it: "约为全国平均的3.9倍", not "高于全国平均293.4%".
 """
 
 from dataclasses import dataclass
 
 from django.utils.text import capfirst
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from portal import formatting as fmt
 
 HIGHER, LOWER, EQUAL = "higher", "lower", "equal"
+FAR = 2.0  # a ratio at least this far from 1 (or at most its inverse) reads as a multiple
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Comparison:
 
     direction: str  # HIGHER, LOWER or EQUAL
     difference: str  # "12.3%" or "3.2个百分点" (always positive), "" when EQUAL
+    ratio: float | None = None  # value / reference when it is FAR from 1 (relative comparisons only)
 
     @property
     def is_equal(self) -> bool:
@@ -53,13 +57,27 @@ def compare(value, reference, *, fraction: bool) -> Comparison | None:
         size = f"{abs(delta):.1f}%"
     if delta == 0:
         return Comparison(EQUAL, "")
-    return Comparison(HIGHER if delta > 0 else LOWER, size)
+    far = None
+    if not fraction and reference > 0 and value > 0 and not 1 / FAR < value / reference < FAR:
+        far = value / reference
+    return Comparison(HIGHER if delta > 0 else LOWER, size, far)
+
+
+def far_from(comparison: Comparison, name: str) -> str:
+    """ "约为全国平均的3.9倍" / "约为全国平均的30.3%" when the comparison's ratio is FAR from 1, else ""."""
+    if comparison.ratio is None:
+        return ""
+    if comparison.ratio >= FAR:
+        return _("约为%(name)s的%(k)s倍") % {"name": name, "k": fmt.number(comparison.ratio, 1)}
+    return _("约为%(name)s的%(share)s") % {"name": name, "share": fmt.percent(comparison.ratio)}
 
 
 def versus_national(comparison: Comparison | None) -> str:
     """ ", 高于全国平均12.3%" style clause (without leading punctuation); "" when nothing can be said."""
     if comparison is None:
         return ""
+    if comparison.ratio is not None:
+        return far_from(comparison, pgettext("yardstick", "全国平均"))
     if comparison.direction == HIGHER:
         return _("高于全国平均%(diff)s") % {"diff": comparison.difference}
     if comparison.direction == LOWER:
@@ -68,9 +86,20 @@ def versus_national(comparison: Comparison | None) -> str:
 
 
 def join(parts: list[str]) -> str:
-    """Clauses joined as the language writes them: "、" in Chinese, ", " in English."""
+    """Items joined as the language writes them: "甲、乙、丙" in Chinese, "a, b and c" in English."""
     parts = [p for p in parts if p]
-    return _("、").join(parts)
+    if len(parts) < 2:
+        return "".join(parts)
+    return _("、").join(parts[:-1]) + pgettext("last of a list", "、") + parts[-1]
+
+
+def mid(label: str) -> str:
+    """A name as it reads inside an English sentence: "New materials" → "new materials" ("PCT", "A-share"
+    and other words whose second letter is a capital keep theirs). Chinese is unchanged."""
+    label = str(label)
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper() and label[1] != "-":
+        return label[0].lower() + label[1:]
+    return label
 
 
 def sentence(*clauses: str) -> str:
@@ -191,10 +220,12 @@ def largest_batch(*, name, batch_label, count, share) -> str:
     )
 
 
-def top_places(*, names: list[str], total, share, whole: str) -> str:
-    """ "企业数量前三的省份是江苏、广东、浙江，合计X家，占全国的Y%。" (whole: 全国 / 全省 / 城市群)."""
+def top_places(*, names: list[str], total, share, whole: str, cities: bool = False) -> str:
+    """ "企业数量居前三位的是江苏、广东、浙江，合计X家，占全国的Y%。" (whole: 全国 / 全省 / 城市群);
+    ``cities``: the places are cities, "城市中企业数量居前三位的是…"."""
+    names_text = {"k": len(names), "names": join(names)}
     return sentence(
-        _("企业数量居前%(k)s位的是%(names)s") % {"k": len(names), "names": join(names)},
+        (_("城市中企业数量居前%(k)s位的是%(names)s") if cities else _("企业数量居前%(k)s位的是%(names)s")) % names_text,
         _("合计%(n)s家，占%(whole)s的%(share)s")
         % {"n": fmt.number(total), "whole": whole, "share": fmt.percent(share)},
     )
@@ -215,24 +246,50 @@ def city_within_province(*, name, province, share, rank, cities) -> str:
 
 
 def industries(*, top_count_label, top_count, top_count_share, top_apps_label, top_apps) -> str:
+    """The field with the most enterprises and the one with the most applications ("也是" when it is the same)."""
     clauses = []
     if top_count_label:
         clauses.append(
             _("企业数量最多的产业领域是%(ind)s，共%(n)s家，占%(share)s")
-            % {"ind": top_count_label, "n": fmt.number(top_count), "share": fmt.percent(top_count_share)}
+            % {"ind": mid(top_count_label), "n": fmt.number(top_count), "share": fmt.percent(top_count_share)}
         )
     if top_apps_label:
-        clauses.append(_("专利申请最多的是%(ind)s，累计%(n)s件") % {"ind": top_apps_label, "n": fmt.number(top_apps)})
+        values = {"ind": mid(top_apps_label), "n": fmt.number(top_apps)}
+        if top_apps_label == top_count_label:
+            clauses.append(_("专利申请最多的也是%(ind)s，累计%(n)s件") % values)
+        else:
+            clauses.append(_("专利申请最多的是%(ind)s，累计%(n)s件") % values)
     return sentence(*clauses)
 
 
-def capital(*, listed, listed_share, a_share, boards: list[tuple[str, int]], financed, financed_share) -> str:
-    parts = join([_("%(board)s%(n)s家") % {"board": label, "n": fmt.number(n)} for label, n in boards])
+def capital(
+    *,
+    listed,
+    listed_share,
+    a_share: list[tuple[str, int]],
+    abroad: list[tuple[str, int]],
+    quoted,
+    financed,
+    financed_share,
+) -> str:
+    """Listed or quoted: the A-share boards (沪深主板, 创业板, 科创板, 北交所) with their breakdown, the
+    exchanges abroad (港股 …), and 新三板 apart: it quotes shares, it does not list them."""
+
+    def parts(boards):
+        return join([_("%(board)s%(n)s家") % {"board": label, "n": fmt.number(n)} for label, n in boards if n])
+
+    a_total = sum(n for _label, n in a_share)
+    abroad_total = sum(n for _label, n in abroad)
     first = (
         sentence(
             _("共有%(n)s家企业上市或挂牌，占%(share)s") % {"n": fmt.number(listed), "share": fmt.percent(listed_share)},
-            _("其中A股%(n)s家") % {"n": fmt.number(a_share)} if a_share else "",
-            _("分布为%(parts)s") % {"parts": parts} if parts else "",
+            _("其中A股上市%(n)s家（%(parts)s）") % {"n": fmt.number(a_total), "parts": parts(a_share)}
+            if a_total
+            else "",
+            _("境外上市%(n)s家（%(parts)s）") % {"n": fmt.number(abroad_total), "parts": parts(abroad)}
+            if abroad_total
+            else "",
+            _("新三板挂牌%(n)s家") % {"n": fmt.number(quoted)} if quoted else "",
         )
         if listed
         else sentence(_("没有企业上市或挂牌"))
@@ -271,3 +328,19 @@ def city_profile(*, name, n, applications_total, per_enterprise, cagr) -> str:
         _("平均每家%(m)s件") % {"m": fmt.metric("applications_per_enterprise", per_enterprise)},
         _("近三年年均申请增速%(g)s") % {"g": fmt.percent(cagr)} if cagr is not None else "",
     )
+
+
+# Full-width punctuation of Chinese text that reaches an English page (an enterprise's name, a source's
+# title): English typography has the half-width marks.
+_HALF_WIDTH = str.maketrans({"（": " (", "）": ")", "，": ", ", "：": ": ", "；": "; ", "、": ", ", "。": ". "})
+
+
+def latin(text) -> str:
+    """``text`` with half-width punctuation in an English report ("精宇工业技术(苏州)股份有限公司"); in
+    Chinese unchanged."""
+    text = str(text)
+    if not (get_language() or "").startswith("en"):
+        return text
+    text = text.translate(_HALF_WIDTH)
+    text = text.replace("  ", " ").replace("( ", "(").replace(" )", ")").replace(" .", ".")
+    return text.strip() if text[:1] == " " or text[-1:] == " " else text

@@ -123,18 +123,19 @@ class _BarWithLines(pygal.Bar):
             if y is None:
                 continue
             colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+            # Presentation attributes, not a style="" attribute: WeasyPrint's SVG ignores the latter.
             self.svg.node(
                 self.nodes["plot"],
                 "path",
                 d=f"M0 {y:.2f} h{self.view.width:.2f}",
-                style=f"stroke:{colour};stroke-width:1.2;stroke-dasharray:6,3;fill:none",
+                **{"stroke": colour, "stroke-width": "1.2", "stroke-dasharray": "6,3", "fill": "none"},
             )
             text = self.svg.node(
                 self.nodes["plot"],
                 "text",
                 x=f"{self.view.width - 4:.2f}",
                 y=f"{y - 4:.2f}",
-                style=f"text-anchor:end;fill:{colour};font-size:10px;font-family:{FONT}",
+                **{"text-anchor": "end", "fill": colour, "font-size": "10", "font-family": FONT},
             )
             text.text = label
 
@@ -146,6 +147,24 @@ def _wide_chars(text: str) -> int:
 def _cjk_margin(labels: list[str]) -> int:
     """Extra left margin for CJK axis labels: pygal sizes labels at 0.6 em a character, a CJK one is 1 em."""
     return int(max((_wide_chars(label) for label in labels), default=0) * 0.4 * LABEL_FONT) + 4
+
+
+def integer_ticks(values: list) -> list[int] | None:
+    """Value-axis graduations of a chart of counts: whole numbers 0, step, 2·step … (step 1, 2 or 5 × 10^k,
+    at most about six of them) so that an axis of small counts never reads "0, 1, 2, 2". None when the
+    values are not all non-negative whole numbers (shares, averages)."""
+    numbers = [v for v in values if v is not None]
+    if not numbers or any(isinstance(v, float) and v != int(v) for v in numbers) or min(numbers) < 0:
+        return None
+    top = max(int(max(numbers)), 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if -(-top // step) <= 5:
+                last = -(-top // step) * step
+                return list(range(0, last + 1, step))
+        magnitude *= 10
 
 
 def _formatter(chart: Chart):
@@ -224,6 +243,9 @@ def chart_svg(chart: Chart) -> str:
         plot.x_labels = categories
     else:  # "bar", "grouped"
         plot = _bar_plot(chart, categories, options)
+    ticks = None if chart.percent or chart.lines else integer_ticks([v for _n, values in series for v in values])
+    if ticks:
+        plot.y_labels = ticks
     for name, values in series:
         plot.add(name, [v if v is not None else None for v in values])
     return _UNPRINTED.sub("", plot.render(is_unicode=True))

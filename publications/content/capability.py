@@ -3,6 +3,7 @@ leading cities and the appendix."""
 
 from django.utils.translation import gettext as _
 
+from enterprises.choices import INDUSTRY_CHART_GROUPS, IndustryField
 from portal import formatting as fmt
 from portal import methodology, selectors
 from portal.indicators import (
@@ -105,7 +106,9 @@ def _national_extras(m: dict) -> list[str]:
 
 
 def _label(indicator) -> str:
-    return f"{indicator.label}（{indicator.unit}）" if indicator.unit else str(indicator.label)
+    if not indicator.unit:
+        return str(indicator.label)
+    return _("%(title)s（%(unit)s）") % {"title": indicator.label, "unit": indicator.unit}
 
 
 # --- 6. Globalisation ----------------------------------------------------------------------------------
@@ -269,7 +272,7 @@ def _leading_cities(report: Report) -> Chapter | None:
                 financed=block["financed"],
                 panel=panel_rows(m, report.national, None),
                 industry_chart=industry_chart(
-                    m,
+                    {"industry_applications": _every_field(m.get("industry_applications"))},
                     "industry_applications",
                     chart_id=f"city-{city.code}-industries",
                     title=_("行业特色：各产业领域累计专利申请量"),
@@ -278,6 +281,13 @@ def _leading_cities(report: Report) -> Chapter | None:
             )
         )
     return chapter
+
+
+def _every_field(values: dict | None) -> dict[str, int]:
+    """Applications per industry with every key field present (0 where a city has none), so that a city
+    page draws all eight fields of the report's 行业特色, as the web profile does."""
+    every = {INDUSTRY_CHART_GROUPS.get(key, key): 0 for key in IndustryField.values if key != IndustryField.OTHER}
+    return {**every, **(values or {})}
 
 
 # --- 10. Appendix ---------------------------------------------------------------------------------------

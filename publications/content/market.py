@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from enterprises.choices import IndustryField
+from enterprises.choices import IndustryField, ListingBoard
 from portal import formatting as fmt
 from portal import selectors
 from portal.indicators import (
@@ -63,8 +63,8 @@ def _population(report: Report) -> Chapter:
 # --- 2. Where the enterprises are ---------------------------------------------------------------------
 
 
-def _top_places(rows: list, names: dict[str, str], n: int) -> str:
-    """The sentence on the three leading regions and their share of the nation."""
+def _top_places(rows: list, names: dict[str, str], n: int, *, cities: bool = False) -> str:
+    """The sentence on the three leading regions (or cities) and their share of the nation."""
     top = rows[:3]
     total = sum(r.enterprise_count for r in top)
     return say.top_places(
@@ -72,6 +72,7 @@ def _top_places(rows: list, names: dict[str, str], n: int) -> str:
         total=total,
         share=_share(total, n),
         whole=pgettext("share of", "全国"),
+        cities=cities,
     )
 
 
@@ -134,7 +135,7 @@ def _national_places(report: Report, chapter: Chapter) -> None:
     cities = _members_with_enterprises(snapshot, scope=Scope.CITY, limit=TOP_CITIES_CHART)
     city_names = names_for(cities, Scope.CITY)
     if cities:
-        chapter.paragraphs.append(_top_places(cities, city_names, n))
+        chapter.paragraphs.append(_top_places(cities, city_names, n, cities=True))
         title = _("专精特新“小巨人”企业数量最多的%(k)s个城市") % {"k": len(cities)}
         chapter.charts.append(
             ranked_chart("places-cities", title, cities, city_names, column=_("城市"), tall=len(cities) > 8)
@@ -293,8 +294,13 @@ def _capital(report: Report) -> Chapter:
         say.capital(
             listed=block["listed"],
             listed_share=_share(block["listed"], n),
-            a_share=sum(counts.get(b, 0) for b in A_SHARE_BOARDS),
-            boards=[(label, count) for _k, label, count in block["boards"]],
+            a_share=[(label, count) for k, label, count in block["boards"] if k in A_SHARE_BOARDS],
+            abroad=[
+                (label, count)
+                for k, label, count in block["boards"]
+                if k not in A_SHARE_BOARDS and k != ListingBoard.NEEQ
+            ],
+            quoted=counts.get(ListingBoard.NEEQ, 0),
             financed=block["financed"],
             financed_share=block["financed_share"],
         )

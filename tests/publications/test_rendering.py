@@ -91,4 +91,5 @@ def test_a_bar_chart_draws_its_reference_lines_with_their_labels():
         lines=[("全部小巨人平均 2.0", 2.0)],
     )
     svg = chart_svg(chart)
-    assert "全部小巨人平均 2.0" in svg and "stroke-dasharray:6,3" in svg
+    # As attributes: WeasyPrint ignores SVG style="" declarations, so the line would print black and solid.
+    assert "全部小巨人平均 2.0" in svg and 'stroke-dasharray="6,3"' in svg and 'stroke="#c0392b"' in svg

@@ -68,7 +68,9 @@
       return base;
     }
     if (spec.kind === "hbar") {
-      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: en ? 190 : 150, overflow: "truncate" } };
+      // Every category labelled (interval 0: all provinces on the ranking charts); a long English label wraps
+      // onto a second line instead of being cut with "...".
+      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { interval: 0, width: en ? 190 : 150, overflow: "break", lineHeight: 13 } };
       base.xAxis = valueAxis;
       base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
       return base;
@@ -78,7 +80,9 @@
     // The current year up to the cut-off: labelled "截至7月31日" and drawn lighter, hatched (bars) or dashed
     // (lines), so that a partial year does not read as a fall.
     if (partial) { categories[partial.index] = categories[partial.index] + "\n" + partial.label; }
-    base.xAxis = { type: "category", data: categories, axisLabel: { interval: 0, hideOverlap: true } };
+    // Many categories (31 provinces) turn their labels rather than hiding the ones that overlap.
+    var many = categories.length > 12;
+    base.xAxis = { type: "category", data: categories, axisLabel: { interval: 0, rotate: many ? 45 : 0, hideOverlap: !many } };
     base.yAxis = valueAxis;
     if (spec.series.length > 1) { base.legend = { top: 0, type: "scroll" }; }
     base.series = [];
