@@ -84,7 +84,43 @@
     });
   }
 
-  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  // Tables wider than their frame scroll inside it: a hint above ("左右滑动查看") and a fade on the right
+  // until the end is reached. Measured again when the window changes width.
+  var HINT = en ? "Swipe sideways to see the whole table →" : "左右滑动查看完整表格 →";
+  function frameTables() {
+    // The web report's tables (publications) come without a frame: they get one here.
+    document.querySelectorAll(".page-report table.data-table").forEach(function (table) {
+      if (table.parentNode.classList.contains("table-scroll")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (!box.parentNode.classList.contains("table-frame")) {
+        var frame = document.createElement("div");
+        frame.className = "table-frame";
+        var hint = document.createElement("p");
+        hint.className = "table-scroll-hint";
+        hint.textContent = HINT;
+        hint.hidden = true;
+        box.parentNode.insertBefore(hint, box);
+        box.parentNode.insertBefore(frame, box);
+        frame.appendChild(box);
+        box.addEventListener("scroll", function () { edge(box); }, { passive: true });
+      }
+      edge(box);
+    });
+  }
+  function edge(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("scrolls", scrolls);
+    box.classList.toggle("at-end", scrolls && box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+    if (scrolls) { box.setAttribute("tabindex", "0"); } else { box.removeAttribute("tabindex"); }
+    box.parentNode.previousSibling.hidden = !scrolls;
+  }
+
+  function resize() { charts.forEach(function (c) { c.resize(); }); frameTables(); }
 
   // Printing: open every chart's data table, so the numbers are on paper too; close them afterwards.
   // The charts are not redrawn: the print stylesheet scales the screen drawing to the paper's width.
@@ -102,5 +138,8 @@
       s.addEventListener("change", function () { s.form.submit(); });
     });
     draw();
+    frameTables();
+    // A table inside a closed "数据表" is measured when it is opened.
+    document.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", frameTables); });
   });
 })();
