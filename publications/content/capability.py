@@ -104,7 +104,7 @@ def _national_extras(m: dict) -> list[str]:
 
 
 def _label(indicator) -> str:
-    return f"{indicator.label}（{indicator.unit}）" if indicator.unit else str(indicator.label)
+    return f"{indicator.label}{fmt.paren(indicator.unit)}" if indicator.unit else str(indicator.label)
 
 
 # --- 6. Globalisation ----------------------------------------------------------------------------------

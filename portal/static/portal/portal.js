@@ -14,7 +14,18 @@
     return Number(value).toLocaleString(en ? "en" : "zh-CN", { maximumFractionDigits: 2 });
   }
 
-  function option(spec) {
+  // A label is long when a row of vertical bars could not print it under its bar on a phone.
+  function longLabels(categories) {
+    return categories.some(function (c) { return String(c).length > (en ? 9 : 4); });
+  }
+
+  // Phones: bars with long labels are drawn sideways (the labels wrap beside them), donut labels wrap at
+  // the chart's edges, and no text is drawn under 11 px.
+  function option(spec, width) {
+    var narrow = width < 520;
+    if (narrow && (spec.kind === "bar" || spec.kind === "grouped") && !spec.partial && longLabels(spec.categories)) {
+      spec = Object.assign({}, spec, { kind: "hbar" });
+    }
     var base = {
       animation: false,
       color: PALETTE,
@@ -27,13 +38,18 @@
     var label = { show: true, formatter: function (p) { return fmt(p.value, spec); }, fontSize: 11 };
     if (spec.kind === "pie") {
       base.legend = { bottom: 0, type: "scroll" };
-      base.series = [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "45%"],
-        label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); } },
+      base.series = [{ type: "pie", radius: narrow ? ["26%", "46%"] : ["38%", "66%"], center: ["50%", "45%"],
+        label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); }, fontSize: 12,
+                 alignTo: narrow ? "edge" : "none", edgeDistance: 4, width: narrow ? Math.max(70, width * 0.26) : 160,
+                 overflow: "break" },
+        labelLine: { length: narrow ? 6 : 15, length2: narrow ? 0 : 15 },
         data: spec.categories.map(function (c, i) { return { name: c, value: spec.series[0].values[i] }; }) }];
       return base;
     }
     if (spec.kind === "hbar") {
-      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { width: en ? 190 : 150, overflow: "truncate" } };
+      var labelWidth = narrow ? Math.max(80, Math.round(width * (en ? 0.36 : 0.3))) : (en ? 190 : 150);
+      base.yAxis = { type: "category", data: spec.categories, inverse: true,
+                     axisLabel: { width: labelWidth, overflow: "break", interval: 0, fontSize: 12, lineHeight: 14 } };
       base.xAxis = valueAxis;
       base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
       return base;
@@ -77,8 +93,14 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      var opts = option(spec, el.clientWidth);
+      // Sideways bars need a row each: the chart grows with its categories (labels of two or three lines).
+      if (opts.yAxis && opts.yAxis.type === "category" && el.clientWidth < 520) {
+        var rows = spec.categories.length * Math.max(1, spec.series.length);
+        el.style.height = Math.max(el.clientHeight, 40 + rows * (spec.series.length > 1 ? 22 : 36)) + "px";
+      }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option(spec));
+      chart.setOption(opts);
       el.setAttribute("data-rendered", "true");
       charts.push(chart);
     });
