@@ -59,7 +59,10 @@
     // The current year up to the cut-off: labelled "截至7月31日" and drawn lighter, hatched (bars) or dashed
     // (lines), so that a partial year does not read as a fall.
     if (partial) { categories[partial.index] = categories[partial.index] + "\n" + partial.label; }
-    base.xAxis = { type: "category", data: categories, axisLabel: { interval: 0, hideOverlap: true } };
+    // Every year keeps its label: on a phone, where ten years do not fit side by side, they are turned.
+    var crowded = narrow && categories.length * (en ? 40 : 34) > width - 60;
+    base.xAxis = { type: "category", data: categories,
+                   axisLabel: crowded ? { interval: 0, rotate: 45, fontSize: 11 } : { interval: 0, hideOverlap: true } };
     base.yAxis = valueAxis;
     if (spec.series.length > 1) { base.legend = { top: 0, type: "scroll" }; }
     base.series = [];
@@ -110,8 +113,8 @@
   // until the end is reached. Measured again when the window changes width.
   var HINT = en ? "Swipe sideways to see the whole table →" : "左右滑动查看完整表格 →";
   function frameTables() {
-    // The web report's tables (publications) come without a frame: they get one here.
-    document.querySelectorAll(".page-report table.data-table").forEach(function (table) {
+    // Tables that come without a frame (the web report's, an enterprise's designations) get one here.
+    document.querySelectorAll("main table.data-table").forEach(function (table) {
       if (table.parentNode.classList.contains("table-scroll")) { return; }
       var box = document.createElement("div");
       box.className = "table-scroll";
