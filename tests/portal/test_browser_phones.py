@@ -31,6 +31,16 @@ def page_types(world) -> dict[str, str]:
     }
 
 
+def visit(browser, url: str, *, width: int):
+    """Open ``url`` without a screenshot (a full-page one of the report takes seconds); returns (page, errors)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    return page, errors
+
+
 @pytest.fixture
 def site(live_server, snapshots, world):
     SCREENSHOTS.mkdir(exist_ok=True)
