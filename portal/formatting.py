@@ -18,6 +18,11 @@ def _is_zh() -> bool:
     return (get_language() or "zh-hans").startswith("zh")
 
 
+def paren(value) -> str:
+    """A unit after a label: "（件/家）" in Chinese, " (per enterprise)" with half-width brackets in English."""
+    return f"（{value}）" if _is_zh() else f" ({value})"
+
+
 def number(value, decimals: int = 0) -> str:
     """1234.5 → "1,234.5" (both languages group thousands with commas)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

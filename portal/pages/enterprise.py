@@ -1,6 +1,7 @@
 """An enterprise's profile: its measures against its province, industry and the nation, and its patents."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enterprises.choices import DesignationStatus
 from patents.choices import PATENT_OFFICES, PatentType
@@ -15,17 +16,18 @@ from ..indicators import (
 )
 from .common import chart_page, division_name, region_url, year_series
 
-# (measure, metric key of the per-enterprise average: a *_per_enterprise key or a *_total divided by n)
+# (measure, label, metric key of the per-enterprise average: a *_per_enterprise key or a *_total divided by n);
+# the labels are lazy: the module is imported once, the language is chosen per request.
 ENTERPRISE_MEASURES = (
-    ("applications", _("专利申请"), "applications_per_enterprise"),
-    ("invention_applications", _("发明专利申请"), "invention_applications_total"),
-    ("granted_inventions", _("发明专利授权"), "granted_inventions_total"),
-    ("valid_inventions", _("有效发明专利"), "valid_inventions_per_enterprise"),
-    ("citations", _("专利被引次数"), "citations_per_enterprise"),
-    ("licenses", _("专利对外许可次数"), "licenses_per_enterprise"),
-    ("transfers", _("专利转让次数"), "transfers_per_enterprise"),
-    ("pct_applications", _("PCT专利申请"), "pct_per_enterprise"),
-    ("overseas_markets", _("专利布局海外市场数"), "overseas_markets_per_enterprise"),
+    ("applications", gettext_lazy("专利申请"), "applications_per_enterprise"),
+    ("invention_applications", gettext_lazy("发明专利申请"), "invention_applications_total"),
+    ("granted_inventions", gettext_lazy("发明专利授权"), "granted_inventions_total"),
+    ("valid_inventions", gettext_lazy("有效发明专利"), "valid_inventions_per_enterprise"),
+    ("citations", gettext_lazy("专利被引次数"), "citations_per_enterprise"),
+    ("licenses", gettext_lazy("专利对外许可次数"), "licenses_per_enterprise"),
+    ("transfers", gettext_lazy("专利转让次数"), "transfers_per_enterprise"),
+    ("pct_applications", gettext_lazy("PCT专利申请"), "pct_per_enterprise"),
+    ("overseas_markets", gettext_lazy("专利布局海外市场数"), "overseas_markets_per_enterprise"),
 )
 
 

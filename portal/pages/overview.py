@@ -145,6 +145,7 @@ def province_tiles(provinces, names: dict[str, str]) -> list[dict]:
                 "name": names.get(code, short),
                 "count": n,
                 "fill": TILE_COLOURS[level],
+                "level": level,
                 "dark": level >= 4,
                 "url": region_url(Scope.PROVINCE, code),
             }

@@ -27,6 +27,11 @@ def count(value, unit="家"):
 
 
 @register.filter
+def paren(value):
+    return formatting.paren(value)
+
+
+@register.filter
 def wan(value):
     return formatting.wan(value)
 

@@ -14,7 +14,18 @@
     return Number(value).toLocaleString(en ? "en" : "zh-CN", { maximumFractionDigits: 2 });
   }
 
-  function option(spec) {
+  // A label is long when a row of vertical bars could not print it under its bar on a phone.
+  function longLabels(categories) {
+    return categories.some(function (c) { return String(c).length > (en ? 9 : 4); });
+  }
+
+  // Phones: bars with long labels are drawn sideways (the labels wrap beside them), donut labels wrap at
+  // the chart's edges, and no text is drawn under 11 px.
+  function option(spec, width) {
+    var narrow = width < 520;
+    if (narrow && (spec.kind === "bar" || spec.kind === "grouped") && !spec.partial && longLabels(spec.categories)) {
+      spec = Object.assign({}, spec, { kind: "hbar" });
+    }
     var base = {
       animation: false,
       color: PALETTE,
@@ -27,8 +38,11 @@
     var label = { show: true, formatter: function (p) { return fmt(p.value, spec); }, fontSize: 11 };
     if (spec.kind === "pie") {
       base.legend = { bottom: 0, type: "scroll" };
-      base.series = [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "45%"],
-        label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); } },
+      base.series = [{ type: "pie", radius: narrow ? ["26%", "46%"] : ["38%", "66%"], center: ["50%", "45%"],
+        label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); }, fontSize: 12,
+                 alignTo: narrow ? "edge" : "none", edgeDistance: 4, width: narrow ? Math.max(70, width * 0.26) : 160,
+                 overflow: "break" },
+        labelLine: { length: narrow ? 6 : 15, length2: narrow ? 0 : 15 },
         data: spec.categories.map(function (c, i) {
           // A category's own colour (第1批 is the same colour on every chart), else the palette in order.
           var item = { name: c, value: spec.series[0].values[i] };
@@ -62,15 +76,15 @@
       base.series = [{ type: "scatter", name: spec.series[2].name,
         data: spec.categories.map(function (c, i) { return { name: c, value: [spec.series[0].values[i], spec.series[1].values[i], sizes[i]] }; }),
         symbolSize: function (v) { return Math.max(5, 44 * Math.sqrt((v[2] || 0) / biggest)); },
-        label: { show: true, position: "right", formatter: function (p) { return p.name; }, fontSize: 10 },
+        label: { show: true, position: "right", formatter: function (p) { return p.name; }, fontSize: 11 },
         labelLayout: { hideOverlap: true },
         markLine: { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#c0392b" }, label: { position: "insideEndTop", formatter: function (p) { return p.name; } }, data: marks } }];
       return base;
     }
     if (spec.kind === "hbar") {
-      // Every category labelled (interval 0: all provinces on the ranking charts); a long English label wraps
-      // onto a second line instead of being cut with "...".
-      base.yAxis = { type: "category", data: spec.categories, inverse: true, axisLabel: { interval: 0, width: en ? 190 : 150, overflow: "break", lineHeight: 13 } };
+      var labelWidth = narrow ? Math.max(80, Math.round(width * (en ? 0.36 : 0.3))) : (en ? 190 : 150);
+      base.yAxis = { type: "category", data: spec.categories, inverse: true,
+                     axisLabel: { width: labelWidth, overflow: "break", interval: 0, fontSize: 12, lineHeight: 14 } };
       base.xAxis = valueAxis;
       base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
       return base;
@@ -80,9 +94,11 @@
     // The current year up to the cut-off: labelled "截至7月31日" and drawn lighter, hatched (bars) or dashed
     // (lines), so that a partial year does not read as a fall.
     if (partial) { categories[partial.index] = categories[partial.index] + "\n" + partial.label; }
-    // Many categories (31 provinces) turn their labels rather than hiding the ones that overlap.
-    var many = categories.length > 12;
-    base.xAxis = { type: "category", data: categories, axisLabel: { interval: 0, rotate: many ? 45 : 0, hideOverlap: !many } };
+    // Every category keeps its label: many categories (31 provinces), or years on a phone where ten do not fit
+    // side by side, are turned rather than hidden where they overlap.
+    var crowded = categories.length > 12 || (narrow && categories.length * (en ? 40 : 34) > width - 60);
+    base.xAxis = { type: "category", data: categories,
+                   axisLabel: crowded ? { interval: 0, rotate: 45, fontSize: 11 } : { interval: 0, hideOverlap: true } };
     base.yAxis = valueAxis;
     if (spec.series.length > 1) { base.legend = { top: 0, type: "scroll" }; }
     base.series = [];
@@ -134,16 +150,58 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      var opts = option(spec, el.clientWidth);
       // Stacked regions (chart 3.1: 31 provinces) need a row of height each.
       if (spec.kind === "stacked") { el.style.height = Math.max(300, 22 * spec.categories.length + 80) + "px"; }
+      // Sideways bars need a row each: the chart grows with its categories (labels of two or three lines).
+      else if (opts.yAxis && opts.yAxis.type === "category" && el.clientWidth < 520) {
+        var rows = spec.categories.length * Math.max(1, spec.series.length);
+        el.style.height = Math.max(el.clientHeight, 40 + rows * (spec.series.length > 1 ? 22 : 36)) + "px";
+      }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option(spec));
+      chart.setOption(opts);
       el.setAttribute("data-rendered", "true");
       charts.push(chart);
     });
   }
 
-  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  // Tables wider than their frame scroll inside it: a hint above ("左右滑动查看") and a fade on the right
+  // until the end is reached. Measured again when the window changes width.
+  var HINT = en ? "Swipe sideways to see the whole table →" : "左右滑动查看完整表格 →";
+  function frameTables() {
+    // Tables that come without a frame (the web report's, an enterprise's designations) get one here.
+    document.querySelectorAll("main table.data-table").forEach(function (table) {
+      if (table.parentNode.classList.contains("table-scroll")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (!box.parentNode.classList.contains("table-frame")) {
+        var frame = document.createElement("div");
+        frame.className = "table-frame";
+        var hint = document.createElement("p");
+        hint.className = "table-scroll-hint";
+        hint.textContent = HINT;
+        hint.hidden = true;
+        box.parentNode.insertBefore(hint, box);
+        box.parentNode.insertBefore(frame, box);
+        frame.appendChild(box);
+        box.addEventListener("scroll", function () { edge(box); }, { passive: true });
+      }
+      edge(box);
+    });
+  }
+  function edge(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.classList.toggle("scrolls", scrolls);
+    box.classList.toggle("at-end", scrolls && box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+    if (scrolls) { box.setAttribute("tabindex", "0"); } else { box.removeAttribute("tabindex"); }
+    box.parentNode.previousSibling.hidden = !scrolls;
+  }
+
+  function resize() { charts.forEach(function (c) { c.resize(); }); frameTables(); }
 
   // Printing: open every chart's data table, so the numbers are on paper too; close them afterwards.
   // The charts are not redrawn: the print stylesheet scales the screen drawing to the paper's width.
@@ -161,5 +219,8 @@
       s.addEventListener("change", function () { s.form.submit(); });
     });
     draw();
+    frameTables();
+    // A table inside a closed "数据表" is measured when it is opened.
+    document.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", frameTables); });
   });
 })();
