@@ -63,7 +63,6 @@ class Chart:
                 if self.partial
                 else {}
             ),
-            **({"lines": [[str(label), value] for label, value in self.lines]} if self.lines else {}),
         }
 
     def download_rows(self) -> list[list]:

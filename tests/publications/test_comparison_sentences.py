@@ -128,7 +128,7 @@ def test_citation_growth_sentence(language):
         printed_total = round((total / total_before - 1) * 100, 1)
         printed_per = round((per / per_before - 1) * 100, 1)
         # The two clauses, each judged by its own printed difference.
-        total_part, per_part = text.split("、" if language != "en" else "total, ")
+        total_part, per_part = text.split("、" if language != "en" else "total and ")
         _says(total_part.split("相比")[-1], language, printed_total)
         _says(per_part, language, printed_per)
     assert cmp.citation_growth_sentence(name="x", earlier="d", total=None, total_before=1, per=None, per_before=1) == ""

@@ -44,7 +44,7 @@ def _check_chinese(pages: list[str], *, national: bool) -> None:
         assert "城市中企业数量居前3位的是" in text
         assert not re.search(r"(?<!城市中)企业数量居前3位的是[^，]*市、", text)
     assert _far_percentages(text, r"[高低]于全国平均(\d{1,3}(?:,\d{3})*\.\d)%") == []
-    assert "1企业总体情况" in pages[1] and "2地区分布" in pages[1]
+    assert "2企业总体情况" in pages[1] and "3地区分布" in pages[1]  # 1 is the policy chapter
 
 
 def _check_city_pages(pages: list[str], cities: int) -> None:
@@ -69,7 +69,7 @@ def _check_english(raw: list[str]) -> None:
     assert FULL_WIDTH.findall(text) == []
     assert "Amongtheenterprisesof" not in text
     assert "listedorquoted" in text
-    assert "1Thepopulation" in pages[1] and "2Wheretheyare" in pages[1]
+    assert "2Thepopulation" in pages[1] and "3Wheretheyare" in pages[1]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

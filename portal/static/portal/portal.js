@@ -71,8 +71,8 @@
       base.yAxis = { type: "value", name: spec.series[1].name, nameLocation: "middle", nameGap: 40 };
       base.grid.bottom = 32;
       var marks = [];
-      if (lines[0]) { marks.push({ xAxis: lines[0][1], name: lines[0][0] }); }
-      if (lines[1]) { marks.push({ yAxis: lines[1][1], name: lines[1][0] }); }
+      if (lines[0]) { marks.push({ xAxis: lines[0].value, name: lines[0].name }); }
+      if (lines[1]) { marks.push({ yAxis: lines[1].value, name: lines[1].name }); }
       base.series = [{ type: "scatter", name: spec.series[2].name,
         data: spec.categories.map(function (c, i) { return { name: c, value: [spec.series[0].values[i], spec.series[1].values[i], sizes[i]] }; }),
         symbolSize: function (v) { return Math.max(5, 44 * Math.sqrt((v[2] || 0) / biggest)); },
