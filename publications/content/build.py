@@ -77,7 +77,22 @@ def report_build(*, region: Region, snapshot: Snapshot, earlier=None) -> Report:
         return report
     peers = _peer_rows(report, row)
     report.headline = _headline(report, row, peers)
-    report.chapters = [
+    report.chapters = _chapters(report, peers)
+    report.number_chapters()
+    return report
+
+
+def _earlier_metrics(earlier, region: Region) -> dict:
+    if earlier is None or earlier.snapshot is None:
+        return {}
+    key = (region.scope, region.code)
+    row = selectors.indicators_get(snapshot=earlier.snapshot, keys=[key]).get(key)
+    return row.metrics if row else {}
+
+
+def _chapters(report: Report, peers: list) -> list:
+    """The chapters of a region with counted enterprises, in the original's order."""
+    chapters = [
         foreword_chapter(report),
         findings_chapter(report),
         policy_chapter(),
@@ -93,22 +108,12 @@ def report_build(*, region: Region, snapshot: Snapshot, earlier=None) -> Report:
     ]
     regions = regions_chapter(report)
     if regions is not None:
-        report.chapters.append(regions)
-    if region.scope in LEADING_CITIES:
+        chapters.append(regions)
+    if report.scope in LEADING_CITIES:
         cities = _leading_cities(report)
         if cities:
-            report.chapters.append(cities)
-    report.chapters += [advice_chapter(report), _appendix(report)]
-    report.number_chapters()
-    return report
-
-
-def _earlier_metrics(earlier, region: Region) -> dict:
-    if earlier is None or earlier.snapshot is None:
-        return {}
-    key = (region.scope, region.code)
-    row = selectors.indicators_get(snapshot=earlier.snapshot, keys=[key]).get(key)
-    return row.metrics if row else {}
+            chapters.append(cities)
+    return chapters + [advice_chapter(report), _appendix(report)]
 
 
 def _peer_rows(report: Report, row) -> list:

@@ -24,7 +24,10 @@ def unbroken_end(title) -> str:
     if len(words) > 2:
         head, end = " ".join(words[:-2]) + " ", " ".join(words[-2:])
     elif "专精特新" in title and len(title) - title.index("专精特新") <= 18:
-        head, end = title[: title.index("专精特新")], title[title.index("专精特新") :]  # "专精特新“小巨人”企业科创力报告"
+        head, end = (
+            title[: title.index("专精特新")],
+            title[title.index("专精特新") :],
+        )  # "专精特新“小巨人”企业科创力报告"
     else:
         head, end = title[:-7], title[-7:]
     return format_html('{}<span class="cover-title-end">{}</span>', head, end)
