@@ -449,6 +449,7 @@ def designation_list_import(
     batch: int | None,
     dry_run: bool = False,
     status: str = DesignationStatus.CONFIRMED,
+    reviewed_on: datetime.date | None = None,
     user=None,
     via: str = "command",
 ) -> DetailedImportOutcome:
@@ -457,8 +458,16 @@ def designation_list_import(
     ``batch`` applies to every row; a file with a 批次 column may omit it (each row then names its own
     batch), and when both are given they must agree. Enterprises are matched by credit code, else by
     normalised current or former name (the row's province first); unmatched rows create incomplete
-    enterprises. The designation of the batch is created or set to ``status``.
+    enterprises. The designation of the batch is created or set to ``status``. A 复核 result list records
+    each row's result instead, on the row's 复核日期 or, where the cell is empty, ``reviewed_on``.
     """
     return DesignationListImport(
-        stream=stream, file_name=file_name, batch=batch, status=status, dry_run=dry_run, user=user, via=via
+        stream=stream,
+        file_name=file_name,
+        batch=batch,
+        status=status,
+        reviewed_on=reviewed_on,
+        dry_run=dry_run,
+        user=user,
+        via=via,
     ).run()

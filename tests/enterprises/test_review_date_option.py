@@ -4,6 +4,7 @@ date wins; a row with neither is refused, and so is the field on a list that is 
 import datetime
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from enterprises.models import Designation
@@ -105,3 +106,14 @@ def test_the_field_is_shown_for_official_lists_only(regions, admin_client):
     html = admin_client.get(reverse("admin:enterprises_enterprise_import")).content.decode()
     assert 'data-kind="designation_list"' in html
     assert 'type="date" name="reviewed_on"' in html
+
+
+def test_the_command_takes_the_date_too(two_designations, tmp_path):
+    passing, _failing = two_designations
+    path = tmp_path / "复核结果.csv"
+    path.write_bytes(list_bytes([(1, "江苏省", passing.enterprise.name, "", "通过", "", "")], header=HEADER))
+    with pytest.raises(CommandError):
+        call_command("import_designation_list", str(path), "--batch", "3")
+    call_command("import_designation_list", str(path), "--batch", "3", "--reviewed-on", "2024-07-01")
+    passing.refresh_from_db()
+    assert (passing.status, passing.reviewed_on) == ("reviewed", datetime.date(2024, 7, 1))
