@@ -24,7 +24,7 @@ from .import_kinds import may_write_designations
 from .models import Designation, Enterprise
 from .search import search_condition
 from .services.sample_files import province_sample
-from .validity import DUE_SOON, OVERDUE, validity_condition
+from .validity import DUE_SOON, OVERDUE, PASSED, REVOKED, review_state_condition
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = ("enterprises-sample.csv", "designation-list-sample.csv", "review-result-sample.csv")
@@ -77,18 +77,25 @@ class EnterpriseBatchFilter(BatchFilter):
     lookup = "designations__batch"
 
 
-class ValidityFilter(admin.SimpleListFilter):
-    """The workbench's 复核 items: validity ending within 90 days, or ended without a result (enterprises.validity)."""
+class ReviewStateFilter(admin.SimpleListFilter):
+    """复核状态: the workbench's 复核 items (validity ending within 90 days, or ended without a result) and the
+    two results (passed, revoked), by enterprises.validity's rule. The list it filters is already the user's
+    provinces only (ScopedAdminMixin). The parameter keeps its name, which the workbench's links use."""
 
-    title = _("有效期")
+    title = _("复核状态")
     parameter_name = "validity"
 
     def lookups(self, request, model_admin):
-        return ((DUE_SOON, _("90 天内到期")), (OVERDUE, _("已到期，尚无复核结果")))
+        return (
+            (DUE_SOON, _("90 天内到期")),
+            (OVERDUE, _("已到期，尚无复核结果")),
+            (PASSED, _("复核通过")),
+            (REVOKED, _("已撤销")),
+        )
 
     def queryset(self, request, queryset):
-        if self.value() in (DUE_SOON, OVERDUE):
-            return queryset.filter(validity_condition(self.value(), today=timezone.localdate()))
+        if self.value() in (DUE_SOON, OVERDUE, PASSED, REVOKED):
+            return queryset.filter(review_state_condition(self.value(), today=timezone.localdate()))
         return queryset
 
 
@@ -278,7 +285,7 @@ class EnterpriseAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAd
 class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = DesignationAdminForm
     list_display = ("enterprise", "program", "batch_name", "status", "designated_on", "reviewed_on", "revoked_on")
-    list_filter = ("program", BatchFilter, "status", ValidityFilter, ("enterprise__province", OwnProvincesFilter))
+    list_filter = ("program", BatchFilter, "status", ReviewStateFilter, ("enterprise__province", OwnProvincesFilter))
     search_fields = ("enterprise__name", "=enterprise__credit_code")
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)

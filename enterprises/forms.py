@@ -13,6 +13,7 @@ from .former_names import former_name_problems
 from .models import Enterprise
 from .names import normalize_name
 from .services import BATCH_MAX, credit_code_taken_message, parse_stock_code
+from .services.cells import check_past_date
 
 
 class ImportUploadForm(forms.Form):
@@ -41,6 +42,14 @@ class ImportUploadForm(forms.Form):
         initial=DesignationStatus.CONFIRMED,
         help_text=_("工信部名单中认定的状态；复核结果名单（含“复核结果”列）按各行结果记录，不用此项"),
     )
+    reviewed_on = forms.DateField(
+        label=_("复核日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "仅用于复核结果名单（含“复核结果”列）：“复核日期”单元格为空的行按此日期记录，单元格有日期时以单元格为准"
+        ),
+    )
     ignore_unknown = forms.BooleanField(
         label=_("忽略未知列"),
         required=False,
@@ -52,6 +61,7 @@ class ImportUploadForm(forms.Form):
     KIND_FIELDS = {
         "batch": ImportRecord.Kind.DESIGNATION_LIST,
         "status": ImportRecord.Kind.DESIGNATION_LIST,
+        "reviewed_on": ImportRecord.Kind.DESIGNATION_LIST,
         "ignore_unknown": ImportRecord.Kind.ENTERPRISES,
     }
 
@@ -71,12 +81,23 @@ class ImportUploadForm(forms.Form):
             )
         return upload
 
+    def clean_reviewed_on(self):
+        """A 复核 took place on a day that has come: the importer's rule for a 复核日期 cell."""
+        reviewed_on = self.cleaned_data.get("reviewed_on")
+        try:
+            return check_past_date(reviewed_on)
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
     def options(self) -> dict:
-        """The service options this upload asks for, stored on the ImportRecord until confirmation."""
+        """The service options this upload asks for, stored (as JSON) on the ImportRecord until confirmation."""
         data = self.cleaned_data
         if data["kind"] == ImportRecord.Kind.ENTERPRISES:
             return {"ignore_unknown": data["ignore_unknown"]}
-        return {"batch": data["batch"], "status": data["status"]}
+        options = {"batch": data["batch"], "status": data["status"]}
+        if data.get("reviewed_on"):
+            options["reviewed_on"] = data["reviewed_on"].isoformat()
+        return options
 
 
 class NamesPerLineField(forms.CharField):

@@ -109,7 +109,16 @@ ENTERPRISE_ROW_FIELDS = (
     "founded_on",
     "updated_at",
 )
-DESIGNATION_ROW_FIELDS = ("program", "batch", "status", "designated_on", "revoked_on", "updated_at")
+DESIGNATION_ROW_FIELDS = (
+    "program",
+    "batch",
+    "status",
+    "designated_on",
+    "reviewed_on",
+    "revoked_on",
+    "revocation_reason",
+    "updated_at",
+)
 
 
 def enterprise_rows(queryset: QuerySet[Enterprise]) -> QuerySet:

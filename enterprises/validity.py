@@ -23,6 +23,9 @@ DUE_WITHIN_DAYS = 90
 
 DUE_SOON = "due"
 OVERDUE = "overdue"
+# The two results a 复核 can have (the admin's 复核状态 filter): passed (复核通过) and revoked (撤销).
+PASSED = "passed"
+REVOKED = "revoked"
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -48,6 +51,17 @@ def validity_condition(which: str, *, today: datetime.date, prefix: str = "") ->
     if which == OVERDUE:
         return _started_in(prefix, gt=None, lte=started_before)
     raise ValueError(f"unknown validity {which!r}")
+
+
+def review_state_condition(which: str, *, today: datetime.date, prefix: str = "") -> Q:
+    """小巨人 designations in the 复核 state ``which``: ``DUE_SOON`` or ``OVERDUE`` (``validity_condition``),
+    ``PASSED`` (复核通过) or ``REVOKED`` (撤销, by a failed 复核 or otherwise: either way its result)."""
+    if which in (DUE_SOON, OVERDUE):
+        return validity_condition(which, today=today, prefix=prefix)
+    statuses = {PASSED: DesignationStatus.REVIEWED, REVOKED: DesignationStatus.REVOKED}
+    if which not in statuses:
+        raise ValueError(f"unknown review state {which!r}")
+    return Q(**{f"{prefix}program": Program.LITTLE_GIANT, f"{prefix}status": statuses[which]})
 
 
 def _started_in(prefix: str, *, gt: datetime.date | None, lte: datetime.date) -> Q:

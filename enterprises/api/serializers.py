@@ -12,13 +12,29 @@ from ..services import EnterpriseRow
 class DesignationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Designation
-        fields = ["program", "batch", "status", "designated_on", "revoked_on", "updated_at"]
+        fields = [
+            "program",
+            "batch",
+            "status",
+            "designated_on",
+            "reviewed_on",
+            "revoked_on",
+            "revocation_reason",
+            "updated_at",
+        ]
         extra_kwargs = {
             "program": {"help_text": "MIIT programme: little_giant 专精特新“小巨人”企业 (the portal's population)."},
             "batch": {"help_text": "Batch number (1 = first batch, 2019; 5 = fifth batch, 2023)."},
             "status": {"help_text": "announced 公示, confirmed 认定通过, reviewed 复核通过, revoked 撤销."},
             "designated_on": {"help_text": "Date the designation took effect (YYYY-MM-DD); null if unknown."},
+            "reviewed_on": {
+                "help_text": "Date of the passed 复核 (three-year review), from which validity runs again "
+                "(YYYY-MM-DD); null unless reviewed."
+            },
             "revoked_on": {"help_text": "Date of revocation (YYYY-MM-DD); null unless revoked."},
+            "revocation_reason": {
+                "help_text": "Why it was revoked, in the MIIT list's words (e.g. 复核未通过); empty unless revoked."
+            },
             "updated_at": {"help_text": "When this designation last changed (ISO 8601 date-time)."},
         }
 
@@ -172,7 +188,9 @@ def designation_representation(row: dict) -> dict:
         "batch": row["batch"],
         "status": row["status"],
         "designated_on": date_text(row["designated_on"]),
+        "reviewed_on": date_text(row["reviewed_on"]),
         "revoked_on": date_text(row["revoked_on"]),
+        "revocation_reason": row["revocation_reason"],
         "updated_at": datetime_text(row["updated_at"]),
     }
 

@@ -5,6 +5,7 @@ code; they create or update the designation of the batch. Where the list gives n
 inferred from the name (``regions.selectors.CityGuesser``).
 """
 
+import datetime
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -191,8 +192,15 @@ def _parse_list_cells(
 
 
 def _parse_list_rows(
-    table, resolver: RegionResolver, guesser: CityGuesser, batch: int | None, report: ErrorReport
+    table,
+    resolver: RegionResolver,
+    guesser: CityGuesser,
+    batch: int | None,
+    report: ErrorReport,
+    reviewed_on: datetime.date | None = None,
 ) -> list[_ListRow]:
+    """The list's rows, problems into ``report``. ``reviewed_on`` is a 复核 result list's date for the rows
+    whose 复核日期 cell is empty; any other list refuses it."""
     parsed: list[_ListRow] = []
     repeats = _Repeats()
     has_batch_column = "batch" in table.keys
@@ -204,9 +212,14 @@ def _parse_list_rows(
     if not reviews and any(key in table.keys for key in _REVIEW_ONLY):
         report.add(1, "review_result", "", gettext("缺少“复核结果”列：复核日期和未通过原因只用于复核结果名单"))
         return parsed
+    if not reviews and reviewed_on is not None:
+        report.add(
+            1, "reviewed_on", reviewed_on.isoformat(), gettext("导入页的复核日期只用于复核结果名单（含“复核结果”列）")
+        )
+        return parsed
     for number, cells in table.rows():
         ok, name, credit_code, row_batch = _parse_list_cells(number, cells, batch, has_batch_column, report)
-        review = parse_review_cells(number, cells, report) if reviews else None
+        review = parse_review_cells(number, cells, report, reviewed_on=reviewed_on) if reviews else None
         ok = ok and (review is not None or not reviews)
         region = regions.resolve(report, number, cells.get("province", ""), cells.get("city", ""))
         repeats.note(number, row_batch, credit_code, name)
@@ -361,10 +374,12 @@ class DesignationListImport(ImportPipeline):
 
     kind = ImportRecord.Kind.DESIGNATION_LIST
 
-    def __init__(self, *, batch: int | None, status: str, **kwargs) -> None:
+    def __init__(self, *, batch: int | None, status: str, reviewed_on: datetime.date | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.batch = batch
         self.status = DesignationStatus(status).value
+        # A 复核 result list's date for the rows whose 复核日期 cell is empty (the import form's field).
+        self.reviewed_on = reviewed_on
         self.rows: list[_ListRow] = []
         self.planned = Plan()
         self.touched: set[int] = set()
@@ -373,10 +388,14 @@ class DesignationListImport(ImportPipeline):
     @classmethod
     def from_upload(cls, *, options: dict, **upload) -> "DesignationListImport":
         status = options.get("status") or DesignationStatus.CONFIRMED
-        return cls(batch=options.get("batch"), status=status, **upload)
+        reviewed_on = datetime.date.fromisoformat(options["reviewed_on"]) if options.get("reviewed_on") else None
+        return cls(batch=options.get("batch"), status=status, reviewed_on=reviewed_on, **upload)
 
     def options(self) -> dict:
-        return {"batch": self.batch, "status": self.status}
+        options = {"batch": self.batch, "status": self.status}
+        if self.reviewed_on is not None:
+            options["reviewed_on"] = self.reviewed_on.isoformat()
+        return options
 
     def open(self) -> None:
         self.table = _open_designation_list(self.stream)
@@ -384,7 +403,8 @@ class DesignationListImport(ImportPipeline):
 
     def validate(self) -> None:
         resolver = RegionResolver()
-        self.rows = _parse_list_rows(self.table, resolver, CityGuesser(resolver), self.batch, self.report)
+        guesser = CityGuesser(resolver)
+        self.rows = _parse_list_rows(self.table, resolver, guesser, self.batch, self.report, self.reviewed_on)
 
     def stage(self) -> None:
         # The rows stay in memory; a conflict with a concurrent write names the row of its credit code.
@@ -429,6 +449,7 @@ def designation_list_import(
     batch: int | None,
     dry_run: bool = False,
     status: str = DesignationStatus.CONFIRMED,
+    reviewed_on: datetime.date | None = None,
     user=None,
     via: str = "command",
 ) -> DetailedImportOutcome:
@@ -437,8 +458,16 @@ def designation_list_import(
     ``batch`` applies to every row; a file with a 批次 column may omit it (each row then names its own
     batch), and when both are given they must agree. Enterprises are matched by credit code, else by
     normalised current or former name (the row's province first); unmatched rows create incomplete
-    enterprises. The designation of the batch is created or set to ``status``.
+    enterprises. The designation of the batch is created or set to ``status``. A 复核 result list records
+    each row's result instead, on the row's 复核日期 or, where the cell is empty, ``reviewed_on``.
     """
     return DesignationListImport(
-        stream=stream, file_name=file_name, batch=batch, status=status, dry_run=dry_run, user=user, via=via
+        stream=stream,
+        file_name=file_name,
+        batch=batch,
+        status=status,
+        reviewed_on=reviewed_on,
+        dry_run=dry_run,
+        user=user,
+        via=via,
     ).run()

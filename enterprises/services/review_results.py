@@ -43,19 +43,26 @@ class ReviewResult:
     reason: str
 
 
-def parse_review_cells(number: int, cells: dict[str, str], report: ErrorReport) -> ReviewResult | None:
-    """The row's 复核结果, 复核日期 and 未通过原因, or None with the problems in ``report``."""
+def parse_review_cells(
+    number: int, cells: dict[str, str], report: ErrorReport, *, reviewed_on: datetime.date | None = None
+) -> ReviewResult | None:
+    """The row's 复核结果, 复核日期 and 未通过原因, or None with the problems in ``report``.
+
+    ``reviewed_on`` (the import form's 复核日期) stands for an empty 复核日期 cell; a cell's date wins.
+    """
     raw_result = cells.get("review_result", "")
     result = _RESULTS.get(raw_result.replace(" ", "").lower())
     if result is None:
         report.add(number, "review_result", raw_result, gettext("复核结果应为“通过”或“未通过”"))
     raw_date = cells.get("reviewed_on", "")
-    reviewed_on = None
     try:
-        reviewed_on = parse_past_date(raw_date) if raw_date else None
+        reviewed_on = parse_past_date(raw_date) if raw_date else reviewed_on
         if reviewed_on is None:
-            report.add(number, "reviewed_on", raw_date, gettext("复核日期不能为空"))
+            report.add(
+                number, "reviewed_on", raw_date, gettext("复核日期不能为空：请在该行填写，或在导入页填写复核日期")
+            )
     except ValueError as exc:
+        reviewed_on = None
         report.add(number, "reviewed_on", raw_date, str(exc))
     reason = cells.get("review_reason", "")
     if len(reason) > REASON_MAX_LENGTH:

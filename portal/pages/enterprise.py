@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enterprises.choices import DesignationStatus
+from enterprises.services.review_results import DEFAULT_FAILED_REASON
 from patents.choices import PATENT_OFFICES, PatentType
 from reports.choices import Scope
 
@@ -56,6 +57,8 @@ def enterprise_context(choice, enterprise, *, patent_filters: dict, after, page_
 def _identity(enterprise) -> dict:
     """Who the enterprise is: its regions (with links), designations, industry and board."""
     designations = sorted(enterprise.designations.all(), key=lambda d: (d.program, d.batch))
+    for designation in designations:
+        designation.status_text = designation_status_text(designation)
     little_giant = [d for d in designations if d.program == "little_giant"]
     return {
         "enterprise": enterprise,
@@ -68,6 +71,26 @@ def _identity(enterprise) -> dict:
         "industry_label": INDUSTRY_LABELS.get(enterprise.industry_field, ""),
         "board_label": BOARD_LABELS.get(enterprise.listing_board, "") if enterprise.listing_board else "",
     }
+
+
+def designation_status_text(designation) -> str:
+    """What a designation's 复核 did: 复核通过 with its date, or 已撤销 with the date and the reason; the
+    plain status otherwise. A reason is the list's own words, but the default one is said in the page's
+    language."""
+    status = designation.status
+    if status == DesignationStatus.REVIEWED and designation.reviewed_on:
+        return _("复核通过（%(date)s）") % {"date": fmt.date(designation.reviewed_on)}
+    if status != DesignationStatus.REVOKED:
+        return str(designation.get_status_display())
+    reason = designation.revocation_reason
+    if reason == DEFAULT_FAILED_REASON:
+        reason = _("复核未通过")
+    date = fmt.date(designation.revoked_on) if designation.revoked_on else ""
+    if date and reason:
+        return _("已撤销（%(date)s，%(reason)s）") % {"date": date, "reason": reason}
+    if date or reason:
+        return _("已撤销（%(detail)s）") % {"detail": date or reason}
+    return _("已撤销")
 
 
 def _comparison(choice, enterprise, measure, province_name: str, industry_label: str) -> dict:

@@ -114,6 +114,24 @@ def test_designations_of_an_enterprise(client, enterprise):
     assert client.get(f"{URL}{enterprise.credit_code}/designations/4/").status_code == 404
 
 
+def test_a_designation_says_what_its_review_did(client, enterprise):
+    DesignationFactory(
+        enterprise=enterprise,
+        batch=1,
+        status="revoked",
+        revoked_on=datetime.date(2024, 7, 1),
+        revocation_reason="复核未通过",
+    )
+    Designation.objects.filter(enterprise=enterprise, batch=3).update(
+        status="reviewed", reviewed_on=datetime.date(2024, 6, 1)
+    )
+    detail = client.get(f"{URL}{enterprise.credit_code}/").json()
+    review = [(d["batch"], d["reviewed_on"], d["revoked_on"], d["revocation_reason"]) for d in detail["designations"]]
+    assert review == [(1, None, "2024-07-01", "复核未通过"), (3, "2024-06-01", None, "")]
+    one = client.get(f"{URL}{enterprise.credit_code}/designations/3/").json()
+    assert (one["status"], one["reviewed_on"]) == ("reviewed", "2024-06-01")
+
+
 @pytest.mark.parametrize("url", [URL, "/api/v1/patents/"])
 def test_query_count_does_not_grow_with_the_page_size(client, regions, url):
     for n in range(12):

@@ -33,6 +33,7 @@ def test_list_only_fields_are_marked_for_the_list_and_the_script_is_local(region
         "file": "",
         "batch": "designation_list",
         "status": "designation_list",
+        "reviewed_on": "designation_list",
         "ignore_unknown": "enterprises",
     }
     script = re.search(r'<script src="([^"]+import_form\.js)"', html).group(1)
@@ -43,7 +44,7 @@ def test_list_only_fields_are_marked_for_the_list_and_the_script_is_local(region
 
 def test_each_help_text_is_inside_its_fields_row_and_described_by_it(regions, admin_client):
     html = admin_client.get(reverse("admin:enterprises_enterprise_import")).content.decode()
-    for name in ("file", "batch", "status", "ignore_unknown"):
+    for name in ("file", "batch", "status", "reviewed_on", "ignore_unknown"):
         row = re.search(rf'<div class="field"><label[^>]*for="id_{name}".*?</div>\s*</div>', html, re.S).group(0)
         assert f'id="id_{name}_helptext"' in row
         assert f'aria-describedby="id_{name}_helptext"' in row

@@ -112,7 +112,14 @@ def test_a_detail_is_at_most_two_queries_on_a_miss(client, firms, kind, django_a
 def test_lean_rows_are_what_the_serializers_give(firms):
     """The lists and details serialise values() rows by hand: field for field what the serializers give."""
     for firm in firms:
-        DesignationFactory(enterprise=firm, batch=2, revoked_on=datetime.date(2024, 3, 1))
+        DesignationFactory(
+            enterprise=firm,
+            batch=2,
+            status="revoked",
+            reviewed_on=datetime.date(2024, 2, 28),
+            revoked_on=datetime.date(2024, 3, 1),
+            revocation_reason="复核未通过",
+        )
     firm = firms[0]
     firm.former_names = ["苏州旧名有限公司"]
     firm.founded_on = datetime.date(2001, 2, 3)
@@ -122,6 +129,8 @@ def test_lean_rows_are_what_the_serializers_give(firms):
 
     enterprises = Enterprise.objects.filter(pk__in=[f.pk for f in firms]).order_by("pk")
     lean = [enterprise_representation(row) for row in enterprise_rows(enterprises)]
+    revoked = next(d for d in lean[0]["designations"] if d["batch"] == 2)
+    assert (revoked["reviewed_on"], revoked["revocation_reason"]) == ("2024-02-28", "复核未通过")
     assert (
         lean
         == EnterpriseSerializer(enterprise_list().filter(pk__in=[f.pk for f in firms]).order_by("pk"), many=True).data
