@@ -147,7 +147,9 @@ def finding_places(*, names: list[str], total, share, whole: str, second: str = 
 def finding_advice(*, weakest: list[str], yardstick: str) -> str:
     """``weakest``: "PCT专利总量（0.50，约为全国平均的30.3%）" items, weakest first."""
     if not weakest:
-        return sentence(_("各项指标均不低于%(yardstick)s，“科创成长建议”一章提出保持优势的建议") % {"yardstick": yardstick})
+        return sentence(
+            _("各项指标均不低于%(yardstick)s，“科创成长建议”一章提出保持优势的建议") % {"yardstick": yardstick}
+        )
     return sentence(
         _("与%(yardstick)s相比，最需补强的是%(items)s") % {"yardstick": yardstick, "items": join(weakest)},
         _("“科创成长建议”一章据此为企业和政府提出建议"),

@@ -78,9 +78,11 @@ def report_html_render(*, scope: str, code: str, snapshot: Snapshot, language: s
         return report_document_html(report, language=language)
 
 
-def report_pdf_render(*, scope: str, code: str, snapshot: Snapshot, language: str) -> tuple[bytes, int]:
+def report_pdf_render(
+    *, scope: str, code: str, snapshot: Snapshot, language: str, wait: bool = True
+) -> tuple[bytes, int]:
     """The PDF bytes and page count (not kept). Raises ``FontMissing`` without a CJK font."""
-    report = report_content(scope=scope, code=code, snapshot=snapshot, language=language)
+    report = report_content(scope=scope, code=code, snapshot=snapshot, language=language, wait=wait)
     with translation.override(language):
         return report_pdf(report, language=language)
 
@@ -102,10 +104,10 @@ def report_pdf_stored(*, scope: str, code: str, snapshot: Snapshot, language: st
     return rendered
 
 
-def _store(*, scope: str, code: str, snapshot: Snapshot, language: str) -> RenderedReport:
+def _store(*, scope: str, code: str, snapshot: Snapshot, language: str, wait: bool = True) -> RenderedReport:
     started = time.monotonic()
     computed_at = snapshot.data_read_at
-    pdf, pages = report_pdf_render(scope=scope, code=code, snapshot=snapshot, language=language)
+    pdf, pages = report_pdf_render(scope=scope, code=code, snapshot=snapshot, language=language, wait=wait)
     duration = datetime.timedelta(seconds=time.monotonic() - started)
     rendered = RenderedReport.objects.filter(snapshot=snapshot, scope=scope, code=code, language=language).first()
     if rendered is None:
@@ -141,8 +143,12 @@ def report_pdf_get_or_render(
     snapshot: Snapshot,
     language: str,
     before_render: Callable[[], None] | None = None,
+    wait: bool = True,
 ) -> RenderedReport:
     """The kept PDF, rendered and kept first when there is none (or it is stale).
+
+    ``wait=False`` (a reader's request): the snapshot a year earlier is never computed here; the caller
+    has made sure it is there or that the data does not reach back (``year_earlier_for_download``).
 
     One render of a report at a time: while another session holds the report's lock, ``RenderBusy`` is
     raised at once (no second render, no worker waiting on the first). ``before_render`` is called under
@@ -161,7 +167,14 @@ def report_pdf_get_or_render(
             return stored
         if before_render is not None:
             before_render()
-        return _store(scope=scope, code=code, snapshot=snapshot, language=language)
+        return _store(scope=scope, code=code, snapshot=snapshot, language=language, wait=wait)
+
+
+def year_earlier_for_download(*, snapshot: Snapshot) -> bool:
+    """Whether a reader's PDF may be rendered now: the snapshot a year earlier is there (or the data does not
+    reach back). When it is missing it is asked of a worker and the answer is False: a PDF kept without its
+    comparisons would be served until the data changes, so the reader is asked to come back instead."""
+    return snapshot_year_earlier_ensure(as_of=snapshot.as_of, wait=False).status != "computing"
 
 
 def snapshot_reports_render(*, snapshot_id: int) -> dict:

@@ -17,6 +17,8 @@ from .throttling import RenderThrottled, report_render_allow
 
 # A render takes a few seconds: ask a visitor who came while one runs to come back after about that long.
 RENDER_BUSY_RETRY_SECONDS = 10
+# A worker computes a missing year-earlier snapshot in a second or two at report scale.
+YEAR_EARLIER_RETRY_SECONDS = 30
 
 
 def _language() -> str:
@@ -75,6 +77,12 @@ def report_pdf(request, scope: str, code: str):
     if choice.current is None:
         raise Http404(_("还没有统计快照"))
     language = _language()
+    if services.report_pdf_stored(scope=scope, code=code, snapshot=choice.current, language=language) is None and (
+        not services.year_earlier_for_download(snapshot=choice.current)
+    ):
+        return _retry_later(
+            _("报告所需的上年数据正在计算，请稍后再试。"), status=503, seconds=YEAR_EARLIER_RETRY_SECONDS
+        )
     try:
         rendered = services.report_pdf_get_or_render(
             scope=scope,
@@ -82,6 +90,7 @@ def report_pdf(request, scope: str, code: str):
             snapshot=choice.current,
             language=language,
             before_render=lambda: report_render_allow(request),
+            wait=False,
         )
     except services.ReportNotFound:
         raise Http404(_("没有这个地区")) from None

@@ -149,3 +149,21 @@ def test_the_page_that_says_it_is_computing_is_not_kept(world, client, monkeypat
     outbox.outbox_drain()
     response = client.get("/reports/national/CN/")
     assert "上年数据正在计算" not in response.content.decode() and "图表1.6" in response.content.decode()
+
+
+def test_a_readers_pdf_asks_a_worker_for_the_year_earlier_and_keeps_nothing_incomplete(world, client, monkeypatch):
+    """A download never computes a snapshot in the request: while a worker computes the year earlier the reader
+    is asked to come back (503, Retry-After) and no PDF without its comparisons is kept."""
+    from publications.models import RenderedReport
+
+    snapshot_compute(as_of=AS_OF)
+    monkeypatch.setattr(outbox, "kick", lambda: True)  # a worker will run it: not in this test
+    response = client.get("/reports/national/CN/report.pdf")
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    assert "上年数据正在计算" in response.content.decode()
+    assert not _complete(YEAR_EARLIER).exists() and PendingRecompute.objects.filter(as_of=YEAR_EARLIER).exists()
+    assert not RenderedReport.objects.exists()
+    outbox.outbox_drain()
+    response = client.get("/reports/national/CN/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "图表1.6" in pdf_text(b"".join(response.streaming_content))
