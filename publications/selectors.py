@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
+from django.utils.translation import get_language
 
 from enterprises.choices import ListingBoard
 from portal.selectors import measure_filter
@@ -20,18 +21,26 @@ A_SHARE_BOARDS = (ListingBoard.MAIN, ListingBoard.CHINEXT, ListingBoard.STAR, Li
 
 @dataclass(frozen=True)
 class Reference:
-    """One reference figure as a report uses it: a float value and where it comes from."""
+    """One reference figure as a report uses it: a float value and where it comes from, in both languages."""
 
     group: str
     measure: str
     value: float
     unit: str
-    source: str
+    source_zh: str
+    source_en: str
     as_of: datetime.date
 
     @property
     def fraction(self) -> bool:
         return self.measure in FRACTION_MEASURES
+
+    @property
+    def source(self) -> str:
+        """The source in the active language: the English one in an English report when an administrator
+        gave it, else the Chinese one (a title cited as published)."""
+        english = not (get_language() or "zh").startswith("zh")
+        return self.source_en if english and self.source_en else self.source_zh
 
 
 def reference_figures(*, as_of: datetime.date) -> dict[tuple[str, str], Reference]:
@@ -42,7 +51,8 @@ def reference_figures(*, as_of: datetime.date) -> dict[tuple[str, str], Referenc
         .distinct("group", "measure")
     )
     return {
-        (r.group, r.measure): Reference(r.group, r.measure, float(r.value), r.unit, r.source, r.as_of) for r in rows
+        (r.group, r.measure): Reference(r.group, r.measure, float(r.value), r.unit, r.source, r.source_en, r.as_of)
+        for r in rows
     }
 
 
