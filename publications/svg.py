@@ -57,6 +57,24 @@ STYLE = Style(
 )
 
 
+def _luminance(colour: str) -> float:
+    """Relative luminance of a "#rrggbb" colour (WCAG), 0 for black to 1 for white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def chart_style(chart: Chart) -> Style:
+    """The print style, with the chart's own colour per category when it has them (``Chart.colours``: 第1批
+    the same colour as on the web, whichever batches a region has) and each printed value white on a dark
+    slice, dark on a light one."""
+    if not chart.colours:
+        return STYLE
+    colours = tuple(c or COLOURS[i % len(COLOURS)] for i, c in enumerate(chart.colours))
+    values = tuple("#ffffff" if _luminance(c) < 0.2 else "#1a1a1a" for c in colours)
+    return Style(**{**STYLE.to_dict(), "colors": colours, "value_colors": values})
+
+
 LINE_COLOURS = ("#c0392b", "#7d3c98")
 TREND_COLOUR = "#b03a2e"
 
@@ -234,7 +252,8 @@ def chart_svg(chart: Chart) -> str:
         plot.x_labels = categories
     elif kind == "pie":
         # Legend beside the ring: at the bottom a third row of batches would be cut off.
-        plot = pygal.Pie(height=240, inner_radius=0.45, **{**options, "print_values": True, "legend_at_bottom": False})
+        pie = {**options, "style": chart_style(chart), "print_values": True, "legend_at_bottom": False}
+        plot = pygal.Pie(height=240, inner_radius=0.45, **pie)
         for label, value in zip(categories, series[0][1], strict=True):
             plot.add(label, [value or 0])
         return _UNPRINTED.sub("", plot.render(is_unicode=True))
@@ -372,7 +391,7 @@ def column_svg(chart: Chart) -> str:
     labels = [str(c) for c in chart.categories]
     values = list(chart.series[0]["values"])
     common = {
-        "style": STYLE,
+        "style": chart_style(chart),
         "width": COLUMN_WIDTH,
         "disable_xml_declaration": True,
         "js": [],

@@ -4,7 +4,8 @@ import random
 import re
 
 from portal.charts import Chart
-from publications.svg import chart_svg, integer_ticks
+from portal.pages import batch_chart, batch_colour
+from publications.svg import COLOURS, chart_svg, integer_ticks
 
 
 def test_integer_ticks_over_random_counts_are_whole_distinct_and_cover_the_largest():
@@ -39,3 +40,27 @@ def test_long_english_category_labels_are_printed_whole():
         chart = Chart(id="i", title="t", kind=kind, categories=labels, series=[{"name": "n", "values": [3, 5]}])
         svg = chart_svg(chart)
         assert all(label in svg for label in labels) and "…" not in svg
+
+
+def _slice_colours(svg: str) -> list[str]:
+    """The fill of each series (a pie's slices, in order) from the SVG's colour rules."""
+    rules = dict(re.findall(r"\.color-(\d+), [^{]*\{\s*stroke: [^;]+;\s*fill: ([^;]+);", svg))
+    return [rules[str(i)] for i in range(len(rules))]
+
+
+def test_the_pdf_batch_pie_gives_each_batch_its_own_colour_as_the_web_does():
+    # 第2批 is the same colour whether a region's first batch is 第1批 or 第2批 (the web's Chart.colours).
+    with_first = batch_chart({"batch_counts": {"1": 3, "2": 4, "5": 2}}, chart_id="b")
+    without_first = batch_chart({"batch_counts": {"2": 4, "5": 2}}, chart_id="b")
+    assert _slice_colours(chart_svg(with_first)) == [batch_colour(b) for b in ("1", "2", "5")]
+    assert _slice_colours(chart_svg(without_first)) == [batch_colour("2"), batch_colour("5")]
+    # A dark slice (第1批's blue) prints its value in white, a light one (第4批's amber) in dark grey.
+    svg = chart_svg(batch_chart({"batch_counts": {"1": 3, "4": 4}}, chart_id="b"))
+    overlay = dict(re.findall(r"\.text-overlay \.color-(\d+) text \{\s*fill: ([^;]+);", svg))
+    assert (batch_colour("1"), batch_colour("4")) == ("#1d4f91", "#f08c00")
+    assert overlay == {"0": "#ffffff", "1": "#1a1a1a"}
+
+
+def test_a_pie_without_colours_keeps_the_print_palette():
+    chart = Chart(id="p", title="t", kind="pie", categories=["甲", "乙"], series=[{"name": "n", "values": [1, 2]}])
+    assert _slice_colours(chart_svg(chart)) == list(COLOURS[:2])
