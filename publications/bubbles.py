@@ -90,6 +90,10 @@ class _Bubbles(pygal.XY):
 BUBBLE_MAX_RADIUS = 22
 BUBBLE_FONT = 10
 NOTE_LINE = 14  # the note's line height below the chart, in px
+# A name may print over the rim of another bubble but not over its middle: the bubbles are drawn light and
+# the name stays legible, whereas a crowded middle would otherwise leave even its largest bubble unnamed.
+CORE = 5
+ALWAYS_NAMED = 3
 
 
 def text_width(text: str, size: float = BUBBLE_FONT) -> float:
@@ -114,30 +118,41 @@ def _box_hits_circle(box: tuple, cx: float, cy: float, r: float) -> bool:
     return (nearest_x - cx) ** 2 + (nearest_y - cy) ** 2 < r * r
 
 
+def _spots(x: float, y: float, r: float) -> tuple:
+    """Where a bubble's name may go, best first: right, left, above, below, then the four diagonals."""
+    half, d = BUBBLE_FONT * 0.35, r * 0.7 + 2
+    return (
+        (x + r + 3, y + half, "start"),
+        (x - r - 3, y + half, "end"),
+        (x, y - r - 3, "middle"),
+        (x, y + r + BUBBLE_FONT, "middle"),
+        (x + d, y - d, "start"),
+        (x + d, y + d + BUBBLE_FONT * 0.7, "start"),
+        (x - d, y - d, "end"),
+        (x - d, y + d + BUBBLE_FONT * 0.7, "end"),
+    )
+
+
 def bubble_labels(points: list, *, width: float, height: float, taken: list | None = None) -> list:
     """Where each bubble's name goes, or None when every place would overlap: (x, y, anchor) per point.
 
-    ``points``: (x, y, radius, name) in plot coordinates. Names are placed largest bubble first, each
-    right, left, above or below its bubble, inside the plot, clear of every placed name, of every other
-    bubble and of the boxes in ``taken`` (the reference lines' labels). A crowded middle keeps the names of
-    its largest bubbles; the chart's note names the rest.
+    ``points``: (x, y, radius, name) in plot coordinates. Names are placed largest bubble first, each beside
+    its bubble (``_spots``), inside the plot, clear of every placed name and of the boxes in ``taken`` (the
+    reference lines' labels), and clear of the middle (``CORE``) of every other bubble except for the
+    ``ALWAYS_NAMED`` largest bubbles, which are always named when the plot has room. A crowded middle keeps
+    the names of its largest bubbles; the chart's note names the rest.
     """
     placed = list(taken or [])
     spots: list = [None] * len(points)
-    for index in sorted(range(len(points)), key=lambda i: -points[i][2]):
+    for rank, index in enumerate(sorted(range(len(points)), key=lambda i: -points[i][2])):
         x, y, r, name = points[index]
-        half = BUBBLE_FONT * 0.35
-        for tx, ty, anchor in (
-            (x + r + 3, y + half, "start"),
-            (x - r - 3, y + half, "end"),
-            (x, y - r - 3, "middle"),
-            (x, y + r + BUBBLE_FONT, "middle"),
-        ):
+        for tx, ty, anchor in _spots(x, y, r):
             box = label_box(tx, ty, name, anchor)
             inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
             if not inside or any(_boxes_overlap(box, other) for other in placed):
                 continue
-            if any(_box_hits_circle(box, ox, oy, orad) for j, (ox, oy, orad, _n) in enumerate(points) if j != index):
+            cores = [(ox, oy, min(orad, CORE)) for j, (ox, oy, orad, _n) in enumerate(points) if j != index]
+            if rank >= ALWAYS_NAMED and any(_box_hits_circle(box, *core) for core in cores):
                 continue
             spots[index] = (tx, ty, anchor)
             placed.append(box)

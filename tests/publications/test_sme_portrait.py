@@ -65,7 +65,7 @@ def test_the_report_shows_the_live_sme_column_and_says_how_it_was_counted(smes, 
     capability = next(c for c in report.chapters if c.key == "capability")
     table = next(t for t in capability.tables if t.caption.startswith("图表2.2"))
     assert table.columns[1] == "专精特新中小企业（3家）"
-    assert [row[1] for row in table.rows] == ["1.33", "75.0%", "2.00", "0.33"]
+    assert [row[1] for row in table.rows] == ["1.3", "75.0%", "2.00", "0.33"]
     assert any("3家持有专精特新中小企业认定、尚未成为小巨人的企业" in n for n in capability.notes)
 
 
@@ -74,4 +74,4 @@ def test_without_the_programme_in_the_data_the_column_is_the_reference_value(sna
     report = services.report_content(scope="national", code="CN", snapshot=snapshots["current"], language="zh-hans")
     capability = next(c for c in report.chapters if c.key == "capability")
     table = next(t for t in capability.tables if t.caption.startswith("图表2.2"))
-    assert table.columns[1] == "专精特新中小企业（参考）" and table.rows[0][1] == "54.80"
+    assert table.columns[1] == "专精特新中小企业（参考）" and table.rows[0][1] == "54.8"
