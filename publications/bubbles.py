@@ -37,7 +37,7 @@ class _Bubbles(pygal.XY):
                 continue
             tx, ty, anchor = spot
             text = self.svg.node(
-                self.nodes["plot"],
+                self.nodes["text_overlay"],  # above the bubbles (pygal draws them in its overlay)
                 "text",
                 x=f"{tx:.2f}",
                 y=f"{ty:.2f}",
@@ -76,7 +76,7 @@ class _Bubbles(pygal.XY):
                 self.svg.node(self.nodes["plot"], "path", d=f"M0 {y:.2f} h{self.view.width:.2f}", **line)
                 tx, ty = 4, y - 4
             text = self.svg.node(
-                self.nodes["plot"],
+                self.nodes["text_overlay"],  # above the bubbles (pygal draws them in its overlay)
                 "text",
                 x=f"{tx:.2f}",
                 y=f"{ty:.2f}",

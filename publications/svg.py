@@ -53,22 +53,21 @@ class _BarWithLines(pygal.Bar):
 
         points = [(width * (i + 0.5) / n, y(v), v) for i, v in enumerate(values) if v is not None]
         path = " ".join(f"{'M' if i == 0 else 'L'}{px:.2f} {py:.2f}" for i, (px, py, _v) in enumerate(points))
-        style = f"stroke:{TREND_COLOUR};stroke-width:1.6;fill:none"
-        self.svg.node(self.nodes["plot"], "path", d=path, style=style)
+        # Presentation attributes, not style="": WeasyPrint's SVG ignores the latter.
+        line = {"stroke": TREND_COLOUR, "stroke-width": "1.6", "fill": "none"}
+        self.svg.node(self.nodes["plot"], "path", d=path, **line)
         for px, py, v in points:
-            self.svg.node(
-                self.nodes["plot"], "circle", cx=f"{px:.2f}", cy=f"{py:.2f}", r="2.8", style=f"fill:{TREND_COLOUR}"
-            )
+            self.svg.node(self.nodes["plot"], "circle", cx=f"{px:.2f}", cy=f"{py:.2f}", r="2.8", fill=TREND_COLOUR)
             text = self.svg.node(
                 self.nodes["plot"],
                 "text",
                 x=f"{px + 5:.2f}",
                 y=f"{py - 5:.2f}",
-                style=f"fill:{TREND_COLOUR};font-size:10px;font-family:{FONT}",
+                **{"fill": TREND_COLOUR, "font-size": "10", "font-family": FONT},
             )
             text.text = formatter(v)
         legend = self.svg.node(
-            self.nodes["plot"], "text", x="4", y="10", style=f"fill:{TREND_COLOUR};font-size:10px;font-family:{FONT}"
+            self.nodes["plot"], "text", x="4", y="10", **{"fill": TREND_COLOUR, "font-size": "10", "font-family": FONT}
         )
         legend.text = f"━ {name}"
         # The right-hand axis: its zero and its top, in the line's colour.
@@ -78,7 +77,7 @@ class _BarWithLines(pygal.Bar):
                 "text",
                 x=f"{width + 4:.2f}",
                 y=f"{y(v) + 3:.2f}",
-                style=f"fill:{TREND_COLOUR};font-size:9px;font-family:{FONT}",
+                **{"fill": TREND_COLOUR, "font-size": "9", "font-family": FONT},
             )
             text.text = formatter(v)
 
