@@ -13,5 +13,6 @@ class ReferenceFigureAdmin(NationalAdministratorsOnlyAdmin, admin.ModelAdmin):
 
     list_display = ("group", "measure", "value", "unit", "as_of", "source")
     list_filter = ("group", "measure")
-    search_fields = ("source",)
+    search_fields = ("source", "source_en")
+    fields = ("group", "measure", "value", "unit", "as_of", "source", "source_en")
     date_hierarchy = "as_of"

@@ -59,7 +59,9 @@ class ReferenceFigure(models.Model):
 
     The report shows these beside its live figures, always with their source in a note and never summed
     into them. A national administrator adds a row with a newer ``as_of`` when a newer source appears; a
-    report reads the newest row of each (group, measure) not after its own date.
+    report reads the newest row of each (group, measure) not after its own date. ``source_en`` is the
+    source as English reports cite it (a translated title); Chinese reports, and English ones when it is
+    empty, cite ``source``.
     """
 
     group = models.CharField(_("对象"), max_length=20, choices=ReferenceGroup.choices)
@@ -69,6 +71,9 @@ class ReferenceFigure(models.Model):
     )
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     source = models.CharField(_("来源"), max_length=300)
+    source_en = models.CharField(
+        _("来源（英文）"), max_length=300, blank=True, help_text=_("英文报告引用的来源；留空则英文报告也用中文来源")
+    )
     as_of = models.DateField(_("截止日期"), help_text=_("数值所对应的日期"))
 
     class Meta:

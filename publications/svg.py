@@ -6,59 +6,24 @@ text, so WeasyPrint embeds it with the report's font and the labels stay selecta
 tooltips, no interactivity: a printed chart.
 """
 
-import re
-from pathlib import Path
-
 import pygal
-from pygal.style import Style
 
 from portal import formatting as fmt
 from portal.charts import Chart
 
-FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif"
-# Light enough for the printed values (dark text) to read on the bars and beside them.
-COLOURS = ("#7fa7dc", "#f2b27a", "#8fcaa6", "#b9a0d6", "#e3cf7f", "#a9c4e8", "#e09aa8", "#a7b4c0")
-
-WIDTH = 680
-LABEL_FONT = 11
-PRINT_CSS = f"file://{Path(__file__).resolve().parent / 'pygal.css'}"
-# What a printed chart does not need: tooltip data, hover titles, scripts and comments. WeasyPrint styles
-# and draws every SVG node, so fewer nodes make a faster PDF.
-_UNPRINTED = re.compile(
-    r"<desc\b[^>]*>.*?</desc>|<title\b[^>]*>.*?</title>|<script\b[^>]*>.*?</script>|<!--.*?-->", re.S
+from .bubbles import bubble_svg
+from .chart_style import (
+    _UNPRINTED,
+    FONT,
+    LABEL_FONT,
+    LINE_COLOURS,
+    PRINT_CSS,
+    STYLE,
+    TREND_COLOUR,
+    WIDTH,
+    _wide_chars,
+    chart_style,
 )
-
-STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#333333",
-    foreground_strong="#222222",
-    foreground_subtle="#cccccc",
-    value_colors=("#1a1a1a",) * len(COLOURS),
-    colors=COLOURS,
-    font_family=FONT,
-    label_font_family=FONT,
-    major_label_font_family=FONT,
-    value_font_family=FONT,
-    value_label_font_family=FONT,
-    title_font_family=FONT,
-    legend_font_family=FONT,
-    tooltip_font_family=FONT,
-    no_data_font_family=FONT,
-    label_font_size=LABEL_FONT,
-    major_label_font_size=LABEL_FONT,
-    value_font_size=10,
-    value_label_font_size=10,
-    legend_font_size=11,
-    title_font_size=13,
-    opacity="1",
-    opacity_hover="1",
-    transition="none",
-)
-
-
-LINE_COLOURS = ("#c0392b", "#7d3c98")
-TREND_COLOUR = "#b03a2e"
 
 
 class _BarWithLines(pygal.Bar):
@@ -88,22 +53,21 @@ class _BarWithLines(pygal.Bar):
 
         points = [(width * (i + 0.5) / n, y(v), v) for i, v in enumerate(values) if v is not None]
         path = " ".join(f"{'M' if i == 0 else 'L'}{px:.2f} {py:.2f}" for i, (px, py, _v) in enumerate(points))
-        style = f"stroke:{TREND_COLOUR};stroke-width:1.6;fill:none"
-        self.svg.node(self.nodes["plot"], "path", d=path, style=style)
+        # Presentation attributes, not style="": WeasyPrint's SVG ignores the latter.
+        line = {"stroke": TREND_COLOUR, "stroke-width": "1.6", "fill": "none"}
+        self.svg.node(self.nodes["plot"], "path", d=path, **line)
         for px, py, v in points:
-            self.svg.node(
-                self.nodes["plot"], "circle", cx=f"{px:.2f}", cy=f"{py:.2f}", r="2.8", style=f"fill:{TREND_COLOUR}"
-            )
+            self.svg.node(self.nodes["plot"], "circle", cx=f"{px:.2f}", cy=f"{py:.2f}", r="2.8", fill=TREND_COLOUR)
             text = self.svg.node(
                 self.nodes["plot"],
                 "text",
                 x=f"{px + 5:.2f}",
                 y=f"{py - 5:.2f}",
-                style=f"fill:{TREND_COLOUR};font-size:10px;font-family:{FONT}",
+                **{"fill": TREND_COLOUR, "font-size": "10", "font-family": FONT},
             )
             text.text = formatter(v)
         legend = self.svg.node(
-            self.nodes["plot"], "text", x="4", y="10", style=f"fill:{TREND_COLOUR};font-size:10px;font-family:{FONT}"
+            self.nodes["plot"], "text", x="4", y="10", **{"fill": TREND_COLOUR, "font-size": "10", "font-family": FONT}
         )
         legend.text = f"━ {name}"
         # The right-hand axis: its zero and its top, in the line's colour.
@@ -113,7 +77,7 @@ class _BarWithLines(pygal.Bar):
                 "text",
                 x=f"{width + 4:.2f}",
                 y=f"{y(v) + 3:.2f}",
-                style=f"fill:{TREND_COLOUR};font-size:9px;font-family:{FONT}",
+                **{"fill": TREND_COLOUR, "font-size": "9", "font-family": FONT},
             )
             text.text = formatter(v)
 
@@ -138,10 +102,6 @@ class _BarWithLines(pygal.Bar):
                 **{"text-anchor": "end", "fill": colour, "font-size": "10", "font-family": FONT},
             )
             text.text = label
-
-
-def _wide_chars(text: str) -> int:
-    return sum(1 for ch in text if ord(ch) >= 0x2E80)
 
 
 def _cjk_margin(labels: list[str]) -> int:
@@ -234,7 +194,8 @@ def chart_svg(chart: Chart) -> str:
         plot.x_labels = categories
     elif kind == "pie":
         # Legend beside the ring: at the bottom a third row of batches would be cut off.
-        plot = pygal.Pie(height=240, inner_radius=0.45, **{**options, "print_values": True, "legend_at_bottom": False})
+        pie = {**options, "style": chart_style(chart), "print_values": True, "legend_at_bottom": False}
+        plot = pygal.Pie(height=240, inner_radius=0.45, **pie)
         for label, value in zip(categories, series[0][1], strict=True):
             plot.add(label, [value or 0])
         return _UNPRINTED.sub("", plot.render(is_unicode=True))
@@ -285,82 +246,6 @@ def stacked_svg(chart: Chart) -> str:
     return _UNPRINTED.sub("", plot.render(is_unicode=True))
 
 
-class _Bubbles(pygal.XY):
-    """Points sized by their third value, labelled, with a vertical and a horizontal reference line."""
-
-    reference_lines: tuple = ()
-
-    def _plot(self):
-        super()._plot()
-        for index, (label, value) in enumerate(self.reference_lines[:2]):
-            colour = LINE_COLOURS[0]
-            style = f"stroke:{colour};stroke-width:1;stroke-dasharray:5,3;fill:none"
-            if index == 0:  # the x reference: a vertical line
-                x = self.view.x(value)
-                if x is None:
-                    continue
-                self.svg.node(self.nodes["plot"], "path", d=f"M{x:.2f} 0 v{self.view.height:.2f}", style=style)
-                anchor, tx, ty = "start", x + 3, 10
-            else:
-                y = self.view.y(value)
-                if y is None:
-                    continue
-                self.svg.node(self.nodes["plot"], "path", d=f"M0 {y:.2f} h{self.view.width:.2f}", style=style)
-                anchor, tx, ty = "start", 4, y - 4
-            text = self.svg.node(
-                self.nodes["plot"],
-                "text",
-                x=f"{tx:.2f}",
-                y=f"{ty:.2f}",
-                style=f"text-anchor:{anchor};fill:{colour};font-size:10px;font-family:{FONT}",
-            )
-            text.text = label
-
-
-BUBBLE_MAX_RADIUS = 22
-
-
-def bubble_svg(chart: Chart) -> str:
-    """Chart 3.2: x = first series, y = second, radius ∝ √third; each bubble labelled with its category."""
-    xs, ys, sizes = (list(s["values"]) for s in chart.series[:3])
-    biggest = max((s for s in sizes if s), default=1)
-    known_x = [x for x in xs if x is not None] + [value for _label, value in chart.lines[:1]]
-    known_y = [y for y in ys if y is not None] + [value for _label, value in chart.lines[1:2]]
-    plot = _Bubbles(
-        style=STYLE,
-        width=WIDTH,
-        height=460,
-        # Room around the extreme bubbles and their labels.
-        xrange=(min(known_x) * 0.85, max(known_x) * 1.12),
-        range=(0, max(known_y) * 1.12),
-        disable_xml_declaration=True,
-        js=[],
-        css=[PRINT_CSS],
-        stroke=False,
-        show_legend=False,
-        show_x_guides=False,
-        show_y_guides=False,
-        print_labels=True,
-        print_values=False,
-        margin=6,
-        spacing=8,
-        max_scale=6,
-        x_title=str(chart.series[0]["name"]),
-        y_title=str(chart.series[1]["name"]),
-        x_value_formatter=lambda v: fmt.number(v),
-        value_formatter=lambda v: fmt.number(v, 0 if float(v).is_integer() else 1),
-    )
-    object.__setattr__(plot, "reference_lines", tuple((str(label), value) for label, value in chart.lines))
-    points = []
-    for name, x, y, size in zip(chart.categories, xs, ys, sizes, strict=True):
-        if x is None or y is None:
-            continue
-        radius = max(2.5, BUBBLE_MAX_RADIUS * ((size or 0) / biggest) ** 0.5)
-        points.append({"value": (x, y), "label": str(name), "node": {"r": radius}})
-    plot.add(str(chart.series[2]["name"]), points)
-    return _UNPRINTED.sub("", plot.render(is_unicode=True))
-
-
 COLUMN_WIDTH = 300
 
 
@@ -372,7 +257,7 @@ def column_svg(chart: Chart) -> str:
     labels = [str(c) for c in chart.categories]
     values = list(chart.series[0]["values"])
     common = {
-        "style": STYLE,
+        "style": chart_style(chart),
         "width": COLUMN_WIDTH,
         "disable_xml_declaration": True,
         "js": [],

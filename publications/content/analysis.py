@@ -122,17 +122,16 @@ PORTRAIT = (
 )
 
 
-def _portrait(report: Report, chapter: Chapter, used: set) -> None:
-    m = report.metrics
-    if (
-        _ref(report, SME, "applications_per_enterprise") is None
-        and _ref(report, CHAMPION, "applications_per_enterprise") is None
-    ):
-        return
+def _sme_value(report: Report, live: dict | None, key: str):
+    return live.get(key) if live is not None else _ref_value(report, SME, key)
+
+
+def _portrait_rows(report: Report, live: dict | None, used: set) -> list[list[str]]:
+    """Chart 2.2's rows: 专精特新中小企业 (live or reference), the region's 小巨人, 单项冠军 (reference)."""
     rows = []
     for key, label, fraction in PORTRAIT:
-        mine, sme, champion = m.get(key), _ref_value(report, SME, key), _ref_value(report, CHAMPION, key)
-        used.update({(SME, key), (CHAMPION, key)})
+        mine, sme, champion = report.metrics.get(key), _sme_value(report, live, key), _ref_value(report, CHAMPION, key)
+        used.update({(CHAMPION, key)} if live is not None else {(SME, key), (CHAMPION, key)})
         rows.append(
             [
                 str(label),
@@ -143,26 +142,45 @@ def _portrait(report: Report, chapter: Chapter, used: set) -> None:
                 fmt.MISSING if fraction else tell.multiple(champion, mine),
             ]
         )
-    apps = m.get("applications_per_enterprise")
-    sme_apps = _ref_value(report, SME, "applications_per_enterprise")
-    champion_apps = _ref_value(report, CHAMPION, "applications_per_enterprise")
+    return rows
+
+
+def _portrait(report: Report, chapter: Chapter, used: set) -> None:
+    m = report.metrics
+    # Live where the data holds the SME programme (the national-scale dataset), else the reference value.
+    live = report.sme
+    if live is None and all(_ref(report, g, "applications_per_enterprise") is None for g in (SME, CHAMPION)):
+        return
+    rows = _portrait_rows(report, live, used)
     chapter.paragraphs.append(
         tell.finding_portrait(
             name=report.name,
-            applications=apps,
+            applications=m.get("applications_per_enterprise"),
             invention_share=m.get("invention_share"),
             citations=m.get("citations_per_enterprise"),
             pct=m.get("pct_per_enterprise"),
-            sme=sme_apps,
-            champion=champion_apps,
+            sme=_sme_value(report, live, "applications_per_enterprise"),
+            champion=_ref_value(report, CHAMPION, "applications_per_enterprise"),
         )
     )
+    if live is None:
+        sme_column = _("专精特新中小企业（参考）")
+    else:
+        sme_column = _("专精特新中小企业（%(n)s家）") % {"n": fmt.number(live["enterprise_count"])}
+        chapter.notes.append(
+            say.sentence(
+                _(
+                    "图表2.2的专精特新中小企业由门户按小巨人的同一口径计算：%(n)s家持有专精特新中小企业认定、尚未成为小巨人的企业"
+                )
+                % {"n": fmt.number(live["enterprise_count"])}
+            )
+        )
     chapter.tables.append(
         Table(
             caption=figure_title("2.2", _("典型画像：专精特新中小企业、小巨人与制造业单项冠军")),
             columns=[
                 _("指标"),
-                _("专精特新中小企业（参考）"),
+                sme_column,
                 capfirst(_whole_name(report)),
                 _("制造业单项冠军（参考）"),
                 _("小巨人÷中小企业"),

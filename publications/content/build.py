@@ -14,7 +14,7 @@ from reports.choices import NATIONAL_CODE, Scope
 from reports.models import Snapshot
 
 from .. import sentences as say
-from ..selectors import reference_figures
+from ..selectors import reference_figures, sme_metrics
 from .advice import advice_chapter
 from .analysis import capability_chapter
 from .capability import _appendix, _globalisation, _innovation, _leading_cities, _representatives, _series
@@ -67,6 +67,8 @@ def report_build(*, region: Region, snapshot: Snapshot, earlier=None) -> Report:
         earlier=earlier,
         earlier_metrics=_earlier_metrics(earlier, region),
     )
+    if not report.is_empty:
+        report.sme = sme_metrics(as_of=snapshot.as_of, scope=region.scope, code=region.code)
     if report.is_empty:
         report.headline = say.sentence(
             _("截至%(date)s，%(name)s没有纳入统计的专精特新“小巨人”企业")

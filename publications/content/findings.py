@@ -130,6 +130,8 @@ def _portrait(report: Report) -> str:
     m = report.metrics
     apps = m.get("applications_per_enterprise")
     sme = report.references.get(("sme", "applications_per_enterprise"))
+    # The SME figure computed from the data when it holds the programme, as chart 2.2 shows it.
+    sme_apps = report.sme["applications_per_enterprise"] if report.sme else (sme.value if sme else None)
     champion = report.references.get(("champion", "applications_per_enterprise"))
     return tell.finding_portrait(
         name=report.name,
@@ -137,7 +139,7 @@ def _portrait(report: Report) -> str:
         invention_share=m.get("invention_share"),
         citations=m.get("citations_per_enterprise"),
         pct=m.get("pct_per_enterprise"),
-        sme=sme.value if sme else None,
+        sme=sme_apps,
         champion=champion.value if champion else None,
     )
 

@@ -92,6 +92,9 @@ class Report:
     # region's metrics in it ({} when it is not there or the region had no members then).
     earlier: object | None = None
     earlier_metrics: dict = field(default_factory=dict)
+    # The region's 专精特新中小企业 computed live (publications.selectors.sme_metrics) when the data holds the
+    # programme; None: charts and findings use the reference figure.
+    sme: dict | None = None
 
     @property
     def as_of(self) -> datetime.date:

@@ -1,10 +1,12 @@
 """Reference figures: seeded with the outline's values and sources, read as of the report's date."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 
+from publications import services
 from publications.models import ReferenceFigure
 from publications.selectors import reference_figures
 
@@ -47,3 +49,29 @@ def test_the_newest_figure_not_after_the_report_s_date_wins():
 
 def test_a_report_dated_before_every_source_has_no_reference():
     assert reference_figures(as_of=datetime.date(2020, 1, 1)) == {}
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+
+
+def _notes(report) -> list[str]:
+    return [str(note) for chapter in report.chapters for note in chapter.notes]
+
+
+def test_an_english_report_cites_its_reference_figures_in_english(snapshots):
+    seeded = set(ReferenceFigure.objects.values_list("source", flat=True))
+    assert ReferenceFigure.objects.filter(source_en="").count() == 0  # 0004 translated every seeded source
+    report = services.report_content(scope="national", code="CN", snapshot=snapshots["current"], language="en")
+    notes = _notes(report)
+    capability = next(c for c in report.chapters if c.key == "capability")
+    assert any("PatSnap" in note for note in capability.notes)
+    assert [n for n in capability.notes if CJK.search(n)] == []
+    assert [n for n in notes if any(source in n for source in seeded)] == []
+    chinese = services.report_content(scope="national", code="CN", snapshot=snapshots["current"], language="zh-hans")
+    assert any("智慧芽" in note for note in _notes(chinese)) and not any("PatSnap" in n for n in _notes(chinese))
+
+
+def test_without_an_english_source_an_english_report_cites_the_chinese_one(snapshots):
+    ReferenceFigure.objects.filter(group="star").update(source="一份只有中文的来源", source_en="")
+    report = services.report_content(scope="national", code="CN", snapshot=snapshots["current"], language="en")
+    assert any("一份只有中文的来源" in note for note in _notes(report))

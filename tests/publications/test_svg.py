@@ -4,6 +4,10 @@ import random
 import re
 
 from portal.charts import Chart
+from portal.pages import batch_chart
+from portal.pages.common import batch_colour
+from publications.bubbles import ALWAYS_NAMED, CORE, _box_hits_circle, _boxes_overlap, bubble_labels, label_box
+from publications.chart_style import COLOURS
 from publications.svg import chart_svg, integer_ticks
 
 
@@ -39,3 +43,147 @@ def test_long_english_category_labels_are_printed_whole():
         chart = Chart(id="i", title="t", kind=kind, categories=labels, series=[{"name": "n", "values": [3, 5]}])
         svg = chart_svg(chart)
         assert all(label in svg for label in labels) and "…" not in svg
+
+
+def _slice_colours(svg: str) -> list[str]:
+    """The fill of each series (a pie's slices, in order) from the SVG's colour rules."""
+    rules = dict(re.findall(r"\.color-(\d+),[^{]*\{\s*stroke:\s*[^;]+;\s*fill:\s*([^;}\s]+)", svg))
+    return [rules[str(i)] for i in range(len(rules))]
+
+
+def test_the_pdf_batch_pie_gives_each_batch_its_own_colour_as_the_web_does():
+    # 第2批 is the same colour whether a region's first batch is 第1批 or 第2批 (the web's Chart.colours).
+    with_first = batch_chart({"batch_counts": {"1": 3, "2": 4, "5": 2}}, chart_id="b")
+    without_first = batch_chart({"batch_counts": {"2": 4, "5": 2}}, chart_id="b")
+    assert _slice_colours(chart_svg(with_first)) == [batch_colour(b) for b in ("1", "2", "5")]
+    assert _slice_colours(chart_svg(without_first)) == [batch_colour("2"), batch_colour("5")]
+    # A dark slice (第1批's blue) prints its value in white, a light one (第4批's amber) in dark grey.
+    svg = chart_svg(batch_chart({"batch_counts": {"1": 3, "4": 4}}, chart_id="b"))
+    overlay = dict(re.findall(r"\.text-overlay \.color-(\d+) text\s*\{\s*fill:\s*([^;}\s]+)", svg))
+    assert (batch_colour("1"), batch_colour("4")) == ("#1d4f91", "#f08c00")
+    assert overlay == {"0": "#ffffff", "1": "#1a1a1a"}
+
+
+def test_a_pie_without_colours_keeps_the_print_palette():
+    chart = Chart(id="p", title="t", kind="pie", categories=["甲", "乙"], series=[{"name": "n", "values": [1, 2]}])
+    assert _slice_colours(chart_svg(chart)) == list(COLOURS[:2])
+
+
+PROVINCES = [
+    "北京",
+    "天津",
+    "河北",
+    "山西",
+    "内蒙古",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "上海",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "重庆",
+    "四川",
+    "贵州",
+    "云南",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+]
+
+
+def _crowded_bubbles(rng: random.Random) -> Chart:
+    """Chart 3.2 as the national report draws it: 31 provinces, most of them near the national means."""
+    names = [f"{p}省" for p in PROVINCES]
+    xs = [rng.gauss(180, 25) if rng.random() < 0.8 else rng.uniform(80, 400) for _ in names]
+    ys = [rng.gauss(14, 2) if rng.random() < 0.8 else rng.uniform(3, 40) for _ in names]
+    sizes = [int(rng.paretovariate(1.2) * 40) for _ in names]
+    return Chart(
+        id="regions-bubbles",
+        title="t",
+        kind="bubble",
+        categories=names,
+        series=[{"name": "x", "values": xs}, {"name": "y", "values": ys}, {"name": "n", "values": sizes}],
+        columns=["省份", "x", "y", "n"],
+        lines=[("全国平均180人", 180.0), ("全国平均14.0件", 14.0)],
+    )
+
+
+def _attributes(tag: str) -> dict:
+    return dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+
+
+def _drawn_labels(svg: str) -> list[tuple[str, tuple]]:
+    labels = []
+    for tag, name in re.findall(r'(<text [^>]*class="bubble-label"[^>]*>)([^<]*)</text>', svg):
+        a = _attributes(tag)
+        labels.append((name, label_box(float(a["x"]), float(a["y"]), name, a["text-anchor"])))
+    return labels
+
+
+def test_bubble_names_never_overlap_and_the_note_names_the_bubbles_left_unnamed():
+    rng = random.Random(32)
+    for _ in range(5):
+        chart = _crowded_bubbles(rng)
+        svg = chart_svg(chart)
+        drawn = _drawn_labels(svg)
+        for i, (name, box) in enumerate(drawn):
+            assert not any(_boxes_overlap(box, other, gap=0) for _n, other in drawn[i + 1 :]), name
+        note = "".join(re.findall(r'class="bubble-note"[^>]*>([^<]*)</text>', svg))
+        named = {name for name, _box in drawn}
+        unnamed = [c for c in chart.categories if c not in named]
+        # The crowd leaves some unnamed, the largest bubble is always named, every name is in one place.
+        assert unnamed and note.startswith("图中按企业数从多到少标注名称")
+        sizes = chart.series[2]["values"]
+        assert chart.categories[sizes.index(max(sizes))] in named
+        assert [c for c in unnamed if c not in note] == [] and [c for c in named if f"{c}、" in note] == []
+
+
+def test_bubble_labels_keep_clear_of_other_bubbles_and_inside_the_plot():
+    rng = random.Random(7)
+    for _ in range(200):
+        points = [
+            (rng.uniform(0, 600), rng.uniform(0, 400), rng.uniform(2.5, 22), rng.choice(PROVINCES) + "省")
+            for _ in range(rng.randint(1, 31))
+        ]
+        spots = bubble_labels(points, width=600, height=400)
+        boxes = [(i, label_box(spot[0], spot[1], points[i][3], spot[2])) for i, spot in enumerate(spots) if spot]
+        largest = sorted(range(len(points)), key=lambda i: -points[i][2])[:ALWAYS_NAMED]
+        for k, (i, box) in enumerate(boxes):
+            assert box[0] >= 0 and box[1] >= 0 and box[2] <= 600 and box[3] <= 400
+            assert not any(_boxes_overlap(box, other, gap=0) for _j, other in boxes[k + 1 :])
+            if i not in largest:  # the largest few are named even over another bubble's middle
+                cores = [(x, y, min(r, CORE)) for j, (x, y, r, _n) in enumerate(points) if j != i]
+                assert not any(_box_hits_circle(box, *core) for core in cores)
+        assert boxes, points  # the largest bubble always finds a place on an empty plot
+
+
+def test_a_sparse_bubble_chart_names_every_bubble_and_needs_no_note():
+    chart = Chart(
+        id="b",
+        title="t",
+        kind="bubble",
+        categories=["南京市", "苏州市", "无锡市"],
+        series=[
+            {"name": "x", "values": [100, 200, 300]},
+            {"name": "y", "values": [5, 20, 35]},
+            {"name": "n", "values": [3, 9, 5]},
+        ],
+        columns=["城市", "x", "y", "n"],
+        lines=[("全国平均180人", 180.0), ("全国平均14.0件", 14.0)],
+    )
+    svg = chart_svg(chart)
+    assert sorted(name for name, _box in _drawn_labels(svg)) == sorted(chart.categories)
+    assert "bubble-note" not in svg

@@ -48,7 +48,7 @@ def test_the_pdf_build_computes_the_year_earlier_snapshot_and_draws_the_comparis
         assert figure in zh, figure
     assert "与上年同期（2022年7月31日）相比" in zh
     assert "专利被引总量" in zh and "政策背景与培育体系" in zh and "培育梯度体系" in zh
-    assert "工信部企业〔2022〕63号" in zh  # the policy page cites its documents
+    assert "工信部企业〔2013〕264号" in zh and "国发〔2015〕28号" in zh  # the policy page cites its documents
     assert "智慧芽《2023年专精特新“小巨人”企业科创力报告》" in zh
     # The second build finds the snapshot: nothing is computed again.
     services.report_pdf_render(scope="national", code="CN", snapshot=current, language="en")
@@ -62,8 +62,9 @@ def test_the_english_pdf_carries_the_same_figures(world):
     for figure in ("Figure1.5", "Figure1.6", "Figure1.7", "Figure2.10"):
         assert figure in en, figure
     assert "Policybackground" in en and "Comparedwith31July2022" in en
-    # The policy page cites its documents in English words, without full-width brackets around them.
-    assert "MIIT,InterimMeasuresfortheTieredCultivationofQualitySMEs,document工信部企业〔2022〕63号" in en
+    # The policy page cites its documents in English words, their numbers romanised as English citations write them.
+    assert "MIIT,InterimMeasuresfortheTieredCultivationofQualitySMEs,June2022" in en
+    assert "documentGuofa[2015]No.28" in en and "PatSnap" in en
 
 
 def test_a_database_that_does_not_reach_back_says_so_in_both_languages(db, regions):
