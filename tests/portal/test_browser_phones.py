@@ -166,3 +166,10 @@ def test_wide_tables_scroll_inside_a_frame_that_says_so(browser, site):
         assert page.locator(".table-scroll-hint").first.is_hidden()  # the table fits: no hint
     finally:
         page.close()
+    # In English the hint is the catalogue's (base.html puts it on <body> for portal.js).
+    page, _errors = visit(browser, f"{site}/en/rankings/applications_per_enterprise/?level=city", width=PHONE)
+    try:
+        hint = page.locator(".table-scroll-hint").first
+        assert hint.is_visible() and hint.inner_text() == "Swipe sideways to see the whole table →"
+    finally:
+        page.close()
