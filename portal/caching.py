@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 
 # Bump when templates change in a way that must not be served from old cache entries.
-PAGE_VERSION = 4
+PAGE_VERSION = 5  # 5: <body data-msg-scroll-hint> (portal.js reads the hint there), the tile map's lines and titles
 PAGE_TIMEOUT = getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 6 * 3600)
 
 
