@@ -155,7 +155,7 @@ def test_the_overview_at_1366_draws_no_text_under_11_px(browser, site, prefix):
         assert page.locator(".tile-map svg").is_visible()
         assert {k: v for k, v in phone_problems(page).items() if v} == {}
         assert errors == []
-        tile = page.locator(".tile-map a[href*='/regions/150000/']")
+        tile = page.locator(".tile-map svg a[href*='/regions/150000/']")
         names = [t.strip() for t in tile.locator("text.tile-name").all_text_contents()]
         if prefix:
             assert names == ["Inner", "Mongolia"]
