@@ -153,6 +153,7 @@ def test_the_overview_at_1366_draws_no_text_under_11_px(browser, site, prefix):
     page, errors = visit(browser, f"{site}{prefix}/", width=DESKTOP)
     try:
         assert page.locator(".tile-map svg").is_visible()
+        assert "{#" not in page.locator(".tile-map").inner_text()  # a template comment left as text
         assert {k: v for k, v in phone_problems(page).items() if v} == {}
         assert errors == []
         tile = page.locator(".tile-map svg a[href*='/regions/150000/']")
