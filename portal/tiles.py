@@ -37,3 +37,10 @@ PROVINCE_TILES = {
     "350000": (6, 4, "福建"),
     "460000": (7, 3, "海南"),
 }
+
+# English names too long for one line of a tile at a legible size: two lines (the full name is the tile's
+# title and its link's label). The others fit on one line, the longest (nine letters) narrowed to the tile.
+TILE_LINES_EN = {
+    "150000": ("Inner", "Mongolia"),
+    "230000": ("Heilong-", "jiang"),
+}

@@ -51,3 +51,14 @@ CLUSTER_NAMES = {
         "gba",
     ),
 }
+
+# Other English names people type for a province or city, where ``name_en`` keeps the official form
+# (Xizang, Xigaze, Qamdo, Kashi) or a diacritic (Lüliang): matched like the names, by prefix, caselessly,
+# spaces, hyphens and apostrophes ignored. Pinyin needs no alias: it is the ``slug`` column.
+PLACE_ALIASES = {
+    "540000": ("Tibet",),
+    "540200": ("Shigatse",),
+    "540300": ("Chamdo",),
+    "653100": ("Kashgar",),
+    "141100": ("Luliang",),
+}

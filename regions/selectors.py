@@ -9,7 +9,7 @@ from django.utils.translation import get_language, gettext, override
 
 from utilities.tabular import ErrorReport
 
-from .choices import CLUSTER_NAMES, XPCC_CITY, XPCC_NAME, XPCC_PROVINCE, CityKind
+from .choices import CLUSTER_NAMES, PLACE_ALIASES, XPCC_CITY, XPCC_NAME, XPCC_PROVINCE, CityKind
 from .models import City, Province
 
 
@@ -230,22 +230,38 @@ def place_key(text: str) -> str:
     return "".join(ch for ch in text if ch not in " -–—'’·")
 
 
+_ALIAS_KEYS = [(place_key(alias), code) for code, aliases in PLACE_ALIASES.items() for alias in aliases]
+
+
+def _alias_codes(key: str, *, exact: bool) -> list[str]:
+    """Codes of the places one of whose other English names (``PLACE_ALIASES``) is, or begins with, ``key``."""
+    return [code for alias, code in _ALIAS_KEYS if (alias == key if exact else alias.startswith(key))]
+
+
+def _exact_condition(text: str, key: str) -> Q:
+    condition = Q(code=text) | Q(name=text) | Q(short_name=text) | Q(slug=key) | Q(name_en__iexact=text)
+    aliases = _alias_codes(key, exact=True)
+    return condition | Q(code__in=aliases) if aliases else condition
+
+
 def _division_condition(text: str, key: str, *, exact: bool) -> Q:
-    """Names, short names and codes as written, pinyin (``slug``) and English names as keys: prefixes,
-    served by the pattern indexes of migration 0002, or whole names with ``exact``."""
+    """Names, short names and codes as written, pinyin (``slug``), English names and their aliases as keys:
+    prefixes, served by the pattern indexes of migration 0002, or whole names with ``exact``."""
     if exact:
-        return Q(code=text) | Q(name=text) | Q(short_name=text) | Q(slug=key) | Q(name_en__iexact=text)
+        return _exact_condition(text, key)
     condition = Q(name__startswith=text) | Q(short_name__startswith=text) | Q(name_en__istartswith=text)
     if key:
         condition |= Q(slug__startswith=key)
+        aliases = _alias_codes(key, exact=False)
+        if aliases:
+            condition |= Q(code__in=aliases)
     if text.isdigit():
         condition |= Q(code__startswith=text)
     return condition
 
 
 def _exactness(text: str, key: str):
-    exact = Q(code=text) | Q(name=text) | Q(short_name=text) | Q(slug=key) | Q(name_en__iexact=text)
-    return Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return Case(When(_exact_condition(text, key), then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 def _divisions(text: str, key: str, *, exact: bool, limit: int) -> list[Place]:

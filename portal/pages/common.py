@@ -37,8 +37,10 @@ def names_for(rows, scope: str) -> dict[str, str]:
         return {c.value: str(c.label) for c in Cluster}
     if not english():
         return {row.code: row.name for row in rows}
-    model = Province if scope == Scope.PROVINCE else City
-    return dict(model.objects.filter(code__in=codes).values_list("code", "name_en"))
+    if scope == Scope.PROVINCE:
+        # All 31: the tile map names every province, also those without a row (no member yet).
+        return dict(Province.objects.values_list("code", "name_en"))
+    return dict(City.objects.filter(code__in=codes).values_list("code", "name_en"))
 
 
 def batch_label(batch) -> str:

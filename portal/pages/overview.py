@@ -8,7 +8,7 @@ from reports.choices import Scope
 from .. import formatting as fmt
 from .. import selectors
 from ..charts import Chart
-from ..tiles import PROVINCE_TILES
+from ..tiles import PROVINCE_TILES, TILE_LINES_EN
 from .common import (
     NATIONAL,
     announced_batch_chart,
@@ -136,12 +136,15 @@ def province_tiles(provinces, names: dict[str, str]) -> list[dict]:
         p = by_code.get(code)
         n = p.enterprise_count if p else 0
         level = 0 if not n else min(5, 1 + int(4 * n / top))
+        label = names.get(code, short) if english() else short
+        y = row * 62 + 2
         tiles.append(
             {
                 "code": code,
                 "x": col * 62 + 2,
-                "y": row * 62 + 2,
-                "label": names.get(code, short) if english() else short,
+                "y": y,
+                "label": label,
+                **_tile_text(code, label, y),
                 "name": names.get(code, short),
                 "count": n,
                 "fill": TILE_COLOURS[level],
@@ -151,6 +154,15 @@ def province_tiles(provinces, names: dict[str, str]) -> list[dict]:
             }
         )
     return tiles
+
+
+def _tile_text(code: str, label: str, y: int) -> dict:
+    """Where a tile's name and count sit: the name on one line (narrowed to the tile when longer than eight
+    letters), or on two for the longest English names; the count below."""
+    lines = TILE_LINES_EN.get(code) if english() else None
+    if lines:
+        return {"lines": [(y + 19, lines[0]), (y + 33, lines[1])], "count_y": y + 50, "narrow": False}
+    return {"lines": [(y + 25, label)], "count_y": y + 45, "narrow": len(label) > 8}
 
 
 def methodology_context() -> dict:

@@ -58,6 +58,58 @@ PINYIN_FIXES = {
 }
 
 
+# English names where people use another form than the capitalised pinyin (see PROVENANCE.md): the official
+# English names of the autonomous regions' places, Harbin and Qiqihar, and pinyin's apostrophe.
+ENGLISH_NAMES = {
+    "150000": "Inner Mongolia",
+    "150100": "Hohhot",
+    "150600": "Ordos",
+    "150700": "Hulunbuir",
+    "150800": "Bayannur",
+    "150900": "Ulanqab",
+    "152200": "Hinggan",
+    "152500": "Xilingol",
+    "152900": "Alxa",
+    "230100": "Harbin",
+    "230200": "Qiqihar",
+    "232700": "Da Hinggan Ling",
+    "540100": "Lhasa",
+    "540200": "Xigaze",
+    "540300": "Qamdo",
+    "540400": "Nyingchi",
+    "540600": "Nagqu",
+    "542500": "Ngari",
+    "650100": "Urumqi",
+    "650200": "Karamay",
+    "650400": "Turpan",
+    "652700": "Bortala",
+    "652800": "Bayingolin",
+    "652900": "Aksu",
+    "653000": "Kizilsu",
+    "653200": "Hotan",
+    "654000": "Ili",
+    "654300": "Altay",
+    "632600": "Golog",
+    "513200": "Ngawa",
+    "513300": "Garze",
+    "141100": "Lüliang",
+    "610100": "Xi'an",
+    "610600": "Yan'an",
+    "360800": "Ji'an",
+    "320800": "Huai'an",
+    "341500": "Lu'an",
+    "511800": "Ya'an",
+    "511600": "Guang'an",
+    "370900": "Tai'an",
+    "340500": "Ma'anshan",
+    "530800": "Pu'er",
+}
+
+
+def english(code: str, slug: str) -> str:
+    return ENGLISH_NAMES.get(code) or slug.capitalize()
+
+
 def short_name(name: str) -> str:
     for suffix in (
         "维吾尔自治区",
@@ -96,9 +148,11 @@ def main(upstream: Path) -> None:
             continue
         short = short_name(row["name"])
         slug = pinyin(short)
-        out.writerow([row["code"], "province", row["name"], short, slug, slug.capitalize(), row["code"]])
+        out.writerow([row["code"], "province", row["name"], short, slug, english(row["code"], slug), row["code"]])
         if row["code"] in MUNICIPALITIES:
-            out.writerow([row["code"][:2] + "0100", "city", row["name"], short, slug, slug.capitalize(), row["code"]])
+            out.writerow(
+                [row["code"][:2] + "0100", "city", row["name"], short, slug, english(row["code"], slug), row["code"]]
+            )
     for row in csv.DictReader((upstream / "cn_admin_divisions_mca_gbt2260_prefectures.csv").open(encoding="utf-8")):
         province_code = row["province"] + "0000"
         if province_code in OUTSIDE_MIIT_LISTS:
@@ -126,7 +180,7 @@ def main(upstream: Path) -> None:
             continue
         short = short_name(name)
         slug = pinyin(short)
-        out.writerow([row["code"], "city", name, short, slug, slug.capitalize(), province_code])
+        out.writerow([row["code"], "city", name, short, slug, english(row["code"], slug), province_code])
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from .test_browser import SCREENSHOTS, open_page
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 PHONE = 390
+DESKTOP = 1366
 MIN_FONT_PX = 11
 LANGUAGES = ("", "/en")
 
@@ -135,10 +136,34 @@ def test_the_tile_map_is_a_list_of_provinces_by_name_on_a_phone(browser, site, p
         assert "2" in jiangsu.inner_text()  # A and C, 江苏's counted members
     finally:
         page.close()
-    page, _errors, _foreign = open_page(browser, f"{site}{prefix}/", f"tiles-wide{prefix.replace('/', '-')}", width=1366)
+    page, _errors, _foreign = open_page(
+        browser, f"{site}{prefix}/", f"tiles-wide{prefix.replace('/', '-')}", width=DESKTOP
+    )
     try:
         assert page.locator(".tile-map svg").is_visible()
         assert page.locator(".tile-list").is_hidden()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_the_overview_at_1366_draws_no_text_under_11_px(browser, site, prefix):
+    # The tile map is drawn at its own size on a desktop: names and counts 11 px or more in both languages,
+    # the longest English names on two lines, the full name in the link's label and the tile's title.
+    page, errors = visit(browser, f"{site}{prefix}/", width=DESKTOP)
+    try:
+        assert page.locator(".tile-map svg").is_visible()
+        assert "{#" not in page.locator(".tile-map").inner_text()  # a template comment left as text
+        assert {k: v for k, v in phone_problems(page).items() if v} == {}
+        assert errors == []
+        tile = page.locator(".tile-map svg a[href*='/regions/150000/']")
+        names = [t.strip() for t in tile.locator("text.tile-name").all_text_contents()]
+        if prefix:
+            assert names == ["Inner", "Mongolia"]
+            assert tile.get_attribute("aria-label").startswith("Inner Mongolia ")
+            assert tile.locator("title").text_content() == "Inner Mongolia"
+        else:
+            assert names == ["内蒙古"]
     finally:
         page.close()
 
@@ -160,9 +185,16 @@ def test_wide_tables_scroll_inside_a_frame_that_says_so(browser, site):
     finally:
         page.close()
     page, _errors, _foreign = open_page(
-        browser, f"{site}/rankings/applications_per_enterprise/?level=city", "ranking-wide", width=1366
+        browser, f"{site}/rankings/applications_per_enterprise/?level=city", "ranking-wide", width=DESKTOP
     )
     try:
         assert page.locator(".table-scroll-hint").first.is_hidden()  # the table fits: no hint
+    finally:
+        page.close()
+    # In English the hint is the catalogue's (base.html puts it on <body> for portal.js).
+    page, _errors = visit(browser, f"{site}/en/rankings/applications_per_enterprise/?level=city", width=PHONE)
+    try:
+        hint = page.locator(".table-scroll-hint").first
+        assert hint.is_visible() and hint.inner_text() == "Swipe sideways to see the whole table →"
     finally:
         page.close()

@@ -42,7 +42,10 @@ def test_the_data_page_offers_the_snapshots_files_the_api_licence_and_terms(clie
 def test_the_english_data_page(client, snapshots):
     html = client.get("/en/data/").content.decode()
     assert "<h1>Data and API</h1>" in html
-    assert not re.search(r"[\u4e00-\u9fff]", re.sub(r'lang="zh-CN"[^>]*>[^<]*', "", html.split("<main", 1)[1]))
+    main = re.sub(r'lang="zh-CN"[^>]*>[^<]*', "", html.split("<main", 1)[1])
+    assert not re.search(r"[\u4e00-\u9fff]", main)
+    full_width = re.search(r"[：，。（）]", main)  # no full-width punctuation either ("Region indicators：")
+    assert full_width is None, main[full_width.start() - 120 : full_width.end()]
 
 
 def test_the_indicator_file_holds_every_region_of_the_snapshot(client, snapshots):

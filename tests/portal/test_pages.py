@@ -1,6 +1,7 @@
 """Every page type in both languages, with empty, revoked and edge cases, and its query budget."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -146,6 +147,22 @@ def test_english_pages_use_english_names(client, snapshots):
     assert "Jiangsu" in page
     assert '<html lang="en">' in page
     assert "as of 31 July 2023" in page
+
+
+def test_the_table_scroll_hint_is_translated_by_the_catalogue(client, snapshots):
+    # portal.js writes the hint from <body data-msg-scroll-hint>, which base.html translates.
+    page = client.get("/regions/320000/").content.decode()
+    assert 'data-msg-scroll-hint="左右滑动查看完整表格 →"' in page
+    english = client.get("/en/regions/320000/").content.decode()
+    assert 'data-msg-scroll-hint="Swipe sideways to see the whole table →"' in english
+
+
+def test_the_portal_scripts_carry_no_chinese_words_of_their_own():
+    # Words the scripts show come from the page (translated there); Chinese may appear only in comments.
+    static = Path(__file__).resolve().parents[2] / "portal" / "static" / "portal"
+    for script in static.glob("*.js"):
+        code = re.sub(r"//[^\n]*|/\*.*?\*/", "", script.read_text(encoding="utf-8"), flags=re.S)
+        assert not re.search(r"[\u4e00-\u9fff]", code), script.name
 
 
 def test_language_switch_links_the_same_page(client, snapshots):

@@ -28,6 +28,18 @@ def test_suzhou_suggests_both_suzhous_with_their_provinces_in_english(client, re
     assert places[0]["url"] == "/en/regions/320000/320500/"
 
 
+def test_places_are_suggested_by_the_english_names_people_use(client, regions):
+    # 内蒙古 is "Inner Mongolia" (its pinyin still finds it); Xizang keeps its name and is found as Tibet.
+    places = suggest(client, "Inner", prefix="/en", kind="places")["places"]
+    assert (places[0]["code"], places[0]["name"]) == ("150000", "Inner Mongolia")
+    assert suggest(client, "neimenggu", kind="places")["places"][0]["name"] == "内蒙古自治区"
+    assert [(p["code"], p["name"]) for p in suggest(client, "Tibet", prefix="/en", kind="places")["places"]] == [
+        ("540000", "Xizang")
+    ]
+    urumqi = suggest(client, "Urumqi", prefix="/en", kind="places")["places"]
+    assert [(p["name"], p["parent"]) for p in urumqi] == [("Urumqi", "Xinjiang")]
+
+
 def test_suggestions_are_at_most_ten_of_each_kind(client, regions):
     assert len(suggest(client, "s", kind="places")["places"]) == 10
 

@@ -167,7 +167,8 @@
 
   // Tables wider than their frame scroll inside it: a hint above ("左右滑动查看") and a fade on the right
   // until the end is reached. Measured again when the window changes width.
-  var HINT = en ? "Swipe sideways to see the whole table →" : "左右滑动查看完整表格 →";
+  // The hint's words come from the page (base.html translates them on <body>), not from this file.
+  var HINT = document.body.getAttribute("data-msg-scroll-hint") || "";
   function frameTables() {
     // Tables that come without a frame (the web report's, an enterprise's designations) get one here.
     document.querySelectorAll("main table.data-table").forEach(function (table) {
