@@ -33,7 +33,8 @@ from django.utils.translation import gettext as _
 from . import selectors
 
 # Bump when templates change in a way that must not be served from old cache entries.
-PAGE_VERSION = 6  # 5: the review results on enterprise pages; 6: <body data-msg-scroll-hint>, the tile map's lines and titles
+# 5: the review results on enterprise pages; 6: <body data-msg-scroll-hint>, the tile map's lines and titles.
+PAGE_VERSION = 6
 PAGE_TIMEOUT = getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 6 * 3600)
 
 
