@@ -28,7 +28,8 @@ def test_the_largest_enterprises_of_a_province_come_from_an_index_without_a_sort
 
     assert response.status_code == 200
     assert [row["employees"] for row in response.json()["results"]] == [4000, 400, 40, None]
-    (listing,) = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and '"employees" DESC' in q["sql"]]
+    # The page's one query (values() rows may order by the column's position: ORDER BY 10 DESC NULLS LAST).
+    (listing,) = [q["sql"] for q in queries if 'FROM "enterprises_enterprise"' in q["sql"] and " LIMIT " in q["sql"]]
     plan = plan_without_sorting(listing)
     assert "enterprise_province_employees_idx" in plan
     assert "Sort" not in plan
