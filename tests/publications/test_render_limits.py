@@ -20,7 +20,7 @@ def renders(monkeypatch):
     """WeasyPrint replaced by a counter: what is tested is who may start a render, not the render."""
     started = []
 
-    def render(*, scope, code, snapshot, language):
+    def render(*, scope, code, snapshot, language, wait=True):
         started.append((scope, code, language))
         return b"%PDF-1.7 " + f"{scope}/{code}/{language}".encode(), 1
 
