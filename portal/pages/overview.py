@@ -160,9 +160,16 @@ def _tile_text(code: str, label: str, y: int) -> dict:
     """Where a tile's name and count sit: the name on one line (narrowed to the tile when longer than eight
     letters), or on two for the longest English names; the count below."""
     lines = TILE_LINES_EN.get(code) if english() else None
+    # The link's spoken name starts with the words as drawn (axe: the visible text is part of the name); the
+    # full name is the tile's title.
     if lines:
-        return {"lines": [(y + 19, lines[0]), (y + 33, lines[1])], "count_y": y + 50, "narrow": False}
-    return {"lines": [(y + 25, label)], "count_y": y + 45, "narrow": len(label) > 8}
+        return {
+            "lines": [(y + 19, lines[0]), (y + 33, lines[1])],
+            "count_y": y + 50,
+            "narrow": False,
+            "spoken": " ".join(lines),
+        }
+    return {"lines": [(y + 25, label)], "count_y": y + 45, "narrow": len(label) > 8, "spoken": label}
 
 
 def methodology_context() -> dict:
