@@ -247,7 +247,7 @@ class PrivateReplica:
 
     def __init__(self) -> None:
         sys.path.insert(0, str(ROOT))
-        from tests.config.replica_cluster import Cluster, binaries_problem
+        from utilities.replica_cluster import Cluster, binaries_problem
 
         problem = binaries_problem()
         if problem:

@@ -219,6 +219,8 @@ CELERY_TASK_ROUTES = {
     "publications.snapshot_reports_render": {"queue": "recompute"},
     # A few dozen short e-mails a week: the refresh workers send them.
     "workbench.official_digest_send": {"queue": "refresh"},
+    # An hourly sweep of a handful of unconfirmed uploads: short, like the refreshes.
+    "enterprises.import_previews_expire": {"queue": "refresh"},
 }
 # Sending a task must not hold up a save while Redis is down: the request is in the database already
 # (reports/outbox.py), so give up after one quick attempt instead of kombu's retries.
@@ -251,13 +253,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "enterprises.import_previews_expire",
         "schedule": crontab(minute=15),
     },
-    # The outbox (reports/outbox.py): refreshes and recomputes whose nudge was lost (broker down), and
-    # runs whose worker died, are done within a minute of the broker being back.
     # The officials' weekly digest (workbench/digest.py): Monday morning, Beijing time.
     "workbench-weekly-digest": {
         "task": "workbench.official_digest_send",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
+    # The outbox (reports/outbox.py): refreshes and recomputes whose nudge was lost (broker down), and
+    # runs whose worker died, are done within a minute of the broker being back.
     "reports-outbox-drain": {
         "task": "reports.outbox_drain",
         "schedule": float(os.environ.get("REPORTS_OUTBOX_DRAIN_SECONDS", "60")),

@@ -99,18 +99,20 @@ def connect() -> None:
 def _connect_api_cache() -> None:
     """Every committed write to enterprises, designations or patents advances the data version the cached
     anonymous API reads are keyed by (utilities/api/caching.py): the services' signals, the admin's saves
-    and deletes, and an import's completion (bulk loads write without model signals)."""
+    and deletes, and an import's completion (bulk loads write without model signals). The divisions too:
+    the enterprise reads show their province's and city's names (``load_regions``, the admin)."""
     from enterprises.models import Designation, Enterprise
     from enterprises.signals import enterprises_changed
     from imports.models import ImportRecord
     from patents.models import Patent, PatentApplicant
     from patents.signals import patent_links_changed
+    from regions.models import City, Province
 
     from .models import Snapshot
 
     enterprises_changed.connect(data_written, dispatch_uid="api-cache.enterprises_changed")
     patent_links_changed.connect(data_written, dispatch_uid="api-cache.patent_links_changed")
-    for model in (Enterprise, Designation, Patent, PatentApplicant, ImportRecord):
+    for model in (Enterprise, Designation, Patent, PatentApplicant, ImportRecord, Province, City):
         post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
         post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")
     # The snapshot a cached read is keyed by is itself cached under the snapshot version (reports/api).

@@ -94,6 +94,16 @@ def test_full_recomputes_and_refreshes_go_to_separate_queues():
     assert queue("reports.snapshot_refresh_enterprises") == "refresh"
 
 
+def test_every_task_and_every_beat_entry_has_a_queue_route():
+    """A task without a route goes to the default queue by accident, not by choice: the routes are where
+    each task's queue is decided (the test above named two tasks only, so a new beat task went unseen)."""
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker imports them
+    tasks = {name for name in app.tasks if not name.startswith("celery.")}
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled <= tasks
+    assert tasks - set(settings.CELERY_TASK_ROUTES) == set()
+
+
 def test_an_unacknowledged_task_comes_back_within_minutes():
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     assert options["visibility_timeout"] <= 600

@@ -1,5 +1,6 @@
 """Project-wide checks: admin pages, migrations, and the real services CI runs against."""
 
+import ast
 import datetime
 import io
 import subprocess
@@ -152,3 +153,20 @@ def test_the_layer_contracts_see_every_package_of_the_project():
     packages = {path.parent.name for path in PROJECT.glob("*/__init__.py")} - {"tests"}
     config = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
     assert packages <= set(config["tool"]["importlinter"]["root_packages"])
+
+
+def test_nothing_outside_the_tests_imports_them():
+    # The tests are not a package of the project (the contracts leave them out), so nothing checks what
+    # imports them: a benchmark or a command that did would break where tests/ is not shipped.
+    config = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    offenders = []
+    for package in config["tool"]["importlinter"]["root_packages"]:
+        for path in sorted((PROJECT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.level == 0:
+                    names = [node.module or ""]
+                offenders += [
+                    f"{path.relative_to(PROJECT)}:{node.lineno}" for name in names if name.split(".")[0] == "tests"
+                ]
+    assert offenders == []

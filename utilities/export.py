@@ -60,12 +60,23 @@ def _content_disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
+class _LineFeedRows(io.StringIO):
+    """The file of a ``csv.writer`` whose line terminator is CRLF; each row is kept ending in LF.
+
+    csv quotes a cell only for the characters of its own line terminator: with "\n" a cell holding a lone
+    "\r" went out bare and a reader split the row there. With "\r\n" both are quoted; the writer writes each
+    row in one call, terminator last, so swapping that for "\n" leaves the files as they were otherwise."""
+
+    def write(self, row: str) -> int:
+        return super().write(row.removesuffix("\r\n") + "\n")
+
+
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence], *, bom: bool = False) -> Iterator[bytes]:
     """Header and rows as UTF-8 CSV chunks. ``rows`` must already be neutralised (see ``neutralise_row``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer = _LineFeedRows()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     if bom:
-        buffer.write(BOM)
+        io.StringIO.write(buffer, BOM)  # as it is: it is no row
     writer.writerow(header)
     rows = iter(rows)
     while True:

@@ -6,22 +6,14 @@ from rest_framework import serializers
 from utilities.api.values import date_text, datetime_text
 
 from ..models import Designation, Enterprise
+from ..selectors import DESIGNATION_ROW_FIELDS
 from ..services import EnterpriseRow
 
 
 class DesignationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Designation
-        fields = [
-            "program",
-            "batch",
-            "status",
-            "designated_on",
-            "reviewed_on",
-            "revoked_on",
-            "revocation_reason",
-            "updated_at",
-        ]
+        fields = list(DESIGNATION_ROW_FIELDS)  # the lean rows carry the same fields (one list of them)
         extra_kwargs = {
             "program": {"help_text": "MIIT programme: little_giant 专精特新“小巨人”企业 (the portal's population)."},
             "batch": {"help_text": "Batch number (1 = first batch, 2019; 5 = fifth batch, 2023)."},

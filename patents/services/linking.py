@@ -177,8 +177,12 @@ def applicants_link_name(*, name_normalized: str, enterprise: Enterprise, applic
         if patent_id not in taken:
             taken.add(patent_id)
             chosen.append(pk)
+    now = timezone.now()
     for chunk_start in range(0, len(chosen), 500):
-        PatentApplicant.objects.filter(pk__in=chosen[chunk_start : chunk_start + 500]).update(enterprise=enterprise)
+        chunk = PatentApplicant.objects.filter(pk__in=chosen[chunk_start : chunk_start + 500])
+        # As ``_PATENTS_TOUCH`` after the rule's links: the patents' incremental-sync timestamp moves.
+        Patent.objects.filter(pk__in=chunk.values("patent_id")).update(updated_at=now)
+        chunk.update(enterprise=enterprise)
     if chosen:
         patent_links_changed.send(sender=PatentApplicant, enterprise_ids=frozenset({enterprise.pk}))
     return len(chosen)

@@ -21,6 +21,7 @@ from .. import sentences as say
 from ..choices import ReferenceGroup
 from ..selectors import a_share_metrics, batch_metrics
 from .comparisons import citation_growth
+from .grouped import data_table, grouped_chart
 from .structure import Chapter, Report, Table, figure_title
 
 STAR, BSE, SME, CHAMPION, NATION = "star", "bse", "sme", "champion", "nation"
@@ -221,20 +222,22 @@ def _scale(report: Report, chapter: Chapter, batches: dict, used: set) -> None:
     labels = (_("专利申请总量（件/家）"), _("有效发明专利（件/家）"))
     whole = _chart_whole(report)
     averages = [report.metrics.get(key) for key in keys]
-    chart = Chart(
+    # The table states the scope's averages as a last row; the chart draws them as lines.
+    rows = [
+        [c, fmt.metric(keys[0], a), fmt.metric(keys[1], v)]
+        for c, a, v in zip(
+            [*categories, whole], [*series[keys[0]], averages[0]], [*series[keys[1]], averages[1]], strict=True
+        )
+    ]
+    grouped_chart(
+        chapter,
         id="capability-scale",
-        title=figure_title("2.3", _("各批次技术体量与科创板、北交所比较")),
-        kind="grouped",
+        figure="2.3",
+        title=_("各批次技术体量与科创板、北交所比较"),
         categories=categories,
         series=[{"name": label, "values": series[key]} for key, label in zip(keys, labels, strict=True)],
         unit=_("件/家"),
-        columns=[_("分组"), *labels],
-        rows=[
-            [c, fmt.metric(keys[0], a), fmt.metric(keys[1], v)]
-            for c, a, v in zip(
-                [*categories, whole], [*series[keys[0]], averages[0]], [*series[keys[1]], averages[1]], strict=True
-            )
-        ],
+        table=([_("分组"), *labels], rows),
         lines=[
             (
                 capfirst(_("%(name)s平均 %(value)s") % {"name": _whole_name(report), "value": fmt.metric(key, value)}),
@@ -244,7 +247,6 @@ def _scale(report: Report, chapter: Chapter, batches: dict, used: set) -> None:
             if value is not None
         ],
     )
-    chapter.charts.append(chart)
     mine = report.metrics.get(keys[0])
     relations = [
         tell.relation(mine, _ref_value(report, g, keys[0]), name=_group_name(g), fraction=False) for g in (STAR, BSE)
@@ -273,24 +275,19 @@ def _growth(report: Report, chapter: Chapter, batches: dict) -> None:
 
     categories = [label for label, _m in groups]
     cagr = _("年均增速")
-    chapter.charts.append(
-        Chart(
-            id="capability-growth",
-            title=figure_title("2.4", _("各批次技术成长：平均每家专利申请量与年均增速")),
-            kind="grouped",
-            categories=categories,
-            series=[
-                {"name": _("%(year)s年") % {"year": y}, "values": [mean(m, y) for _label, m in groups]} for y in years
-            ],
-            unit=_("件/家"),
-            # The CAGR is a rate, not a count: a line on its own axis, not a fourth bar.
-            trend={"name": cagr, "values": [m.get("growth_cagr") for _label, m in groups], "percent": True},
-            columns=[_("分组"), *[_("%(year)s年") % {"year": y} for y in years], cagr],
-            rows=[
-                [label, *[fmt.number(mean(m, y), 1) for y in years], fmt.percent(m.get("growth_cagr"))]
-                for label, m in groups
-            ],
-        )
+    series = [{"name": _("%(year)s年") % {"year": y}, "values": [mean(m, y) for _label, m in groups]} for y in years]
+    growth = [fmt.percent(m.get("growth_cagr")) for _label, m in groups]
+    grouped_chart(
+        chapter,
+        id="capability-growth",
+        figure="2.4",
+        title=_("各批次技术成长：平均每家专利申请量与年均增速"),
+        categories=categories,
+        series=series,
+        unit=_("件/家"),
+        # The CAGR is a rate, not a count: a line on its own axis, not a fourth bar.
+        trend={"name": cagr, "values": [m.get("growth_cagr") for _label, m in groups], "percent": True},
+        table=data_table(_("分组"), categories, series, lambda v: fmt.number(v, 1), more={cagr: growth}),
     )
     fastest = max(groups[:-1], key=lambda g: g[1].get("growth_cagr") or -1, default=None)
     if fastest and None not in (fastest[1].get("growth_cagr"), report.metrics.get("growth_cagr")):
@@ -406,23 +403,20 @@ def _quality(report: Report, chapter: Chapter, used: set) -> None:
         categories, values = _against_references(report, key, used)
         groups = categories
         columns[key] = values
-    chapter.charts.append(
-        Chart(
-            id="capability-quality",
-            title=figure_title("2.6", _("发明专利占比与授权率：与科创板、北交所比较")),
-            kind="grouped",
-            categories=[str(label) for label in labels],
-            series=[
-                {"name": group, "values": [columns[k][i] if i < len(columns[k]) else None for k in keys]}
-                for i, group in enumerate(groups)
-            ],
-            percent=True,
-            columns=[_("分组"), *labels],
-            rows=[
-                [group, *[fmt.percent(columns[k][i]) if i < len(columns[k]) else fmt.MISSING for k in keys]]
-                for i, group in enumerate(groups)
-            ],
-        )
+    categories = [str(label) for label in labels]
+    series = [
+        {"name": group, "values": [columns[k][i] if i < len(columns[k]) else None for k in keys]}
+        for i, group in enumerate(groups)
+    ]
+    grouped_chart(
+        chapter,
+        id="capability-quality",
+        figure="2.6",
+        title=_("发明专利占比与授权率：与科创板、北交所比较"),
+        categories=categories,
+        series=series,
+        percent=True,
+        table=data_table(_("分组"), categories, series, fmt.percent, per_series=True),
     )
     m = report.metrics
     chapter.paragraphs.append(
@@ -454,26 +448,33 @@ def _pct_growth(report: Report, chapter: Chapter) -> None:
 
     if not listed.get("enterprise_count"):
         groups = groups[:1]
-    chapter.charts.append(
-        Chart(
-            id="capability-pct-growth",
-            title=figure_title("2.9", _("PCT申请的增长：全部企业与A股上市企业")),
-            kind="grouped",
-            categories=[str(y) for y in years],
-            series=[
-                {
-                    "name": _("%(group)s（年均%(g)s）") % {"group": label, "g": _signed(m.get("pct_growth_cagr"))},
-                    "values": [mean(m, y) for y in years],
-                }
-                for label, m in groups
-            ],
-            unit=_("件/家"),
-            columns=[_("分组"), *[_("%(year)s年") % {"year": y} for y in years], _("年均增速")],
-            rows=[
-                [label, *[fmt.number(mean(m, y), 2) for y in years], fmt.percent(m.get("pct_growth_cagr"))]
-                for label, m in groups
-            ],
-        )
+    categories = [str(y) for y in years]
+    series = [
+        {
+            "name": _("%(group)s（年均%(g)s）") % {"group": label, "g": _signed(m.get("pct_growth_cagr"))},
+            "values": [mean(m, y) for y in years],
+        }
+        for label, m in groups
+    ]
+    table = data_table(
+        _("分组"),
+        categories,
+        series,
+        lambda v: fmt.number(v, 2),
+        per_series=True,
+        labels=[label for label, _m in groups],  # the series' names carry their growth; the table has a column
+        names=[_("%(year)s年") % {"year": y} for y in years],
+        more={_("年均增速"): [fmt.percent(m.get("pct_growth_cagr")) for _label, m in groups]},
+    )
+    grouped_chart(
+        chapter,
+        id="capability-pct-growth",
+        figure="2.9",
+        title=_("PCT申请的增长：全部企业与A股上市企业"),
+        categories=categories,
+        series=series,
+        unit=_("件/家"),
+        table=table,
     )
     if len(groups) == 2 and None not in (report.metrics.get("pct_growth_cagr"), listed.get("pct_growth_cagr")):
         chapter.paragraphs.append(

@@ -19,6 +19,7 @@ from reports.choices import PCT_BUCKETS, Scope
 
 from .. import sentences as say
 from ..choices import ReferenceGroup
+from .grouped import data_table, grouped_chart
 from .structure import A_SHARE_BOARDS, Chapter, Report, _share, board_label, figure_title
 
 STAR, BSE = "star", "bse"
@@ -118,18 +119,18 @@ def industry_shares(report: Report, chapter: Chapter) -> None:
             values.append(ref.value if ref else None)
             used.add((group, measure))
         series.append({"name": _board_reference_name(group), "values": values})
-    categories = [capfirst(_group_label(m)) for m, _f in INDUSTRY_GROUPS]
-    chapter.charts.append(
-        Chart(
-            id="industries-listed",
-            title=figure_title("1.5", _("产业领域结构：与科创板、北交所上市企业比较")),
-            kind="grouped",
-            categories=[capfirst(_short_group_label(m)) for m, _f in INDUSTRY_GROUPS],
-            series=series,
-            percent=True,
-            columns=[_("产业领域"), *[s["name"] for s in series]],
-            rows=[[c, *[fmt.percent(s["values"][i]) for s in series]] for i, c in enumerate(categories)],
-        )
+    short = [capfirst(_short_group_label(m)) for m, _f in INDUSTRY_GROUPS]
+    grouped_chart(
+        chapter,
+        id="industries-listed",
+        figure="1.5",
+        title=_("产业领域结构：与科创板、北交所上市企业比较"),
+        categories=short,
+        series=series,
+        percent=True,
+        table=data_table(
+            _("产业领域"), short, series, fmt.percent, labels=[capfirst(_group_label(m)) for m, _f in INDUSTRY_GROUPS]
+        ),
     )
     first = max(range(len(mine)), key=lambda i: (mine[i] or 0) - (series[1]["values"][i] or 0))
     chapter.paragraphs.append(
@@ -192,29 +193,28 @@ def board_changes(report: Report, chapter: Chapter) -> None:
     # The chart draws the boards; primary-market financing (ten times as many firms) is in the table and the
     # sentence, so that its bar does not flatten the boards' ones.
     boards = [k for k in keys if k != "financed"]
-    chapter.charts.append(
-        Chart(
-            id="capital-change",
-            title=figure_title("1.6", _("各资本市场板块企业数量：与上年同期比较")),
-            kind="grouped",
-            categories=[_short_board_label(k) for k in boards],
-            series=[
-                {"name": earlier_name, "values": [before.get(k, 0) for k in boards]},
-                {"name": this_name, "values": [now[k] for k in boards]},
-            ],
-            unit=_("家"),
-            columns=[_("板块"), this_name, _("占比"), earlier_name, _("变化（家）")],
-            rows=[
-                [
-                    c,
-                    fmt.number(now[k]),
-                    fmt.percent(_share(now[k], n)),
-                    fmt.number(before.get(k, 0)),
-                    _signed(now[k] - before.get(k, 0)),
-                ]
-                for c, k in zip(categories, keys, strict=True)
-            ],
-        )
+    rows = [
+        [
+            c,
+            fmt.number(now[k]),
+            fmt.percent(_share(now[k], n)),
+            fmt.number(before.get(k, 0)),
+            _signed(now[k] - before.get(k, 0)),
+        ]
+        for c, k in zip(categories, keys, strict=True)
+    ]
+    grouped_chart(
+        chapter,
+        id="capital-change",
+        figure="1.6",
+        title=_("各资本市场板块企业数量：与上年同期比较"),
+        categories=[_short_board_label(k) for k in boards],
+        series=[
+            {"name": earlier_name, "values": [before.get(k, 0) for k in boards]},
+            {"name": this_name, "values": [now[k] for k in boards]},
+        ],
+        unit=_("家"),
+        table=([_("板块"), this_name, _("占比"), earlier_name, _("变化（家）")], rows),
     )
     changes = [(c, now[k] - before.get(k, 0)) for c, k in zip(categories, keys, strict=True) if k != "financed"]
     chapter.paragraphs.append(
@@ -300,20 +300,17 @@ def pct_year_on_year(report: Report, chapter: Chapter) -> None:
         rows.append([_share(buckets.get(k, 0), n) for k in PCT_BUCKETS])
     earlier_name, this_name = fmt.date(report.earlier.as_of), fmt.date(report.as_of)
     categories = [str(PCT_BUCKET_LABELS[k]) for k in PCT_BUCKETS]
-    chapter.charts.append(
-        Chart(
-            id="global-pct-change",
-            title=figure_title("2.10", _("PCT申请量分布：与上年同期比较")),
-            kind="grouped",
-            categories=categories,
-            series=[{"name": earlier_name, "values": rows[0]}, {"name": this_name, "values": rows[1]}],
-            percent=True,
-            columns=[_("PCT申请"), earlier_name, this_name, _("变化")],
-            rows=[
-                [c, fmt.percent(rows[0][i]), fmt.percent(rows[1][i]), _points(rows[0][i], rows[1][i])]
-                for i, c in enumerate(categories)
-            ],
-        )
+    series = [{"name": earlier_name, "values": rows[0]}, {"name": this_name, "values": rows[1]}]
+    changes = [_points(before, now) for before, now in zip(*rows, strict=True)]
+    grouped_chart(
+        chapter,
+        id="global-pct-change",
+        figure="2.10",
+        title=_("PCT申请量分布：与上年同期比较"),
+        categories=categories,
+        series=series,
+        percent=True,
+        table=data_table(_("PCT申请"), categories, series, fmt.percent, more={_("变化"): changes}),
     )
     chapter.paragraphs.append(
         pct_change_sentence(earlier=earlier_name, before=1 - (rows[0][0] or 0), now=1 - (rows[1][0] or 0))

@@ -1,7 +1,7 @@
 """A real primary and streaming replica for the replica tests, with Django's connections pointed at them.
 
 The suite's test database stays where it is (the machine's PostgreSQL or .pgdata/); for the replica tests
-``default`` is pointed at a primary of our own and ``replica`` at its hot standby (tests/config/
+``default`` is pointed at a primary of our own and ``replica`` at its hot standby (utilities/
 replica_cluster.py), the schema is migrated there, and everything is put back afterwards. Those tests run
 outside pytest-django's transactions: what they write must be committed to reach the replica.
 """
@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from config import replica
-from tests.config.replica_cluster import Cluster, binaries_problem
+from utilities.replica_cluster import Cluster, binaries_problem
 
 CI = os.environ.get("CI", "").lower() == "true"
 DATABASE = "lg_replica_test"

