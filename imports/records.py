@@ -156,10 +156,11 @@ def import_counts_words(counts: dict) -> list[str]:
 
 
 # Imports that write the same tables share a lock: enterprise files and official lists both write
-# enterprises and designations.
+# enterprises and designations, and a 复核 result list designations.
 _LOCK_SUBJECT = {
     ImportRecord.Kind.ENTERPRISES: "enterprise-data",
     ImportRecord.Kind.DESIGNATION_LIST: "enterprise-data",
+    ImportRecord.Kind.REVIEW_RESULTS: "enterprise-data",
     ImportRecord.Kind.PATENTS: "patents",
 }
 # PostgreSQL's detail of a unique violation: Key (credit_code)=(91320500…) already exists.
