@@ -7,9 +7,15 @@ from utilities.api.values import date_text, datetime_text
 
 from ..models import Designation, Enterprise
 from ..services import EnterpriseRow
+from ..validity import revocation_cause
 
 
 class DesignationSerializer(serializers.ModelSerializer):
+    revocation_cause = serializers.SerializerMethodField(
+        help_text="Why it was revoked: failed_review (复核未通过, from a 复核 result list) or other (revoked "
+        "otherwise, e.g. by an official); null unless revoked."
+    )
+
     class Meta:
         model = Designation
         fields = [
@@ -20,6 +26,7 @@ class DesignationSerializer(serializers.ModelSerializer):
             "reviewed_on",
             "revoked_on",
             "revocation_reason",
+            "revocation_cause",
             "updated_at",
         ]
         extra_kwargs = {
@@ -37,6 +44,9 @@ class DesignationSerializer(serializers.ModelSerializer):
             },
             "updated_at": {"help_text": "When this designation last changed (ISO 8601 date-time)."},
         }
+
+    def get_revocation_cause(self, designation: Designation) -> str | None:
+        return designation.revocation_cause
 
 
 _ENTERPRISE_HELP = {
@@ -191,6 +201,7 @@ def designation_representation(row: dict) -> dict:
         "reviewed_on": date_text(row["reviewed_on"]),
         "revoked_on": date_text(row["revoked_on"]),
         "revocation_reason": row["revocation_reason"],
+        "revocation_cause": revocation_cause(row["status"], row["reviewed_on"], row["revoked_on"]),
         "updated_at": datetime_text(row["updated_at"]),
     }
 
