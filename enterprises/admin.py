@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
@@ -317,7 +318,6 @@ class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryA
         "status",
         "designated_on",
         "reviewed_on",
-        "revoked_on",
         "revoked_by",
     )
     list_filter = (
@@ -336,12 +336,16 @@ class DesignationAdmin(ChangeHistoryAdminMixin, ScopedAdminMixin, SimpleHistoryA
     def batch_name(self, designation: Designation) -> str:
         return batch_display(designation.batch)
 
-    @admin.display(description=_("撤销原因"))
+    @admin.display(description=_("撤销"), ordering="revoked_on")
     def revoked_by(self, designation: Designation) -> str:
-        """复核未通过 (with the list's reason) or 其他原因撤销 (with the official's, if any); empty unless revoked."""
+        """The revocation's date and cause: 复核未通过撤销 (with the list's reason) or 其他原因撤销 (with the
+        official's, if any); empty unless revoked. One column for both keeps the list within 1366 px."""
         cause = designation.revocation_cause
         if cause is None:
             return ""
         reason = designation.revocation_reason
         label = REVOCATION_CAUSES[cause]
-        return f"{label}（{reason}）" if reason and reason != DEFAULT_FAILED_REASON else str(label)
+        said = format_html("{}（{}）", label, reason) if reason and reason != DEFAULT_FAILED_REASON else label
+        if designation.revoked_on is None:
+            return said
+        return format_html("{}<br>{}", date_format(designation.revoked_on), said)

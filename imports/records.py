@@ -131,6 +131,8 @@ COUNT_LABELS = {
     "designations_created": _("新建认定"),
     "designations_updated": _("更新认定"),
     "designations_unchanged": _("未变认定"),
+    "designations_reviewed": _("其中复核通过"),
+    "designations_revoked": _("其中复核未通过、撤销"),
     "enterprises_restored": _("恢复企业"),
     "enterprises_deleted": _("删除企业"),
     "designations_restored": _("恢复认定"),
