@@ -69,6 +69,8 @@ def _identity(enterprise) -> dict:
         "city_url": region_url(Scope.CITY, enterprise.city_id) if enterprise.city_id else "",
         "designations": designations,
         "revoked": bool(little_giant) and all(d.status == DesignationStatus.REVOKED for d in little_giant),
+        # The banner names a failed 复核 when that is what revoked the latest designation.
+        "revoked_by_review": bool(little_giant) and little_giant[-1].revocation_cause == FAILED_REVIEW,
         "industry_label": INDUSTRY_LABELS.get(enterprise.industry_field, ""),
         "board_label": BOARD_LABELS.get(enterprise.listing_board, "") if enterprise.listing_board else "",
     }

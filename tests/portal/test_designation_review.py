@@ -61,3 +61,19 @@ def test_a_revocation_by_other_means_says_so(client, snapshots, reviewed):
 def test_a_confirmed_designation_shows_its_status_alone(client, snapshots, world):
     page = client.get(f"/enterprises/{world['B'].credit_code}/").content.decode()
     assert _status_cells(page) == ["认定通过"]
+
+
+def _banner(page: str) -> str:
+    return re.search(r'<p class="banner banner-warning" role="status">([^<]*)</p>', page).group(1)
+
+
+def test_the_banner_names_a_failed_review_and_only_that(client, snapshots, reviewed):
+    page = client.get(f"/enterprises/{reviewed['R'].credit_code}/").content.decode()
+    assert _banner(page) == "该企业的专精特新“小巨人”认定因复核未通过已撤销，不计入任何统计。"
+    english = client.get(f"/en/enterprises/{reviewed['R'].credit_code}/").content.decode()
+    assert "revoked after a failed review" in _banner(english)
+
+
+def test_the_banner_of_another_revocation_gives_no_cause(client, snapshots, world):
+    page = client.get(f"/enterprises/{world['R'].credit_code}/").content.decode()
+    assert _banner(page) == "该企业的专精特新“小巨人”认定已撤销，不计入任何统计。"
