@@ -12,18 +12,22 @@ from .choices import DesignationStatus
 from .former_names import former_name_problems
 from .models import Enterprise
 from .names import normalize_name
-from .services import BATCH_MAX, credit_code_taken_message, parse_stock_code
+from .services import BATCH_MAX, ENTERPRISE_FIELDS, credit_code_taken_message, parse_stock_code
 from .services.cells import check_past_date
 
 
 class ImportUploadForm(forms.Form):
-    """An enterprise file or an official MIIT batch list, with the options of the matching command."""
+    """An enterprise file, an official MIIT batch list or a 复核 result list, with the options of the matching command."""
 
     kind = forms.ChoiceField(
         label=_("文件类型"),
         choices=[
             (ImportRecord.Kind.ENTERPRISES, _("企业名单（CSV 或 XLSX）")),
             (ImportRecord.Kind.DESIGNATION_LIST, _("工信部公布名单：序号、省份、企业名称（可有统一社会信用代码）")),
+            (
+                ImportRecord.Kind.REVIEW_RESULTS,
+                _("复核结果名单：序号、省份、企业名称、复核结果（可有统一社会信用代码、复核日期、未通过原因）"),
+            ),
         ],
         widget=forms.RadioSelect,
         initial=ImportRecord.Kind.ENTERPRISES,
@@ -40,15 +44,13 @@ class ImportUploadForm(forms.Form):
         label=_("认定状态"),
         choices=DesignationStatus.choices,
         initial=DesignationStatus.CONFIRMED,
-        help_text=_("工信部名单中认定的状态；复核结果名单（含“复核结果”列）按各行结果记录，不用此项"),
+        help_text=_("仅用于工信部名单：名单中企业的认定状态"),
     )
     reviewed_on = forms.DateField(
         label=_("复核日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_(
-            "仅用于复核结果名单（含“复核结果”列）：“复核日期”单元格为空的行按此日期记录，单元格有日期时以单元格为准"
-        ),
+        help_text=_("仅用于复核结果名单：“复核日期”单元格为空的行按此日期记录，单元格有日期时以单元格为准"),
     )
     ignore_unknown = forms.BooleanField(
         label=_("忽略未知列"),
@@ -61,7 +63,7 @@ class ImportUploadForm(forms.Form):
     KIND_FIELDS = {
         "batch": ImportRecord.Kind.DESIGNATION_LIST,
         "status": ImportRecord.Kind.DESIGNATION_LIST,
-        "reviewed_on": ImportRecord.Kind.DESIGNATION_LIST,
+        "reviewed_on": ImportRecord.Kind.REVIEW_RESULTS,
         "ignore_unknown": ImportRecord.Kind.ENTERPRISES,
     }
 
@@ -94,10 +96,10 @@ class ImportUploadForm(forms.Form):
         data = self.cleaned_data
         if data["kind"] == ImportRecord.Kind.ENTERPRISES:
             return {"ignore_unknown": data["ignore_unknown"]}
-        options = {"batch": data["batch"], "status": data["status"]}
-        if data.get("reviewed_on"):
-            options["reviewed_on"] = data["reviewed_on"].isoformat()
-        return options
+        if data["kind"] == ImportRecord.Kind.REVIEW_RESULTS:
+            return {"reviewed_on": data["reviewed_on"].isoformat()} if data.get("reviewed_on") else {}
+        # A 复核日期 typed before switching to another kind is hidden, so it is not the user's choice.
+        return {"batch": data["batch"], "status": data["status"]}
 
 
 class NamesPerLineField(forms.CharField):
@@ -141,20 +143,9 @@ class EnterpriseAdminForm(CellCheckedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        # The admin's fieldsets decide what is shown; the form knows every editable field.
-        fields = [
-            "credit_code",
-            "name",
-            "former_names",
-            "province",
-            "city",
-            "industry_field",
-            "employees",
-            "listing_board",
-            "stock_code",
-            "primary_financing",
-            "founded_on",
-        ]
+        # The admin's fieldsets decide what is shown; the form knows every editable field: the enterprise
+        # columns of an enterprise file, so the admin and the import edit the same data.
+        fields = list(ENTERPRISE_FIELDS)
 
     def clean_former_names(self) -> list[str]:
         """Names added here must not be another enterprise's current name (``enterprises.former_names``);

@@ -16,6 +16,7 @@ from .choices import DesignationStatus, IndustryField, ListingBoard, Program
 from .credit_codes import validate_credit_code
 from .fields import UnicodeJSONEncoder
 from .names import normalize_name
+from .validity import revocation_cause
 
 
 class EnterpriseQuerySet(RestrictedQuerySet):
@@ -167,3 +168,8 @@ class Designation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_program_display()} 第{self.batch}批 · {self.get_status_display()}"
+
+    @property
+    def revocation_cause(self) -> str | None:
+        """Revoked by a failed 复核 or otherwise (``validity.revocation_cause``); None unless revoked."""
+        return revocation_cause(self.status, self.reviewed_on, self.revoked_on)

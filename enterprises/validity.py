@@ -14,7 +14,7 @@ counts until a result revokes it, unless settings.INDICATORS_EXCLUDE_LAPSED says
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from .choices import DesignationStatus, Program
 
@@ -26,6 +26,10 @@ OVERDUE = "overdue"
 # The two results a 复核 can have (the admin's 复核状态 filter): passed (复核通过) and revoked (撤销).
 PASSED = "passed"
 REVOKED = "revoked"
+# Why a designation was revoked (撤销原因 in the admin, ``revocation_cause`` in the API): by a failed 复核
+# (a 复核 result list's 未通过 row), or otherwise (an official, an enterprise file's status).
+FAILED_REVIEW = "failed_review"
+REVOKED_OTHERWISE = "other"
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -73,3 +77,29 @@ def _started_in(prefix: str, *, gt: datetime.date | None, lte: datetime.date) ->
             bounds[f"{prefix}{start}__gt"] = gt
         which |= Q(**{f"{prefix}status": status}, **bounds)
     return Q(**{f"{prefix}program": Program.LITTLE_GIANT}) & which
+
+
+def revocation_cause(status: str, reviewed_on: datetime.date | None, revoked_on: datetime.date | None) -> str | None:
+    """``FAILED_REVIEW``, ``REVOKED_OTHERWISE``, or None for a designation that is not revoked.
+
+    Derived, not stored: a failed 复核 revokes on the 复核日期 and records that date as ``reviewed_on``
+    (``services.review_results``), so a revocation is the 复核's exactly when the two dates are one. A
+    revocation by other means leaves ``reviewed_on`` empty, or at the date of an earlier passed review.
+    """
+    if status != DesignationStatus.REVOKED:
+        return None
+    if reviewed_on is not None and reviewed_on == revoked_on:
+        return FAILED_REVIEW
+    return REVOKED_OTHERWISE
+
+
+def revocation_cause_condition(which: str, *, prefix: str = "") -> Q:
+    """Revoked 小巨人 designations whose ``revocation_cause`` is ``which`` (the admin's 撤销原因 filter)."""
+    failed = Q(**{f"{prefix}reviewed_on": F(f"{prefix}revoked_on")})
+    revoked = Q(**{f"{prefix}program": Program.LITTLE_GIANT, f"{prefix}status": DesignationStatus.REVOKED})
+    if which == FAILED_REVIEW:
+        return revoked & failed
+    if which == REVOKED_OTHERWISE:
+        # reviewed_on = revoked_on is unknown (NULL) when either is empty: those are revoked otherwise.
+        return revoked & ~(failed & Q(**{f"{prefix}reviewed_on__isnull": False, f"{prefix}revoked_on__isnull": False}))
+    raise ValueError(f"unknown revocation cause {which!r}")

@@ -31,6 +31,7 @@ class ImportRecord(models.Model):
         ENTERPRISES = "enterprises", _("企业名单")
         PATENTS = "patents", _("专利数据")
         DESIGNATION_LIST = "designation_list", _("工信部公布名单")
+        REVIEW_RESULTS = "review_results", _("复核结果名单")
         REVERT = "revert", _("撤销导入")
 
     class Outcome(models.TextChoices):

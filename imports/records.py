@@ -131,6 +131,8 @@ COUNT_LABELS = {
     "designations_created": _("新建认定"),
     "designations_updated": _("更新认定"),
     "designations_unchanged": _("未变认定"),
+    "designations_reviewed": _("其中复核通过"),
+    "designations_revoked": _("其中复核未通过、撤销"),
     "enterprises_restored": _("恢复企业"),
     "enterprises_deleted": _("删除企业"),
     "designations_restored": _("恢复认定"),
@@ -156,10 +158,11 @@ def import_counts_words(counts: dict) -> list[str]:
 
 
 # Imports that write the same tables share a lock: enterprise files and official lists both write
-# enterprises and designations.
+# enterprises and designations, and a 复核 result list designations.
 _LOCK_SUBJECT = {
     ImportRecord.Kind.ENTERPRISES: "enterprise-data",
     ImportRecord.Kind.DESIGNATION_LIST: "enterprise-data",
+    ImportRecord.Kind.REVIEW_RESULTS: "enterprise-data",
     ImportRecord.Kind.PATENTS: "patents",
 }
 # PostgreSQL's detail of a unique violation: Key (credit_code)=(91320500…) already exists.

@@ -8,12 +8,19 @@ from utilities.api.values import date_text, datetime_text
 from ..models import Designation, Enterprise
 from ..selectors import DESIGNATION_ROW_FIELDS
 from ..services import EnterpriseRow
+from ..validity import revocation_cause
 
 
 class DesignationSerializer(serializers.ModelSerializer):
+    revocation_cause = serializers.SerializerMethodField(
+        help_text="Why it was revoked: failed_review (复核未通过, from a 复核 result list) or other (revoked "
+        "otherwise, e.g. by an official); null unless revoked."
+    )
+
     class Meta:
         model = Designation
-        fields = list(DESIGNATION_ROW_FIELDS)  # the lean rows carry the same fields (one list of them)
+        # The lean rows carry the same stored fields (one list of them), and the cause derived from them.
+        fields = [*DESIGNATION_ROW_FIELDS, "revocation_cause"]
         extra_kwargs = {
             "program": {"help_text": "MIIT programme: little_giant 专精特新“小巨人”企业 (the portal's population)."},
             "batch": {"help_text": "Batch number (1 = first batch, 2019; 5 = fifth batch, 2023)."},
@@ -29,6 +36,9 @@ class DesignationSerializer(serializers.ModelSerializer):
             },
             "updated_at": {"help_text": "When this designation last changed (ISO 8601 date-time)."},
         }
+
+    def get_revocation_cause(self, designation: Designation) -> str | None:
+        return designation.revocation_cause
 
 
 _ENTERPRISE_HELP = {
@@ -184,6 +194,7 @@ def designation_representation(row: dict) -> dict:
         "revoked_on": date_text(row["revoked_on"]),
         "revocation_reason": row["revocation_reason"],
         "updated_at": datetime_text(row["updated_at"]),
+        "revocation_cause": revocation_cause(row["status"], row["reviewed_on"], row["revoked_on"]),
     }
 
 

@@ -4,7 +4,7 @@ Modules: ``cells`` (cell parsers and limits), ``rows`` (``EnterpriseRow``, one r
 typed values, and the rules every row is held to), ``plan`` (what an import does, row by row, and writing
 it), ``enterprise_file`` (``enterprise_rows_apply``: rows checked, recorded, planned and written, whether a
 file or the API gave them; ``enterprise_import`` reads a file into rows for it) and ``miit_list`` (the two
-imports; ``enterprise_plan`` matches an enterprise file's rows to the database and plans each), ``scope`` (a provincial official's rows),
+imports; ``review_list`` a 复核 result list on the MIIT list's pipeline, ``review_results`` its rows; ``enterprise_plan`` matches an enterprise file's rows to the database and plans each), ``scope`` (a provincial official's rows),
 ``revert`` (undoing one of its imports; the revert itself and the admin's preview are the imports
 app's) and ``formatting`` (count and change lines). Callers import from this package.
 
@@ -50,11 +50,12 @@ Decisions a user of the import must know (also in the admin import page):
 from regions.selectors import CityGuesser
 
 from .cells import BATCH_MAX, EMPLOYEES_MAX, NAME_MAX_LENGTH, STOCK_CODE_MAX_LENGTH, parse_batch, parse_stock_code
-from .enterprise_file import ENTERPRISE_COLUMNS, enterprise_import, enterprise_rows_apply
+from .enterprise_file import ENTERPRISE_COLUMNS, ENTERPRISE_FIELDS, enterprise_import, enterprise_rows_apply
 from .formatting import import_change_lines, import_counts_lines
 from .miit_list import DESIGNATION_LIST_COLUMNS, designation_list_import
 from .plan import DetailedImportOutcome, RowAction, RowChange
 from .revert import RevertStep
+from .review_list import review_list_import
 from .rows import EnterpriseRow
 from .scope import CREDIT_CODE_UNUSABLE, DesignationWriteRefused, credit_code_taken_message
 
@@ -66,6 +67,7 @@ __all__ = [
     "EMPLOYEES_MAX",
     "EnterpriseRow",
     "ENTERPRISE_COLUMNS",
+    "ENTERPRISE_FIELDS",
     "NAME_MAX_LENGTH",
     "STOCK_CODE_MAX_LENGTH",
     "CityGuesser",
@@ -81,4 +83,5 @@ __all__ = [
     "import_counts_lines",
     "parse_batch",
     "parse_stock_code",
+    "review_list_import",
 ]

@@ -54,7 +54,8 @@ CHANGES_LISTED = 1_000
 # The staged rows: TEMP, private to this connection.
 _STAGE = "_enterprise_import_row"
 
-ENTERPRISE_COLUMNS = (
+# The enterprise's own data (the designation's columns follow): what the admin's enterprise form edits too.
+ENTERPRISE_OWN_COLUMNS = (
     Column("credit_code", "统一社会信用代码", required=True),
     Column("name", "企业名称", required=True, verbatim=True),
     Column("former_names", "曾用名", verbatim=True),
@@ -66,6 +67,10 @@ ENTERPRISE_COLUMNS = (
     Column("stock_code", "股票代码"),
     Column("primary_financing", "一级市场融资"),
     Column("founded_on", "成立日期"),
+)
+ENTERPRISE_FIELDS = tuple(column.key for column in ENTERPRISE_OWN_COLUMNS)
+ENTERPRISE_COLUMNS = (
+    *ENTERPRISE_OWN_COLUMNS,
     Column("batch", "批次", required=True),
     Column("designation_status", "认定状态"),
     Column("designated_on", "认定日期"),

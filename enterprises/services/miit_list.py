@@ -147,9 +147,11 @@ class _Repeats:
 
 
 def _row_batch(
-    number: int, cells: dict[str, str], batch: int | None, has_batch_column: bool, report: ErrorReport
+    number: int, cells: dict[str, str], batch: int | None, has_batch_column: bool, report: ErrorReport, optional=False
 ) -> tuple[int | None, bool]:
-    """The row's batch (its 批次 cell, else ``batch``) and whether it is valid; problems into ``report``."""
+    """The row's batch (its 批次 cell, else ``batch``) and whether it is valid; problems into ``report``.
+
+    ``optional``: the rows of a 复核 result list need no batch (``review_results``)."""
     if has_batch_column and cells.get("batch"):
         try:
             row_batch = parse_batch(cells["batch"])
@@ -160,14 +162,14 @@ def _row_batch(
             report.add(number, "batch", cells["batch"], gettext("与指定的第%(batch)s批不一致") % {"batch": batch})
             return row_batch, False
         return row_batch, True
-    if batch is None:
+    if batch is None and not optional:
         report.add(number, "batch", "", gettext("批次不能为空"))
         return None, False
     return batch, True
 
 
 def _parse_list_cells(
-    number: int, cells: dict[str, str], batch: int | None, has_batch_column: bool, report: ErrorReport
+    number: int, cells: dict[str, str], batch: int | None, has_batch_column: bool, report: ErrorReport, optional=False
 ) -> tuple[bool, str, str | None, int | None]:
     """A row's cells but its region parsed: (valid, name, credit code, batch); problems into ``report``."""
     ok = True
@@ -187,7 +189,7 @@ def _parse_list_cells(
         except ValueError as exc:
             report.add(number, "credit_code", cells["credit_code"], str(exc))
             ok = False
-    row_batch, batch_ok = _row_batch(number, cells, batch, has_batch_column, report)
+    row_batch, batch_ok = _row_batch(number, cells, batch, has_batch_column, report, optional)
     return ok and batch_ok, name, credit_code, row_batch
 
 
@@ -198,17 +200,22 @@ def _parse_list_rows(
     batch: int | None,
     report: ErrorReport,
     reviewed_on: datetime.date | None = None,
+    *,
+    review_list: bool = False,
 ) -> list[_ListRow]:
     """The list's rows, problems into ``report``. ``reviewed_on`` is a 复核 result list's date for the rows
-    whose 复核日期 cell is empty; any other list refuses it."""
+    whose 复核日期 cell is empty; any other list refuses it. A ``review_list`` needs no batch."""
     parsed: list[_ListRow] = []
     repeats = _Repeats()
     has_batch_column = "batch" in table.keys
     regions = RegionCache(resolver)
-    if batch is None and not has_batch_column:
+    if batch is None and not has_batch_column and not review_list:
         report.add(1, "batch", "", gettext("缺少批次：请填写批次（命令行 --batch N）或在文件中提供“批次”列"))
         return parsed
     reviews = "review_result" in table.keys
+    if review_list and not reviews:
+        report.add(1, "review_result", "", gettext("复核结果名单须有“复核结果”列（通过/未通过）"))
+        return parsed
     if not reviews and any(key in table.keys for key in _REVIEW_ONLY):
         report.add(1, "review_result", "", gettext("缺少“复核结果”列：复核日期和未通过原因只用于复核结果名单"))
         return parsed
@@ -218,7 +225,9 @@ def _parse_list_rows(
         )
         return parsed
     for number, cells in table.rows():
-        ok, name, credit_code, row_batch = _parse_list_cells(number, cells, batch, has_batch_column, report)
+        ok, name, credit_code, row_batch = _parse_list_cells(
+            number, cells, batch, has_batch_column, report, review_list
+        )
         review = parse_review_cells(number, cells, report, reviewed_on=reviewed_on) if reviews else None
         ok = ok and (review is not None or not reviews)
         region = regions.resolve(report, number, cells.get("province", ""), cells.get("city", ""))

@@ -2,10 +2,12 @@
 
 MIIT announces, for the designations whose three years have run, which passed the review and which did
 not. A list carrying a 复核结果 column records those results on the designations it names, and only on
-them: every row must name a stored enterprise with a 小巨人 designation of its batch that is in force
-(认定通过 or 复核通过). 通过 renews the validity from the 复核日期 (status 复核通过, ``reviewed_on``);
-未通过 revokes the designation on that date with the reason (未通过原因, else "复核未通过"). Any row that
-names no such designation rejects the whole list, like any other row error.
+them: every row must name a stored enterprise with a 小巨人 designation that is in force (认定通过 or
+复核通过): the one of the row's batch when the list gives batches, else the enterprise's one in force.
+通过 renews the validity from the 复核日期 (status 复核通过, ``reviewed_on``); 未通过 revokes the
+designation on that date with the reason (未通过原因, else "复核未通过"), ``reviewed_on`` then telling
+the revocation's cause. Any row that names no such designation rejects the whole list, like any other
+row error. Such a list is imported as its own kind (``review_list``) or as an MIIT list with these columns.
 """
 
 import datetime
@@ -82,8 +84,11 @@ def _review_changes(designation: Designation, review: ReviewResult, plan: Plan) 
     if review.result == PASSED:
         wanted = {"status": DesignationStatus.REVIEWED, "reviewed_on": review.reviewed_on, "revocation_reason": ""}
     else:
+        # reviewed_on = revoked_on is what tells a revocation by a failed 复核 from any other
+        # (``validity.revocation_cause``).
         wanted = {
             "status": DesignationStatus.REVOKED,
+            "reviewed_on": review.reviewed_on,
             "revoked_on": review.reviewed_on,
             "revocation_reason": review.reason,
         }
@@ -105,8 +110,39 @@ def _review_changes(designation: Designation, review: ReviewResult, plan: Plan) 
     return (f"复核未通过，{review.reviewed_on} 撤销（{review.reason}）：{before} → {designation.get_status_display()}",)
 
 
+def _row_designation(row, enterprise: Enterprise, designations: dict, report: ErrorReport) -> Designation | None:
+    """The designation the row's result is for, or None with the problem in ``report``.
+
+    A row with a batch (the list's 批次 column, or the batch given with the list) names that batch's
+    designation. A row without one, as MIIT prints a 复核 result list, names the enterprise's one 小巨人
+    designation in force (or the one this very result revoked already, so a list imports twice).
+    """
+    if row.batch is not None:
+        designation = designations.get((enterprise.pk, row.batch))
+        if designation is None:
+            report.add(
+                row.row, "batch", str(row.batch), gettext("该企业没有第%(batch)s批小巨人认定") % {"batch": row.batch}
+            )
+        return designation
+    own = [d for (pk, _batch), d in sorted(designations.items()) if pk == enterprise.pk]
+    candidates = [d for d in own if d.status in _IN_FORCE] or [d for d in own if _already(d, row.review)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        batches = "、".join(str(d.batch) for d in candidates)
+        report.add(
+            row.row,
+            "name",
+            row.name,
+            gettext("该企业有多个有效的小巨人认定（第%(batches)s批），请在名单中加“批次”列") % {"batches": batches},
+        )
+    else:
+        report.add(row.row, "name", row.name, gettext("该企业没有有效的小巨人认定：复核结果只能记录在已有的认定上"))
+    return None
+
+
 def plan_review_rows(rows, matched: dict[int, Enterprise], report: ErrorReport) -> Plan:
-    """Every row's review result on its enterprise's designation of the row's batch; problems into ``report``.
+    """Every row's review result on its enterprise's designation (``_row_designation``); problems into ``report``.
 
     ``rows`` are the list's parsed rows (``miit_list._ListRow``) carrying ``review``.
     """
@@ -114,14 +150,11 @@ def plan_review_rows(rows, matched: dict[int, Enterprise], report: ErrorReport) 
     designations = designations_of({e.pk for e in matched.values()}, program=Program.LITTLE_GIANT)
     for row in rows:
         enterprise = matched.get(row.row)
-        designation = designations.get((enterprise.pk, row.batch)) if enterprise is not None else None
         if enterprise is None:
             report.add(row.row, "name", row.name, gettext("未找到该企业：复核结果只能记录在已有的认定上"))
             continue
+        designation = _row_designation(row, enterprise, designations, report)
         if designation is None:
-            report.add(
-                row.row, "batch", str(row.batch), gettext("该企业没有第%(batch)s批小巨人认定") % {"batch": row.batch}
-            )
             continue
         if designation.status not in _IN_FORCE and not _already(designation, row.review):
             report.add(

@@ -17,28 +17,15 @@ from utilities.scoping import ALL_PROVINCES
 from ..credit_codes import credit_code_check_character
 from ..models import Designation
 from ..validity import DUE_SOON, OVERDUE, validity_condition
+from .enterprise_file import ENTERPRISE_COLUMNS
 
 ENTERPRISES_SAMPLE = "enterprises-sample.csv"
 DESIGNATION_LIST_SAMPLE = "designation-list-sample.csv"
 REVIEW_RESULT_SAMPLE = "review-result-sample.csv"
 REVIEW_SAMPLE_ROWS = 5
 
-ENTERPRISE_HEADER = [
-    "credit_code",
-    "name",
-    "former_names",
-    "province",
-    "city",
-    "industry_field",
-    "employees",
-    "listing_board",
-    "stock_code",
-    "primary_financing",
-    "founded_on",
-    "batch",
-    "designation_status",
-    "designated_on",
-]
+# The sample's header is the file's: its keys in the spec's order (``enterprise_file.ENTERPRISE_COLUMNS``).
+ENTERPRISE_HEADER = [column.key for column in ENTERPRISE_COLUMNS]
 # (name after the city's short name, industry, employees, board, stock code, financing, founded, batch,
 # status, designated on): the variety of the static sample, in one province.
 _FIRMS = (
@@ -86,10 +73,15 @@ def _csv(header, rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def review_result_sample(codes) -> bytes:
-    """A 复核 result list naming designations the official sees that are due or overdue (up to five, the
-    oldest first): every row but the last passes on today's date, the last fails with a reason. It previews
-    clean on the official's own data; with no such designation it is the header alone."""
+REVIEW_RESULT_HEADER = ("序号", "省份", "企业名称", "统一社会信用代码", "复核结果", "复核日期", "未通过原因")
+
+
+def review_result_sample(codes) -> bytes | None:
+    """A 复核 result list, in MIIT's columns, naming designations the user sees that are due or overdue (up
+    to five, the oldest first): every row but the last passes on today's date, the last fails with a
+    reason. It previews clean on the user's own data. With no such designation it is the header alone for a
+    provincial official, and None for a national administrator (the static sample, which names the firms of
+    the static MIIT list sample)."""
     designations = Designation.objects.filter(
         validity_condition(OVERDUE, today=timezone.localdate())
         | validity_condition(DUE_SOON, today=timezone.localdate())
@@ -97,6 +89,8 @@ def review_result_sample(codes) -> bytes:
     if codes is not ALL_PROVINCES:
         designations = designations.filter(enterprise__province_id__in=codes)
     chosen = list(designations.order_by("designated_on", "pk")[:REVIEW_SAMPLE_ROWS])
+    if not chosen and codes is ALL_PROVINCES:
+        return None
     today = timezone.localdate().isoformat()
     rows = []
     for number, designation in enumerate(chosen, start=1):
@@ -108,19 +102,18 @@ def review_result_sample(codes) -> bytes:
                 enterprise.province.name,
                 enterprise.name,
                 enterprise.credit_code or "",
-                designation.batch,
                 "未通过" if failed else "通过",
                 today,
                 "研发投入占比未达到要求" if failed else "",
             )
         )
-    return _csv(("序号", "省份", "企业名称", "统一社会信用代码", "批次", "复核结果", "复核日期", "未通过原因"), rows)
+    return _csv(REVIEW_RESULT_HEADER, rows)
 
 
 def province_sample(name: str, codes) -> bytes | None:
     """The sample file ``name`` for an official of the provinces ``codes`` (the first of them), or None for
-    a national administrator (all provinces: the static sample). The review result sample is always
-    generated: it names the official's own designations."""
+    a national administrator (all provinces: the static sample). The review result sample is generated
+    whenever it can name the user's own designations (``review_result_sample``)."""
     if name == REVIEW_RESULT_SAMPLE:
         return review_result_sample(codes)
     if codes is ALL_PROVINCES or not codes:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from enterprises.choices import DesignationStatus
 from enterprises.services.review_results import DEFAULT_FAILED_REASON
+from enterprises.validity import FAILED_REVIEW
 from patents.choices import PATENT_OFFICES, PatentType
 from reports.choices import Scope
 
@@ -68,29 +69,31 @@ def _identity(enterprise) -> dict:
         "city_url": region_url(Scope.CITY, enterprise.city_id) if enterprise.city_id else "",
         "designations": designations,
         "revoked": bool(little_giant) and all(d.status == DesignationStatus.REVOKED for d in little_giant),
+        # The banner names a failed 复核 when that is what revoked the latest designation.
+        "revoked_by_review": bool(little_giant) and little_giant[-1].revocation_cause == FAILED_REVIEW,
         "industry_label": INDUSTRY_LABELS.get(enterprise.industry_field, ""),
         "board_label": BOARD_LABELS.get(enterprise.listing_board, "") if enterprise.listing_board else "",
     }
 
 
 def designation_status_text(designation) -> str:
-    """What a designation's 复核 did: 复核通过 with its date, or 已撤销 with the date and the reason; the
-    plain status otherwise. A reason is the list's own words, but the default one is said in the page's
-    language."""
+    """What a designation's 复核 did: 复核通过 with its date, or 已撤销 with its cause (a failed 复核 or
+    another, ``enterprises.validity.revocation_cause``), date and reason; the plain status otherwise. A
+    reason is the list's own words; the default one only repeats the cause, so it is not said twice."""
     status = designation.status
     if status == DesignationStatus.REVIEWED and designation.reviewed_on:
         return _("复核通过（%(date)s）") % {"date": fmt.date(designation.reviewed_on)}
     if status != DesignationStatus.REVOKED:
         return str(designation.get_status_display())
+    failed_review = designation.revocation_cause == FAILED_REVIEW
     reason = designation.revocation_reason
     if reason == DEFAULT_FAILED_REASON:
-        reason = _("复核未通过")
+        reason = "" if failed_review else _("复核未通过")
     date = fmt.date(designation.revoked_on) if designation.revoked_on else ""
-    if date and reason:
-        return _("已撤销（%(date)s，%(reason)s）") % {"date": date, "reason": reason}
-    if date or reason:
-        return _("已撤销（%(detail)s）") % {"detail": date or reason}
-    return _("已撤销")
+    detail = _("%(date)s，%(reason)s") % {"date": date, "reason": reason} if date and reason else date or reason
+    if failed_review:
+        return _("已撤销：复核未通过（%(detail)s）") % {"detail": detail} if detail else _("已撤销：复核未通过")
+    return _("已撤销：其他原因（%(detail)s）") % {"detail": detail} if detail else _("已撤销：其他原因")
 
 
 def _comparison(choice, enterprise, measure, province_name: str, industry_label: str) -> dict:

@@ -122,12 +122,29 @@ def test_a_designation_says_what_its_review_did(client, enterprise):
         revoked_on=datetime.date(2024, 7, 1),
         revocation_reason="复核未通过",
     )
+    DesignationFactory(
+        enterprise=enterprise,
+        batch=2,
+        status="revoked",
+        reviewed_on=datetime.date(2024, 7, 1),
+        revoked_on=datetime.date(2024, 7, 1),
+        revocation_reason="研发投入不达标",
+    )
     Designation.objects.filter(enterprise=enterprise, batch=3).update(
         status="reviewed", reviewed_on=datetime.date(2024, 6, 1)
     )
     detail = client.get(f"{URL}{enterprise.credit_code}/").json()
-    review = [(d["batch"], d["reviewed_on"], d["revoked_on"], d["revocation_reason"]) for d in detail["designations"]]
-    assert review == [(1, None, "2024-07-01", "复核未通过"), (3, "2024-06-01", None, "")]
+    review = [
+        (d["batch"], d["reviewed_on"], d["revoked_on"], d["revocation_reason"], d["revocation_cause"])
+        for d in detail["designations"]
+    ]
+    # Batch 1 was revoked without a 复核 date, so not by a result list: revoked otherwise. Batch 2 was
+    # revoked on its 复核 date, as a result list's 未通过 row writes it.
+    assert review == [
+        (1, None, "2024-07-01", "复核未通过", "other"),
+        (2, "2024-07-01", "2024-07-01", "研发投入不达标", "failed_review"),
+        (3, "2024-06-01", None, "", None),
+    ]
     one = client.get(f"{URL}{enterprise.credit_code}/designations/3/").json()
     assert (one["status"], one["reviewed_on"]) == ("reviewed", "2024-06-01")
 

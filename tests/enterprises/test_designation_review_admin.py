@@ -86,3 +86,30 @@ def test_a_reason_with_markup_is_refused_as_the_importer_refuses_it(regions, adm
     assert response.status_code == 200
     assert "HTML" in str(response.context["inline_admin_formsets"][0].formset.errors)
     assert Designation.objects.get().revocation_reason == ""
+
+
+def test_the_designation_list_tells_the_revocations_cause_and_filters_by_it(regions, admin_client):
+    july = datetime.date(2024, 7, 1)
+    by_review = DesignationFactory(
+        enterprise=EnterpriseFactory(name="苏州复核未通过有限公司"),
+        status=DesignationStatus.REVOKED,
+        reviewed_on=july,
+        revoked_on=july,
+        revocation_reason="研发投入不达标",
+    )
+    by_official = DesignationFactory(
+        enterprise=EnterpriseFactory(name="苏州主管部门撤销有限公司"),
+        status=DesignationStatus.REVOKED,
+        revoked_on=july,
+        revocation_reason="企业申请撤销",
+    )
+    DesignationFactory(enterprise=EnterpriseFactory(name="苏州仍有效有限公司"))
+    url = reverse("admin:enterprises_designation_changelist")
+
+    page = admin_client.get(url).content.decode()
+    assert "复核未通过撤销（研发投入不达标）" in page and "其他原因撤销（企业申请撤销）" in page
+    for value, shown in (("failed_review", by_review), ("other", by_official)):
+        listed = admin_client.get(url, {"revoked_by": value}).context["cl"].result_list
+        assert list(listed) == [shown]
+    english = admin_client.get("/en" + url, {"revoked_by": "failed_review"}).content.decode()
+    assert "Revoked by a failed review" in english

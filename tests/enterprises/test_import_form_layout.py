@@ -33,7 +33,7 @@ def test_list_only_fields_are_marked_for_the_list_and_the_script_is_local(region
         "file": "",
         "batch": "designation_list",
         "status": "designation_list",
-        "reviewed_on": "designation_list",
+        "reviewed_on": "review_results",
         "ignore_unknown": "enterprises",
     }
     script = re.search(r'<script src="([^"]+import_form\.js)"', html).group(1)

@@ -78,7 +78,26 @@ def test_the_review_result_sample_names_the_officials_due_designations_and_previ
     assert sorted(row["企业名称"] for row in rows) == [f"苏州复核示例{n}有限公司" for n in range(3)]
     assert [row["复核结果"] for row in rows] == ["通过", "通过", "未通过"]
 
-    preview = upload(client, data, kind="designation_list", name="review-result-sample.csv", batch="")
+    assert list(rows[0]) == ["序号", "省份", "企业名称", "统一社会信用代码", "复核结果", "复核日期", "未通过原因"]
+
+    preview = upload(client, data, kind="review_results", name="review-result-sample.csv")
     html = preview.content.decode()
     assert 'name="confirm"' in html, preview.context.get("errors")
     assert "复核未通过" in html and "复核通过" in html
+
+
+def test_the_static_review_sample_names_the_static_lists_firms(regions, admin_client):
+    """A national administrator with nothing due gets the static sample: after the static MIIT list sample
+    it previews clean, one firm passing and one failing."""
+    listed = sample(admin_client, "designation-list-sample.csv")
+    upload(admin_client, listed, kind="designation_list", name="designation-list-sample.csv", batch="3")
+    from imports.models import ImportRecord
+    from tests.enterprises.test_import_admin import decide
+
+    decide(admin_client, ImportRecord.objects.get(), "confirm")
+
+    data = sample(admin_client, "review-result-sample.csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row["复核结果"] for row in rows] == ["通过", "未通过"]
+    preview = upload(admin_client, data, kind="review_results", name="review-result-sample.csv")
+    assert 'name="confirm"' in preview.content.decode(), preview.context.get("errors")

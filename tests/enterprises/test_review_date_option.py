@@ -1,11 +1,11 @@
 """The import page's 复核日期: a 复核 result list's date for the rows whose 复核日期 cell is empty; a cell's
-date wins; a row with neither is refused, and so is the field on a list that is not a 复核 result list."""
+date wins; a row with neither is refused. The field belongs to the 复核结果名单 kind: an MIIT list ignores it
+on the page, and its command refuses it for a list without 复核结果."""
 
 import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 
 from enterprises.models import Designation
 from imports.models import ImportRecord
@@ -26,7 +26,7 @@ def two_designations(regions):
 
 def _upload_review(client, rows, **fields):
     data = list_bytes(rows, header=HEADER)
-    return upload(client, data, kind="designation_list", name="复核结果.csv", batch="3", **fields)
+    return upload(client, data, kind="review_results", name="复核结果.csv", **fields)
 
 
 def test_rows_without_a_date_take_the_forms_and_a_cells_date_wins(two_designations, admin_client):
@@ -77,17 +77,18 @@ def test_a_row_with_neither_date_is_refused(two_designations, admin_client):
     assert not Designation.objects.filter(status__in=["reviewed", "revoked"]).exists()
 
 
-def test_the_date_is_refused_for_a_list_without_review_results(regions, admin_client):
+def test_an_miit_list_ignores_the_hidden_date_and_its_command_refuses_it(regions, admin_client, tmp_path):
+    rows = [(1, "江苏省", "苏州新认定有限公司")]
     page = upload(
-        admin_client,
-        list_bytes([(1, "江苏省", "苏州新认定有限公司")]),
-        kind="designation_list",
-        name="list.csv",
-        batch="3",
-        reviewed_on="2024-07-01",
+        admin_client, list_bytes(rows), kind="designation_list", name="list.csv", batch="3", reviewed_on="2024-07-01"
     ).content.decode()
 
-    assert "导入页的复核日期只用于复核结果名单" in page and "确认导入" not in page
+    assert "确认导入" in page
+    assert "reviewed_on" not in ImportRecord.objects.get().options
+    path = tmp_path / "list.csv"
+    path.write_bytes(list_bytes(rows))
+    with pytest.raises(CommandError):
+        call_command("import_designation_list", str(path), "--batch", "3", "--reviewed-on", "2024-07-01")
     assert not Designation.objects.exists()
 
 
@@ -102,12 +103,6 @@ def test_a_date_to_come_is_a_form_error(two_designations, admin_client):
     assert not ImportRecord.objects.exists()
 
 
-def test_the_field_is_shown_for_official_lists_only(regions, admin_client):
-    html = admin_client.get(reverse("admin:enterprises_enterprise_import")).content.decode()
-    assert 'data-kind="designation_list"' in html
-    assert 'type="date" name="reviewed_on"' in html
-
-
 def test_the_command_takes_the_date_too(two_designations, tmp_path):
     passing, _failing = two_designations
     path = tmp_path / "复核结果.csv"
@@ -117,3 +112,24 @@ def test_the_command_takes_the_date_too(two_designations, tmp_path):
     call_command("import_designation_list", str(path), "--batch", "3", "--reviewed-on", "2024-07-01")
     passing.refresh_from_db()
     assert (passing.status, passing.reviewed_on) == ("reviewed", datetime.date(2024, 7, 1))
+
+
+def test_the_review_command_takes_the_date_too(two_designations, tmp_path):
+    passing, failing = two_designations
+    rows = [
+        (1, "江苏省", passing.enterprise.name, "", "通过", "", ""),
+        (2, "江苏省", failing.enterprise.name, "", "未通过", "", ""),
+    ]
+    path = tmp_path / "复核结果.csv"
+    path.write_bytes(list_bytes(rows, header=HEADER))
+    with pytest.raises(CommandError):
+        call_command("import_review_results", str(path))
+    call_command("import_review_results", str(path), "--reviewed-on", "2024-07-01")
+    passing.refresh_from_db()
+    failing.refresh_from_db()
+    assert (passing.status, passing.reviewed_on) == ("reviewed", datetime.date(2024, 7, 1))
+    assert (failing.status, failing.revoked_on, failing.revocation_cause) == (
+        "revoked",
+        datetime.date(2024, 7, 1),
+        "failed_review",
+    )

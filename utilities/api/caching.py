@@ -39,7 +39,7 @@ from rest_framework.response import Response
 from .etags import _etag_matches
 
 # Bump when serializers change in a way that must not be served from old cache entries.
-API_CACHE_VERSION = 2
+API_CACHE_VERSION = 3
 DATA_VERSION_KEY = "api:data-version"
 SNAPSHOT_VERSION_KEY = "api:snapshot-version"
 
