@@ -158,7 +158,9 @@
       lastPart: true,
       empty: form.getAttribute("data-msg-none"),
       groups: function (data) {
-        return [{ title: "", items: data.places.map(function (p) {
+        // A place already among the chips is not offered again (typing 苏 after 苏州 offered 苏州).
+        var chosen = codes();
+        return [{ title: "", items: data.places.filter(function (p) { return chosen.indexOf(p.code) < 0; }).map(function (p) {
           // A chip names a city with its province: Suzhou · Jiangsu is not Suzhou · Anhui.
           return { label: p.name, note: p.parent ? p.kind + " · " + p.parent : p.kind, code: p.code, name: p.parent ? p.name + " · " + p.parent : p.name };
         }) }];
