@@ -235,6 +235,9 @@ def test_a_cluster_on_a_phone_keeps_every_legend_and_readable_value_axes(browser
         # The members' long headers wrap: the values are on the screen without swiping.
         value_header = page.locator("table.ranked thead th").nth(3)
         assert value_header.bounding_box()["x"] + value_header.bounding_box()["width"] <= PHONE
+        # The representative enterprises' industry keeps a readable width (one English word a line before).
+        industry = page.locator("td.industry-cell").first
+        assert industry.bounding_box()["width"] >= 100, industry.inner_text()
         assert errors == []
     finally:
         page.close()
@@ -299,6 +302,22 @@ def test_the_ranking_shows_the_nation_among_the_places_and_its_values_on_a_phone
             page.locator("#ranking-level").bounding_box(),
         )
         assert abs((label["y"] + label["height"] / 2) - (select["y"] + select["height"] / 2)) < 3
+        assert errors == []
+    finally:
+        page.close()
+
+
+def test_the_pickers_example_fits_its_field_on_a_phone_in_english(browser, site):
+    page, errors, _foreign = open_page(browser, f"{site}/en/compare/", "compare-placeholder-en-390", width=PHONE)
+    try:
+        # "e.g. Guangdong, Suzhou, Yangtze River Delta" was cut at "Del".
+        fits = page.locator("#places").evaluate(
+            """f => { const s = getComputedStyle(f), c = document.createElement('canvas').getContext('2d');
+                     c.font = s.font;
+                     const room = f.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+                     return c.measureText(f.placeholder).width <= room; }"""
+        )
+        assert fits
         assert errors == []
     finally:
         page.close()
