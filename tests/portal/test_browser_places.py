@@ -321,3 +321,26 @@ def test_the_pickers_example_fits_its_field_on_a_phone_in_english(browser, site)
         assert errors == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("prefix", "guangdong"), [("", "广东"), ("/en", "Guangdong")])
+def test_the_picker_says_when_its_places_are_not_the_ones_shown(browser, site, prefix, guangdong):
+    name = f"compare-changed{prefix.replace('/', '-')}-390"
+    page, errors, _foreign = open_page(browser, f"{site}{prefix}/compare/", name, width=PHONE)
+    try:
+        status = page.locator("[data-picker-status]")
+        assert status.is_hidden() and page.locator(".empty-note").is_visible()
+        # Three places picked, nothing compared yet: the page said "请输入…" under the chips and showed the
+        # nation alone.
+        pick(page, "广东", guangdong)
+        assert status.is_visible() and ("Compare" if prefix else "对比") in status.inner_text()
+        assert page.locator(".empty-note").is_hidden()
+        with page.expect_navigation():
+            page.locator(".place-picker button[type=submit]").click()
+        status = page.locator("[data-picker-status]")
+        assert status.is_hidden()
+        page.locator(".chip .chip-remove").first.click()
+        assert status.is_visible()
+        assert errors == []
+    finally:
+        page.close()
