@@ -150,7 +150,7 @@ def _years_chart(columns: list[dict], national: dict, *, as_of) -> Chart:
         per_enterprise.append([round(series.get(y, 0) / n, 2) if n else None for y in years])
     return Chart(
         id="compare-years",
-        title=_("历年企均专利申请量（件/家）"),
+        title=_("历年企均专利申请量"),
         kind="line",
         categories=years,
         series=[{"name": c["name"], "values": v} for c, v in zip(columns, per_enterprise, strict=True)],

@@ -44,6 +44,8 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
         sort = "rank"
     rows = selectors.indicator_ranking(snapshot=choice.current, scope=level, key=key, order=SORTS[sort])
     national = selectors.indicators_get(snapshot=choice.current, keys=[NATIONAL]).get(NATIONAL)
+    national_value = (national.metrics if national else {}).get(key)
+    places = _rows(rows, level, key, choice.query())
     return {
         "choice": choice,
         "key": key,
@@ -54,8 +56,10 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
         # The rank and value headers turn the order over; from any other order they go back to the rank.
         "toggle": "-rank" if sort == "rank" else "rank",
         "problems": problems,
-        "national_value": (national.metrics if national else {}).get(key),
-        "rows": _rows(rows, level, key, choice.query()),
+        "national_value": national_value,
+        "rows": places,
+        # The table's rows: the places and, where its value falls, the nation (the downloads keep "rows").
+        "table_rows": _with_national(places, national_value, key, sort),
         "indicators": [(k, label) for k, label in RANKED.items()],
     }
 
@@ -91,3 +95,15 @@ def _link_maker(level: str, suffix: str):
     if level == Scope.CITY:
         return lambda code: f"{base}{code[:2]}0000/{code}/{suffix}"
     return lambda code: f"{base}{code}/{suffix}"
+
+
+def _with_national(rows: list[dict], value, key: str, sort: str) -> list[dict]:
+    """The nation as a row of its own where its value falls in the order by rank (the places above it are
+    above the national value): a visitor sees at a glance who is above and who below. Other orders, or
+    no national value, leave the rows alone."""
+    if value is None or not rows or sort not in ("rank", "-rank"):
+        return rows
+    above = sum(1 for row in rows if row["value"] > value)
+    national = {"national": True, "name": _("全国"), "value": value, "value_text": fmt.metric(key, value)}
+    position = above if sort == "rank" else len(rows) - above
+    return rows[:position] + [national] + rows[position:]

@@ -19,6 +19,23 @@
     return categories.some(function (c) { return String(c).length > (en ? 9 : 4); });
   }
 
+  // The legend of several series: on a phone a plain legend that wraps onto more rows (a scrolling one
+  // hides series behind a pager: "1/2"), on a desktop one row. Returns the legend and the rows it takes.
+  function legend(names, width, where) {
+    var narrow = width < 520;
+    var legendOption = { type: narrow ? "plain" : "scroll", left: "center" };
+    legendOption[where] = 0;
+    if (!narrow) { return { legend: legendOption, rows: 1 }; }
+    var rows = 1, used = 0, room = width - 16;
+    names.forEach(function (n) {
+      var item = 40 + String(n).length * (/[\u4e00-\u9fff]/.test(n) ? 12 : 7);
+      if (used && used + item > room) { rows += 1; used = 0; }
+      used += item;
+    });
+    return { legend: legendOption, rows: rows };
+  }
+  function seriesNames(spec) { return spec.series.map(function (s) { return s.name; }); }
+
   // Phones: bars with long labels are drawn sideways (the labels wrap beside them), donut labels wrap at
   // the chart's edges, and no text is drawn under 11 px.
   function option(spec, width) {
@@ -37,8 +54,9 @@
     var valueAxis = { type: "value", axisLabel: { formatter: function (v) { return spec.percent ? Math.round(v * 100) + "%" : v.toLocaleString(); } } };
     var label = { show: true, formatter: function (p) { return fmt(p.value, spec); }, fontSize: 11 };
     if (spec.kind === "pie") {
-      base.legend = { bottom: 0, type: "scroll" };
-      base.series = [{ type: "pie", radius: narrow ? ["26%", "46%"] : ["38%", "66%"], center: ["50%", "45%"],
+      var pieLegend = legend(spec.categories, width, "bottom");
+      base.legend = pieLegend.legend;
+      base.series = [{ type: "pie", radius: narrow ? ["26%", "46%"] : ["38%", "66%"], center: ["50%", pieLegend.rows > 1 ? "40%" : "45%"],
         label: { formatter: function (p) { return p.name + "\n" + fmt(p.value, spec); }, fontSize: 12,
                  alignTo: narrow ? "edge" : "none", edgeDistance: 4, width: narrow ? Math.max(70, width * 0.26) : 160,
                  overflow: "break" },
@@ -82,10 +100,18 @@
       return base;
     }
     if (spec.kind === "hbar") {
-      var labelWidth = narrow ? Math.max(80, Math.round(width * (en ? 0.36 : 0.3))) : (en ? 190 : 150);
+      var labelWidth = narrow ? Math.max(80, Math.round(width * (en ? 0.36 : 0.34))) : (en ? 190 : 150);
       base.yAxis = { type: "category", data: spec.categories, inverse: true,
                      axisLabel: { width: labelWidth, overflow: "break", interval: 0, fontSize: 12, lineHeight: 14 } };
-      base.xAxis = valueAxis;
+      // Fewer value ticks on a phone: five numbers like 10,000 do not fit side by side under the bars.
+      base.xAxis = Object.assign({}, valueAxis, { splitNumber: narrow ? 3 : 5,
+        axisLabel: Object.assign({ hideOverlap: true }, valueAxis.axisLabel) });
+      // Several series (the compare page's regions) need their legend sideways too: which colour is which.
+      if (spec.series.length > 1) {
+        var hbarLegend = legend(seriesNames(spec), width, "top");
+        base.legend = hbarLegend.legend;
+        base.grid.top = 12 + 24 * hbarLegend.rows;
+      }
       base.series = spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.values, label: Object.assign({ position: "right" }, label), barMaxWidth: 18 }; });
       return base;
     }
@@ -96,11 +122,19 @@
     if (partial) { categories[partial.index] = categories[partial.index] + "\n" + partial.label; }
     // Every category keeps its label: many categories (31 provinces), or years on a phone where ten do not fit
     // side by side, are turned rather than hidden where they overlap.
+    // The others wrap within their category's width (eight English industry names at 1366 px were hidden
+    // every other one where they overlapped).
     var crowded = categories.length > 12 || (narrow && categories.length * (en ? 40 : 34) > width - 60);
+    var slot = Math.max(40, Math.floor((width - 90) / Math.max(1, categories.length)) - 6);
     base.xAxis = { type: "category", data: categories,
-                   axisLabel: crowded ? { interval: 0, rotate: 45, fontSize: 11 } : { interval: 0, hideOverlap: true } };
+                   axisLabel: crowded ? { interval: 0, rotate: 45, fontSize: 11 }
+                                      : { interval: 0, width: slot, overflow: "break", lineHeight: 14 } };
     base.yAxis = valueAxis;
-    if (spec.series.length > 1) { base.legend = { top: 0, type: "scroll" }; }
+    if (spec.series.length > 1) {
+      var barLegend = legend(seriesNames(spec), width, "top");
+      base.legend = barLegend.legend;
+      base.grid.top = 12 + 24 * barLegend.rows;
+    }
     base.series = [];
     spec.series.forEach(function (s, n) {
       var color = PALETTE[n % PALETTE.length];
@@ -156,7 +190,7 @@
       // Sideways bars need a row each: the chart grows with its categories (labels of two or three lines).
       else if (opts.yAxis && opts.yAxis.type === "category" && el.clientWidth < 520) {
         var rows = spec.categories.length * Math.max(1, spec.series.length);
-        el.style.height = Math.max(el.clientHeight, 40 + rows * (spec.series.length > 1 ? 22 : 36)) + "px";
+        el.style.height = Math.max(el.clientHeight, opts.grid.top + 24 + rows * (spec.series.length > 1 ? 22 : 36)) + "px";
       }
       var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(opts);

@@ -123,6 +123,18 @@
       return Array.prototype.map.call(chips.querySelectorAll(".chip"), function (c) { return c.getAttribute("data-code"); });
     }
 
+    // The chips changed but the page still shows the places it was opened with: say that 对比 shows them
+    // (a visitor who picked three places saw the national column alone and "请输入…" and waited).
+    var shown = null;
+    var status = form.querySelector("[data-picker-status]");
+    function changed() {
+      if (!status || shown === null) { return; }
+      var now = codes().join(",");
+      status.hidden = now === shown;
+      var note = document.querySelector(".page-compare .empty-note");
+      if (note) { note.hidden = now !== shown && now !== ""; }
+    }
+
     function full() {
       var isFull = codes().length >= max;
       input.placeholder = isFull ? form.getAttribute("data-msg-full") : input.getAttribute("data-placeholder");
@@ -140,6 +152,7 @@
       chip.appendChild(remove);
       chips.appendChild(chip);
       full();
+      changed();
     }
 
     chips.addEventListener("click", function (event) {
@@ -147,18 +160,21 @@
       if (!button) { return; }
       button.closest(".chip").remove();
       full();
+      changed();
       input.focus();
     });
     input.setAttribute("data-placeholder", input.placeholder);
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Backspace" && !input.value && chips.lastElementChild) { chips.lastElementChild.remove(); full(); }
+      if (event.key === "Backspace" && !input.value && chips.lastElementChild) { chips.lastElementChild.remove(); full(); changed(); }
     });
     var suggest = Suggest(input, list, form.getAttribute("data-suggest"), {
       params: { kind: "places" },
       lastPart: true,
       empty: form.getAttribute("data-msg-none"),
       groups: function (data) {
-        return [{ title: "", items: data.places.map(function (p) {
+        // A place already among the chips is not offered again (typing 苏 after 苏州 offered 苏州).
+        var chosen = codes();
+        return [{ title: "", items: data.places.filter(function (p) { return chosen.indexOf(p.code) < 0; }).map(function (p) {
           // A chip names a city with its province: Suzhou · Jiangsu is not Suzhou · Anhui.
           return { label: p.name, note: p.parent ? p.kind + " · " + p.parent : p.kind, code: p.code, name: p.parent ? p.name + " · " + p.parent : p.name };
         }) }];
@@ -177,6 +193,7 @@
       input.value = codes().concat(typed ? [typed] : []).join(",");
     });
     full();
+    shown = codes().join(",");
     try { window.localStorage.setItem(STORE, JSON.stringify(codes())); } catch (e) { /* storage off: no memory */ }
   }
 
