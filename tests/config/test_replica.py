@@ -103,6 +103,21 @@ def test_an_anonymous_visitor_s_public_pages_are_read_from_the_replica(client, w
     assert seen[REPLICA] and seen[DEFAULT_DB_ALIAS] == []
 
 
+@pytest.mark.parametrize("url", ["/regions/320000/", "/api/v1/indicators/province/320000/"])
+def test_a_request_the_cache_answers_whole_runs_no_lag_check(client, world, url):
+    """The lag check runs at a request's first read: a cached page or API answer costs no database a query."""
+    assert client.get(url).status_code == 200  # read from the replica and kept
+    ran = []
+
+    def record(execute, sql, params, many, context):
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connections[DEFAULT_DB_ALIAS].execute_wrapper(record), connections[REPLICA].execute_wrapper(record):
+        assert client.get(url).status_code == 200
+    assert ran == []
+
+
 def test_anonymous_api_reads_come_from_the_replica_and_an_official_s_from_the_primary(client, world):
     firm = world["enterprise"]
     with queries_by_alias() as anonymous:
