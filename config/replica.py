@@ -11,7 +11,8 @@ Which reads go where is decided once per request, by ``ReplicaReadsMiddleware``:
 
 **Lag.** A snapshot is read from the replica only once the replica has replayed it: before a request is
 sent there, the complete snapshots (id and ``data_read_at``) the replica holds must be those the primary
-holds, or the whole request reads the primary. The primary's side is remembered per process for
+holds, or the whole request reads the primary. The check runs at the request's first read: a request the
+cache answers whole runs none. The primary's side is remembered per process for
 ``DATABASE_REPLICA_LAG_CHECK_SECONDS`` (1 s), so a crowd costs the primary one tiny query a second per
 process; the replica's side is read on every request. Other rows (an enterprise edited a moment ago) may
 lag by the replay delay, a fraction of a second on a healthy replica.
@@ -48,7 +49,20 @@ STAMP_SQL = (
     "FROM {table} WHERE status = %s"
 )
 
-_reads_from_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("reads_from_replica", default=False)
+# True: this request reads the replica; False: the primary; UNDECIDED: a public read that may use the replica
+# once the lag check passes, which runs at the request's first read (a request served from the cache whole,
+# a cached page or API answer, reads no table and so costs neither database a query).
+UNDECIDED = "undecided"
+_reads_from_replica: contextvars.ContextVar[bool | str] = contextvars.ContextVar("reads_from_replica", default=False)
+
+
+def _reads_replica_now() -> bool:
+    """Whether this read goes to the replica, deciding an UNDECIDED request now (once per request)."""
+    choice = _reads_from_replica.get()
+    if choice == UNDECIDED:
+        choice = replica_ready()
+        _reads_from_replica.set(choice)
+    return choice is True
 
 
 def replica_configured() -> bool:
@@ -59,7 +73,7 @@ class ReplicaRouter:
     """Reads to the replica while the current request may use it; writes and migrations to the primary."""
 
     def db_for_read(self, model, **hints):
-        if not _reads_from_replica.get():
+        if _reads_from_replica.get() is False:
             return None
         instance = hints.get("instance")
         if instance is not None and instance._state.db:
@@ -67,7 +81,7 @@ class ReplicaRouter:
         # Inside a transaction of the primary, a read must see that transaction's writes.
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return None
-        return REPLICA
+        return REPLICA if _reads_replica_now() else None
 
     def db_for_write(self, model, **hints):
         return DEFAULT_DB_ALIAS
@@ -203,12 +217,12 @@ class ReplicaReadsMiddleware:
             _reads_from_replica.reset(token)
 
     def process_view(self, request, view, args, kwargs):
-        if replica_configured() and public_read(request, view) and replica_ready():
-            _reads_from_replica.set(True)
+        if replica_configured() and public_read(request, view):
+            _reads_from_replica.set(UNDECIDED)  # the lag check runs at the first read, if any
 
     def process_exception(self, request, exception):
         """The replica failed during the view: break the circuit and run the view again on the primary."""
-        if not (_reads_from_replica.get() and isinstance(exception, (OperationalError, InterfaceError))):
+        if not (_reads_from_replica.get() is True and isinstance(exception, (OperationalError, InterfaceError))):
             return None
         breaker.trip(exception)
         _reads_from_replica.set(False)

@@ -30,6 +30,8 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from utilities.api.caching import DATA_VERSION_KEY, SNAPSHOT_VERSION_KEY, settled, versions
+
 from . import selectors
 
 # Bump when templates change in a way that must not be served from old cache entries.
@@ -39,11 +41,32 @@ PAGE_VERSION = 7
 PAGE_TIMEOUT = getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 6 * 3600)
 
 
+def snapshots_complete() -> list:
+    """``selectors.snapshots_complete``, kept in the cache under the snapshot and data versions (#28).
+
+    Every page reads the snapshots on every request, a cached page too: this was a cached page's one
+    query. Their list changes only with a snapshot's save or delete (the snapshot version); their
+    staleness with a write to the data, a refresh request or ``DataState`` (the data version), or with the
+    refresh that answers the requests, which saves the snapshot in the same transaction. While the cache
+    is down, or a replica may not have replayed the latest change yet, the list is read every time.
+    """
+    stamp = versions(SNAPSHOT_VERSION_KEY, DATA_VERSION_KEY)
+    if stamp is None:
+        return selectors.snapshots_complete()
+    key = f"portal:snapshots:{stamp}"
+    snapshots = cache.get(key)
+    if snapshots is None:
+        snapshots = selectors.snapshots_complete()
+        if settled(SNAPSHOT_VERSION_KEY) and settled(DATA_VERSION_KEY):
+            cache.set(key, snapshots, PAGE_TIMEOUT)
+    return snapshots
+
+
 class SnapshotChoice:
     """The snapshot a request reads and the complete ones it could read instead (the selector)."""
 
     def __init__(self, request):
-        self.all = selectors.snapshots_complete()
+        self.all = snapshots_complete()
         raw = request.GET.get("as_of", "")
         self.requested = raw
         self.current = None

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from utilities.api.caching import data_written
+
 from .choices import SnapshotStatus
 from .locks import DRAIN_LOCKS, SnapshotLocked, snapshot_lock_is_free, try_advisory_lock
 from .models import PendingRecompute, PendingRefresh, Snapshot
@@ -41,9 +43,14 @@ _UPSERT_BATCH = 1000
 
 
 def refresh_request(enterprise_ids: Iterable[int]) -> None:
-    """Record that ``enterprise_ids`` need refreshing, in the current transaction (one upsert)."""
+    """Record that ``enterprise_ids`` need refreshing, in the current transaction (one upsert).
+
+    A bulk upsert sends no model signal: the data version, under which the pages keep the snapshots'
+    staleness, is advanced here (now and at the commit)."""
     now = timezone.now()
     ids = sorted(set(enterprise_ids))
+    if ids:
+        data_written()
     for start in range(0, len(ids), _UPSERT_BATCH):
         # A batch of model instances at a time: all of a 130,000-row import's at once held ~60 MB.
         PendingRefresh.objects.bulk_create(

@@ -115,6 +115,14 @@ def _connect_api_cache() -> None:
     for model in (Enterprise, Designation, Patent, PatentApplicant, ImportRecord, Province, City):
         post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
         post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")
+    # What makes a snapshot stale (a refresh request, an older snapshot's data changing) is part of the
+    # snapshot list the pages keep under the data version (portal/caching.py). Refresh requests are
+    # written in bulk (outbox.refresh_request advances it itself); these catch single rows.
+    from .models import DataState, PendingRefresh
+
+    for model in (PendingRefresh, DataState):
+        post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
+        post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")
     # The snapshot a cached read is keyed by is itself cached under the snapshot version (reports/api).
     post_save.connect(snapshot_written, sender=Snapshot, dispatch_uid="api-cache.Snapshot.post_save")
     post_delete.connect(snapshot_written, sender=Snapshot, dispatch_uid="api-cache.Snapshot.post_delete")

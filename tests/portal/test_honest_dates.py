@@ -29,10 +29,12 @@ def test_a_day_between_snapshots_shows_the_earlier_one_and_says_so(client, snaps
     page = response.content.decode()
     assert "没有2023年3月15日的统计快照，这里显示此前最近的2022年12月31日的数据。" in page
     assert '<option value="2022-12-31" selected>' in page
-    # Such a page is not kept: every day of the calendar would make its own cache entry.
-    assert stored == []
+    # Such a page is not kept: every day of the calendar would make its own cache entry (the snapshot
+    # list, the same for every day, is).
+    pages = lambda: [key for key in stored if key.startswith("portal:page:")]  # noqa: E731
+    assert pages() == []
     client.get("/regions/320000/", {"as_of": EARLIER.isoformat()})
-    assert len(stored) == 1  # the snapshot's own date is
+    assert len(pages()) == 1  # the snapshot's own date is
 
 
 def test_the_note_is_in_english_too(client, snapshots):

@@ -129,6 +129,29 @@ def test_on_redis_the_counter_expires_with_its_window(client, settings, own_redi
         assert 0 < redis_client.ttl(keys[0]) <= 61
 
 
+@pytest.mark.redis
+def test_on_redis_a_request_is_counted_in_one_round_trip(client, settings, own_redis):
+    """Through ``django.core.cache.cache`` (a proxy, no instance of the backend's class) too: one INCR
+    and one EXPIRE, pipelined; not an ADD (SET NX), an EXISTS and an INCR. A cached answer then costs
+    four commands in all: the counter's two, the versions and the answer."""
+    throttle_rates(settings, anon="100/minute")
+    with override_settings(
+        CACHES={"default": {"BACKEND": "utilities.cache.ResilientRedisCache", "LOCATION": own_redis.url}}
+    ):
+        assert statuses(client, 1) == [200]  # the answer and the data version are in the cache now
+        redis_client = redis.Redis.from_url(own_redis.url)
+        redis_client.config_resetstat()
+        assert statuses(client, 4) == [200] * 4
+        calls = {
+            name.removeprefix("cmdstat_"): stats["calls"] for name, stats in redis_client.info("commandstats").items()
+        }
+    assert calls.get("incrby") == 4
+    assert calls.get("expire") == 4
+    assert "exists" not in calls
+    assert "set" not in calls
+    assert calls.get("mget") == 4 and calls.get("get") == 4
+
+
 @pytest.mark.parametrize(
     ("rate", "parsed"), [("120/minute", (120, 60)), ("5/s", (5, 1)), ("10/hour", (10, 3600)), (None, None)]
 )
