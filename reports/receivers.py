@@ -108,19 +108,25 @@ def _connect_api_cache() -> None:
     from patents.signals import patent_links_changed
     from regions.models import City, Province
 
-    from .models import Snapshot
+    from .models import DataState, PendingRefresh, Snapshot
 
     enterprises_changed.connect(data_written, dispatch_uid="api-cache.enterprises_changed")
     patent_links_changed.connect(data_written, dispatch_uid="api-cache.patent_links_changed")
-    for model in (Enterprise, Designation, Patent, PatentApplicant, ImportRecord, Province, City):
-        post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
-        post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")
     # What makes a snapshot stale (a refresh request, an older snapshot's data changing) is part of the
-    # snapshot list the pages keep under the data version (portal/caching.py). Refresh requests are
-    # written in bulk (outbox.refresh_request advances it itself); these catch single rows.
-    from .models import DataState, PendingRefresh
-
-    for model in (PendingRefresh, DataState):
+    # snapshot list the pages keep under the data version too (portal/caching.py). Refresh requests are
+    # written in bulk (outbox.refresh_request advances it itself); PendingRefresh here catches single rows.
+    written = (
+        Enterprise,
+        Designation,
+        Patent,
+        PatentApplicant,
+        ImportRecord,
+        Province,
+        City,
+        PendingRefresh,
+        DataState,
+    )
+    for model in written:
         post_save.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_save")
         post_delete.connect(data_written, sender=model, dispatch_uid=f"api-cache.{model.__name__}.post_delete")
     # The snapshot a cached read is keyed by is itself cached under the snapshot version (reports/api).
