@@ -89,10 +89,13 @@ def test_header_search_suggests_places_and_enterprises(browser, site, world, wid
         field = page.locator("#site-search")
         field.click()
         field.press_sequentially("苏州", delay=30)
+        # The answer for the whole word "苏州" (the one for "苏" alone may come first and hold the city
+        # too): A's former name is 苏州旧名科技有限公司, found by it. Waited for, not counted at once.
+        former = page.locator("#site-search-suggestions [role=option]", has_text="苏州旧名")
+        former.first.wait_for(state="visible")
+        assert former.count() == 1
         places = page.locator("#site-search-suggestions [role=option]", has_text=label)
-        places.first.wait_for(state="visible")
-        # A's former name is 苏州旧名科技有限公司: found by it.
-        assert page.locator("#site-search-suggestions [role=option]", has_text="苏州旧名").count() == 1
+        assert places.count() >= 1
         page.screenshot(path=str(SCREENSHOTS / f"{name}-open.png"), full_page=False)
         with page.expect_navigation():
             field.press("ArrowDown")
