@@ -251,11 +251,15 @@ def _counted_in_region(filterset, filterset_class, params, queryset):
     regions (not the enterprise's region now) keeps "江苏 68" and its list's count equal for every
     snapshot, not only until the next move. ``filterset`` (valid) has checked every value.
     """
+    cleaned = filterset.form.cleaned_data
+    if not any(cleaned.get(name) for name in REGION_FILTERS):
+        # No region chosen: the other filters are all of them, already applied (a second FilterSet cost
+        # ~1.5 ms of its own to build and validate).
+        return filterset.qs.filter(measure__enterprise_id__isnull=False)
     others = params.copy()
     for name in REGION_FILTERS:
         others.pop(name, None)
     rows = filterset_class(others, queryset=queryset).qs.filter(measure__enterprise_id__isnull=False)
-    cleaned = filterset.form.cleaned_data
     for name, lookup in REGION_FILTERS.items():
         value = cleaned.get(name)
         if value:
