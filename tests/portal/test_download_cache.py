@@ -76,3 +76,24 @@ def test_an_unknown_chart_is_not_kept(client, snapshots):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/charts/province/320000/nothing.csv").status_code == 404
     assert queries.captured_queries
+
+
+def test_with_redis_unreachable_files_and_the_list_are_made_anew(client, snapshots):
+    from django.test import override_settings
+
+    closed = {
+        "default": {
+            "BACKEND": "utilities.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: refused at once
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry_after": 5},
+        }
+    }
+    with override_settings(CACHES=closed):  # Django's setting_changed receiver opens the new caches
+        from django.core.cache import cache
+
+        cache.set("probe", 1)
+        assert cache.get("probe") is None  # really no cache
+        for _ in range(2):
+            assert "广东省,1" in body(client.get("/charts/overview/national/provinces.csv")).decode("utf-8-sig")
+            page = client.get("/enterprises/", {"q": "南京"}).content.decode()
+            assert 'value="320100"> 南京市</label>' in page and "南京测试农机有限公司" in page
