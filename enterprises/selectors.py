@@ -90,16 +90,14 @@ def enterprise_get(*, credit_code: str) -> Enterprise | None:
     return enterprise_list().filter(credit_code=credit_code.upper()).first()
 
 
-# The columns of an enterprise's row in the API (``enterprise_rows``): its own, its regions' names, and the
-# key every list ordering is made of.
-ENTERPRISE_ROW_FIELDS = (
-    "id",
+# An enterprise's own columns with its regions' names: the cells of enterprises.csv before its designation
+# (``enterprise_export_rows``), and with the ids below, an enterprise's row in the API (``enterprise_rows``).
+# One list for both, so a column added to the one reaches the other.
+ENTERPRISE_FILE_FIELDS = (
     "credit_code",
     "name",
     "former_names",
-    "province_id",
     "province__name",
-    "city_id",
     "city__name",
     "industry_field",
     "employees",
@@ -107,8 +105,9 @@ ENTERPRISE_ROW_FIELDS = (
     "stock_code",
     "primary_financing",
     "founded_on",
-    "updated_at",
 )
+# The API's row: the file's columns, the regions' codes, and the key every list ordering is made of.
+ENTERPRISE_ROW_FIELDS = ("id", *ENTERPRISE_FILE_FIELDS, "province_id", "city_id", "updated_at")
 DESIGNATION_ROW_FIELDS = (
     "program",
     "batch",
@@ -155,22 +154,7 @@ def enterprise_export_rows(queryset: QuerySet[Enterprise]) -> Iterator[tuple]:
             first_status=Subquery(first.values("status")[:1]),
             first_designated_on=Subquery(first.values("designated_on")[:1]),
         )
-        .values_list(
-            "credit_code",
-            "name",
-            "former_names",
-            "province__name",
-            "city__name",
-            "industry_field",
-            "employees",
-            "listing_board",
-            "stock_code",
-            "primary_financing",
-            "founded_on",
-            "first_batch",
-            "first_status",
-            "first_designated_on",
-        )
+        .values_list(*ENTERPRISE_FILE_FIELDS, "first_batch", "first_status", "first_designated_on")
     )
     for row in rows.iterator(chunk_size=2000):
         (code, name, former, province, city, industry, employees, board, stock, financing, founded, *designation) = row

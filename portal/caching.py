@@ -22,7 +22,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
@@ -190,3 +190,53 @@ def snapshot_page(view=None, *, params: Iterable[str] | Callable[[], Iterable[st
         return response
 
     return wrapper
+
+
+# The chart and bulk downloads (#26): a chart's data (tens of rows) and the indicator file (one row per
+# region: ~380 whatever the number of enterprises) are small, and a function of the snapshot, the data, the
+# language and the URL. They are kept under the API's two versions, read from the cache in one round trip:
+# the snapshot version (every save of a snapshot: a new one, a refresh, a prune) and the data version
+# (every write to enterprises, designations and patents, which also makes a snapshot stale). So a repeated
+# download reads no table, and an edit or a new snapshot leads to a new file. The enterprise list's files
+# (13,000 rows at report scale, 130,000 at the national one) stay streamed and are not kept.
+DOWNLOAD_VERSION = 1
+# Above this a file is streamed on and not kept (the indicator file at report scale: ~100 KB).
+DOWNLOAD_MAX_BYTES = 4 << 20
+
+
+def cached_download(request, params: Iterable[str], build: Callable[[], HttpResponse]):
+    """The file ``build()`` answers for ``request`` (with only ``as_of`` and ``params`` in its query), from
+    the cache when an earlier download under the same versions, language and URL stored it."""
+    request.GET = page_query(request.GET, (*COMMON_PARAMS, *params))
+    stamp = versions(SNAPSHOT_VERSION_KEY, DATA_VERSION_KEY)
+    if stamp is None:  # the cache is down: no versions, nothing kept
+        return build()
+    raw = f"{DOWNLOAD_VERSION}|{stamp}|{get_language()}|{request.path}?{request.GET.urlencode()}"
+    key = "portal:download:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    entry = cache.get(key)
+    if entry is not None:
+        content, content_type, disposition = entry
+        response = StreamingHttpResponse(iter((content,)), content_type=content_type)
+        response["Content-Disposition"] = disposition
+        return response
+    response = build()
+    # With a replica, a file read just after a write may be older than the write: served, not kept.
+    if response.status_code == 200 and response.streaming and settled(SNAPSHOT_VERSION_KEY) and settled():
+        kept = _kept(response.streaming_content, key, response["Content-Type"], response["Content-Disposition"])
+        response.streaming_content = kept
+    return response
+
+
+def _kept(chunks, key: str, content_type: str, disposition: str):
+    """Pass the chunks on as they come (the file stays streamed) and store them once all were sent."""
+    kept, size = [], 0
+    for chunk in chunks:
+        yield chunk
+        if kept is not None:
+            size += len(chunk)
+            if size > DOWNLOAD_MAX_BYTES:
+                kept = None
+            else:
+                kept.append(chunk)
+    if kept is not None:
+        cache.set(key, (b"".join(kept), content_type, disposition), PAGE_TIMEOUT)

