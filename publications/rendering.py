@@ -157,16 +157,22 @@ def report_url_fetcher():
     return _url_fetcher_class()()
 
 
-def report_pdf(report: Report, *, language: str) -> tuple[bytes, int]:
-    """The PDF of ``report`` and its page count. Raises ``FontMissing`` without a CJK font."""
+def report_layout(report: Report, *, language: str):
+    """WeasyPrint's laid-out document of ``report`` (its pages and boxes), before it is written as a PDF: the
+    layout tests read where each page ends from it. Raises ``FontMissing`` without a CJK font."""
     require_cjk_font()
     from weasyprint import HTML  # imported here: the web page and the tests without PDFs do not need it
 
-    document = HTML(
+    return HTML(
         string=report_document_html(report, language=language),
         base_url=REPORT_BASE_URL,
         url_fetcher=report_url_fetcher(),
     ).render()
+
+
+def report_pdf(report: Report, *, language: str) -> tuple[bytes, int]:
+    """The PDF of ``report`` and its page count. Raises ``FontMissing`` without a CJK font."""
+    document = report_layout(report, language=language)
     document.metadata.title = report.title
     document.metadata.authors = [_("小巨人科创力门户")]
     document.metadata.lang = "zh-CN" if language.startswith("zh") else "en"

@@ -3,20 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Sum
 from django.utils.translation import get_language
 
-from enterprises.choices import DesignationStatus, ListingBoard, Program
-from enterprises.models import Designation, Enterprise
-from patents.choices import PatentType
+from enterprises.choices import ListingBoard
 from portal.selectors import measure_filter
 from reports.choices import Scope
 from reports.metrics import scope_metrics
 from reports.models import YEAR_COLUMNS, EnterpriseMeasure, ScopeIndicator, Snapshot
 from reports.rollups import TOTAL_MEASURE_COLUMNS
-from reports.sql import measures as measures_sql
-from utilities.bulk import table_name
 
 from .choices import FRACTION_MEASURES
 from .models import ReferenceFigure
@@ -95,54 +90,9 @@ def a_share_metrics(*, snapshot: Snapshot, scope: str, code: str) -> dict:
     return _metrics(snapshot, row)
 
 
-def _region_condition(p: measures_sql.Params, *, scope: str, code: str) -> str:
-    """The SQL condition on an enterprise ``e`` of being in the region (as the stored measures place it)."""
-    if scope == Scope.PROVINCE:
-        return f"AND e.province_id = {p(code)}"
-    if scope == Scope.CITY:
-        return f"AND e.city_id = {p(code)}"
-    if scope == Scope.CLUSTER:
-        return f"AND ({measures_sql.cluster_case(p)}) = {p(code)}"
-    return ""
-
-
-def sme_metrics(*, as_of: datetime.date, scope: str, code: str) -> dict | None:
-    """The metrics of a region's 专精特新中小企业 at ``as_of`` when the data holds that programme, else None.
-
-    The firms with a standing SME designation (``Program.SME``) that are not 小巨人 at ``as_of``, so that
-    the two columns of chart 2.2 compare groups apart; their patents are counted by the very SQL that
-    counts the 小巨人's (``reports/sql/measures.py``), summed in the same query. Datasets without the
-    programme (the report scale) cost one EXISTS and keep the reference value.
-    """
-    if not Designation.objects.filter(program=Program.SME).exists():
-        return None
-    p = measures_sql.Params()
-    little_giants = measures_sql.population(p, as_of=as_of, enterprise_ids=None)
-    population = f"""
-        SELECT DISTINCT d.enterprise_id AS enterprise_id
-        FROM {table_name(Designation)} d JOIN {table_name(Enterprise)} e ON e.id = d.enterprise_id
-        WHERE d.program = {p(Program.SME)} AND d.status <> {p(DesignationStatus.REVOKED)}
-            AND (d.designated_on IS NULL OR d.designated_on <= {p(as_of)}) {_region_condition(p, scope=scope, code=code)}
-            AND d.enterprise_id NOT IN (SELECT lg.enterprise_id FROM ({little_giants}) lg)
-    """
-    links = measures_sql.links_filter(enterprise_ids=None, population_sql=population)
-    by_office = measures_sql.by_office(p, as_of=as_of, inv=p(PatentType.INVENTION), links=links)
-    per_enterprise = measures_sql.per_enterprise(p, by_office_sql=by_office)
-    sql = f"""
-        SELECT COUNT(*), COALESCE(SUM(a.applications), 0), COALESCE(SUM(a.inv), 0), COALESCE(SUM(a.cit), 0),
-            COALESCE(SUM(a.pct), 0)
-        FROM ({population}) pop LEFT JOIN ({per_enterprise}) a ON a.enterprise_id = pop.enterprise_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, p.values)
-        n, applications, inventions, citations, pct = cursor.fetchone()
-    if not n:
-        return None
-    sums = {
-        "n": n,
-        "applications": applications,
-        "invention_applications": inventions,
-        "citations": citations,
-        "pct_applications": pct,
-    }
-    return scope_metrics(as_of=as_of, aggregates=sums, breakdowns=None)
+def sme_metrics(*, snapshot: Snapshot, scope: str, code: str) -> dict | None:
+    """The metrics of a region's 专精特新中小企业 as ``snapshot`` computed them (``reports.sme``), or None: the
+    data holds no SME programme there, or the snapshot predates the stored column (the reference value)."""
+    return (
+        ScopeIndicator.objects.filter(snapshot=snapshot, scope=scope, code=code).values_list("sme", flat=True).first()
+    )

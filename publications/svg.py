@@ -24,6 +24,7 @@ from .chart_style import (
     _wide_chars,
     chart_style,
 )
+from .labels import LINE_HEIGHT, WrappedLabels, draw_lines, wrap_labels
 
 
 class _BarWithLines(pygal.Bar):
@@ -109,6 +110,15 @@ def _cjk_margin(labels: list[str]) -> int:
     return int(max((_wide_chars(label) for label in labels), default=0) * 0.4 * LABEL_FONT) + 4
 
 
+# Width of a horizontal chart's label column in px: about 23 Latin letters or 13 CJK characters a line.
+ROW_LABEL_BUDGET = 150
+
+
+def _row_height(wrapped: WrappedLabels, rows: int, *, dense: int = 18, loose: int = 26) -> int:
+    """A horizontal chart's row: tighter when there are many rows, tall enough for its label's lines."""
+    return max(dense if rows > 12 else loose, wrapped.depth * LINE_HEIGHT + 2)
+
+
 def integer_ticks(values: list) -> list[int] | None:
     """Value-axis graduations of a chart of counts: whole numbers 0, step, 2·step … (step 1, 2 or 5 × 10^k,
     at most about six of them) so that an axis of small counts never reads "0, 1, 2, 2". None when the
@@ -134,12 +144,18 @@ def _formatter(chart: Chart):
     return lambda v: fmt.number(v, decimals) if v is not None else ""
 
 
-def _bar_plot(chart: Chart, categories: list[str], options: dict) -> "_BarWithLines":
-    """A bar chart with its reference lines and, when the chart has one, its trend line on a right-hand axis."""
+def _bar_plot(chart: Chart, categories: list[str], options: dict) -> tuple["_BarWithLines", WrappedLabels | None]:
+    """A bar chart with its reference lines and, when the chart has one, its trend line on a right-hand axis;
+    its category labels wrapped to their column's width (None when there are too many to stand upright)."""
+    rotated = len(categories) > 10
+    wrapped = None if rotated else wrap_labels(categories, (WIDTH - 60) / max(len(categories), 1) - 8)
+    # The lines below the first take room under the plot, not from it.
+    extra = (wrapped.depth - 1) * LINE_HEIGHT if wrapped else 0
     plot = _BarWithLines(
-        height=260,
+        height=260 + extra,
         show_x_guides=False,
-        x_label_rotation=0 if len(categories) <= 10 else 30,
+        x_label_rotation=30 if rotated else 0,
+        margin_bottom=options["margin"] + extra,
         # Room on the right for the axis of a trend line's labels.
         **({**options, "margin_right": 44} if chart.trend else options),
     )
@@ -148,8 +164,8 @@ def _bar_plot(chart: Chart, categories: list[str], options: dict) -> "_BarWithLi
     if chart.trend:
         trend_format = fmt.percent if chart.trend.get("percent") else fmt.number
         object.__setattr__(plot, "trend", (list(chart.trend["values"]), trend_format, str(chart.trend["name"])))
-    plot.x_labels = categories
-    return plot
+    plot.x_labels = wrapped.keys if wrapped else categories
+    return plot, wrapped
 
 
 def chart_svg(chart: Chart) -> str:
@@ -161,6 +177,7 @@ def chart_svg(chart: Chart) -> str:
     categories = [str(c) for c in chart.categories]
     series = [(str(s["name"]), list(s["values"])) for s in chart.series]
     kind = chart.kind
+    wrapped = None
     options = {
         "style": STYLE,
         "width": WIDTH,
@@ -183,15 +200,15 @@ def chart_svg(chart: Chart) -> str:
     if kind == "hbar":
         rows = len(categories)
         # pygal draws the first category at the bottom: reverse so the largest is on top, as in the report.
-        categories = categories[::-1]
+        wrapped = wrap_labels(categories[::-1], ROW_LABEL_BUDGET)
         series = [(name, values[::-1]) for name, values in series]
         plot = pygal.HorizontalBar(
-            height=max(140, (18 if rows > 12 else 26) * rows + 60),
+            height=max(140, _row_height(wrapped, rows) * rows + 60),
             show_y_guides=False,
-            margin_left=_cjk_margin(categories),
+            margin_left=_cjk_margin(wrapped.keys),
             **options,
         )
-        plot.x_labels = categories
+        plot.x_labels = wrapped.keys
     elif kind == "pie":
         # Legend beside the ring: at the bottom a third row of batches would be cut off.
         pie = {**options, "style": chart_style(chart), "print_values": True, "legend_at_bottom": False}
@@ -203,13 +220,14 @@ def chart_svg(chart: Chart) -> str:
         plot = pygal.Line(height=260, dots_size=3, show_x_guides=False, **options)
         plot.x_labels = categories
     else:  # "bar", "grouped"
-        plot = _bar_plot(chart, categories, options)
+        plot, wrapped = _bar_plot(chart, categories, options)
     ticks = None if chart.percent or chart.lines else integer_ticks([v for _n, values in series for v in values])
     if ticks:
         plot.y_labels = ticks
     for name, values in series:
         plot.add(name, [v if v is not None else None for v in values])
-    return _UNPRINTED.sub("", plot.render(is_unicode=True))
+    svg = _UNPRINTED.sub("", plot.render(is_unicode=True))
+    return draw_lines(svg, wrapped, centred=kind == "hbar") if wrapped else svg
 
 
 # --- Chapter 03: stacked bars, the bubble chart, the cluster page's small charts -----------------------
@@ -217,12 +235,12 @@ def chart_svg(chart: Chart) -> str:
 
 def stacked_svg(chart: Chart) -> str:
     """Regions (rows) stacked by series (batches), largest on top, with each row's total at its end."""
-    categories = [str(c) for c in chart.categories][::-1]
-    rows = len(categories)
+    wrapped = wrap_labels([str(c) for c in chart.categories][::-1], ROW_LABEL_BUDGET)
+    rows = len(wrapped.keys)
     plot = pygal.HorizontalStackedBar(
         style=STYLE,
         width=WIDTH,
-        height=max(160, (17 if rows > 12 else 24) * rows + 90),
+        height=max(160, _row_height(wrapped, rows, dense=17, loose=24) * rows + 90),
         disable_xml_declaration=True,
         js=[],
         css=[PRINT_CSS],
@@ -238,12 +256,12 @@ def stacked_svg(chart: Chart) -> str:
         min_scale=4,
         y_labels_major_every=None,
         value_formatter=lambda v: fmt.number(v) if v is not None else "",
-        margin_left=_cjk_margin(categories),
+        margin_left=_cjk_margin(wrapped.keys),
     )
-    plot.x_labels = categories
+    plot.x_labels = wrapped.keys
     for series in chart.series:
         plot.add(str(series["name"]), [v or None for v in list(series["values"])[::-1]])
-    return _UNPRINTED.sub("", plot.render(is_unicode=True))
+    return draw_lines(_UNPRINTED.sub("", plot.render(is_unicode=True)), wrapped, centred=True)
 
 
 COLUMN_WIDTH = 300
@@ -279,20 +297,21 @@ def column_svg(chart: Chart) -> str:
         for label, value in zip(labels, values, strict=True):
             plot.add(label, [value or 0])
         return _UNPRINTED.sub("", plot.render(is_unicode=True))
-    labels, values = labels[::-1], values[::-1]
+    wrapped = wrap_labels(labels[::-1], COLUMN_WIDTH / 3)
+    values = values[::-1]
     plot = pygal.HorizontalBar(
-        height=max(120, 22 * len(labels) + 40),
+        height=max(120, _row_height(wrapped, 0, loose=22) * len(values) + 40),
         show_y_guides=False,
         show_legend=False,
         print_values=True,
         max_scale=4,
         value_formatter=lambda v: fmt.number(v) if v is not None else "",
-        margin_left=_cjk_margin(labels),
+        margin_left=_cjk_margin(wrapped.keys),
         **common,
     )
-    plot.x_labels = labels
+    plot.x_labels = wrapped.keys
     plot.add(str(chart.series[0]["name"]), values)
-    return _UNPRINTED.sub("", plot.render(is_unicode=True))
+    return draw_lines(_UNPRINTED.sub("", plot.render(is_unicode=True)), wrapped, centred=True)
 
 
 # Kinds drawn by their own function (chapter 03); ``chart_svg`` hands them over.

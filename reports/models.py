@@ -165,6 +165,10 @@ class ScopeIndicator(models.Model):
     applications_total = models.BigIntegerField(_("专利申请总量"), default=0)
     applications_per_enterprise = models.FloatField(_("企均专利申请"), null=True, blank=True)
     metrics = models.JSONField(_("指标"), default=dict)
+    # Chart 2.2's 专精特新中小企业 column (reports.sme), read with the other figures in the run's transaction so
+    # that a report of this snapshot agrees with itself. Null: computed before the column was stored, or
+    # the data holds no SME programme; the report then prints the reference value.
+    sme = models.JSONField(_("专精特新中小企业"), null=True, blank=True)
 
     class Meta:
         ordering = ["scope", "code"]

@@ -35,6 +35,7 @@ from .rollups import (
 )
 from .selectors import data_reaches_back, snapshot_year_earlier, year_earlier_date
 from .signals import snapshot_completed
+from .sme import sme_rows_store
 
 __all__ = [
     "MEASURE_COLUMNS",
@@ -156,6 +157,7 @@ def snapshot_compute(*, as_of: datetime.date, owner: str | None = None, task_id:
                 answered = _pending_tokens()
                 enterprise_count = _measures_insert(snapshot=snapshot)
                 scope_count = _scope_rows(snapshot)
+                sme_rows_store(snapshot)
                 # Delete the previous complete snapshot first: the partial unique constraint allows one
                 # complete snapshot per as_of, and both changes become visible at this commit.
                 Snapshot.objects.filter(as_of=as_of, status=SnapshotStatus.COMPLETE).delete()

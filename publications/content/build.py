@@ -68,7 +68,7 @@ def report_build(*, region: Region, snapshot: Snapshot, earlier=None) -> Report:
         earlier_metrics=_earlier_metrics(earlier, region),
     )
     if not report.is_empty:
-        report.sme = sme_metrics(as_of=snapshot.as_of, scope=region.scope, code=region.code)
+        report.sme = sme_metrics(snapshot=snapshot, scope=region.scope, code=region.code)
     if report.is_empty:
         report.headline = say.sentence(
             _("截至%(date)s，%(name)s没有纳入统计的专精特新“小巨人”企业")

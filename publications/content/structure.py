@@ -92,8 +92,8 @@ class Report:
     # region's metrics in it ({} when it is not there or the region had no members then).
     earlier: object | None = None
     earlier_metrics: dict = field(default_factory=dict)
-    # The region's 专精特新中小企业 computed live (publications.selectors.sme_metrics) when the data holds the
-    # programme; None: charts and findings use the reference figure.
+    # The region's 专精特新中小企业 as the snapshot computed them (reports.sme, read by
+    # publications.selectors.sme_metrics) when the data holds the programme; None: the reference figure.
     sme: dict | None = None
 
     @property

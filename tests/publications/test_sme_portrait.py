@@ -1,5 +1,6 @@
-"""Chart 2.2's 专精特新中小企业 column: computed from the data when it holds the SME programme (the national
-scale's ``program = sme`` firms), the reference value otherwise."""
+"""Chart 2.2's 专精特新中小企业 column: computed with the snapshot (reports.sme) when the data holds the SME
+programme (the national scale's ``program = sme`` firms), the reference value otherwise; a change to the
+data after the snapshot does not reach a report of it."""
 
 import datetime
 
@@ -8,6 +9,7 @@ import pytest
 from enterprises.choices import DesignationStatus, Program
 from publications import services
 from publications.selectors import sme_metrics
+from reports.services import snapshot_compute
 from tests.factories import DesignationFactory
 from tests.portal.conftest import AS_OF
 from tests.reports.factories import enterprise, patent
@@ -46,7 +48,8 @@ def smes(world):
 
 
 def test_the_sme_column_is_counted_from_the_data_in_the_region(smes):
-    jiangsu = sme_metrics(as_of=AS_OF, scope="province", code="320000")
+    snapshot = snapshot_compute(as_of=AS_OF)
+    jiangsu = sme_metrics(snapshot=snapshot, scope="province", code="320000")
     # 苏州's three SMEs (one, two and the one without patents): 4 applications by the date, 3 of them
     # inventions, 6 citations, 1 PCT.
     assert jiangsu["enterprise_count"] == 3
@@ -54,10 +57,11 @@ def test_the_sme_column_is_counted_from_the_data_in_the_region(smes):
     assert jiangsu["invention_share"] == pytest.approx(3 / 4)
     assert jiangsu["citations_per_enterprise"] == pytest.approx(6 / 3)
     assert jiangsu["pct_per_enterprise"] == pytest.approx(1 / 3)
-    nation = sme_metrics(as_of=AS_OF, scope="national", code="CN")
+    nation = sme_metrics(snapshot=snapshot, scope="national", code="CN")
     assert nation["enterprise_count"] == 4 and nation["applications_per_enterprise"] == pytest.approx(5 / 4)
-    assert sme_metrics(as_of=AS_OF, scope="city", code="440300")["citations_per_enterprise"] == 4
-    assert sme_metrics(as_of=AS_OF, scope="city", code="320100") is None  # 南京 has no SME: the reference
+    assert sme_metrics(snapshot=snapshot, scope="city", code="440300")["citations_per_enterprise"] == 4
+    assert sme_metrics(snapshot=snapshot, scope="cluster", code="yrd")["enterprise_count"] == 3
+    assert sme_metrics(snapshot=snapshot, scope="city", code="320100") is None  # 南京 has no SME: the reference
 
 
 def test_the_report_shows_the_live_sme_column_and_says_how_it_was_counted(smes, snapshots):
@@ -70,8 +74,23 @@ def test_the_report_shows_the_live_sme_column_and_says_how_it_was_counted(smes, 
 
 
 def test_without_the_programme_in_the_data_the_column_is_the_reference_value(snapshots):
-    assert sme_metrics(as_of=AS_OF, scope="national", code="CN") is None
+    assert sme_metrics(snapshot=snapshots["current"], scope="national", code="CN") is None
     report = services.report_content(scope="national", code="CN", snapshot=snapshots["current"], language="zh-hans")
     capability = next(c for c in report.chapters if c.key == "capability")
     table = next(t for t in capability.tables if t.caption.startswith("图表2.2"))
     assert table.columns[1] == "专精特新中小企业（参考）" and table.rows[0][1] == "54.8"
+
+
+def test_a_report_of_a_snapshot_keeps_its_sme_column_when_the_data_changes_afterwards(smes, snapshots):
+    # A firm designated SME after the snapshot was computed, with a patent before the report's date: the
+    # live tables now count it, the snapshot (and so its report) does not until it is recomputed.
+    late = enterprise(
+        city="320500", program=Program.SME, designations=((1, DesignationStatus.CONFIRMED, d(2021, 1, 1)),)
+    )
+    patent(late, published=d(2022, 6, 1), cited=9)
+    report = services.report_content(scope="province", code="320000", snapshot=snapshots["current"], language="zh-hans")
+    capability = next(c for c in report.chapters if c.key == "capability")
+    table = next(t for t in capability.tables if t.caption.startswith("图表2.2"))
+    assert table.columns[1] == "专精特新中小企业（3家）"
+    recomputed = snapshot_compute(as_of=AS_OF)
+    assert sme_metrics(snapshot=recomputed, scope="province", code="320000")["enterprise_count"] == 4

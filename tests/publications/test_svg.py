@@ -1,5 +1,6 @@
 """The PDF's charts (publications/svg.py): whole-number graduations for counts, labels never cut."""
 
+import html
 import random
 import re
 
@@ -8,7 +9,8 @@ from portal.pages import batch_chart
 from portal.pages.common import batch_colour
 from publications.bubbles import ALWAYS_NAMED, CORE, _box_hits_circle, _boxes_overlap, bubble_labels, label_box
 from publications.chart_style import COLOURS
-from publications.svg import chart_svg, integer_ticks
+from publications.labels import text_width, wrap_label
+from publications.svg import ROW_LABEL_BUDGET, chart_svg, column_svg, integer_ticks
 
 
 def test_integer_ticks_over_random_counts_are_whole_distinct_and_cover_the_largest():
@@ -37,12 +39,77 @@ def test_a_chart_of_small_counts_prints_no_repeated_graduation():
     assert graduations == ["0", "1", "2"], graduations
 
 
-def test_long_english_category_labels_are_printed_whole():
-    labels = ["Marine engineering equipment and high-tech ships", "Biomedicine and high-performance medical devices"]
-    for kind in ("hbar", "bar"):
-        chart = Chart(id="i", title="t", kind=kind, categories=labels, series=[{"name": "n", "values": [3, 5]}])
+LONG_ENGLISH = ["Marine engineering equipment and high-tech ships", "Biomedicine and high-performance medical devices"]
+
+
+def _label_lines(svg: str) -> list[list[str]]:
+    """The lines of each wrapped label: the tspans of each <text>."""
+    texts = re.findall(r"<text [^>]*>((?:<tspan [^>]*>[^<]*</tspan>)+)</text>", svg)
+    return [[html.unescape(line) for line in re.findall(r"<tspan [^>]*>([^<]*)</tspan>", t)] for t in texts]
+
+
+def test_long_english_category_labels_wrap_by_words_within_the_budget_and_are_never_cut():
+    for kind in ("hbar", "bar", "stacked"):
+        chart = Chart(id="i", title="t", kind=kind, categories=LONG_ENGLISH, series=[{"name": "n", "values": [3, 5]}])
         svg = chart_svg(chart)
-        assert all(label in svg for label in labels) and "…" not in svg
+        wrapped = _label_lines(svg)
+        assert sorted(" ".join(lines) for lines in wrapped) == sorted(LONG_ENGLISH), kind
+        assert all(2 <= len(lines) <= 3 for lines in wrapped), wrapped
+        assert "…" not in svg and "..." not in svg
+        if kind != "bar":  # the bar chart's budget is its column's width
+            assert all(text_width(line) <= ROW_LABEL_BUDGET for lines in wrapped for line in lines), wrapped
+    # Under a column, each line fits the column: 3 columns of a 680 px chart.
+    chart = Chart(
+        id="i", title="t", kind="bar", categories=[*LONG_ENGLISH, "Ships"], series=[{"name": "n", "values": [3, 5, 1]}]
+    )
+    assert all(text_width(line) <= (680 - 60) / 3 for lines in _label_lines(chart_svg(chart)) for line in lines)
+
+
+def test_a_cluster_column_wraps_its_industries_to_its_narrow_width():
+    chart = Chart(id="c", title="t", kind="hbar", categories=LONG_ENGLISH, series=[{"name": "n", "values": [3, 5]}])
+    wrapped = _label_lines(column_svg(chart))
+    # A third of the 300 px column, grown as little as keeps each label to three lines.
+    assert len(wrapped) == 2 and all(len(lines) <= 3 for lines in wrapped), wrapped
+    assert all(text_width(line) <= 100 * 1.15**2 for lines in wrapped for line in lines), wrapped
+
+
+def _lines_needed(words: list[str], budget: float) -> int:
+    needed, line = 1, words[0]
+    for word in words[1:]:
+        if text_width(f"{line} {word}") > budget:
+            needed, line = needed + 1, word
+        else:
+            line = f"{line} {word}"
+    return needed
+
+
+def test_wrapped_labels_over_random_words_keep_every_word_whole_and_in_order():
+    rng = random.Random(25)
+    words = ["and", "high-performance", "equipment", "of", "new-energy", "materials", "AI", "Guangdong"]
+    for _ in range(500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
+        budget = rng.uniform(40, 200)
+        lines = wrap_label(text, budget)
+        assert " ".join(lines) == text and len(lines) <= 3, (text, lines)
+        # A line wider than the budget is a single word, or the text needs more than three lines at the
+        # budget (counted here word by word) and the budget grew.
+        if any(text_width(line) > budget and " " in line for line in lines):
+            assert _lines_needed(text.split(), budget) > 3, (text, budget, lines)
+
+
+def test_chinese_labels_wrap_between_characters():
+    lines = wrap_label("新一代信息技术产业与高端装备制造业的融合", 80)
+    assert "".join(lines) == "新一代信息技术产业与高端装备制造业的融合" and len(lines) == 3
+    assert all(text_width(line) <= 80 for line in lines)
+    assert wrap_label("江苏", 80) == ["江苏"]
+
+
+def test_an_ampersand_in_a_wrapped_label_stays_escaped():
+    label = "Research & development services for the new-energy vehicle industry"
+    chart = Chart(id="a", title="t", kind="hbar", categories=[label], series=[{"name": "n", "values": [1]}])
+    svg = chart_svg(chart)
+    assert "&amp;" in svg and " & " not in svg
+    assert " ".join(_label_lines(svg)[0]) == label
 
 
 def _slice_colours(svg: str) -> list[str]:
