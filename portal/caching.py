@@ -37,7 +37,7 @@ from . import selectors
 # Bump when templates change in a way that must not be served from old cache entries.
 # 5: the review results on enterprise pages; 6: <body data-msg-scroll-hint>, the tile map's lines and titles.
 # 7: a revocation's cause (复核未通过 or 其他原因) on enterprise pages.
-PAGE_VERSION = 7
+PAGE_VERSION = 8
 PAGE_TIMEOUT = getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 6 * 3600)
 
 

@@ -7,7 +7,7 @@ over the (enterprise, patent) index, never an aggregate over all patents.
 
 import datetime
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Least, Rank, Substr
 
@@ -241,16 +241,29 @@ def patents_page(
 # --- Rankings -----------------------------------------------------------------------------------
 
 
-def indicator_ranking(*, snapshot: Snapshot, scope: str, key: str, order: tuple[str, ...]) -> list[dict]:
+def indicator_ranking(
+    *, snapshot: Snapshot, scope: str, key: str, order: tuple[str, ...], min_count: int = 0
+) -> list[dict]:
     """Every place of ``scope`` with members and a value of indicator ``key``, with its rank among them
     (``RANK() OVER`` the stored value, largest first: ties share a rank and the next one is skipped),
-    in ``order``. One query over the snapshot's stored rows of that scope."""
+    in ``order``. One query over the snapshot's stored rows of that scope.
+
+    Places with fewer than ``min_count`` enterprises are no peers: they get no rank (None) and, in an
+    order by rank, come after the ranked places (the ranked ones are ranked among themselves only)."""
     value = Cast(KT(f"metrics__{key}"), FloatField())
-    return list(
+    peer = ExpressionWrapper(Q(enterprise_count__gte=min_count), output_field=BooleanField())
+    if order and order[0].lstrip("-") == "rank":
+        order = ("-peer", *order)
+    rows = list(
         ScopeIndicator.objects.filter(snapshot=snapshot, scope=scope, enterprise_count__gt=0)
         .annotate(value=value)
         .filter(value__isnull=False)
-        .annotate(rank=Window(Rank(), order_by=F("value").desc()))
+        .annotate(peer=peer)
+        .annotate(rank=Window(Rank(), partition_by=[F("peer")], order_by=F("value").desc()))
         .order_by(*order)
-        .values("code", "name", "enterprise_count", "value", "rank")
+        .values("code", "name", "enterprise_count", "value", "rank", "peer")
     )
+    for row in rows:
+        if not row.pop("peer"):
+            row["rank"] = None
+    return rows

@@ -21,6 +21,14 @@ RANKED["applications_total"] = gettext_lazy("累计专利申请量（件）")
 RANKED["pct_share"] = gettext_lazy("PCT专利占比")
 RANKED = {key: RANKED[key] for key in METRIC_FORMATS}  # in the order of the formats: the panel's
 
+# A share or an average over one or two enterprises is those enterprises' own figure, not a place's (a city
+# with one enterprise topped the cities' invention share at 90%). Ratio indicators therefore rank only the
+# places with at least this many enterprises and list the others after them without a rank; 10 keeps every
+# province and the cities with a real population of 小巨人 in the ranking. Counts (COUNTS) rank every place:
+# a small count is no accident of a small denominator.
+MIN_RANKED_ENTERPRISES = 10
+COUNTS = frozenset({"enterprise_count", "applications_total"})
+
 LEVELS = (Scope.PROVINCE.value, Scope.CITY.value, Scope.CLUSTER.value)
 # sort parameter → SQL order; the rank is always the peer rank (largest value first), whatever the order.
 SORTS = {
@@ -42,7 +50,10 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
     if sort not in SORTS:
         problems.append(_("未知的排序“%(value)s”，已按排名排序。") % {"value": sort})
         sort = "rank"
-    rows = selectors.indicator_ranking(snapshot=choice.current, scope=level, key=key, order=SORTS[sort])
+    min_count = 0 if key in COUNTS else MIN_RANKED_ENTERPRISES
+    rows = selectors.indicator_ranking(
+        snapshot=choice.current, scope=level, key=key, order=SORTS[sort], min_count=min_count
+    )
     national = selectors.indicators_get(snapshot=choice.current, keys=[NATIONAL]).get(NATIONAL)
     national_value = (national.metrics if national else {}).get(key)
     places = _rows(rows, level, key, choice.query())
@@ -58,6 +69,9 @@ def ranking_context(choice, key: str, *, level: str, sort: str) -> dict:
         "problems": problems,
         "national_value": national_value,
         "rows": places,
+        "ranked_count": sum(1 for row in places if row["rank"] is not None),
+        "unranked_count": sum(1 for row in places if row["rank"] is None),
+        "min_count": min_count,
         # The table's rows: the places and, where its value falls, the nation (the downloads keep "rows").
         "table_rows": _with_national(places, national_value, key, sort),
         "indicators": [(k, label) for k, label in RANKED.items()],
@@ -103,7 +117,9 @@ def _with_national(rows: list[dict], value, key: str, sort: str) -> list[dict]:
     no national value, leave the rows alone."""
     if value is None or not rows or sort not in ("rank", "-rank"):
         return rows
-    above = sum(1 for row in rows if row["value"] > value)
+    # Among the ranked places only: the unranked ones follow them, whatever their values.
+    ranked = [row for row in rows if row["rank"] is not None]
+    above = sum(1 for row in ranked if row["value"] > value)
     national = {"national": True, "name": _("全国"), "value": value, "value_text": fmt.metric(key, value)}
-    position = above if sort == "rank" else len(rows) - above
+    position = above if sort == "rank" else len(ranked) - above
     return rows[:position] + [national] + rows[position:]

@@ -23,6 +23,16 @@ def site(live_server, snapshots, world):
     return live_server.url
 
 
+@pytest.fixture
+def every_place_ranked(monkeypatch):
+    """The small world has one or two enterprises a place, below the ratios' minimum for a rank: the tests
+    of the table's order and of the nation's row rank them all (the minimum has its own tests in
+    test_ranking.py). The live server runs in this process, so it sees the patched constant."""
+    from portal.pages import ranking
+
+    monkeypatch.setattr(ranking, "MIN_RANKED_ENTERPRISES", 1)
+
+
 def pick(page, text: str, option: str):
     """Type ``text`` into the picker and choose the suggestion whose label holds ``option``."""
     field = page.locator("#places")
@@ -117,7 +127,7 @@ def test_header_search_suggests_places_and_enterprises(browser, site, world, wid
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_the_ranking_page_from_a_profile_and_sorted(browser, site, width, prefix):
+def test_the_ranking_page_from_a_profile_and_sorted(browser, site, width, prefix, every_place_ranked):
     name = f"ranking{prefix.replace('/', '-')}-{width}"
     page, errors, foreign = open_page(browser, f"{site}{prefix}/regions/320000/", f"{name}-profile", width=width)
     try:
@@ -281,7 +291,9 @@ def test_the_picker_does_not_offer_a_place_already_chosen(browser, site):
 
 @pytest.mark.parametrize("level", ["province", "city"])
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_the_ranking_shows_the_nation_among_the_places_and_its_values_on_a_phone(browser, site, level, prefix):
+def test_the_ranking_shows_the_nation_among_the_places_and_its_values_on_a_phone(
+    browser, site, level, prefix, every_place_ranked
+):
     url = f"{site}{prefix}/rankings/applications_per_enterprise/?level={level}"
     page, errors, _foreign = open_page(browser, url, f"ranking-phone{prefix.replace('/', '-')}-{level}", width=PHONE)
     try:

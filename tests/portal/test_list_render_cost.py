@@ -59,4 +59,4 @@ def test_rows_link_to_the_enterprise_at_the_pages_snapshot(client, snapshots, wo
     code = world["A"].credit_code
     assert f'<a href="/enterprises/{code}/?as_of={earlier}">' in page
     row = re.search(r'<tr><th scope="row">.*?</tr>', page).group(0)
-    assert "江苏省 · 苏州市" in row and "新一代信息技术" in row and "科创板" in row
+    assert '江苏省 ·</span> <span class="place-part">苏州市' in row and "新一代信息技术" in row and "科创板" in row
