@@ -276,7 +276,16 @@ def _industries(report: Report) -> Chapter:
             unit=_("件"),
         )
     )
-    chapter.notes.append(_("电力装备、农机装备、高档数控机床和机器人合并为高端机械装备。"))
+    # The applications chart shows the eight key fields, as the original's does; the others' applications
+    # are said in the note, as on the web profile (the counts chart above has its "其他领域" bar).
+    other_applications = (m.get("industry_applications") or {}).get(IndustryField.OTHER, 0)
+    if other_applications:
+        chapter.notes.append(
+            _("另有其他领域%(n)s件；电力装备、农机装备、高档数控机床和机器人合并为高端机械装备。")
+            % {"n": fmt.number(other_applications)}
+        )
+    else:
+        chapter.notes.append(_("电力装备、农机装备、高档数控机床和机器人合并为高端机械装备。"))
     industry_shares(report, chapter)
     return chapter
 

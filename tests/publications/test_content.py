@@ -113,6 +113,22 @@ def test_industries_are_shown_with_high_end_machinery_merged(snapshots):
     assert "电力装备" not in categories and "农机装备" not in categories
 
 
+def test_the_other_fields_applications_are_said_beside_the_eight_fields_chart(snapshots):
+    row = ScopeIndicator.objects.get(snapshot=snapshots["current"], scope="national", code="CN")
+    row.metrics["industry_applications"] = {**row.metrics.get("industry_applications", {}), "other": 1234}
+    row.save(update_fields=["metrics"])
+    notes = chapter(build("national", "CN", snapshots), "industries").notes
+    assert any(note.startswith("另有其他领域1,234件；") for note in notes)
+    with translation.override("en"):
+        notes = chapter(build("national", "CN", snapshots, language="en"), "industries").notes
+    assert any("1,234" in note and "other" in note.lower() for note in notes)
+
+    row.metrics["industry_applications"]["other"] = 0
+    row.save(update_fields=["metrics"])
+    notes = chapter(build("national", "CN", snapshots), "industries").notes
+    assert not any("另有其他领域" in note for note in notes)
+
+
 def test_a_region_without_members_says_so_and_keeps_only_the_appendix(snapshots):
     report = build("province", "540000", snapshots)
     assert keys(report) == ["appendix"]
