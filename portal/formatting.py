@@ -110,6 +110,23 @@ METRIC_FORMATS: dict[str, tuple[str, int]] = {
 }
 
 
+def metric_in_file(key: str, value):
+    """An indicator's value for a person's spreadsheet ("数据" downloads): a number, rounded as the page
+    prints it, shares in per cent (``metric_unit_in_file`` names the unit); None stays None. The API keeps
+    the raw fractions."""
+    if value is None:
+        return None
+    kind, decimals = METRIC_FORMATS.get(key, ("number", 2))
+    rounded = round(value * 100 if kind == "percent" else value, decimals)
+    return int(rounded) if decimals == 0 else rounded
+
+
+def metric_unit_in_file(key: str, unit) -> str:
+    """The unit column beside ``metric_in_file``'s value: "%" for a share, else the indicator's own unit."""
+    kind, _decimals = METRIC_FORMATS.get(key, ("number", 2))
+    return "%" if kind == "percent" else str(unit)
+
+
 def metric(key: str, value) -> str:
     """An indicator's value formatted as its kind requires (see ``METRIC_FORMATS``)."""
     kind, decimals = METRIC_FORMATS.get(key, ("number", 2))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from reports.choices import Scope
 from utilities.export import csv_response, neutralise_row, xlsx_response
 
+from .. import formatting as fmt
 from .. import selectors
 from ..charts import Chart
 from .common import region_resolve
@@ -28,14 +29,16 @@ def _table(chart_id: str, title: str, columns: list, rows: list) -> Chart:
 
 
 def panel_table(panel: list[dict], *, with_average: bool = True) -> Chart:
-    """科创能力画像 as rows: dimension, indicator, value (raw, as the API gives it) and the national value."""
+    """科创能力画像 as rows: dimension, indicator, unit, value and the national value, as numbers rounded as the
+    page prints them, shares in per cent (the API gives the raw fractions)."""
     columns = [_("维度"), _("指标"), _("单位"), _("数值")] + ([_("全国平均")] if with_average else [])
-    rows = [
-        [str(d["label"]), str(r["indicator"].label), str(r["indicator"].unit), r["value"]]
-        + ([r["average"]] if with_average else [])
-        for d in panel
-        for r in d["rows"]
-    ]
+    rows = []
+    for d in panel:
+        for r in d["rows"]:
+            key = r["indicator"].key
+            row = [str(d["label"]), str(r["indicator"].label), fmt.metric_unit_in_file(key, r["indicator"].unit)]
+            row.append(fmt.metric_in_file(key, r["value"]))
+            rows.append(row + ([fmt.metric_in_file(key, r["average"])] if with_average else []))
     return _table("panel", _("科创能力画像"), columns, rows)
 
 
@@ -124,7 +127,11 @@ def _compare(choice, key, _params) -> dict | None:
         [_("指标"), _("单位"), *names],
         [[_("企业数"), _("家"), *(c["m"].get("enterprise_count") for c in context["columns"])]]
         + [
-            [str(r["indicator"].label), str(r["indicator"].unit), *(c["value"] for c in r["cells"])]
+            [
+                str(r["indicator"].label),
+                fmt.metric_unit_in_file(r["indicator"].key, r["indicator"].unit),
+                *(fmt.metric_in_file(r["indicator"].key, c["value"]) for c in r["cells"]),
+            ]
             for r in context["table"]
         ],
     )
@@ -142,12 +149,14 @@ def _ranking(choice, key, params) -> dict | None:
     rows = [
         [r["rank"], r["name"]]
         + ([r["province"]] if context["level"] == Scope.CITY else [])
-        + [r["value"]]
+        + [fmt.metric_in_file(key, r["value"])]
         + [r["enterprise_count"]]
         for r in context["rows"]
     ]
     title = str(context["label"])
-    return {"ranking": _table("ranking", title, [*columns, title, _("企业数（家）")], rows)}
+    # Shares are written in per cent, and their heading says so; the other labels carry their unit.
+    heading = title + fmt.paren("%") if fmt.metric_unit_in_file(key, "") == "%" else title
+    return {"ranking": _table("ranking", title, [*columns, heading, _("企业数（家）")], rows)}
 
 
 BUILDERS = {

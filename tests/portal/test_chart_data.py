@@ -93,6 +93,26 @@ def test_the_xlsx_holds_numbers_as_numbers(client, snapshots):
     assert list(sheet.values) == [("省份", "企业数（家）"), ("江苏省", 2), ("广东省", 1)]
 
 
+def test_indicator_values_are_rounded_as_printed_and_shares_given_in_per_cent(client, snapshots):
+    from reports.models import ScopeIndicator
+
+    metrics = ScopeIndicator.objects.get(snapshot=snapshots["current"], scope="province", code="320000").metrics
+    header, *rows = csv_rows(client.get("/charts/province/320000/panel.csv"))
+    assert header == ["维度", "指标", "单位", "数值", "全国平均"]
+    by_name = {row[1]: row for row in rows}
+    assert by_name["发明专利占比"][2] == "%"
+    assert by_name["发明专利占比"][3] == str(round(metrics["invention_share"] * 100, 1))
+    assert by_name["专利申请总量"][2] == "件/家"
+    assert by_name["专利申请总量"][3] == str(round(metrics["applications_per_enterprise"], 1))
+    assert all(len(cell.rpartition(".")[2]) <= 2 for row in rows for cell in row[3:] if cell)
+
+    header, *rows = csv_rows(client.get("/charts/ranking/invention_share/ranking.csv"))
+    assert header[2] == "发明专利占比（%）"
+    assert float(rows[0][2]) > 1  # in per cent, not a fraction
+    header, *_rows = csv_rows(client.get("/en/charts/ranking/invention_share/ranking.csv"))
+    assert header[2].endswith(" (%)")
+
+
 def test_the_ranking_file_follows_the_level(client, snapshots):
     header, *rows = csv_rows(client.get("/charts/ranking/enterprise_count/ranking.csv", {"level": "city"}))
     assert header[:3] == ["排名", "城市", "所属省份"]
