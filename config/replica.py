@@ -14,7 +14,7 @@ sent there, the complete snapshots (id and ``data_read_at``) the replica holds m
 holds, or the whole request reads the primary. The check runs at the request's first read: a request the
 cache answers whole runs none. The primary's side is remembered per process for
 ``DATABASE_REPLICA_LAG_CHECK_SECONDS`` (1 s), so a crowd costs the primary one tiny query a second per
-process; the replica's side is read on every request. Other rows (an enterprise edited a moment ago) may
+process; the replica's side is read once by every request that reads a table. Other rows (an enterprise edited a moment ago) may
 lag by the replay delay, a fraction of a second on a healthy replica.
 
 **Outage.** When the replica cannot be reached, the request reads the primary instead (no 500), and the
